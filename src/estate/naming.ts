@@ -1,0 +1,90 @@
+/**
+ * Every name cityplan derives from estate, environment and service names, in one place, so that
+ * stacks that never import each other agree on them (SSM parameter names above all) and so that
+ * every derived name can be checked against its AWS limit before anything is synthesized.
+ */
+
+export const SSM_ROOT = '/cityplan';
+
+export const stackName = {
+  foundation: (estate: string, env: string) => `${estate}-${env}-foundation`,
+  ingress: (estate: string, env: string, shard: number) => `${estate}-${env}-ingress-${shard}`,
+  service: (estate: string, env: string, service: string) => `${estate}-${env}-${service}`,
+};
+
+/** Service names that would collide with the platform's own stack names. */
+export function isReservedServiceName(service: string): boolean {
+  return service === 'foundation' || /^ingress-\d+$/.test(service);
+}
+
+/** SSM parameter names through which the foundation and ingress stacks publish what service stacks need. */
+export const parameter = {
+  vpcId: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/network/vpc-id`,
+  privateSubnet: (estate: string, env: string, zone: number) => `${SSM_ROOT}/${estate}/${env}/network/private-subnet-${zone}`,
+  publicSubnet: (estate: string, env: string, zone: number) => `${SSM_ROOT}/${estate}/${env}/network/public-subnet-${zone}`,
+  clusterName: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/cluster/name`,
+  keyArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/key/arn`,
+  alertsTopicArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/alerts/topic-arn`,
+  zoneId: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/dns/zone-id`,
+  certificateArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/dns/wildcard-certificate-arn`,
+  accessLogBucket: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/logs/access-log-bucket`,
+  webAclArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/ingress/web-acl-arn`,
+  shard: (estate: string, env: string, shard: number, key: ShardOutput) =>
+    `${SSM_ROOT}/${estate}/${env}/ingress/${shard}/${key}`,
+};
+
+export type ShardOutput = 'listener-arn' | 'security-group-id' | 'dns-name' | 'canonical-zone-id' | 'full-name';
+
+export const resourceName = {
+  cluster: (estate: string, env: string) => `${estate}-${env}`,
+  taskFamily: (estate: string, env: string, service: string) => `${estate}-${env}-${service}`,
+  serviceLogGroup: (estate: string, env: string, service: string) => `/cityplan/${estate}/${env}/${service}`,
+  alarm: (estate: string, env: string, service: string, what: 'error-rate' | 'latency-p99' | 'unhealthy-hosts') =>
+    `${estate}-${env}-${service}-${what}`,
+  secret: (estate: string, env: string, service: string, secret: string) => `${estate}/${env}/${service}/${secret}`,
+  imageRepository: (estate: string, service: string) => `${estate}/${service}`,
+  keyAlias: (estate: string, env: string) => `alias/cityplan/${estate}/${env}`,
+  webAcl: (estate: string, env: string) => `${estate}-${env}-ingress`,
+  wafLogGroup: (estate: string, env: string) => `aws-waf-logs-${estate}-${env}`,
+  flowLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/vpc-flow-logs`,
+  serviceHost: (service: string, domain: string) => `${service}.${domain}`,
+};
+
+/** AWS limits on the names above. */
+export interface DerivedName {
+  readonly what: string;
+  readonly value: string;
+  readonly limit: number;
+}
+
+export function derivedNames(estate: string, env: string, service: string, domain: string): DerivedName[] {
+  return [
+    { what: 'CloudFormation stack name', value: stackName.service(estate, env, service), limit: 128 },
+    { what: 'ECS task definition family', value: resourceName.taskFamily(estate, env, service), limit: 255 },
+    { what: 'CloudWatch alarm name', value: resourceName.alarm(estate, env, service, 'unhealthy-hosts'), limit: 255 },
+    { what: 'CloudWatch log group name', value: resourceName.serviceLogGroup(estate, env, service), limit: 512 },
+    { what: 'ECR repository name', value: resourceName.imageRepository(estate, service), limit: 256 },
+    { what: 'RDS instance identifier', value: `${estate}-${env}-${service}`, limit: 63 },
+    { what: 'SQS queue name', value: `${estate}-${env}-${service}`, limit: 80 },
+    { what: 'DNS name', value: resourceName.serviceHost(service, domain), limit: 253 },
+  ];
+}
+
+/**
+ * Availability zone names for an environment. Named explicitly (not looked up) so that plans need no
+ * AWS call; these regions' first zones are not a/b/c.
+ */
+const ZONE_LETTERS: Record<string, string> = {
+  'ap-northeast-1': 'acd',
+  'us-west-1': 'bc',
+  'sa-east-1': 'abc',
+};
+
+export function availabilityZones(region: string, zones: number): string[] {
+  const letters = ZONE_LETTERS[region] ?? 'abc';
+  return [...letters.slice(0, zones)].map((l) => `${region}${l}`);
+}
+
+export function availableZoneCount(region: string): number {
+  return (ZONE_LETTERS[region] ?? 'abc').length;
+}

@@ -1,0 +1,168 @@
+/**
+ * Cross-field rules: what the schema alone cannot say. Each rule reads one service's effective
+ * configuration in one environment and reports at the line of the layer that set the value.
+ */
+import { availableZoneCount, derivedNames, isReservedServiceName, resourceName } from '../estate/naming';
+import { describeFargateMemory, isValidFargateSize } from './fargate';
+import { type Layer, originOf } from './layers';
+import type { Problem } from './problems';
+import type { EnvironmentSpec, ServiceSpec } from './spec';
+import type { YamlSource } from './yaml-source';
+
+export class ServiceContext {
+  constructor(
+    readonly spec: ServiceSpec,
+    readonly env: EnvironmentSpec,
+    readonly layers: readonly Layer[],
+    readonly file: YamlSource,
+    readonly estate: string,
+  ) {}
+
+  /** A problem at the line that set `path`, or at the service's name when a built-in default did. */
+  problem(path: readonly string[], message: string): Problem {
+    const layer = originOf(this.layers, path);
+    if (layer?.source) return layer.source.problem([...layer.base, ...path], message);
+    return this.file.problem(['name'], `${path.join('.')}: ${message}`);
+  }
+
+  /** " in environment X" when any of `paths` is set by that environment's override, so base-file problems read (and dedupe) once. */
+  where(...paths: string[][]): string {
+    return paths.some((p) => originOf(this.layers, p)?.kind === 'environment override') ? ` in environment ${this.env.name}` : '';
+  }
+
+  /** Whether the service itself set `path`, in its file or an environment override (not the estate defaults). */
+  setsItself(path: readonly string[]): boolean {
+    const layer = originOf(this.layers, path);
+    return layer?.kind === 'service file' || layer?.kind === 'environment override';
+  }
+}
+
+type Rule = (ctx: ServiceContext) => Problem[];
+
+const kindIsGiven: Rule = (ctx) =>
+  ctx.spec.kind ? [] : [ctx.file.problem(['kind'], 'is required: web, worker or job (here or in the estate defaults)')];
+
+const sourceOrImage: Rule = (ctx) => {
+  const { source, image } = ctx.spec;
+  if (source?.repo && image) return [ctx.problem(['image'], `give source or image, not both (source.repo is set too${ctx.where(['image'], ['source', 'repo'])})`)];
+  if (!source?.repo && !image) return [ctx.file.problem(['name'], `needs source.repo or image${ctx.where(['image'], ['source', 'repo'])}`)];
+  return [];
+};
+
+const fargateSize: Rule = (ctx) =>
+  isValidFargateSize(ctx.spec.cpu, ctx.spec.memory)
+    ? []
+    : [
+        ctx.problem(
+          ['memory'],
+          `${ctx.spec.memory} MiB is not a valid Fargate size with cpu ${ctx.spec.cpu}${ctx.where(['cpu'], ['memory'])}; use ${describeFargateMemory(ctx.spec.cpu)}`,
+        ),
+      ];
+
+const countRange: Rule = (ctx) => {
+  const { min, max } = ctx.spec.count;
+  const problems: Problem[] = [];
+  if (min > max) problems.push(ctx.problem(['count', 'min'], `min ${min} is more than max ${max}${ctx.where(['count', 'min'], ['count', 'max'])}`));
+  if (ctx.env.protect && ctx.spec.kind !== 'job' && min < 2) {
+    problems.push(
+      ctx.problem(['count', 'min'], `is ${min}, but environment ${ctx.env.name} has protect: true, which needs at least 2 tasks`),
+    );
+  }
+  return problems;
+};
+
+const ONLY_FOR: Array<{ path: string[]; kind: ServiceSpec['kind'] }> = [
+  { path: ['port'], kind: 'web' },
+  { path: ['health'], kind: 'web' },
+  { path: ['hostnames'], kind: 'web' },
+  { path: ['scale', 'requestsPerTarget'], kind: 'web' },
+  { path: ['alarms', 'errorRate'], kind: 'web' },
+  { path: ['alarms', 'latencyP99'], kind: 'web' },
+  { path: ['queue'], kind: 'worker' },
+  { path: ['schedule'], kind: 'job' },
+];
+
+/** Kind-specific fields. Values inherited from the estate defaults are ignored where they do not apply. */
+const kindFields: Rule = (ctx) => {
+  if (!ctx.spec.kind) return [];
+  const problems = ONLY_FOR.filter((f) => f.kind !== ctx.spec.kind && ctx.setsItself(f.path)).map((f) =>
+    ctx.problem(f.path, `only applies to ${f.kind} services; this is a ${ctx.spec.kind} service`),
+  );
+  if (ctx.spec.kind === 'job' && !ctx.spec.schedule) {
+    problems.push(ctx.file.problem(['kind'], `a job needs a schedule, cron(...) or rate(...)${ctx.where(['kind'])}`));
+  }
+  return problems;
+};
+
+const secretsAndEnv: Rule = (ctx) => {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const s of ctx.spec.secrets) {
+    if (seen.has(s)) problems.push(ctx.problem(['secrets'], `lists ${s} twice`));
+    seen.add(s);
+    if (s in ctx.spec.env) problems.push(ctx.problem(['env', s], `${s} is also a secret; a variable comes from env or secrets, not both`));
+  }
+  return problems;
+};
+
+const names: Rule = (ctx) => {
+  const problems: Problem[] = [];
+  if (isReservedServiceName(ctx.spec.name)) {
+    problems.push(ctx.file.problem(['name'], `'${ctx.spec.name}' is reserved for the platform's own stacks`));
+  }
+  for (const d of derivedNames(ctx.estate, ctx.env.name, ctx.spec.name, ctx.env.domain)) {
+    if (d.value.length > d.limit) {
+      problems.push(
+        ctx.file.problem(['name'], `the ${d.what} '${d.value}' would be ${d.value.length} characters; AWS allows ${d.limit}`),
+      );
+    }
+  }
+  return problems;
+};
+
+const hostnames: Rule = (ctx) => {
+  const own = resourceName.serviceHost(ctx.spec.name, ctx.env.domain);
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const h of ctx.spec.hostnames) {
+    if (h === own) problems.push(ctx.problem(['hostnames'], `${h} is the service's own name already; list only extra names`));
+    else if (seen.has(h)) problems.push(ctx.problem(['hostnames'], `lists ${h} twice`));
+    seen.add(h);
+  }
+  return problems;
+};
+
+export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, kindFields, secretsAndEnv, names, hostnames];
+
+/** Hostnames must be unique across the estate: one service per host name per environment. */
+export function uniqueHostnames(contexts: readonly ServiceContext[]): Problem[] {
+  const problems: Problem[] = [];
+  const byEnv = new Map<string, Map<string, string>>();
+  // Every service's own name claims its host first, so an extra hostname can never shadow it.
+  for (const ctx of contexts) {
+    if (ctx.spec.kind !== 'web') continue;
+    const hosts = byEnv.get(ctx.env.name) ?? new Map<string, string>();
+    byEnv.set(ctx.env.name, hosts);
+    hosts.set(resourceName.serviceHost(ctx.spec.name, ctx.env.domain), ctx.spec.name);
+  }
+  for (const ctx of contexts) {
+    if (ctx.spec.kind !== 'web') continue;
+    const hosts = byEnv.get(ctx.env.name)!;
+    for (const h of new Set(ctx.spec.hostnames)) {
+      const holder = hosts.get(h);
+      if (holder && holder !== ctx.spec.name) {
+        problems.push(ctx.problem(['hostnames'], `${h} is already used by service ${holder} in environment ${ctx.env.name}`));
+      } else {
+        hosts.set(h, ctx.spec.name);
+      }
+    }
+  }
+  return problems;
+}
+
+export function environmentRules(env: EnvironmentSpec, source: YamlSource): Problem[] {
+  const available = availableZoneCount(env.region);
+  return env.zones > available
+    ? [source.problem(['environments', env.name, 'zones'], `${env.region} has ${available} zones cityplan can place tasks in, not ${env.zones}`)]
+    : [];
+}

@@ -1,0 +1,198 @@
+/**
+ * The one source of truth for the manifest: TypeScript types, runtime validation and the
+ * published JSON Schema all come from the zod schemas below.
+ *
+ * Every service field is optional at this level because a service's effective value is layered:
+ * built-in defaults ← estate `defaults` ← the service file ← `environments.<env>` in the service
+ * file. Requiredness that depends on the layering (kind, exactly one of source/image, schedule for
+ * jobs) is checked after the merge, in `rules.ts`.
+ */
+import { z } from 'zod';
+
+export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SECRET_NAME = /^[A-Z][A-Z0-9_]*$/;
+const ACCOUNT = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const SCHEDULE = /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
+const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
+
+/** Fargate CPU units. Valid memory for each is in `FARGATE_MEMORY`. */
+export const FARGATE_CPU = [256, 512, 1024, 2048, 4096, 8192, 16384] as const;
+
+/** Built-in defaults: applied first, under the estate's `defaults` and the service's own file. */
+export const SERVICE_DEFAULTS = {
+  port: 8080,
+  health: '/health',
+  cpu: 256,
+  memory: 512,
+  count: { min: 2, max: 4 },
+  scale: { cpu: 60, requestsPerTarget: 1000 },
+  alarms: { errorRate: 5, latencyP99: 2000 },
+  source: { branch: 'main', dockerfile: 'Dockerfile' },
+} as const;
+
+const name = (max: number, what: string) =>
+  z
+    .string()
+    .max(max, { error: `${what} must be at most ${max} characters` })
+    .regex(NAME_PATTERN, {
+      error: `${what} must start with a letter and hold only lower-case letters, digits and hyphens (not at the end)`,
+    });
+
+const email = z.email({ error: 'must be an email address' });
+const dnsName = z
+  .string()
+  .regex(DNS_NAME, { error: 'must be a lower-case DNS name such as visits.justice.example.gov.uk' });
+
+const positiveInt = (what: string) => z.int({ error: `${what} must be a whole number` }).min(1);
+
+const sourceFields = z
+  .strictObject({
+    repo: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be owner/repository' })
+      .meta({ description: 'Repository the pipeline builds, as owner/name.', examples: ['ministryofjustice/book-a-prison-visit'] }),
+    branch: z.string().min(1).meta({ description: 'Branch that triggers the pipeline.', default: SERVICE_DEFAULTS.source.branch }),
+    dockerfile: z.string().min(1).meta({ description: 'Path of the Dockerfile in the repository.', default: SERVICE_DEFAULTS.source.dockerfile }),
+    test: z.string().min(1).meta({ description: 'Command the pipeline runs to test the built image.', examples: ['npm test'] }),
+  })
+  .partial()
+  .meta({ description: 'Where the service is built from (exactly one of source or image).' });
+
+/** Fields a service may set in its file, in the estate's `defaults`, or per environment. */
+export const serviceFields = z.strictObject({
+  kind: z.enum(['web', 'worker', 'job']).meta({
+    description: 'web: behind the load balancer; worker: no ingress, optional queue; job: scheduled.',
+  }),
+  owner: email.meta({ description: 'Team email: tagged on every resource and notified by responders.' }),
+  source: sourceFields,
+  image: z
+    .string()
+    .min(1)
+    .regex(/^[^\s]+$/, { error: 'must be an image reference without spaces' })
+    .meta({ description: 'A prebuilt image instead of source.', examples: ['public.ecr.aws/nginx/nginx:1.27'] }),
+  port: z.int().min(1).max(65535).meta({ description: 'Container port (web only).', default: SERVICE_DEFAULTS.port }),
+  health: z
+    .string()
+    .regex(/^\/[^\s]*$/, { error: 'must be a path starting with /' })
+    .meta({ description: 'Health-check path (web only).', default: SERVICE_DEFAULTS.health }),
+  cpu: z
+    .union(FARGATE_CPU.map((c) => z.literal(c)) as unknown as [z.ZodLiteral<256>, z.ZodLiteral<512>], {
+      error: `must be a Fargate CPU value: ${FARGATE_CPU.join(', ')}`,
+    })
+    .meta({ description: 'Fargate CPU units.', default: SERVICE_DEFAULTS.cpu }),
+  memory: positiveInt('memory').meta({
+    description: 'Memory in MiB; must pair with cpu as Fargate allows.',
+    default: SERVICE_DEFAULTS.memory,
+  }),
+  count: z
+    .strictObject({
+      min: z.int().min(0).max(1000).meta({ default: SERVICE_DEFAULTS.count.min }),
+      max: z.int().min(1).max(1000).meta({ default: SERVICE_DEFAULTS.count.max }),
+    })
+    .partial()
+    .meta({ description: 'Task count range for autoscaling.' }),
+  scale: z
+    .strictObject({
+      cpu: z.int().min(10).max(90).meta({ description: 'Target average CPU percent.', default: SERVICE_DEFAULTS.scale.cpu }),
+      requestsPerTarget: positiveInt('requestsPerTarget').meta({
+        description: 'Target requests per minute per task (web only).',
+        default: SERVICE_DEFAULTS.scale.requestsPerTarget,
+      }),
+    })
+    .partial()
+    .meta({ description: 'Target-tracking autoscaling targets.' }),
+  hostnames: z
+    .array(dnsName)
+    .max(4, { error: 'at most 4 hostnames: a listener rule matches at most 5 host names, one is <service>.<domain>' })
+    .meta({ description: 'Extra DNS names beyond <service>.<environment domain>; unique across the estate.' }),
+  env: z
+    .record(z.string().regex(ENV_VAR_NAME, { error: 'must be an environment variable name' }), z.string({ error: 'must be a string (quote numbers and booleans)' }))
+    .meta({ description: 'Plain configuration passed as environment variables. Never secrets.' }),
+  secrets: z
+    .array(z.string().regex(SECRET_NAME, { error: 'must be an upper-case variable name such as DATABASE_URL' }))
+    .meta({
+      description: 'Secrets Manager secrets injected as environment variables of the same name; read from <estate>/<environment>/<service>/<NAME>.',
+    }),
+  postgres: z
+    .strictObject({ size: z.enum(['small', 'medium', 'large']) })
+    .meta({ description: 'RDS PostgreSQL addon.' }),
+  bucket: z.strictObject({ versioned: z.boolean().optional() }).meta({ description: 'S3 bucket addon.' }),
+  queue: z
+    .strictObject({ visibilityTimeout: z.int().min(0).max(43200).optional() })
+    .meta({ description: 'SQS queue the worker consumes (worker only).' }),
+  schedule: z
+    .string()
+    .regex(SCHEDULE, { error: 'must be cron(...) or rate(N minutes|hours|days)' })
+    .meta({ description: 'When the job runs (job only, required).', examples: ['cron(0 2 * * ? *)'] }),
+  alarms: z
+    .strictObject({
+      errorRate: z.number().min(0).max(100).meta({ description: 'Percent of requests answered 5xx.', default: SERVICE_DEFAULTS.alarms.errorRate }),
+      latencyP99: z.number().positive().meta({ description: 'p99 response time in ms.', default: SERVICE_DEFAULTS.alarms.latencyP99 }),
+    })
+    .partial()
+    .meta({ description: 'Alarm thresholds.' }),
+});
+
+export const serviceOverrides = serviceFields.partial();
+
+export const serviceFile = serviceOverrides
+  .extend({
+    name: name(28, 'a service name').meta({ description: 'Unique in the estate; equals the file name.' }),
+    environments: z
+      .record(z.string(), serviceOverrides)
+      .meta({ description: 'Per-environment overrides of any service field.' }),
+  })
+  .partial({ environments: true })
+  .meta({ title: 'cityplan service', description: 'One service of a cityplan estate (services/<name>.yaml).' });
+
+export const environmentFields = z.strictObject({
+  account: z.string().regex(ACCOUNT, { error: 'must be a 12-digit AWS account id, quoted as a string' }),
+  region: z.string().regex(REGION, { error: 'must be an AWS region code such as eu-west-2' }).optional(),
+  domain: dnsName.meta({ description: 'Services get <service>.<domain>.' }),
+  zoneId: z
+    .string()
+    .regex(/^Z[A-Z0-9]{4,32}$/, { error: 'must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ' })
+    .optional()
+    .meta({ description: 'An existing hosted zone for domain; absent: the foundation creates one.' }),
+  zones: z.union([z.literal(2), z.literal(3)], { error: 'must be 2 or 3' }).optional().meta({ default: 2 }),
+  capacity: z.enum(['on-demand', 'spot']).optional().meta({ default: 'on-demand' }),
+  approval: z.boolean().optional().meta({ description: 'Manual approval before this environment in pipelines.', default: false }),
+  protect: z.boolean().optional().meta({
+    description: 'Deletion protection, retained data and at least 2 tasks per service.',
+    default: false,
+  }),
+});
+
+export const estateFile = z
+  .strictObject({
+    name: name(20, 'an estate name').meta({ description: 'Prefixes every stack.' }),
+    owner: email,
+    region: z.string().regex(REGION, { error: 'must be an AWS region code such as eu-west-2' }),
+    delivery: z.strictObject({
+      account: z.string().regex(ACCOUNT, { error: 'must be a 12-digit AWS account id, quoted as a string' }),
+      connectionArn: z.string().regex(CONNECTION_ARN, { error: 'must be a CodeConnections connection ARN' }),
+    }),
+    alerts: z.strictObject({ email: z.array(email).min(1, { error: 'needs at least one address' }) }),
+    environments: z.record(name(12, 'an environment name'), environmentFields).refine((envs) => Object.keys(envs).length > 0, {
+      error: 'needs at least one environment',
+    }),
+    defaults: serviceOverrides.optional().meta({ description: 'Service fields applied to every service before its own file.' }),
+  })
+  .meta({ title: 'cityplan estate', description: 'estate.yaml of a cityplan estate.' });
+
+export type ServiceFields = z.infer<typeof serviceFields>;
+export type ServiceOverrides = z.infer<typeof serviceOverrides>;
+export type ServiceFile = z.infer<typeof serviceFile>;
+export type EnvironmentFields = z.infer<typeof environmentFields>;
+export type EstateFile = z.infer<typeof estateFile>;
+
+/** JSON Schemas for editors (`# yaml-language-server: $schema=...`) and `cityplan schema`. */
+export function jsonSchemas(): { estate: object; service: object } {
+  return {
+    estate: z.toJSONSchema(estateFile, { io: 'input', unrepresentable: 'any' }),
+    service: z.toJSONSchema(serviceFile, { io: 'input', unrepresentable: 'any' }),
+  };
+}

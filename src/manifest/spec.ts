@@ -1,0 +1,70 @@
+/** The validated estate, with defaults applied and per-environment overrides merged. */
+
+export interface EnvironmentSpec {
+  readonly name: string;
+  readonly account: string;
+  readonly region: string;
+  readonly domain: string;
+  /** Existing hosted zone; undefined when the foundation creates the zone. */
+  readonly zoneId?: string;
+  readonly zones: 2 | 3;
+  readonly capacity: 'on-demand' | 'spot';
+  readonly approval: boolean;
+  readonly protect: boolean;
+}
+
+export type ServiceKind = 'web' | 'worker' | 'job';
+
+/** One service as it runs in one environment. */
+export interface ServiceSpec {
+  readonly name: string;
+  readonly kind: ServiceKind;
+  readonly owner?: string;
+  readonly source?: { readonly repo: string; readonly branch: string; readonly dockerfile: string; readonly test?: string };
+  readonly image?: string;
+  readonly port: number;
+  readonly health: string;
+  readonly cpu: number;
+  readonly memory: number;
+  readonly count: { readonly min: number; readonly max: number };
+  readonly scale: { readonly cpu: number; readonly requestsPerTarget: number };
+  readonly hostnames: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly secrets: readonly string[];
+  readonly postgres?: { readonly size: 'small' | 'medium' | 'large' };
+  readonly bucket?: { readonly versioned?: boolean };
+  readonly queue?: { readonly visibilityTimeout?: number };
+  readonly schedule?: string;
+  readonly alarms: { readonly errorRate: number; readonly latencyP99: number };
+}
+
+export interface EstateSpec {
+  /** The estate folder, as given. */
+  readonly dir: string;
+  readonly name: string;
+  readonly owner: string;
+  readonly region: string;
+  readonly delivery: { readonly account: string; readonly connectionArn: string };
+  readonly alerts: { readonly email: readonly string[] };
+  readonly environments: readonly EnvironmentSpec[];
+  /** Services by environment name, each list sorted by service name. */
+  readonly services: ReadonlyMap<string, readonly ServiceSpec[]>;
+}
+
+/** Names under the environment's domain that its wildcard certificate does not cover. */
+export function needsOwnCertificate(service: ServiceSpec, env: EnvironmentSpec): boolean {
+  return service.hostnames.some((h) => !coveredByWildcard(h, env.domain));
+}
+
+export function coveredByWildcard(hostname: string, domain: string): boolean {
+  return hostname.endsWith(`.${domain}`) && !hostname.slice(0, -domain.length - 1).includes('.');
+}
+
+export function isInZone(hostname: string, domain: string): boolean {
+  return hostname === domain || hostname.endsWith(`.${domain}`);
+}
+
+export function serviceUrls(service: ServiceSpec, env: EnvironmentSpec): string[] {
+  if (service.kind !== 'web') return [];
+  return [`${service.name}.${env.domain}`, ...service.hostnames].map((h) => `https://${h}`);
+}
