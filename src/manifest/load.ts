@@ -53,7 +53,7 @@ export function loadEstate(dir: string): EstateSpec {
     }
     for (const env of environments) {
       const layers = layersFor(svc, env.name, estate, estateRead.source);
-      const spec = toService(svc.file.name, mergeLayers(layers));
+      const spec = toService(svc.file.name, svc.source.file, mergeLayers(layers));
       contexts.push(new ServiceContext(spec, env, layers, svc.source, estate.name));
     }
   }
@@ -133,11 +133,12 @@ function toEnvironment(name: string, e: EstateFile['environments'][string], esta
   };
 }
 
-function toService(name: string, merged: Record<string, unknown>): ServiceSpec {
-  const m = merged as Omit<ServiceSpec, 'name'> & { source?: Partial<NonNullable<ServiceSpec['source']>> };
+function toService(name: string, file: string, merged: Record<string, unknown>): ServiceSpec {
+  const m = merged as Omit<ServiceSpec, 'name' | 'file'> & { source?: Partial<NonNullable<ServiceSpec['source']>> };
   return {
     ...m,
     name,
+    file,
     source: m.source?.repo ? (m.source as ServiceSpec['source']) : undefined,
     hostnames: m.hostnames ?? [],
     env: m.env ?? {},

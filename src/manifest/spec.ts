@@ -18,6 +18,8 @@ export type ServiceKind = 'web' | 'worker' | 'job';
 /** One service as it runs in one environment. */
 export interface ServiceSpec {
   readonly name: string;
+  /** The service's manifest, relative to the estate folder (services/<name>.yaml). */
+  readonly file: string;
   readonly kind: ServiceKind;
   readonly owner?: string;
   readonly source?: { readonly repo: string; readonly branch: string; readonly dockerfile: string; readonly test?: string };

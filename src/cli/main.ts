@@ -1,0 +1,96 @@
+/**
+ * The `cityplan` command. Exit status: 0 success; 1 the estate is wrong (every problem listed);
+ * 2 usage errors. A user mistake never shows a stack trace.
+ */
+import { Command, CommanderError } from 'commander';
+import { EstateError, formatProblem } from '../manifest/problems';
+import { UsageError } from '../estate/plan';
+import { deployCommand } from './deploy';
+import { initCommand } from './init';
+import { planCommand } from './plan';
+import { schemaCommand } from './schema';
+import { validateCommand } from './validate';
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: Output = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+};
+
+export async function main(argv: readonly string[], io: Output = stdio): Promise<number> {
+  let code = 0;
+  const run = (fn: () => Promise<number> | number) => async () => {
+    code = await fn();
+  };
+  const program = new Command('cityplan')
+    .description('Plan and deploy an estate of services on AWS from small YAML manifests.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError('(run cityplan --help for usage)');
+
+  program
+    .command('init')
+    .description('write a starter estate')
+    .argument('<dir>', 'folder to create')
+    .action((dir: string) => run(() => initCommand(dir, io))());
+  program
+    .command('validate')
+    .description('check the estate; prints every problem at once')
+    .argument('<dir>', 'estate folder')
+    .action((dir: string) => run(() => validateCommand(dir, io))());
+  program
+    .command('plan')
+    .description('validate, allocate (updates the lock), synthesize, run policy and quota checks, print the plan')
+    .argument('<dir>', 'estate folder')
+    .option('--env <name>', 'only this environment')
+    .option('--service <name>', "only this service's stacks")
+    .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
+    .option('--json', 'print the plan as JSON')
+    .action((dir: string, opts: { env?: string; service?: string; out: string; json?: boolean }) =>
+      run(() => planCommand(dir, opts, io))(),
+    );
+  program
+    .command('deploy')
+    .description('plan, then deploy with the AWS credentials of this shell')
+    .argument('<dir>', 'estate folder')
+    .option('--env <name>', 'only this environment')
+    .option('--service <name>', "only this service's stacks")
+    .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
+    .action((dir: string, opts: { env?: string; service?: string; out: string }) => run(() => deployCommand(dir, opts, io))());
+  program
+    .command('schema')
+    .description('print the JSON Schema of estate.yaml and service files')
+    .argument('[which]', 'estate or service (default: both)')
+    .action((which: string | undefined) => run(() => schemaCommand(which, io))());
+
+  try {
+    await program.parseAsync(argv as string[]);
+    return code;
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+function reportError(e: unknown, io: Output): number {
+  if (e instanceof CommanderError) {
+    // Help and version are not errors; everything else commander rejects is a usage error.
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+  }
+  if (e instanceof UsageError) {
+    io.err(`cityplan: ${e.message}`);
+    return 2;
+  }
+  if (e instanceof EstateError) {
+    const n = e.problems.length;
+    io.err(`cityplan: the estate has ${n} problem${n === 1 ? '' : 's'}:\n${e.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    return 1;
+  }
+  const err = e as Error;
+  io.err(`cityplan: internal error: ${err?.message ?? String(e)}\nThis is a bug in cityplan, not in your estate; set CITYPLAN_DEBUG=1 for details.`);
+  if (process.env.CITYPLAN_DEBUG) io.err(String(err?.stack));
+  return 1;
+}

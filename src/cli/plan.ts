@@ -1,0 +1,68 @@
+import { relative } from 'node:path';
+import { type PlanResult, planEstate } from '../estate/plan';
+import type { Output } from './main';
+
+export interface PlanFlags {
+  readonly env?: string;
+  readonly service?: string;
+  readonly out: string;
+  readonly json?: boolean;
+}
+
+export function planCommand(dir: string, flags: PlanFlags, io: Output): number {
+  const result = planEstate(dir, { environment: flags.env, service: flags.service, out: flags.out });
+  io.out(flags.json ? JSON.stringify(toJson(result), null, 2) : renderPlan(result));
+  return 0;
+}
+
+/** The contract's `plan --json` shape, plus a few extra keys. */
+function toJson(r: PlanResult) {
+  return {
+    estate: r.estate,
+    environments: r.environments,
+    stacks: r.stacks.map((s) => ({ name: s.name, resources: s.resources, bytes: s.bytes, environment: s.environment, service: s.service })),
+    findings: r.findings,
+    assembly: relative(process.cwd(), r.assembly) || '.',
+    lock: { path: relative(process.cwd(), r.lock.path), changed: r.lock.changed },
+  };
+}
+
+export function renderPlan(r: PlanResult): string {
+  const lines: string[] = [`Plan of estate ${r.estate}`, ''];
+  for (const env of r.environments) {
+    lines.push(`${env.name}  account ${env.account}, ${env.region}, *.${env.domain}`);
+    if (env.createsZone) {
+      lines.push(`  DNS: the foundation creates the zone ${env.domain}; after the first deploy, delegate it to the name servers in the foundation's NameServers output`);
+    }
+    const shards = env.shards.map((s) => `#${s.id} ${s.services} services, ${s.certificates} extra certificates`);
+    lines.push(`  load balancer shards: ${shards.length > 0 ? shards.join('; ') : 'none'}`);
+    const rows = env.services.map((s) => [
+      s.name,
+      s.kind,
+      s.shard === undefined ? '-' : String(s.shard),
+      s.priority === undefined ? '-' : String(s.priority),
+      s.resources === undefined ? '-' : String(s.resources),
+      s.urls.join(' ') || s.note || '',
+    ]);
+    lines.push(...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'RESOURCES', 'URL'], rows).map((l) => `  ${l}`), '');
+  }
+  const resources = r.stacks.reduce((n, s) => n + s.resources, 0);
+  const largest = [...r.stacks].sort((a, b) => b.resources - a.resources)[0];
+  lines.push(
+    `stacks: ${r.stacks.length}, ${resources} resources${largest ? ` (largest ${largest.name}: ${largest.resources} resources, ${largest.bytes} bytes)` : ''}`,
+    `policy: AwsSolutions and NIST 800-53 R5 — ${r.findings.unacknowledged} unacknowledged findings, ${r.findings.acknowledged} acknowledged with reasons`,
+    `assembly: ${relative(process.cwd(), r.assembly) || '.'}`,
+    `lock: ${relative(process.cwd(), r.lock.path)} ${r.lock.changed ? 'updated' : 'unchanged'}`,
+  );
+  return lines.join('\n');
+}
+
+function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}

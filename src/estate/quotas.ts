@@ -1,0 +1,100 @@
+/**
+ * AWS quotas an estate can run into, checked at plan time so that a deploy never fails half way
+ * on a limit. Each check names the quota, the number found and where.
+ */
+import type { EstateSpec } from '../manifest/spec';
+import { CERTIFICATES_PER_SHARD, SERVICES_PER_SHARD } from './allocate';
+import type { EnvironmentAllocation } from './allocation';
+
+export interface Quota {
+  readonly name: string;
+  readonly limit: number;
+  /** Whether AWS raises it on request (the error says so). */
+  readonly adjustable: boolean;
+}
+
+export const QUOTAS = {
+  resourcesPerStack: { name: 'CloudFormation resources per stack', limit: 500, adjustable: false },
+  templateBytes: { name: 'CloudFormation template size (bytes, uploaded through S3)', limit: 1_000_000, adjustable: false },
+  parametersPerStack: { name: 'CloudFormation parameters per stack', limit: 200, adjustable: false },
+  outputsPerStack: { name: 'CloudFormation outputs per stack', limit: 200, adjustable: false },
+  stacksPerRegion: { name: 'CloudFormation stacks per account and region', limit: 2000, adjustable: true },
+  targetGroupsPerAlb: { name: 'target groups per Application Load Balancer', limit: 100, adjustable: false },
+  rulesPerAlb: { name: 'listener rules per Application Load Balancer', limit: 100, adjustable: true },
+  certificatesPerAlb: { name: 'certificates per Application Load Balancer', limit: 25, adjustable: true },
+  albsPerRegion: { name: 'Application Load Balancers per account and region', limit: 50, adjustable: true },
+  targetGroupsPerRegion: { name: 'target groups per account and region', limit: 3000, adjustable: true },
+  servicesPerCluster: { name: 'ECS services per cluster', limit: 5000, adjustable: false },
+  securityGroupsPerVpc: { name: 'security groups per VPC', limit: 2500, adjustable: true },
+} as const satisfies Record<string, Quota>;
+
+export interface QuotaBreach {
+  readonly quota: Quota;
+  readonly found: number;
+  /** Where: a stack, a shard or an account and region. */
+  readonly where: string;
+}
+
+export function describeBreach(b: QuotaBreach): string {
+  return `${b.where}: ${b.found} ${b.quota.name}; the quota is ${b.quota.limit}${b.quota.adjustable ? ' (adjustable on request through Service Quotas)' : ' (fixed)'}`;
+}
+
+export interface StackSize {
+  readonly name: string;
+  readonly resources: number;
+  readonly parameters: number;
+  readonly outputs: number;
+  readonly bytes: number;
+}
+
+export function checkStackQuotas(stacks: readonly StackSize[]): QuotaBreach[] {
+  const breaches: QuotaBreach[] = [];
+  for (const s of stacks) {
+    const where = `stack ${s.name}`;
+    if (s.resources > QUOTAS.resourcesPerStack.limit) breaches.push({ quota: QUOTAS.resourcesPerStack, found: s.resources, where });
+    if (s.bytes > QUOTAS.templateBytes.limit) breaches.push({ quota: QUOTAS.templateBytes, found: s.bytes, where });
+    if (s.parameters > QUOTAS.parametersPerStack.limit) breaches.push({ quota: QUOTAS.parametersPerStack, found: s.parameters, where });
+    if (s.outputs > QUOTAS.outputsPerStack.limit) breaches.push({ quota: QUOTAS.outputsPerStack, found: s.outputs, where });
+  }
+  return breaches;
+}
+
+/** Quotas of the whole estate, from the manifest and the allocation (whatever stacks this plan built). */
+export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<string, EnvironmentAllocation>): QuotaBreach[] {
+  const breaches: QuotaBreach[] = [];
+  const perRegion = new Map<string, { albs: number; targetGroups: number; stacks: number }>();
+  for (const env of spec.environments) {
+    const placed = allocation.get(env.name)!;
+    const services = spec.services.get(env.name) ?? [];
+    const web = services.filter((s) => s.kind === 'web').length;
+    for (const shard of placed.shards) {
+      const where = `environment ${env.name}, load balancer shard ${shard.id}`;
+      if (shard.services > Math.min(SERVICES_PER_SHARD, QUOTAS.targetGroupsPerAlb.limit)) {
+        breaches.push({ quota: QUOTAS.targetGroupsPerAlb, found: shard.services, where });
+      }
+      if (shard.services > QUOTAS.rulesPerAlb.limit) breaches.push({ quota: QUOTAS.rulesPerAlb, found: shard.services, where });
+      if (shard.certificates > CERTIFICATES_PER_SHARD) breaches.push({ quota: QUOTAS.certificatesPerAlb, found: shard.certificates, where });
+    }
+    if (services.length > QUOTAS.servicesPerCluster.limit) {
+      breaches.push({ quota: QUOTAS.servicesPerCluster, found: services.length, where: `environment ${env.name}` });
+    }
+    // One group per service and one per shard, plus the VPC's default group.
+    const securityGroups = web + placed.shards.length + 1;
+    if (securityGroups > QUOTAS.securityGroupsPerVpc.limit) {
+      breaches.push({ quota: QUOTAS.securityGroupsPerVpc, found: securityGroups, where: `environment ${env.name}` });
+    }
+    const key = `${env.account}/${env.region}`;
+    const r = perRegion.get(key) ?? { albs: 0, targetGroups: 0, stacks: 0 };
+    r.albs += placed.shards.length;
+    r.targetGroups += web;
+    r.stacks += 1 + placed.shards.length + web;
+    perRegion.set(key, r);
+  }
+  for (const [key, r] of perRegion) {
+    const where = `account ${key.replace('/', ', region ')}`;
+    if (r.albs > QUOTAS.albsPerRegion.limit) breaches.push({ quota: QUOTAS.albsPerRegion, found: r.albs, where });
+    if (r.targetGroups > QUOTAS.targetGroupsPerRegion.limit) breaches.push({ quota: QUOTAS.targetGroupsPerRegion, found: r.targetGroups, where });
+    if (r.stacks > QUOTAS.stacksPerRegion.limit) breaches.push({ quota: QUOTAS.stacksPerRegion, found: r.stacks, where });
+  }
+  return breaches;
+}

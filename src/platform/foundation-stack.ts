@@ -1,0 +1,200 @@
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import type { Construct } from 'constructs';
+import { availabilityZones, parameter, resourceName } from '../estate/naming';
+import type { EnvironmentSpec } from '../manifest/spec';
+import { logRetention } from './retention';
+import { IngressFirewall } from './ingress-firewall';
+
+export interface FoundationStackProps extends StackProps {
+  /** The estate name; prefixes resource names and SSM parameters. */
+  readonly estate: string;
+  readonly environment: EnvironmentSpec;
+  /** Who is told when an alarm fires. */
+  readonly alertEmails: readonly string[];
+}
+
+/** Prefix under which load balancers write access logs in the access-log bucket. */
+export const ACCESS_LOG_PREFIX = 'ingress';
+
+/**
+ * What every service in one environment shares: network, cluster, key, DNS and certificate,
+ * access logs, alerts and the web firewall. Everything service stacks need is published as SSM
+ * parameters (see naming.ts), never as CloudFormation exports, so the foundation can change
+ * without thousands of importers holding it still.
+ */
+export class FoundationStack extends Stack {
+  readonly vpc: ec2.Vpc;
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: FoundationStackProps) {
+    super(scope, id, props);
+    const { estate, environment: env } = props;
+    const protect = env.protect;
+    const publish = (name: string, value: string, description: string) =>
+      new ssm.StringParameter(this, `Param${name.split('/').slice(4).join('-')}`, {
+        parameterName: name,
+        stringValue: value,
+        description,
+      });
+
+    this.key = new kms.Key(this, 'Key', {
+      alias: resourceName.keyAlias(estate, env.name),
+      description: `cityplan ${estate}/${env.name}: logs, alerts and service data`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts every log group of the environment with this key.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*` },
+        },
+      }),
+    );
+    // Alarms publish to the encrypted alerts topic.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    // NAT gateways give tasks outbound access to the APIs they call; the free S3 gateway endpoint
+    // keeps image layer pulls off NAT data charges. Unprotected environments share one NAT gateway.
+    this.vpc = new ec2.Vpc(this, 'Network', {
+      ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+      availabilityZones: availabilityZones(env.region, env.zones),
+      natGateways: protect ? env.zones : 1,
+      subnetConfiguration: [
+        { name: 'ingress', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+        { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+      ],
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+      restrictDefaultSecurityGroup: true,
+    });
+    for (const subnet of this.vpc.publicSubnets) {
+      Validations.of(subnet).acknowledge({
+        id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+        reason: 'Public subnets hold only the internet-facing load balancers and NAT gateways, which need the internet gateway; tasks run in private subnets without that route.',
+      });
+    }
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+      logGroupName: resourceName.flowLogGroup(estate, env.name),
+      encryptionKey: this.key,
+      retention: logRetention(protect),
+      removalPolicy: protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const flowLog = this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+    Validations.of(flowLog).acknowledge({
+      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+      reason: 'The flow log delivery role policy names only the flow log group; it belongs to that role alone and is never shared.',
+    });
+
+    const cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      clusterName: resourceName.cluster(estate, env.name),
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+      enableFargateCapacityProviders: true,
+    });
+
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      // Load balancers can only write access logs to buckets encrypted with S3-managed keys.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(protect ? 400 : 90), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    accessLogs.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [loadBalancerLogWriter(env.region)],
+        actions: ['s3:PutObject'],
+        resources: [accessLogs.arnForObjects(`${ACCESS_LOG_PREFIX}/*`)],
+      }),
+    );
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the destination of access logs; logging its own access would log the logging.',
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'NIST.800.53.R5-S3BucketLoggingEnabled',
+      reason: 'This bucket is the destination of access logs; logging its own access would log the logging.',
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      reason: 'Elastic Load Balancing writes access logs only to buckets encrypted with S3-managed keys (SSE-S3).',
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason: 'Access logs are versioned and retained in-region; cross-region replication is a per-estate choice, not a default.',
+    });
+
+    const zone = env.zoneId
+      ? route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'Zone', { hostedZoneId: env.zoneId, zoneName: env.domain })
+      : new route53.PublicHostedZone(this, 'Zone', { zoneName: env.domain, comment: `cityplan ${estate}/${env.name}` });
+    if (zone instanceof route53.PublicHostedZone && zone.hostedZoneNameServers) {
+      new CfnOutput(this, 'NameServers', {
+        description: `Delegate ${env.domain} to these name servers from its parent zone`,
+        value: Fn.join(',', zone.hostedZoneNameServers),
+      });
+    }
+    const certificate = new acm.Certificate(this, 'Wildcard', {
+      domainName: `*.${env.domain}`,
+      subjectAlternativeNames: [env.domain],
+      validation: acm.CertificateValidation.fromDns(zone),
+    });
+
+    const alerts = new sns.Topic(this, 'Alerts', {
+      displayName: `cityplan ${estate} ${env.name} alerts`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    for (const email of props.alertEmails) alerts.addSubscription(new subscriptions.EmailSubscription(email));
+
+    const firewall = new IngressFirewall(this, 'Firewall', {
+      name: resourceName.webAcl(estate, env.name),
+      logGroupName: resourceName.wafLogGroup(estate, env.name),
+      key: this.key,
+      protect,
+    });
+
+    publish(parameter.vpcId(estate, env.name), this.vpc.vpcId, 'VPC of the environment');
+    this.vpc.privateSubnets.forEach((s, i) => publish(parameter.privateSubnet(estate, env.name, i), s.subnetId, `Task subnet in zone ${i}`));
+    this.vpc.publicSubnets.forEach((s, i) => publish(parameter.publicSubnet(estate, env.name, i), s.subnetId, `Load balancer subnet in zone ${i}`));
+    publish(parameter.clusterName(estate, env.name), cluster.clusterName, 'ECS cluster');
+    publish(parameter.keyArn(estate, env.name), this.key.keyArn, 'KMS key for logs and data');
+    publish(parameter.alertsTopicArn(estate, env.name), alerts.topicArn, 'SNS topic for alarms');
+    publish(parameter.zoneId(estate, env.name), zone.hostedZoneId, `Hosted zone of ${env.domain}`);
+    publish(parameter.certificateArn(estate, env.name), certificate.certificateArn, `Certificate for *.${env.domain}`);
+    publish(parameter.accessLogBucket(estate, env.name), accessLogs.bucketName, 'Bucket for load balancer access logs');
+    publish(parameter.webAclArn(estate, env.name), firewall.webAclArn, 'WAF web ACL for every load balancer');
+  }
+}
+
+/** Who writes ALB access logs: the regional ELB account where one exists, the log delivery service elsewhere. */
+function loadBalancerLogWriter(region: string): iam.IPrincipal {
+  const account = RegionInfo.get(region).elbv2Account;
+  return account ? new iam.AccountPrincipal(account) : new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com');
+}
