@@ -14,6 +14,10 @@ const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_NAME = /^[A-Z][A-Z0-9_]*$/;
 const ACCOUNT = /^\d{12}$/;
+const accountId = () =>
+  z
+    .string({ error: 'must be a 12-digit AWS account id, quoted as a string ("123456789012")' })
+    .regex(ACCOUNT, { error: 'must be a 12-digit AWS account id, quoted as a string ("123456789012")' });
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const SCHEDULE = /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
@@ -149,7 +153,7 @@ export const serviceFile = serviceOverrides
   .meta({ title: 'cityplan service', description: 'One service of a cityplan estate (services/<name>.yaml).' });
 
 export const environmentFields = z.strictObject({
-  account: z.string().regex(ACCOUNT, { error: 'must be a 12-digit AWS account id, quoted as a string' }),
+  account: accountId(),
   region: z.string().regex(REGION, { error: 'must be an AWS region code such as eu-west-2' }).optional(),
   domain: dnsName.meta({ description: 'Services get <service>.<domain>.' }),
   zoneId: z
@@ -172,7 +176,7 @@ export const estateFile = z
     owner: email,
     region: z.string().regex(REGION, { error: 'must be an AWS region code such as eu-west-2' }),
     delivery: z.strictObject({
-      account: z.string().regex(ACCOUNT, { error: 'must be a 12-digit AWS account id, quoted as a string' }),
+      account: accountId(),
       connectionArn: z.string().regex(CONNECTION_ARN, { error: 'must be a CodeConnections connection ARN' }),
     }),
     alerts: z.strictObject({ email: z.array(email).min(1, { error: 'needs at least one address' }) }),

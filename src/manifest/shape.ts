@@ -35,7 +35,7 @@ export function checkShape<T extends z.ZodType>(
         );
       }
     } else if (issue.code === 'invalid_key') {
-      problems.push(source.problem(path, `'${String(issue.path.at(-1))}' ${issue.issues[0]?.message ?? issue.message}`, true));
+      problems.push(source.problem(path, `'${String(issue.path.at(-1))}' is not valid: ${issue.issues[0]?.message ?? issue.message}`, true));
     } else {
       const missing = issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined;
       problems.push(source.problem(path, missing ? 'is required' : issue.message));
@@ -107,7 +107,9 @@ export function closest(word: string, known: readonly string[]): string | undefi
     const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
   }
-  return bestDistance <= Math.max(1, Math.floor(word.length / 3)) ? best : undefined;
+  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))) return best;
+  // A longer or shorter spelling of a known name (minimum for min, env for environments).
+  return known.find((k) => k.length >= 3 && word.length >= 3 && (word.startsWith(k) || k.startsWith(word)));
 }
 
 function editDistance(a: string, b: string): number {

@@ -20,7 +20,7 @@ export class YamlSource {
       line: lines.linePos(e.pos[0]).line,
       column: lines.linePos(e.pos[0]).col,
       ...(e.code === 'DUPLICATE_KEY'
-        ? { field: text.slice(e.pos[0], e.pos[1]).trim(), message: 'duplicate key: this field is already set above' }
+        ? { field: /^[^:\s]+/.exec(text.slice(e.pos[0]))?.[0], message: 'duplicate key: this field is already set above' }
         : { message: firstLine(e.message) }),
     }));
     if (problems.length > 0) return { problems };
