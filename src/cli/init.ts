@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../estate/plan';
+import { jsonSchemas } from '../manifest/schema';
 import type { Output } from './main';
 
-const ESTATE = `# yaml-language-server: $schema=https://cityplan.dev/schema/estate.schema.json
+const ESTATE = `# yaml-language-server: $schema=.schema/estate.schema.json
 # Your estate: its environments, where pipelines live, who is alerted, and service defaults.
 # Replace the placeholder account ids, domains and connection ARN with your own.
 name: my-estate
@@ -31,7 +32,7 @@ defaults:
     max: 4
 `;
 
-const SERVICE = `# yaml-language-server: $schema=https://cityplan.dev/schema/service.schema.json
+const SERVICE = `# yaml-language-server: $schema=../.schema/service.schema.json
 # One service. It will answer at https://hello-world.<environment domain>.
 name: hello-world
 kind: web
@@ -54,6 +55,11 @@ export function initCommand(dir: string, io: Output): number {
     mkdirSync(join(staging, 'services'), { recursive: true });
     writeFileSync(join(staging, 'estate.yaml'), ESTATE);
     writeFileSync(join(staging, 'services', 'hello-world.yaml'), SERVICE);
+    // Editors with the YAML language server complete and check fields from these.
+    mkdirSync(join(staging, '.schema'));
+    for (const [which, schema] of Object.entries(jsonSchemas())) {
+      writeFileSync(join(staging, '.schema', `${which}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
+    }
     rmSync(target, { recursive: true, force: true });
     renameSync(staging, target);
   } finally {

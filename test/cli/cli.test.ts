@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+
+async function cityplan(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
+  return { code, stdout, stderr };
+}
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'cityplan-cli-'));
+
+function exampleCopy(): string {
+  const dir = join(scratch(), 'justice');
+  cpSync('examples/justice', dir, { recursive: true });
+  return dir;
+}
+
+describe('cityplan plan', () => {
+  it('plans the example estate and prints the contract keys with --json', async () => {
+    const dir = exampleCopy();
+    const out = join(scratch(), 'assembly');
+    const { code, stdout } = await cityplan('plan', dir, '--out', out, '--json');
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout);
+    expect(plan.estate).toBe('justice');
+    expect(plan.environments.map((e: { name: string }) => e.name)).toEqual(['staging', 'production']);
+    const visits = plan.environments[0].services.find((s: { name: string }) => s.name === 'book-a-prison-visit');
+    expect(visits).toMatchObject({
+      kind: 'web',
+      shard: 0,
+      priority: expect.any(Number),
+      urls: ['https://book-a-prison-visit.staging.justice.example.gov.uk'],
+      stack: 'justice-staging-book-a-prison-visit',
+      resources: expect.any(Number),
+    });
+    expect(plan.environments[0].shards[0]).toEqual({ id: 0, services: 4, certificates: 0 });
+    expect(plan.stacks).toContainEqual(expect.objectContaining({ name: 'justice-production-foundation', resources: expect.any(Number), bytes: expect.any(Number) }));
+    expect(plan.findings).toEqual({ unacknowledged: 0, acknowledged: expect.any(Number) });
+    expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+  });
+
+  it('keeps the committed lock as it is when nothing changed', async () => {
+    const dir = exampleCopy();
+    const before = readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
+    const { code, stdout } = await cityplan('plan', dir, '--out', join(scratch(), 'a'), '--env', 'staging');
+    expect(code).toBe(0);
+    expect(stdout).toContain('lock: ');
+    expect(stdout).toContain('unchanged');
+    expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(before);
+  });
+
+  it('constructs only one service’s stacks with --service', async () => {
+    const { code, stdout } = await cityplan('plan', exampleCopy(), '--out', join(scratch(), 'a'), '--service', 'find-a-court', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).stacks.map((s: { name: string }) => s.name).sort()).toEqual([
+      'justice-production-find-a-court',
+      'justice-staging-find-a-court',
+    ]);
+  });
+
+  it('exits 1 listing every problem with file and line, and writes neither the assembly nor the lock', async () => {
+    const dir = exampleCopy();
+    writeFileSync(join(dir, 'services', 'find-a-court.yaml'), 'name: find-a-court\nkind: web\nimage: x/y:1\ncpus: 2\nmemory: 3\n');
+    const lockBefore = readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
+    const out = join(scratch(), 'kept');
+    mkdirSync(out);
+    writeFileSync(join(out, 'marker'), 'previous assembly');
+    const { code, stderr } = await cityplan('plan', dir, '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toContain("services/find-a-court.yaml:4:1: cpus: unknown field 'cpus' (did you mean 'cpu'?)");
+    expect(stderr).toContain('services/find-a-court.yaml:5:9: memory: 3 MiB is not a valid Fargate size');
+    expect(readFileSync(join(out, 'marker'), 'utf8')).toBe('previous assembly');
+    expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lockBefore);
+  });
+
+  it('exits 1 on a damaged lock file, naming it', async () => {
+    const dir = exampleCopy();
+    writeFileSync(join(dir, 'cityplan.lock.json'), '{ "version": 1, ');
+    const out = join(scratch(), 'none');
+    const { code, stderr } = await cityplan('plan', dir, '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cityplan.lock.json: is not valid JSON/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('exits 2 for an environment or service the estate does not have', async () => {
+    expect((await cityplan('plan', exampleCopy(), '--env', 'prod')).code).toBe(2);
+    const { code, stderr } = await cityplan('plan', exampleCopy(), '--service', 'nope');
+    expect(code).toBe(2);
+    expect(stderr).toContain("no service 'nope'");
+  });
+});
+
+describe('cityplan usage', () => {
+  it('exits 2 for an unknown option or a missing argument', async () => {
+    expect((await cityplan('plan', 'x', '--colour')).code).toBe(2);
+    expect((await cityplan('validate')).code).toBe(2);
+    expect((await cityplan('frobnicate')).code).toBe(2);
+  });
+
+  it('validate exits 0 on the example and 1 on a missing folder', async () => {
+    expect(await cityplan('validate', 'examples/justice')).toMatchObject({ code: 0, stdout: expect.stringContaining('2 environments, 6 services') });
+    const missing = await cityplan('validate', join(scratch(), 'nothing-here'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('is not an estate folder');
+  });
+
+  it('init writes a starter estate that validates and plans, and refuses a folder in use', async () => {
+    const dir = join(scratch(), 'new-estate');
+    expect((await cityplan('init', dir)).code).toBe(0);
+    expect((await cityplan('validate', dir)).code).toBe(0);
+    expect((await cityplan('plan', dir, '--out', join(scratch(), 'a'))).code).toBe(0);
+    expect((await cityplan('init', dir)).code).toBe(2);
+  });
+
+  it('schema prints the JSON Schemas of both files', async () => {
+    const { code, stdout } = await cityplan('schema');
+    expect(code).toBe(0);
+    const schemas = JSON.parse(stdout);
+    expect(Object.keys(schemas.estate.properties)).toContain('environments');
+    expect(Object.keys(schemas.service.properties)).toContain('hostnames');
+  });
+});
+
+describe('the installed command', () => {
+  it('reports a user mistake without a stack trace, with exit status 1', () => {
+    const dir = exampleCopy();
+    writeFileSync(join(dir, 'estate.yaml'), 'name: Bad Name\n');
+    const run = spawnSync(process.execPath, ['bin/cityplan.js', 'validate', dir], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('estate.yaml:1:7: name:');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { allocateEstate } from '../../src/estate/allocation';
+import { emptyLock } from '../../src/estate/lock';
+import { checkEstateQuotas, checkStackQuotas, describeBreach, QUOTAS } from '../../src/estate/quotas';
+import type { EstateSpec, ServiceSpec } from '../../src/manifest/spec';
+import { loadEstate } from '../../src/manifest/load';
+
+const example = loadEstate('examples/justice');
+
+/** The example estate with `count` copies of its first web service in every environment. */
+function withServices(count: number, sameAccount = false): EstateSpec {
+  const template = example.services.get('staging')!.find((s) => s.kind === 'web')!;
+  const services: ServiceSpec[] = Array.from({ length: count }, (_, i) => ({ ...template, name: `s${i}`, hostnames: [] }));
+  return {
+    ...example,
+    environments: example.environments.map((e) => (sameAccount ? { ...e, account: '999999999999', region: 'eu-west-2' } : e)),
+    services: new Map(example.environments.map((e) => [e.name, services])),
+  };
+}
+
+describe('quota checks', () => {
+  it('pass for the example estate', () => {
+    expect(checkEstateQuotas(example, allocateEstate(example, emptyLock()).environments)).toEqual([]);
+  });
+
+  it('name the ALB quota and the number found when an account and region would need more than 50 load balancers', () => {
+    const spec = withServices(95 * 26, true);
+    const breaches = checkEstateQuotas(spec, allocateEstate(spec, emptyLock()).environments);
+    const alb = breaches.find((b) => b.quota === QUOTAS.albsPerRegion)!;
+    expect(alb.found).toBe(52);
+    expect(describeBreach(alb)).toBe(
+      'account 999999999999, region eu-west-2: 52 Application Load Balancers per account and region; the quota is 50 (adjustable on request through Service Quotas)',
+    );
+  });
+
+  it('count CloudFormation stacks and target groups per account and region across environments', () => {
+    const spec = withServices(1600, true);
+    const quotas = checkEstateQuotas(spec, allocateEstate(spec, emptyLock()).environments).map((b) => [b.quota.name, b.found]);
+    expect(quotas).toContainEqual([QUOTAS.targetGroupsPerRegion.name, 3200]);
+    expect(quotas).toContainEqual([QUOTAS.stacksPerRegion.name, 2 * (1 + 17 + 1600)]);
+  });
+
+  it('flag a stack over 500 resources or a template over 1 MB', () => {
+    const breaches = checkStackQuotas([
+      { name: 'big', resources: 501, parameters: 3, outputs: 0, bytes: 1_200_000 },
+      { name: 'fine', resources: 500, parameters: 200, outputs: 200, bytes: 1_000_000 },
+    ]);
+    expect(breaches.map(describeBreach)).toEqual([
+      'stack big: 501 CloudFormation resources per stack; the quota is 500 (fixed)',
+      'stack big: 1200000 CloudFormation template size (bytes, uploaded through S3); the quota is 1000000 (fixed)',
+    ]);
+  });
+});
