@@ -15,7 +15,7 @@ export interface DeployFlags {
  * service back to an older image.
  */
 export async function deployCommand(dir: string, flags: DeployFlags, io: Output): Promise<number> {
-  const plan = planEstate(dir, { environment: flags.env, service: flags.service, out: flags.out });
+  const plan = await planEstate(dir, { environment: flags.env, service: flags.service, out: flags.out });
   io.out(renderPlan(plan));
   const toolkit = new Toolkit();
   const assembly = await toolkit.fromAssemblyDirectory(plan.assembly);

@@ -9,8 +9,8 @@ export interface PlanFlags {
   readonly json?: boolean;
 }
 
-export function planCommand(dir: string, flags: PlanFlags, io: Output): number {
-  const result = planEstate(dir, { environment: flags.env, service: flags.service, out: flags.out });
+export async function planCommand(dir: string, flags: PlanFlags, io: Output): Promise<number> {
+  const result = await planEstate(dir, { environment: flags.env, service: flags.service, out: flags.out });
   io.out(flags.json ? JSON.stringify(toJson(result), null, 2) : renderPlan(result));
   return 0;
 }

@@ -2,19 +2,18 @@
  * `cityplan plan`: validate, allocate, synthesize, run policy and quota checks. Nothing is written
  * (neither the assembly nor the lock) unless every check passes.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { loadEstate } from '../manifest/load';
 import { EstateError, type Problem } from '../manifest/problems';
 import { type EstateSpec, serviceUrls } from '../manifest/spec';
-import { acknowledgements, checkPolicy, type Finding } from '../policy/packs';
 import type { ShardUsage } from './allocate';
 import { allocateEstate } from './allocation';
-import { compileEstate, type StackRole } from './compile';
 import { LOCK_FILE, readLock, serializeLock } from './lock';
-import { checkEstateQuotas, checkStackQuotas, describeBreach, type StackSize } from './quotas';
 import { stackName } from './naming';
+import { checkEstateQuotas, checkStackQuotas, describeBreach } from './quotas';
+import { planStacks, type StackPlan } from './stack-plan';
+import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
 
 export interface PlanOptions {
   readonly environment?: string;
@@ -47,7 +46,7 @@ export interface PlanResult {
     readonly shards: ShardUsage[];
     readonly services: PlannedService[];
   }>;
-  readonly stacks: Array<StackSize & { readonly environment: string; readonly service?: string }>;
+  readonly stacks: SynthesizedStack[];
   readonly findings: { readonly unacknowledged: number; readonly acknowledged: number };
   readonly assembly: string;
   readonly lock: { readonly path: string; readonly changed: boolean };
@@ -56,7 +55,10 @@ export interface PlanResult {
 /** Usage errors (exit 2), as opposed to a wrong estate (exit 1). */
 export class UsageError extends Error {}
 
-export function planEstate(dir: string, options: PlanOptions = {}): PlanResult {
+/** Where the worker entry is once built (dist/synth-worker.js beside dist/cli.js). */
+const WORKER_SCRIPT = join(__dirname, 'synth-worker.js');
+
+export async function planEstate(dir: string, options: PlanOptions = {}): Promise<PlanResult> {
   const spec = loadEstate(dir);
   checkSelection(spec, options);
   const previous = readLock(dir);
@@ -65,19 +67,20 @@ export function planEstate(dir: string, options: PlanOptions = {}): PlanResult {
   const problems: Problem[] = checkEstateQuotas(spec, allocation).map((b) => ({ file: 'estate.yaml', message: describeBreach(b) }));
   if (problems.length > 0) throw new EstateError(problems);
 
+  const planned = planStacks(spec, allocation, options);
   const out = resolve(options.out ?? 'cdk.out');
   const staging = `${out}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
-  mkdirSync(dirname(out), { recursive: true });
+  mkdirSync(staging, { recursive: true });
   try {
-    const { app, stacks } = compileEstate(spec, allocation, { outdir: staging, environment: options.environment, service: options.service });
-    const assembly = synthesize(app);
-    const findings = checkPolicy(app);
-    const sizes = stackSizes(assembly, stacks);
-    problems.push(...findings.map((f) => findingProblem(f, stacks, spec)));
-    problems.push(
-      ...checkStackQuotas(sizes).map((b) => ({ file: fileOfStack(b.where.replace(/^stack /, ''), stacks, spec), message: describeBreach(b) })),
-    );
+    const workers = workerCount(planned.length, WORKER_SCRIPT);
+    const synthesis =
+      workers > 1
+        ? await synthesizeInWorkers({ dir, lock }, planned, staging, workers, WORKER_SCRIPT)
+        : synthesizeStacks(spec, allocation, planned, staging);
+    const fileOf = manifestFileOf(spec, planned);
+    problems.push(...synthesis.findings.map((f) => ({ file: fileOf(f.path.split('/')[0]!), field: f.path, message: `${f.rule}: ${f.description}` })));
+    problems.push(...checkStackQuotas(synthesis.stacks).map((b) => ({ file: fileOf(b.stack!), message: describeBreach(b) })));
     if (problems.length > 0) throw new EstateError(problems);
 
     rmSync(out, { recursive: true, force: true });
@@ -89,9 +92,9 @@ export function planEstate(dir: string, options: PlanOptions = {}): PlanResult {
 
     return {
       estate: spec.name,
-      environments: summarizeEnvironments(spec, allocation, sizes, options),
-      stacks: sizes,
-      findings: { unacknowledged: 0, acknowledged: acknowledgements(app).length },
+      environments: summarizeEnvironments(spec, allocation, synthesis.stacks, options),
+      stacks: synthesis.stacks,
+      findings: { unacknowledged: 0, acknowledged: synthesis.acknowledged },
       assembly: out,
       lock: { path: lockPath, changed },
     };
@@ -110,47 +113,20 @@ function checkSelection(spec: EstateSpec, options: PlanOptions): void {
   }
 }
 
-function synthesize(app: ReturnType<typeof compileEstate>['app']): CloudAssembly {
-  try {
-    return app.synth();
-  } catch (e) {
-    // A construct refused the configuration: report it as a problem with the estate, not a crash.
-    throw new EstateError([{ file: 'estate.yaml', message: `could not build the estate: ${(e as Error).message}` }]);
-  }
-}
-
-function stackSizes(assembly: CloudAssembly, roles: readonly StackRole[]): PlanResult['stacks'] {
-  const roleOf = new Map(roles.map((r) => [r.stack.stackName, r]));
-  return assembly.stacks.map((s) => {
-    const template = s.template as { Resources?: object; Parameters?: object; Outputs?: object };
-    const role = roleOf.get(s.stackName);
-    return {
-      name: s.stackName,
-      environment: role?.environment ?? '',
-      service: role?.service,
-      resources: Object.keys(template.Resources ?? {}).length,
-      parameters: Object.keys(template.Parameters ?? {}).length,
-      outputs: Object.keys(template.Outputs ?? {}).length,
-      bytes: statSync(join(assembly.directory, s.templateFile)).size,
-    };
-  });
-}
-
-function fileOfStack(stack: string, roles: readonly StackRole[], spec: EstateSpec): string {
-  const role = roles.find((r) => r.stack.stackName === stack);
-  const service = role?.service && spec.services.get(role.environment)?.find((s) => s.name === role.service);
-  return service ? service.file : 'estate.yaml';
-}
-
-function findingProblem(f: Finding, roles: readonly StackRole[], spec: EstateSpec): Problem {
-  const stack = f.path.split('/')[0] ?? '';
-  return { file: fileOfStack(stack, roles, spec), field: f.path, message: `${f.rule}: ${f.description}` };
+/** The manifest a stack comes from: a service's own file, or estate.yaml for shared stacks. */
+function manifestFileOf(spec: EstateSpec, planned: readonly StackPlan[]): (stack: string) => string {
+  const byName = new Map(planned.map((p) => [p.name, p]));
+  return (stack) => {
+    const plan = byName.get(stack);
+    const service = plan?.service && spec.services.get(plan.environment)?.find((s) => s.name === plan.service);
+    return service ? service.file : 'estate.yaml';
+  };
 }
 
 function summarizeEnvironments(
   spec: EstateSpec,
   allocation: ReturnType<typeof allocateEstate>['environments'],
-  sizes: PlanResult['stacks'],
+  sizes: readonly SynthesizedStack[],
   options: PlanOptions,
 ): PlanResult['environments'] {
   const sizeOf = new Map(sizes.map((s) => [s.name, s]));

@@ -33,6 +33,8 @@ export interface QuotaBreach {
   readonly found: number;
   /** Where: a stack, a shard or an account and region. */
   readonly where: string;
+  /** The stack, for per-stack quotas. */
+  readonly stack?: string;
 }
 
 export function describeBreach(b: QuotaBreach): string {
@@ -50,11 +52,11 @@ export interface StackSize {
 export function checkStackQuotas(stacks: readonly StackSize[]): QuotaBreach[] {
   const breaches: QuotaBreach[] = [];
   for (const s of stacks) {
-    const where = `stack ${s.name}`;
-    if (s.resources > QUOTAS.resourcesPerStack.limit) breaches.push({ quota: QUOTAS.resourcesPerStack, found: s.resources, where });
-    if (s.bytes > QUOTAS.templateBytes.limit) breaches.push({ quota: QUOTAS.templateBytes, found: s.bytes, where });
-    if (s.parameters > QUOTAS.parametersPerStack.limit) breaches.push({ quota: QUOTAS.parametersPerStack, found: s.parameters, where });
-    if (s.outputs > QUOTAS.outputsPerStack.limit) breaches.push({ quota: QUOTAS.outputsPerStack, found: s.outputs, where });
+    const at = { where: `stack ${s.name}`, stack: s.name };
+    if (s.resources > QUOTAS.resourcesPerStack.limit) breaches.push({ quota: QUOTAS.resourcesPerStack, found: s.resources, ...at });
+    if (s.bytes > QUOTAS.templateBytes.limit) breaches.push({ quota: QUOTAS.templateBytes, found: s.bytes, ...at });
+    if (s.parameters > QUOTAS.parametersPerStack.limit) breaches.push({ quota: QUOTAS.parametersPerStack, found: s.parameters, ...at });
+    if (s.outputs > QUOTAS.outputsPerStack.limit) breaches.push({ quota: QUOTAS.outputsPerStack, found: s.outputs, ...at });
   }
   return breaches;
 }

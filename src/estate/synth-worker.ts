@@ -1,0 +1,18 @@
+/** Worker thread entry: synthesizes one part of an estate (see synthesize.ts). */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadEstate } from '../manifest/load';
+import { EstateError } from '../manifest/problems';
+import { allocateEstate } from './allocation';
+import { synthesizeStacks, type WorkerReply, type WorkerTask } from './synthesize';
+
+const task = workerData as WorkerTask;
+let reply: WorkerReply;
+try {
+  const spec = loadEstate(task.dir);
+  // The lock already holds every placement, so allocating against it reproduces them exactly.
+  const { environments } = allocateEstate(spec, task.lock);
+  reply = { result: synthesizeStacks(spec, environments, task.stacks, task.outdir) };
+} catch (e) {
+  reply = e instanceof EstateError ? { problems: [...e.problems] } : { crash: (e as Error).stack ?? String(e) };
+}
+parentPort!.postMessage(reply);

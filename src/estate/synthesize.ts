@@ -1,0 +1,129 @@
+/**
+ * Synthesis of an estate's stacks, with policy checks and sizes, in this process or spread over
+ * worker threads. Both produce the same cloud assembly.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { EstateError, type Problem } from '../manifest/problems';
+import type { EstateSpec } from '../manifest/spec';
+import { acknowledgements, checkPolicy, type Finding } from '../policy/packs';
+import type { EnvironmentAllocation } from './allocation';
+import { mergeAssemblies } from './assembly-merge';
+import { compileEstate } from './compile';
+import type { Lock } from './lock';
+import type { StackSize } from './quotas';
+import type { StackPlan } from './stack-plan';
+
+export interface SynthesizedStack extends StackSize {
+  readonly environment: string;
+  readonly service?: string;
+}
+
+export interface SynthesisResult {
+  readonly stacks: SynthesizedStack[];
+  readonly findings: Finding[];
+  readonly acknowledged: number;
+}
+
+/** What a worker needs to rebuild its part of the estate. */
+export interface WorkerTask {
+  readonly dir: string;
+  readonly lock: Lock;
+  readonly stacks: readonly StackPlan[];
+  readonly outdir: string;
+}
+
+export type WorkerReply = { result: SynthesisResult } | { problems: Problem[] } | { crash: string };
+
+/** Below this many stacks, starting workers (each loads the CDK afresh) costs more than it saves. */
+const PARALLEL_FROM_STACKS = 120;
+
+/** Builds, synthesizes and checks the given stacks in this process. */
+export function synthesizeStacks(
+  spec: EstateSpec,
+  allocation: ReadonlyMap<string, EnvironmentAllocation>,
+  stacks: readonly StackPlan[],
+  outdir: string,
+): SynthesisResult {
+  const { app } = compileEstate(spec, allocation, { outdir, stacks });
+  let assembly: CloudAssembly;
+  try {
+    assembly = app.synth();
+  } catch (e) {
+    // A construct refused the configuration: a problem with the estate, not a crash.
+    throw new EstateError([{ file: 'estate.yaml', message: `could not build the estate: ${(e as Error).message}` }]);
+  }
+  if (assembly.manifest.missing?.length) {
+    // A construct asked for an AWS lookup: plans must never need AWS, so this is a cityplan bug.
+    throw new Error(`synthesis needs AWS lookups: ${assembly.manifest.missing.map((m) => m.key).join(', ')}`);
+  }
+  const artifacts = new Map(assembly.stacks.map((s) => [s.stackName, s]));
+  return {
+    // In plan order, whatever order the assembly lists its stacks in.
+    stacks: stacks.map((plan) => {
+      const artifact = artifacts.get(plan.name)!;
+      const template = artifact.template as { Resources?: object; Parameters?: object; Outputs?: object };
+      return {
+        name: plan.name,
+        environment: plan.environment,
+        service: plan.service,
+        resources: Object.keys(template.Resources ?? {}).length,
+        parameters: Object.keys(template.Parameters ?? {}).length,
+        outputs: Object.keys(template.Outputs ?? {}).length,
+        bytes: statSync(join(assembly.directory, artifact.templateFile)).size,
+      };
+    }),
+    findings: checkPolicy(app),
+    acknowledged: acknowledgements(app).length,
+  };
+}
+
+/**
+ * How many workers to use: CITYPLAN_WORKERS when set, else one per core for large estates, and
+ * none (this process) when the worker script is not there (running from source, as tests do).
+ */
+export function workerCount(stacks: number, script: string): number {
+  const configured = Number(process.env.CITYPLAN_WORKERS);
+  if (!existsSync(script)) return 0;
+  if (Number.isInteger(configured) && configured >= 0) return configured <= 1 ? 0 : configured;
+  return stacks >= PARALLEL_FROM_STACKS ? Math.min(availableParallelism(), 4) : 0;
+}
+
+/** Splits the stacks over `workers` worker threads, each synthesizing into its own folder, then merges. */
+export async function synthesizeInWorkers(
+  task: Omit<WorkerTask, 'stacks' | 'outdir'>,
+  stacks: readonly StackPlan[],
+  outdir: string,
+  workers: number,
+  script: string,
+): Promise<SynthesisResult> {
+  // Round robin keeps parts even: foundations are heavy, service stacks light and many.
+  const parts = Array.from({ length: workers }, (_, i) => stacks.filter((_, j) => j % workers === i)).filter((p) => p.length > 0);
+  const partDirs = parts.map((_, i) => join(outdir, `part-${i}`));
+  const replies = await Promise.all(parts.map((part, i) => runWorker(script, { ...task, stacks: part, outdir: partDirs[i]! })));
+  const problems = replies.flatMap((r) => ('problems' in r ? r.problems : []));
+  if (problems.length > 0) throw new EstateError(problems);
+  const crash = replies.find((r): r is { crash: string } => 'crash' in r);
+  if (crash) throw new Error(crash.crash);
+  mergeAssemblies(partDirs, outdir, stacks);
+  const results = replies.map((r) => (r as { result: SynthesisResult }).result);
+  const order = new Map(stacks.map((s, i) => [s.name, i]));
+  return {
+    stacks: results.flatMap((r) => r.stacks).sort((a, b) => order.get(a.name)! - order.get(b.name)!),
+    findings: results.flatMap((r) => r.findings),
+    acknowledged: results.reduce((n, r) => n + r.acknowledged, 0),
+  };
+}
+
+function runWorker(script: string, task: WorkerTask): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(script, { workerData: task });
+    let reply: WorkerReply | undefined;
+    worker.once('message', (m: WorkerReply) => (reply = m));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (reply ? resolve(reply) : reject(new Error(`synthesis worker exited with ${code} before answering`))));
+  });
+}
