@@ -1,4 +1,4 @@
-import { StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
+import { StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import { planEstate } from '../estate/plan';
 import type { Output } from './main';
 import { renderPlan } from './plan';
@@ -22,6 +22,8 @@ export async function deployCommand(dir: string, flags: DeployFlags, io: Output)
   try {
     await toolkit.deploy(assembly, {
       stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: plan.stacks.map((s) => s.name) },
+      // Keep every parameter's deployed value, ImageTag above all: the pipeline owns it.
+      parameters: StackParameters.onlyExisting(),
     });
   } catch (e) {
     io.err(`cityplan: deploy failed: ${(e as Error).message}`);

@@ -1,0 +1,41 @@
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { planEstate } from '../../src/estate/plan';
+import { EstateError } from '../../src/manifest/problems';
+
+// GIVEN a policy pack that finds a problem in one service's stack
+vi.mock('../../src/policy/packs', async (original) => ({
+  ...(await original<typeof import('../../src/policy/packs')>()),
+  checkPolicy: () => [
+    {
+      rule: 'AwsSolutions-IAM5[Resource::*]',
+      description: 'The IAM entity contains wildcard permissions.',
+      path: 'justice-staging-find-a-court/Task/TaskRole/DefaultPolicy/Resource',
+    },
+  ],
+}));
+
+describe('plan with an unacknowledged policy finding', () => {
+  it('fails, names the service manifest and the resource, and writes neither assembly nor lock', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'cityplan-policy-')), 'justice');
+    cpSync('examples/justice', dir, { recursive: true });
+    // No lock yet: a successful plan would write one.
+    rmSync(join(dir, 'cityplan.lock.json'));
+    const out = join(dir, '..', 'cdk.out');
+
+    const failure = await planEstate(dir, { environment: 'staging', out }).catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(EstateError);
+    expect((failure as EstateError).problems).toEqual([
+      {
+        file: 'services/find-a-court.yaml',
+        field: 'justice-staging-find-a-court/Task/TaskRole/DefaultPolicy/Resource',
+        message: 'AwsSolutions-IAM5[Resource::*]: The IAM entity contains wildcard permissions.',
+      },
+    ]);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
+  });
+});
