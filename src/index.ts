@@ -2,6 +2,8 @@
 export { FoundationStack, type FoundationStackProps } from './platform/foundation-stack';
 export { IngressShardStack, type IngressShardStackProps } from './platform/ingress-shard-stack';
 export { IngressFirewall, type IngressFirewallProps } from './platform/ingress-firewall';
+export { AccessLogBucket, type AccessLogBucketProps } from './platform/access-log-bucket';
+export type { EnvironmentStackProps } from './platform/props';
 export { WebServiceStack, type WebServiceStackProps } from './service/web-service-stack';
 export { WebAlarms, type WebAlarmsProps } from './service/web-alarms';
 export { compileEstate, type CompileOptions } from './estate/compile';

@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -6,27 +6,20 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { Construct } from 'constructs';
 import { availabilityZones, parameter, resourceName } from '../estate/naming';
-import type { EnvironmentSpec } from '../manifest/spec';
+import { AccessLogBucket } from './access-log-bucket';
+import type { EnvironmentStackProps } from './props';
 import { logRetention } from './retention';
 import { IngressFirewall } from './ingress-firewall';
 
-export interface FoundationStackProps extends StackProps {
-  /** The estate name; prefixes resource names and SSM parameters. */
-  readonly estate: string;
-  readonly environment: EnvironmentSpec;
+export interface FoundationStackProps extends EnvironmentStackProps {
   /** Who is told when an alarm fires. */
   readonly alertEmails: readonly string[];
 }
-
-/** Prefix under which load balancers write access logs in the access-log bucket. */
-export const ACCESS_LOG_PREFIX = 'ingress';
 
 /**
  * What every service in one environment shares: network, cluster, key, DNS and certificate,
@@ -117,39 +110,7 @@ export class FoundationStack extends Stack {
       enableFargateCapacityProviders: true,
     });
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      // Load balancers can only write access logs to buckets encrypted with S3-managed keys.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      versioned: true,
-      lifecycleRules: [{ expiration: Duration.days(protect ? 400 : 90), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    accessLogs.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [loadBalancerLogWriter(env.region)],
-        actions: ['s3:PutObject'],
-        resources: [accessLogs.arnForObjects(`${ACCESS_LOG_PREFIX}/*`)],
-      }),
-    );
-    Validations.of(accessLogs).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the destination of access logs; logging its own access would log the logging.',
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'NIST.800.53.R5-S3BucketLoggingEnabled',
-      reason: 'This bucket is the destination of access logs; logging its own access would log the logging.',
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
-      reason: 'Elastic Load Balancing writes access logs only to buckets encrypted with S3-managed keys (SSE-S3).',
-    });
-    Validations.of(accessLogs).acknowledge({
-      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
-      reason: 'Access logs are versioned and retained in-region; cross-region replication is a per-estate choice, not a default.',
-    });
+    const accessLogs = new AccessLogBucket(this, 'AccessLogs', { region: env.region, protect }).bucket;
 
     const zone = env.zoneId
       ? route53.PublicHostedZone.fromPublicHostedZoneAttributes(this, 'Zone', { hostedZoneId: env.zoneId, zoneName: env.domain })
@@ -191,10 +152,4 @@ export class FoundationStack extends Stack {
     publish(parameter.accessLogBucket(estate, env.name), accessLogs.bucketName, 'Bucket for load balancer access logs');
     publish(parameter.webAclArn(estate, env.name), firewall.webAclArn, 'WAF web ACL for every load balancer');
   }
-}
-
-/** Who writes ALB access logs: the regional ELB account where one exists, the log delivery service elsewhere. */
-function loadBalancerLogWriter(region: string): iam.IPrincipal {
-  const account = RegionInfo.get(region).elbv2Account;
-  return account ? new iam.AccountPrincipal(account) : new iam.ServicePrincipal('logdelivery.elasticloadbalancing.amazonaws.com');
 }

@@ -1,17 +1,15 @@
-import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { parameter, type ShardOutput } from '../estate/naming';
-import type { EnvironmentSpec } from '../manifest/spec';
-import { ACCESS_LOG_PREFIX } from './foundation-stack';
+import { ACCESS_LOG_PREFIX } from './access-log-bucket';
+import type { EnvironmentStackProps } from './props';
 import { importVpc, published } from './imports';
 
-export interface IngressShardStackProps extends StackProps {
-  readonly estate: string;
-  readonly environment: EnvironmentSpec;
+export interface IngressShardStackProps extends EnvironmentStackProps {
   /** Shard number within the environment, from the lock. */
   readonly shard: number;
 }

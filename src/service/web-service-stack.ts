@@ -1,4 +1,4 @@
-import { CfnParameter, Duration, RemovalPolicy, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -13,14 +13,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Placement } from '../estate/lock';
 import { parameter, resourceName } from '../estate/naming';
-import { coveredByWildcard, isInZone, type EnvironmentSpec, type ServiceSpec } from '../manifest/spec';
+import { coveredByWildcard, isInZone, type ServiceSpec } from '../manifest/spec';
+import type { EnvironmentStackProps } from '../platform/props';
 import { importVpc, published } from '../platform/imports';
 import { logRetention } from '../platform/retention';
 import { WebAlarms } from './web-alarms';
 
-export interface WebServiceStackProps extends StackProps {
-  readonly estate: string;
-  readonly environment: EnvironmentSpec;
+export interface WebServiceStackProps extends EnvironmentStackProps {
   readonly service: ServiceSpec;
   /** Shard and listener-rule priority from the lock. */
   readonly placement: Placement;
