@@ -41,8 +41,32 @@ export type WorkerReply = { result: SynthesisResult } | { problems: Problem[] } 
 /** Below this many stacks, starting workers (each loads the CDK afresh) costs more than it saves. */
 const PARALLEL_FROM_STACKS = 120;
 
-/** Builds, synthesizes and checks the given stacks in this process. */
+/**
+ * Stacks per CDK app. Each app's construct tree is dropped before the next is built, so memory
+ * stays flat however large the estate.
+ */
+const STACKS_PER_APP = 150;
+
+/** Heap per worker: several times what one app of STACKS_PER_APP stacks needs. */
+const WORKER_HEAP_MB = 1024;
+
+/** Builds, synthesizes and checks the given stacks in this process, a bounded number at a time. */
 export function synthesizeStacks(
+  spec: EstateSpec,
+  allocation: ReadonlyMap<string, EnvironmentAllocation>,
+  stacks: readonly StackPlan[],
+  outdir: string,
+): SynthesisResult {
+  if (stacks.length <= STACKS_PER_APP) return synthesizeApp(spec, allocation, stacks, outdir);
+  const chunks: StackPlan[][] = [];
+  for (let i = 0; i < stacks.length; i += STACKS_PER_APP) chunks.push(stacks.slice(i, i + STACKS_PER_APP));
+  const dirs = chunks.map((_, i) => join(outdir, `app-${i}`));
+  const results = chunks.map((chunk, i) => synthesizeApp(spec, allocation, chunk, dirs[i]!));
+  mergeAssemblies(dirs, outdir, stacks);
+  return combine(results, stacks);
+}
+
+function synthesizeApp(
   spec: EstateSpec,
   allocation: ReadonlyMap<string, EnvironmentAllocation>,
   stacks: readonly StackPlan[],
@@ -109,7 +133,14 @@ export async function synthesizeInWorkers(
   const crash = replies.find((r): r is { crash: string } => 'crash' in r);
   if (crash) throw new Error(crash.crash);
   mergeAssemblies(partDirs, outdir, stacks);
-  const results = replies.map((r) => (r as { result: SynthesisResult }).result);
+  return combine(
+    replies.map((r) => (r as { result: SynthesisResult }).result),
+    stacks,
+  );
+}
+
+/** One result from the results of parts, with stacks in plan order. */
+function combine(results: readonly SynthesisResult[], stacks: readonly StackPlan[]): SynthesisResult {
   const order = new Map(stacks.map((s, i) => [s.name, i]));
   return {
     stacks: results.flatMap((r) => r.stacks).sort((a, b) => order.get(a.name)! - order.get(b.name)!),
@@ -120,7 +151,8 @@ export async function synthesizeInWorkers(
 
 function runWorker(script: string, task: WorkerTask): Promise<WorkerReply> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(script, { workerData: task });
+    // A bounded heap makes V8 collect each finished app's tree instead of growing into free memory.
+    const worker = new Worker(script, { workerData: task, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     let reply: WorkerReply | undefined;
     worker.once('message', (m: WorkerReply) => (reply = m));
     worker.once('error', reject);
