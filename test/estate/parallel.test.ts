@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allocateEstate } from '../../src/estate/allocation';
+import { compileEstate } from '../../src/estate/compile';
 import { emptyLock } from '../../src/estate/lock';
 import { planStacks } from '../../src/estate/stack-plan';
 import { synthesizeInWorkers, synthesizeStacks } from '../../src/estate/synthesize';
@@ -11,30 +12,46 @@ import { generatedEstateFiles, writeEstate } from '../support/estate-files';
 
 // The worker entry is the built bundle; `npm test` builds before it runs the tests.
 const WORKER = resolve('dist/synth-worker.js');
+const scratch = (name: string) => mkdtempSync(join(tmpdir(), `cityplan-${name}-`));
+const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 
-describe('synthesis in worker threads', () => {
-  it.skipIf(!existsSync(WORKER))('produces the same assembly, findings and sizes as one process', async () => {
-    const dir = writeEstate(generatedEstateFiles(120));
-    const spec = loadEstate(dir);
-    const { lock, environments } = allocateEstate(spec, emptyLock());
-    const planned = planStacks(spec, environments);
-    const single = mkdtempSync(join(tmpdir(), 'cityplan-single-'));
-    const parallel = mkdtempSync(join(tmpdir(), 'cityplan-parallel-'));
+describe('synthesis in several apps and worker threads', () => {
+  // GIVEN 245 stacks: more than one app's worth (150), and worth splitting over workers
+  const dir = writeEstate(generatedEstateFiles(120));
+  const spec = loadEstate(dir);
+  const { lock, environments } = allocateEstate(spec, emptyLock());
+  const planned = planStacks(spec, environments);
 
-    const one = synthesizeStacks(spec, environments, planned, single);
-    const many = await synthesizeInWorkers({ dir, lock }, planned, parallel, 3, WORKER);
+  // The reference: every stack in one CDK app.
+  const reference = scratch('one-app');
+  compileEstate(spec, environments, { outdir: reference }).app.synth();
 
-    expect(many).toEqual(one);
-    expect(readdirSync(parallel).sort()).toEqual(readdirSync(single).sort());
-    for (const file of readdirSync(single).filter((f) => f.endsWith('.template.json'))) {
-      expect(readFileSync(join(parallel, file), 'utf8'), file).toBe(readFileSync(join(single, file), 'utf8'));
+  function expectSameAssembly(dir: string): void {
+    expect(readdirSync(dir).sort()).toEqual(readdirSync(reference).sort());
+    for (const file of readdirSync(reference).filter((f) => f.endsWith('.template.json'))) {
+      expect(readFileSync(join(dir, file), 'utf8'), file).toBe(readFileSync(join(reference, file), 'utf8'));
     }
-    const manifest = (d: string) => JSON.parse(readFileSync(join(d, 'manifest.json'), 'utf8'));
-    const a = manifest(single);
-    const b = manifest(parallel);
-    expect(Object.keys(b.artifacts)).toEqual(Object.keys(a.artifacts));
-    for (const id of Object.keys(a.artifacts)) {
-      expect(new Set(b.artifacts[id].dependencies ?? []), id).toEqual(new Set(a.artifacts[id].dependencies ?? []));
+    const want = manifest(reference).artifacts;
+    const got = manifest(dir).artifacts;
+    expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+    for (const id of Object.keys(want)) {
+      expect(new Set(got[id].dependencies ?? []), `dependencies of ${id}`).toEqual(new Set(want[id].dependencies ?? []));
     }
+  }
+
+  it('in this process, app by app, gives the assembly one app gives', () => {
+    const out = scratch('apps');
+    const result = synthesizeStacks(spec, environments, planned, out);
+    expect(result.stacks.map((s) => s.name)).toEqual(planned.map((p) => p.name));
+    expect(result.findings).toEqual([]);
+    expectSameAssembly(out);
+  });
+
+  it.skipIf(!existsSync(WORKER))('in worker threads, gives the same assembly, findings and sizes', async () => {
+    const inProcess = synthesizeStacks(spec, environments, planned, scratch('apps'));
+    const out = scratch('workers');
+    const inWorkers = await synthesizeInWorkers({ dir, lock }, planned, out, 3, WORKER);
+    expect(inWorkers).toEqual(inProcess);
+    expectSameAssembly(out);
   });
 });
