@@ -134,26 +134,29 @@ const hostnames: Rule = (ctx) => {
 
 export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, kindFields, secretsAndEnv, names, hostnames];
 
-/** Hostnames must be unique across the estate: one service per host name per environment. */
+/**
+ * A host name belongs to one service in one environment: DNS can point it one place only. Every
+ * service's own <service>.<domain> claims its name first, so an extra hostname never shadows one.
+ */
 export function uniqueHostnames(contexts: readonly ServiceContext[]): Problem[] {
+  const web = contexts.filter((ctx) => ctx.spec.kind === 'web');
+  const holders = new Map<string, { service: string; env: string }>();
+  for (const ctx of web) holders.set(resourceName.serviceHost(ctx.spec.name, ctx.env.domain), { service: ctx.spec.name, env: ctx.env.name });
   const problems: Problem[] = [];
-  const byEnv = new Map<string, Map<string, string>>();
-  // Every service's own name claims its host first, so an extra hostname can never shadow it.
-  for (const ctx of contexts) {
-    if (ctx.spec.kind !== 'web') continue;
-    const hosts = byEnv.get(ctx.env.name) ?? new Map<string, string>();
-    byEnv.set(ctx.env.name, hosts);
-    hosts.set(resourceName.serviceHost(ctx.spec.name, ctx.env.domain), ctx.spec.name);
-  }
-  for (const ctx of contexts) {
-    if (ctx.spec.kind !== 'web') continue;
-    const hosts = byEnv.get(ctx.env.name)!;
+  for (const ctx of web) {
     for (const h of new Set(ctx.spec.hostnames)) {
-      const holder = hosts.get(h);
-      if (holder && holder !== ctx.spec.name) {
-        problems.push(ctx.problem(['hostnames'], `${h} is already used by service ${holder} in environment ${ctx.env.name}`));
-      } else {
-        hosts.set(h, ctx.spec.name);
+      const holder = holders.get(h);
+      if (!holder) {
+        holders.set(h, { service: ctx.spec.name, env: ctx.env.name });
+      } else if (holder.service !== ctx.spec.name) {
+        problems.push(ctx.problem(['hostnames'], `${h} is already used by service ${holder.service} in environment ${holder.env}`));
+      } else if (holder.env !== ctx.env.name) {
+        problems.push(
+          ctx.problem(
+            ['hostnames'],
+            `${h} is claimed in environments ${holder.env} and ${ctx.env.name}; set each environment's own names under environments.<env>.hostnames`,
+          ),
+        );
       }
     }
   }

@@ -68,10 +68,12 @@ const CASES: Case[] = [
   {
     name: 'hostname used by two services',
     files: estate({
-      'services/visits.yaml': webService('visits', 'hostnames: [visits.gov.uk]\n'),
-      'services/bookings.yaml': webService('bookings', 'hostnames: [visits.gov.uk]\n'),
+      'services/visits.yaml': webService('visits', 'environments:\n  production:\n    hostnames: [visits.gov.uk]\n'),
+      'services/bookings.yaml': webService('bookings', 'environments:\n  production:\n    hostnames: [visits.gov.uk]\n'),
     }),
-    expected: [{ file: 'services/visits.yaml', line: 6, field: 'hostnames', message: /visits.gov.uk is already used by service bookings/ }],
+    expected: [
+      { file: 'services/visits.yaml', line: 8, field: 'environments.production.hostnames', message: /visits.gov.uk is already used by service bookings in environment production/ },
+    ],
   },
   {
     name: "hostname that is another service's own name",
@@ -80,6 +82,11 @@ const CASES: Case[] = [
       'services/bookings.yaml': webService('bookings', 'hostnames: [visits.staging.example.gov.uk]\n'),
     }),
     expected: [{ file: 'services/bookings.yaml', line: 6, field: 'hostnames', message: /already used by service visits in environment staging/ }],
+  },
+  {
+    name: 'one hostname claimed by two environments',
+    files: estate({ 'services/visits.yaml': webService('visits', 'hostnames: [visits.gov.uk]\n') }),
+    expected: [{ file: 'services/visits.yaml', line: 6, field: 'hostnames', message: /claimed in environments staging and production/ }],
   },
   {
     name: 'both source and image',

@@ -53,9 +53,10 @@ export function generatedEstateFiles(count: number, environments: 1 | 2 = 2): Re
     const name = `service-${String(i).padStart(4, '0')}`;
     const extras = [
       i % 3 === 0 ? 'secrets: [SESSION_SECRET, API_KEY]' : '',
-      i % 10 === 0 ? `hostnames: [${name}.services.example.gov.uk]` : '',
       i % 7 === 0 ? 'cpu: 512\nmemory: 1024' : '',
-      i % 5 === 0 && environments === 2 ? 'environments:\n  production:\n    count:\n      min: 3\n      max: 9' : '',
+      // An extra hostname in the last environment; a name belongs to one environment only.
+      i % 10 === 0 ? `environments:\n  ${environments === 2 ? 'production' : 'staging'}:\n    hostnames: [${name}.services.example.gov.uk]` : '',
+      i % 5 === 0 && i % 10 !== 0 && environments === 2 ? 'environments:\n  production:\n    count:\n      min: 3\n      max: 9' : '',
     ]
       .filter(Boolean)
       .join('\n');
