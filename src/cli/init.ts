@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../estate/plan';
 import { jsonSchemas } from '../manifest/schema';
+import { UsageError } from '../manifest/problems';
 import type { Output } from './main';
 
 const ESTATE = `# yaml-language-server: $schema=.schema/estate.schema.json

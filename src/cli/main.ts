@@ -3,8 +3,7 @@
  * 2 usage errors. A user mistake never shows a stack trace.
  */
 import { Command, CommanderError } from 'commander';
-import { EstateError, formatProblem } from '../manifest/problems';
-import { UsageError } from '../estate/plan';
+import { EstateError, formatProblem, UsageError } from '../manifest/problems';
 import { deployCommand } from './deploy';
 import { initCommand } from './init';
 import { planCommand } from './plan';

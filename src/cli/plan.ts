@@ -34,7 +34,7 @@ export function renderPlan(r: PlanResult): string {
     if (env.createsZone) {
       lines.push(`  DNS: the foundation creates the zone ${env.domain}; after the first deploy, delegate it to the name servers in the foundation's NameServers output`);
     }
-    const shards = env.shards.map((s) => `#${s.id} ${s.services} services, ${s.certificates} extra certificates`);
+    const shards = env.shards.map((s) => `#${s.id} ${count(s.services, 'service')}, ${count(s.certificates, 'extra certificate')}`);
     lines.push(`  load balancer shards: ${shards.length > 0 ? shards.join('; ') : 'none'}`);
     const rows = env.services.map((s) => [
       s.name,
@@ -42,9 +42,11 @@ export function renderPlan(r: PlanResult): string {
       s.shard === undefined ? '-' : String(s.shard),
       s.priority === undefined ? '-' : String(s.priority),
       s.resources === undefined ? '-' : String(s.resources),
-      s.urls.join(' ') || s.note || '',
+      s.urls.join(' '),
     ]);
-    lines.push(...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'RESOURCES', 'URL'], rows).map((l) => `  ${l}`), '');
+    lines.push(...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'RESOURCES', 'URL'], rows).map((l) => `  ${l}`));
+    for (const s of env.services.filter((x) => x.note)) lines.push(`  note: ${s.name}: ${s.note}`);
+    lines.push('');
   }
   const resources = r.stacks.reduce((n, s) => n + s.resources, 0);
   const largest = [...r.stacks].sort((a, b) => b.resources - a.resources)[0];
@@ -55,6 +57,10 @@ export function renderPlan(r: PlanResult): string {
     `lock: ${relative(process.cwd(), r.lock.path)} ${r.lock.changed ? 'updated' : 'unchanged'}`,
   );
   return lines.join('\n');
+}
+
+function count(n: number, thing: string): string {
+  return `${n} ${thing}${n === 1 ? '' : 's'}`;
 }
 
 function table(header: string[], rows: string[][]): string[] {

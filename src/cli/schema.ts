@@ -1,5 +1,5 @@
 import { jsonSchemas } from '../manifest/schema';
-import { UsageError } from '../estate/plan';
+import { UsageError } from '../manifest/problems';
 import type { Output } from './main';
 
 export function schemaCommand(which: string | undefined, io: Output): number {

@@ -5,11 +5,11 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadEstate } from '../manifest/load';
-import { EstateError, type Problem } from '../manifest/problems';
+import { EstateError, type Problem, UsageError } from '../manifest/problems';
 import { type EstateSpec, serviceUrls } from '../manifest/spec';
 import type { ShardUsage } from './allocate';
 import { allocateEstate } from './allocation';
-import { LOCK_FILE, readLock, serializeLock } from './lock';
+import { type Lock, LOCK_FILE, readLock, serializeLock } from './lock';
 import { stackName } from './naming';
 import { checkEstateQuotas, checkStackQuotas, describeBreach } from './quotas';
 import { planStacks, type StackPlan } from './stack-plan';
@@ -52,9 +52,6 @@ export interface PlanResult {
   readonly lock: { readonly path: string; readonly changed: boolean };
 }
 
-/** Usage errors (exit 2), as opposed to a wrong estate (exit 1). */
-export class UsageError extends Error {}
-
 /** Where the worker entry is once built (dist/synth-worker.js beside dist/cli.js). */
 const WORKER_SCRIPT = join(__dirname, 'synth-worker.js');
 
@@ -92,7 +89,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
 
     return {
       estate: spec.name,
-      environments: summarizeEnvironments(spec, allocation, synthesis.stacks, options),
+      environments: summarizeEnvironments(spec, allocation, previous, synthesis.stacks, options),
       stacks: synthesis.stacks,
       findings: { unacknowledged: 0, acknowledged: synthesis.acknowledged },
       assembly: out,
@@ -126,6 +123,7 @@ function manifestFileOf(spec: EstateSpec, planned: readonly StackPlan[]): (stack
 function summarizeEnvironments(
   spec: EstateSpec,
   allocation: ReturnType<typeof allocateEstate>['environments'],
+  previous: Lock,
   sizes: readonly SynthesizedStack[],
   options: PlanOptions,
 ): PlanResult['environments'] {
@@ -134,12 +132,15 @@ function summarizeEnvironments(
     .filter((env) => !options.environment || env.name === options.environment)
     .map((env) => {
       const placed = allocation.get(env.name)!;
+      const knownShards = new Set(Object.values(previous.environments[env.name]?.services ?? {}).map((p) => p.shard));
       const services = (spec.services.get(env.name) ?? [])
         .filter((s) => !options.service || s.name === options.service)
         .map((s): PlannedService => {
           const placement = placed.placements[s.name];
           const stack = stackName.service(spec.name, env.name, s.name);
           const size = sizeOf.get(stack);
+          // A one-service plan does not build shards; a shard the lock did not have is not deployed yet.
+          const newShard = options.service && placement && !knownShards.has(placement.shard);
           return {
             name: s.name,
             kind: s.kind,
@@ -147,6 +148,9 @@ function summarizeEnvironments(
             priority: placement?.priority,
             urls: serviceUrls(s, env),
             ...(size ? { stack, resources: size.resources } : { note: `${s.kind} services are accepted but not yet built` }),
+            ...(newShard
+              ? { note: `load balancer shard ${placement.shard} is new: plan and deploy ${env.name} without --service first` }
+              : {}),
           };
         });
       return {

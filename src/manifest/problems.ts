@@ -17,6 +17,14 @@ export class EstateError extends Error {
   }
 }
 
+/** A command used wrongly (exit 2), as opposed to a wrong estate (exit 1). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
 export function formatProblem(p: Problem): string {
   const where = [p.file, p.line, p.column].filter((x) => x !== undefined).join(':');
   return `${where}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
