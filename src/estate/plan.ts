@@ -2,7 +2,7 @@
  * `cityplan plan`: validate, allocate, synthesize, run policy and quota checks. Nothing is written
  * (neither the assembly nor the lock) unless every check passes.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadEstate } from '../manifest/load';
 import { EstateError, type Problem, UsageError } from '../manifest/problems';
@@ -66,6 +66,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
 
   const planned = planStacks(spec, allocation, options);
   const out = resolve(options.out ?? 'cdk.out');
+  checkReplaceable(out);
   const staging = `${out}.partial-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
@@ -163,6 +164,16 @@ function summarizeEnvironments(
         services,
       };
     });
+}
+
+/**
+ * The plan replaces --out wholesale, so it must be a previous cloud assembly or nothing: never a
+ * file, a folder of the user's, or the estate itself.
+ */
+function checkReplaceable(out: string): void {
+  if (!existsSync(out)) return;
+  const isAssembly = statSync(out).isDirectory() && (readdirSync(out).length === 0 || existsSync(join(out, 'manifest.json')));
+  if (!isAssembly) throw new UsageError(`--out ${out} exists and is not a cloud assembly; plan replaces it, so choose a new folder`);
 }
 
 /** Write to a sibling file and rename, so a reader never sees half a lock. */

@@ -88,6 +88,16 @@ describe('cityplan plan', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses an --out that is not a cloud assembly, leaving it untouched', async () => {
+    const mine = scratch();
+    writeFileSync(join(mine, 'notes.txt'), 'mine');
+    const { code, stderr } = await cityplan('plan', exampleCopy(), '--out', mine);
+    expect(code).toBe(2);
+    expect(stderr).toContain('is not a cloud assembly');
+    expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('mine');
+    expect((await cityplan('plan', exampleCopy(), '--out', join(mine, 'notes.txt'))).code).toBe(2);
+  });
+
   it('exits 2 for an environment or service the estate does not have', async () => {
     expect((await cityplan('plan', exampleCopy(), '--env', 'prod')).code).toBe(2);
     const { code, stderr } = await cityplan('plan', exampleCopy(), '--service', 'nope');
