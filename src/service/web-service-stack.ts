@@ -208,6 +208,17 @@ export class WebServiceStack extends Stack {
       resourceId: `service/${fargate.cluster.clusterName}/${fargate.serviceName}`,
       minCapacity: Math.max(service.count.min, props.environment.protect ? 2 : 1),
       maxCapacity: service.count.max,
+      // ECS's service-linked role, as the ECS constructs use: no role of our own per service.
+      role: iam.Role.fromRoleArn(
+        this,
+        'ScalingRole',
+        this.formatArn({
+          region: '',
+          service: 'iam',
+          resource: 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com',
+          resourceName: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
+        }),
+      ),
     });
     target.scaleToTrackMetric('Cpu', {
       predefinedMetric: appscaling.PredefinedMetric.ECS_SERVICE_AVERAGE_CPU_UTILIZATION,

@@ -98,7 +98,13 @@ describe('web service stack', () => {
   });
 
   it('scales between the environment counts on CPU and on requests per target', () => {
-    production.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 3, MaxCapacity: 9 });
+    production.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+      MinCapacity: 3,
+      MaxCapacity: 9,
+      RoleARN: Match.stringLikeRegexp('AWSServiceRoleForApplicationAutoScaling_ECSService'),
+    });
+    // Two roles only: the task's (no permissions) and the execution role.
+    production.resourceCountIs('AWS::IAM::Role', 2);
     staging.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 4 });
     production.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
       TargetTrackingScalingPolicyConfiguration: Match.objectLike({
