@@ -6,6 +6,10 @@ export { AccessLogBucket, type AccessLogBucketProps } from './platform/access-lo
 export type { EnvironmentStackProps } from './platform/props';
 export { WebServiceStack, type WebServiceStackProps } from './service/web-service-stack';
 export { WebAlarms, type WebAlarmsProps } from './service/web-alarms';
+export { WebAddresses, type WebAddressesProps } from './service/web-addresses';
+export { TaskScaling, type TaskScalingProps } from './service/task-scaling';
+export { serviceImage, type ServiceImageProps } from './service/service-image';
+export { serviceSecrets } from './service/service-secrets';
 export { compileEstate, type CompileOptions } from './estate/compile';
 export { allocateEstate } from './estate/allocation';
 export { allocate, SERVICES_PER_SHARD, CERTIFICATES_PER_SHARD } from './estate/allocate';

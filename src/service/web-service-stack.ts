@@ -1,22 +1,20 @@
-import { CfnParameter, Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
-import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import { Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Placement } from '../estate/lock';
 import { parameter, resourceName } from '../estate/naming';
-import { coveredByWildcard, isInZone, type ServiceSpec } from '../manifest/spec';
+import type { ServiceSpec } from '../manifest/spec';
 import type { EnvironmentStackProps } from '../platform/props';
 import { importVpc, published } from '../platform/imports';
 import { logRetention } from '../platform/retention';
+import { serviceImage } from './service-image';
+import { grantKeyThroughSecretsManager, serviceSecrets } from './service-secrets';
+import { TaskScaling } from './task-scaling';
+import { WebAddresses } from './web-addresses';
 import { WebAlarms } from './web-alarms';
 
 export interface WebServiceStackProps extends EnvironmentStackProps {
@@ -67,12 +65,12 @@ export class WebServiceStack extends Stack {
       runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     const container = task.addContainer('app', {
-      image: this.image(props),
+      image: serviceImage(this, props),
       portMappings: [{ containerPort: service.port, name: 'http' }],
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: service.name }),
       readonlyRootFilesystem: true,
       environment: { ...service.env, CITYPLAN_SERVICE: service.name, CITYPLAN_ENVIRONMENT: env.name },
-      secrets: this.secrets(props),
+      secrets: serviceSecrets(this, service.secrets, { estate, environment: env.name, service: service.name }),
     });
     if (service.secrets.length > 0) grantKeyThroughSecretsManager(task.obtainExecutionRole(), key, this.region);
     Validations.of(task.obtainExecutionRole()).acknowledge({
@@ -161,121 +159,19 @@ export class WebServiceStack extends Stack {
     });
     fargate.attachToApplicationTargetGroup(targets);
 
-    this.scaling(props, fargate, `${albFullName}/${targets.targetGroupFullName}`);
-    this.addresses(props, shardValue('dns-name'), shardValue('canonical-zone-id'));
-    this.certificate(props, listener);
-  }
-
-  /** A prebuilt image, or the service's repository in the delivery account at the tag the pipeline deployed. */
-  private image(props: WebServiceStackProps): ecs.ContainerImage {
-    if (props.service.image) return ecs.ContainerImage.fromRegistry(props.service.image);
-    // The pipeline deploys this stack with ImageTag set to the commit it built; an estate-wide
-    // deploy keeps the previous value, so it never rolls a service back to an older image.
-    const tag = new CfnParameter(this, 'ImageTag', {
-      type: 'String',
-      default: 'latest',
-      description: 'Image tag to run; set by the service pipeline',
+    new TaskScaling(this, 'Scaling', {
+      service: fargate,
+      min: Math.max(service.count.min, env.protect ? 2 : 1),
+      max: service.count.max,
+      cpu: service.scale.cpu,
+      requests: { perTarget: service.scale.requestsPerTarget, resourceLabel: `${albFullName}/${targets.targetGroupFullName}` },
     });
-    const repositoryName = resourceName.imageRepository(props.estate, props.service.name);
-    const repository = ecr.Repository.fromRepositoryAttributes(this, 'Repository', {
-      repositoryName,
-      repositoryArn: Stack.of(this).formatArn({
-        service: 'ecr',
-        account: props.deliveryAccount,
-        region: props.deliveryRegion,
-        resource: 'repository',
-        resourceName: repositoryName,
-      }),
-    });
-    return ecs.ContainerImage.fromEcrRepository(repository, tag.valueAsString);
-  }
-
-  private secrets(props: WebServiceStackProps): Record<string, ecs.Secret> {
-    const { estate, environment: env, service } = props;
-    return Object.fromEntries(
-      service.secrets.map((name) => {
-        const secret = secretsmanager.Secret.fromSecretNameV2(this, `Secret-${name}`, resourceName.secret(estate, env.name, service.name, name));
-        return [name, ecs.Secret.fromSecretsManager(secret)];
-      }),
-    );
-  }
-
-  private scaling(props: WebServiceStackProps, fargate: ecs.FargateService, requestResourceLabel: string): void {
-    const { service } = props;
-    const target = new appscaling.ScalableTarget(this, 'Scaling', {
-      serviceNamespace: appscaling.ServiceNamespace.ECS,
-      scalableDimension: 'ecs:service:DesiredCount',
-      resourceId: `service/${fargate.cluster.clusterName}/${fargate.serviceName}`,
-      minCapacity: Math.max(service.count.min, props.environment.protect ? 2 : 1),
-      maxCapacity: service.count.max,
-      // ECS's service-linked role, as the ECS constructs use: no role of our own per service.
-      role: iam.Role.fromRoleArn(
-        this,
-        'ScalingRole',
-        this.formatArn({
-          region: '',
-          service: 'iam',
-          resource: 'role/aws-service-role/ecs.application-autoscaling.amazonaws.com',
-          resourceName: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
-        }),
-      ),
-    });
-    target.scaleToTrackMetric('Cpu', {
-      predefinedMetric: appscaling.PredefinedMetric.ECS_SERVICE_AVERAGE_CPU_UTILIZATION,
-      targetValue: service.scale.cpu,
-    });
-    target.scaleToTrackMetric('Requests', {
-      predefinedMetric: appscaling.PredefinedMetric.ALB_REQUEST_COUNT_PER_TARGET,
-      resourceLabel: requestResourceLabel,
-      targetValue: service.scale.requestsPerTarget,
-    });
-  }
-
-  /** Alias records for every name in the environment's zone; names elsewhere are delegated by their owners. */
-  private addresses(props: WebServiceStackProps, dnsName: string, canonicalZoneId: string): void {
-    const { estate, environment: env, service } = props;
-    const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', {
-      hostedZoneId: published(this, parameter.zoneId(estate, env.name)),
-      zoneName: env.domain,
-    });
-    const target = route53.RecordTarget.fromAlias({
-      bind: () => ({ dnsName: `dualstack.${dnsName}`, hostedZoneId: canonicalZoneId, evaluateTargetHealth: true }),
-    });
-    const names = [resourceName.serviceHost(service.name, env.domain), ...service.hostnames].filter((h) => isInZone(h, env.domain));
-    names.forEach((name, i) => new route53.ARecord(this, i === 0 ? 'Address' : `Address${i}`, { zone, recordName: `${name}.`, target }));
-  }
-
-  /** Hostnames the environment's wildcard does not cover get a certificate of their own, as one SNI slot on the shard. */
-  private certificate(props: WebServiceStackProps, listener: elbv2.IApplicationListener): void {
-    const { environment: env, service } = props;
-    const uncovered = service.hostnames.filter((h) => !coveredByWildcard(h, env.domain));
-    if (uncovered.length === 0) return;
-    const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'CertificateZone', {
-      hostedZoneId: published(this, parameter.zoneId(props.estate, env.name)),
-      zoneName: env.domain,
-    });
-    // Names in the environment's zone validate themselves; owners of other zones add the CNAME
-    // that ACM shows, and the deployment waits for it.
-    const inZone = Object.fromEntries(uncovered.filter((h) => isInZone(h, env.domain)).map((h) => [h, zone]));
-    const certificate = new acm.Certificate(this, 'Certificate', {
-      domainName: uncovered[0]!,
-      subjectAlternativeNames: uncovered.slice(1),
-      validation: acm.CertificateValidation.fromDnsMultiZone(inZone),
-    });
-    new elbv2.ApplicationListenerCertificate(this, 'ListenerCertificate', {
+    new WebAddresses(this, 'Addresses', {
+      hostnames: hosts,
+      domain: env.domain,
+      zoneId: published(this, parameter.zoneId(estate, env.name)),
+      loadBalancer: { dnsName: shardValue('dns-name'), canonicalZoneId: shardValue('canonical-zone-id') },
       listener,
-      certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate)],
     });
   }
-}
-
-/** Secrets encrypted with the environment key may be decrypted by the task, but only through Secrets Manager. */
-function grantKeyThroughSecretsManager(role: iam.IRole, key: kms.IKey, region: string): void {
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['kms:Decrypt'],
-      resources: [key.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${region}.amazonaws.com` } },
-    }),
-  );
 }

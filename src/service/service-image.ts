@@ -1,0 +1,40 @@
+import { CfnParameter, Stack } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type { Construct } from 'constructs';
+import { resourceName } from '../estate/naming';
+import type { ServiceSpec } from '../manifest/spec';
+
+export interface ServiceImageProps {
+  readonly estate: string;
+  readonly service: ServiceSpec;
+  /** Account and region of the image repository (the delivery account). */
+  readonly deliveryAccount: string;
+  readonly deliveryRegion: string;
+}
+
+/**
+ * A prebuilt image, or the service's repository in the delivery account at the tag the pipeline
+ * deployed. The pipeline deploys the stack with the ImageTag parameter set to the commit it built;
+ * an estate-wide deploy keeps the previous value, so it never rolls a service back to an older image.
+ */
+export function serviceImage(scope: Construct, props: ServiceImageProps): ecs.ContainerImage {
+  if (props.service.image) return ecs.ContainerImage.fromRegistry(props.service.image);
+  const tag = new CfnParameter(scope, 'ImageTag', {
+    type: 'String',
+    default: 'latest',
+    description: 'Image tag to run; set by the service pipeline',
+  });
+  const repositoryName = resourceName.imageRepository(props.estate, props.service.name);
+  const repository = ecr.Repository.fromRepositoryAttributes(scope, 'Repository', {
+    repositoryName,
+    repositoryArn: Stack.of(scope).formatArn({
+      service: 'ecr',
+      account: props.deliveryAccount,
+      region: props.deliveryRegion,
+      resource: 'repository',
+      resourceName: repositoryName,
+    }),
+  });
+  return ecs.ContainerImage.fromEcrRepository(repository, tag.valueAsString);
+}

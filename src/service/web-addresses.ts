@@ -1,0 +1,49 @@
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import { Construct } from 'constructs';
+import { coveredByWildcard, isInZone } from '../manifest/spec';
+
+export interface WebAddressesProps {
+  /** Every name the service answers to: <service>.<domain> first, then its extra hostnames. */
+  readonly hostnames: readonly string[];
+  readonly domain: string;
+  readonly zoneId: string;
+  /** The shard's load balancer, as alias target. */
+  readonly loadBalancer: { readonly dnsName: string; readonly canonicalZoneId: string };
+  readonly listener: elbv2.IApplicationListener;
+}
+
+/**
+ * Alias records for every name in the environment's zone (names elsewhere are pointed by their
+ * owners), and a certificate of its own, as one SNI slot on the shard, for names the
+ * environment's wildcard does not cover.
+ */
+export class WebAddresses extends Construct {
+  constructor(scope: Construct, id: string, props: WebAddressesProps) {
+    super(scope, id);
+    const zone = route53.PublicHostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: props.zoneId, zoneName: props.domain });
+    const target = route53.RecordTarget.fromAlias({
+      bind: () => ({ dnsName: `dualstack.${props.loadBalancer.dnsName}`, hostedZoneId: props.loadBalancer.canonicalZoneId, evaluateTargetHealth: true }),
+    });
+    props.hostnames
+      .filter((h) => isInZone(h, props.domain))
+      .forEach((name, i) => new route53.ARecord(this, `Record${i}`, { zone, recordName: `${name}.`, target }));
+
+    const uncovered = props.hostnames.filter((h) => !coveredByWildcard(h, props.domain));
+    if (uncovered.length === 0) return;
+    // Names in the environment's zone validate themselves; owners of other zones add the CNAME
+    // that ACM shows, and the deployment waits for it.
+    const certificate = new acm.Certificate(this, 'Certificate', {
+      domainName: uncovered[0]!,
+      subjectAlternativeNames: uncovered.slice(1),
+      validation: acm.CertificateValidation.fromDnsMultiZone(
+        Object.fromEntries(uncovered.filter((h) => isInZone(h, props.domain)).map((h) => [h, zone])),
+      ),
+    });
+    new elbv2.ApplicationListenerCertificate(this, 'ListenerCertificate', {
+      listener: props.listener,
+      certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate)],
+    });
+  }
+}
