@@ -49,15 +49,17 @@ const sourceOrImage: Rule = (ctx) => {
   return [];
 };
 
-const fargateSize: Rule = (ctx) =>
-  isValidFargateSize(ctx.spec.cpu, ctx.spec.memory)
-    ? []
-    : [
-        ctx.problem(
-          ['memory'],
-          `${ctx.spec.memory} MiB is not a valid Fargate size with cpu ${ctx.spec.cpu}${ctx.where(['cpu'], ['memory'])}; use ${describeFargateMemory(ctx.spec.cpu)}`,
-        ),
-      ];
+const fargateSize: Rule = (ctx) => {
+  if (isValidFargateSize(ctx.spec.cpu, ctx.spec.memory)) return [];
+  // Point at what the user wrote: memory, unless only cpu was set and memory is the built-in default.
+  const at = originOf(ctx.layers, ['memory'])?.source ? ['memory'] : ['cpu'];
+  return [
+    ctx.problem(
+      at,
+      `${ctx.spec.memory} MiB is not a valid Fargate size with cpu ${ctx.spec.cpu}${ctx.where(['cpu'], ['memory'])}; use memory ${describeFargateMemory(ctx.spec.cpu)}`,
+    ),
+  ];
+};
 
 const countRange: Rule = (ctx) => {
   const { min, max } = ctx.spec.count;

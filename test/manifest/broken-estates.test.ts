@@ -37,6 +37,11 @@ const CASES: Case[] = [
     expected: [{ file: 'services/visits.yaml', line: 7, field: 'memory', message: /not a valid Fargate size with cpu 1024.*2048 to 8192/ }],
   },
   {
+    name: 'CPU raised without memory',
+    files: estate({ 'services/visits.yaml': webService('visits', 'cpu: 2048\n') }),
+    expected: [{ file: 'services/visits.yaml', line: 6, field: 'cpu', message: /512 MiB is not a valid Fargate size with cpu 2048; use memory 4096 to 16384/ }],
+  },
+  {
     name: 'CPU that Fargate does not offer',
     files: estate({ 'services/visits.yaml': webService('visits', 'cpu: 300\n') }),
     expected: [{ file: 'services/visits.yaml', line: 6, field: 'cpu', message: /must be a Fargate CPU value/ }],
