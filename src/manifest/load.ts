@@ -36,7 +36,7 @@ export function loadEstate(dir: string): EstateSpec {
   problems.push(...(estateShape?.problems ?? []));
 
   const services = readServices(dir, problems);
-  const estate = estateShape?.value;
+  const estate = estateShape?.value ?? (estateRead.source && withPlaceholders(estateRead.source.data()));
   if (!estate || !estateRead.source) throw new EstateError(uniqueProblems([...problems]));
 
   const environments = Object.entries(estate.environments).map(([name, e]) => toEnvironment(name, e, estate));
@@ -75,6 +75,30 @@ export function loadEstate(dir: string): EstateSpec {
     environments,
     services: byEnv,
   };
+}
+
+/**
+ * Stand-ins for top-level estate fields that are missing or wrong, so that the service files can
+ * still be checked against the environments and the user sees every problem in one run. Each
+ * stand-in is chosen to raise no problem of its own; the estate's own problems are already listed.
+ */
+const PLACEHOLDERS: Partial<Record<keyof EstateFile, unknown>> = {
+  name: 'x',
+  owner: 'placeholder@example.gov.uk',
+  region: 'eu-west-2',
+  delivery: { account: '000000000000', connectionArn: 'arn:aws:codeconnections:eu-west-2:000000000000:connection/placeholder' },
+  alerts: { email: ['placeholder@example.gov.uk'] },
+};
+
+function withPlaceholders(data: unknown): EstateFile | undefined {
+  if (data === null || typeof data !== 'object') return undefined;
+  const patched: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const [key, placeholder] of Object.entries(PLACEHOLDERS)) {
+    const field = estateFile.shape[key as keyof EstateFile];
+    if (!field.safeParse(patched[key]).success) patched[key] = placeholder;
+  }
+  const parsed = estateFile.safeParse(patched);
+  return parsed.success ? parsed.data : undefined;
 }
 
 function readServices(dir: string, problems: Problem[]): ParsedService[] {

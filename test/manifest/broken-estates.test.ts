@@ -175,6 +175,18 @@ describe('broken estates', () => {
     }
   });
 
+  it('still checks the services when estate.yaml has a wrong or missing top-level field', () => {
+    const problems = problemsOf({
+      'estate.yaml': MINIMAL_ESTATE.replace('region: eu-west-2', 'region: london').replace(/owner: .*\n/, ''),
+      'services/visits.yaml': webService('visits', 'memory: 3000\n'),
+    });
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.field}`)).toEqual([
+      'estate.yaml:1 owner',
+      'estate.yaml:2 region',
+      'services/visits.yaml:6 memory',
+    ]);
+  });
+
   it('reports every problem of every file at once, each once', () => {
     const problems = problemsOf(
       estate({
