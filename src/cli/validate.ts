@@ -1,9 +1,18 @@
+import { allocateEstate } from '../estate/allocation';
+import { readLock } from '../estate/lock';
+import { checkEstateQuotas, describeBreach } from '../estate/quotas';
 import { loadEstate } from '../manifest/load';
+import { EstateError } from '../manifest/problems';
 import type { Output } from './main';
 
+/** Everything plan checks short of synthesis: manifests, the lock, and the estate-wide quotas. */
 export function validateCommand(dir: string, io: Output): number {
   const spec = loadEstate(dir);
+  const { environments } = allocateEstate(spec, readLock(dir));
+  const breaches = checkEstateQuotas(spec, environments);
+  if (breaches.length > 0) throw new EstateError(breaches.map((b) => ({ file: 'estate.yaml', message: describeBreach(b) })));
   const services = new Set([...spec.services.values()].flat().map((s) => s.name)).size;
-  io.out(`estate ${spec.name} is valid: ${spec.environments.length} environments, ${services} services`);
+  const shards = [...environments.values()].reduce((n, e) => n + e.shards.length, 0);
+  io.out(`estate ${spec.name} is valid: ${spec.environments.length} environments, ${services} services, ${shards} load balancer shards`);
   return 0;
 }

@@ -114,7 +114,7 @@ describe('cityplan usage', () => {
   });
 
   it('validate exits 0 on the example and 1 on a missing folder', async () => {
-    expect(await cityplan('validate', 'examples/justice')).toMatchObject({ code: 0, stdout: expect.stringContaining('2 environments, 6 services') });
+    expect(await cityplan('validate', 'examples/justice')).toMatchObject({ code: 0, stdout: expect.stringContaining('2 environments, 6 services, 2 load balancer shards') });
     const missing = await cityplan('validate', join(scratch(), 'nothing-here'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('is not an estate folder');
