@@ -1,6 +1,6 @@
 import { allocateEstate } from '../estate/allocation';
 import { readLock } from '../estate/lock';
-import { checkEstateQuotas, describeBreach } from '../estate/quotas';
+import { estateQuotaProblems } from '../estate/quotas';
 import { loadEstate } from '../manifest/load';
 import { EstateError } from '../manifest/problems';
 import type { Output } from './main';
@@ -9,8 +9,8 @@ import type { Output } from './main';
 export function validateCommand(dir: string, io: Output): number {
   const spec = loadEstate(dir);
   const { environments } = allocateEstate(spec, readLock(dir));
-  const breaches = checkEstateQuotas(spec, environments);
-  if (breaches.length > 0) throw new EstateError(breaches.map((b) => ({ file: 'estate.yaml', message: describeBreach(b) })));
+  const problems = estateQuotaProblems(spec, environments);
+  if (problems.length > 0) throw new EstateError(problems);
   const services = new Set([...spec.services.values()].flat().map((s) => s.name)).size;
   const shards = [...environments.values()].reduce((n, e) => n + e.shards.length, 0);
   io.out(`estate ${spec.name} is valid: ${spec.environments.length} environments, ${services} services, ${shards} load balancer shards`);

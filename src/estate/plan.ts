@@ -11,7 +11,7 @@ import type { ShardUsage } from './allocate';
 import { allocateEstate } from './allocation';
 import { type Lock, LOCK_FILE, readLock, serializeLock } from './lock';
 import { stackName } from './naming';
-import { checkEstateQuotas, checkStackQuotas, describeBreach } from './quotas';
+import { checkStackQuotas, describeBreach, estateQuotaProblems } from './quotas';
 import { planStacks, type StackPlan } from './stack-plan';
 import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
 
@@ -61,7 +61,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
   const previous = readLock(dir);
   const { lock, environments: allocation } = allocateEstate(spec, previous);
 
-  const problems: Problem[] = checkEstateQuotas(spec, allocation).map((b) => ({ file: 'estate.yaml', message: describeBreach(b) }));
+  const problems: Problem[] = estateQuotaProblems(spec, allocation);
   if (problems.length > 0) throw new EstateError(problems);
 
   const planned = planStacks(spec, allocation, options);

@@ -2,6 +2,7 @@
  * AWS quotas an estate can run into, checked at plan time so that a deploy never fails half way
  * on a limit. Each check names the quota, the number found and where.
  */
+import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { CERTIFICATES_PER_SHARD, SERVICES_PER_SHARD } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
@@ -99,4 +100,9 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
     if (r.stacks > QUOTAS.stacksPerRegion.limit) breaches.push({ quota: QUOTAS.stacksPerRegion, found: r.stacks, where });
   }
   return breaches;
+}
+
+/** Estate-wide quota breaches as problems of estate.yaml. */
+export function estateQuotaProblems(spec: EstateSpec, allocation: ReadonlyMap<string, EnvironmentAllocation>): Problem[] {
+  return checkEstateQuotas(spec, allocation).map((b) => ({ file: 'estate.yaml', message: describeBreach(b) }));
 }
