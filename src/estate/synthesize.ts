@@ -42,8 +42,8 @@ export type WorkerReply = { result: SynthesisResult } | { problems: Problem[] } 
 const PARALLEL_FROM_STACKS = 120;
 
 /**
- * Stacks per CDK app. Each app's construct tree is dropped before the next is built, so memory
- * stays flat however large the estate.
+ * Stacks per CDK app. Each app's construct tree can be collected before the next is built, which
+ * bounds how much of a large estate is alive at once.
  */
 const STACKS_PER_APP = 150;
 
