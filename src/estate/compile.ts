@@ -1,5 +1,5 @@
 import { App, type Stack } from 'aws-cdk-lib';
-import { CURRENTLY_RECOMMENDED_FLAGS, DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
+import { CURRENTLY_RECOMMENDED_FLAGS, DISABLE_CREATION_STACK_TRACES, ENABLE_ADDITIONAL_METADATA_COLLECTION } from 'aws-cdk-lib/cx-api';
 import type { EstateSpec } from '../manifest/spec';
 import { FoundationStack } from '../platform/foundation-stack';
 import { IngressShardStack } from '../platform/ingress-shard-stack';
@@ -33,8 +33,10 @@ export function compileEstate(
     outdir: options.outdir,
     context: {
       ...CURRENTLY_RECOMMENDED_FLAGS,
-      // Thousands of stacks: skip the creation stack trace CDK would capture for every construct.
+      // Thousands of stacks: skip the creation stack trace CDK would capture for every construct,
+      // and the usage metadata it would record of every construct's props and method calls.
       [DISABLE_CREATION_STACK_TRACES]: true,
+      [ENABLE_ADDITIONAL_METADATA_COLLECTION]: false,
       // The zones are named by cityplan; telling CDK so spares it an AWS lookup at plan time.
       ...Object.fromEntries(
         spec.environments.map((e) => [
