@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -36,13 +36,13 @@ export interface WebServiceStackProps extends EnvironmentStackProps {
  */
 export class WebServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: WebServiceStackProps) {
-    super(scope, id, props);
+    // Stack tags: CloudFormation puts them on every resource it can, with no aspect walking the tree.
+    const ownership = { 'cityplan:service': props.service.name, ...(props.service.owner ? { 'cityplan:owner': props.service.owner } : {}) };
+    super(scope, id, { ...props, tags: { ...props.tags, ...ownership } });
     const { estate, environment: env, service, placement } = props;
     if (service.kind !== 'web') throw new Error(`WebServiceStack needs a web service; ${service.name} is a ${service.kind}`);
     const shardValue = (key: Parameters<typeof parameter.shard>[3]) => published(this, parameter.shard(estate, env.name, placement.shard, key));
 
-    Tags.of(this).add('cityplan:service', service.name);
-    if (service.owner) Tags.of(this).add('cityplan:owner', service.owner);
 
     const vpc = importVpc(this, estate, env, 'private');
     const cluster = ecs.Cluster.fromClusterAttributes(this, 'Cluster', {

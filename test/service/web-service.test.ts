@@ -152,6 +152,15 @@ describe('web service stack', () => {
     });
   });
 
+  it('tags every resource with its estate, environment, service and owner through the stack', () => {
+    expect(estate.stack('test-production-visits').tags.tagValues()).toEqual({
+      'cityplan:estate': 'test',
+      'cityplan:environment': 'production',
+      'cityplan:service': 'visits',
+      'cityplan:owner': 'team@example.gov.uk',
+    });
+  });
+
   it('pulls its image from the delivery account at the tag the pipeline sets', () => {
     const template = production.toJSON();
     expect(template.Parameters.ImageTag).toMatchObject({ Type: 'String' });
