@@ -1,8 +1,9 @@
 /**
  * Plan benchmark: generates estates of N web services and times, in a fresh process each,
- * a full plan and a one-service re-plan. Prints wall time and peak memory.
+ * a full plan and a one-service re-plan. Prints the median wall time (and range over runs)
+ * and the largest peak memory.
  *
- *   npm run bench:plan -- [--services 100,1000] [--environments 1,2]
+ *   npm run bench:plan -- [--services 100,1000] [--environments 1,2] [--runs 3]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,7 +16,12 @@ function option(name: string, fallback: number[]): number[] {
   return i > 0 ? process.argv[i + 1]!.split(',').map(Number) : fallback;
 }
 
-function run(args: string[]): { seconds: number; peakMiB: number } {
+interface Run {
+  readonly seconds: number;
+  readonly peakMiB: number;
+}
+
+function run(args: string[]): Run {
   const started = process.hrtime.bigint();
   const child = spawnSync(process.execPath, ['--require', resolve('bench/report-usage.cjs'), resolve('bin/cityplan.js'), ...args], {
     encoding: 'utf8',
@@ -27,18 +33,28 @@ function run(args: string[]): { seconds: number; peakMiB: number } {
   return { seconds, peakMiB: kb / 1024 };
 }
 
-const rows: string[] = [];
+function summary(runs: readonly Run[]): string {
+  const seconds = runs.map((r) => r.seconds).sort((a, b) => a - b);
+  const median = seconds[Math.floor(seconds.length / 2)]!;
+  const range = seconds.length > 1 ? ` (${seconds[0]!.toFixed(1)}–${seconds.at(-1)!.toFixed(1)})` : '';
+  const peak = Math.max(...runs.map((r) => r.peakMiB));
+  return `${median.toFixed(1).padStart(5)} s${range} ${peak.toFixed(0).padStart(5)} MiB`;
+}
+
+const [runs] = option('runs', [1]);
 for (const environments of option('environments', [1, 2]) as Array<1 | 2>) {
   for (const services of option('services', [100, 1000])) {
     const scratch = mkdtempSync(join(tmpdir(), 'cityplan-bench-'));
     const dir = writeEstate(generatedEstateFiles(services, environments), scratch);
-    const out = join(scratch, 'cdk.out');
-    const full = run(['plan', dir, '--out', out, '--json']);
-    const one = run(['plan', dir, '--out', join(scratch, 'one.out'), '--service', 'service-0001', '--json']);
-    rows.push(
-      `${String(services).padStart(6)} services × ${environments} env  full plan ${full.seconds.toFixed(1).padStart(6)} s ${full.peakMiB.toFixed(0).padStart(6)} MiB   one-service re-plan ${one.seconds.toFixed(1).padStart(5)} s ${one.peakMiB.toFixed(0).padStart(5)} MiB`,
+    const full: Run[] = [];
+    const one: Run[] = [];
+    for (let i = 0; i < runs!; i++) {
+      full.push(run(['plan', dir, '--out', join(scratch, `full-${i}`), '--json']));
+      one.push(run(['plan', dir, '--out', join(scratch, `one-${i}`), '--service', 'service-0001', '--json']));
+    }
+    console.log(
+      `${String(services).padStart(5)} services × ${environments} env   full plan ${summary(full)}   one-service re-plan ${summary(one)}`,
     );
-    console.log(rows.at(-1));
     rmSync(scratch, { recursive: true, force: true });
   }
 }
