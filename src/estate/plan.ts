@@ -12,12 +12,10 @@ import { allocateEstate } from './allocation';
 import { type Lock, LOCK_FILE, readLock, serializeLock } from './lock';
 import { stackName } from './naming';
 import { checkStackQuotas, describeBreach, estateQuotaProblems } from './quotas';
-import { planStacks, type StackPlan } from './stack-plan';
+import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
 
-export interface PlanOptions {
-  readonly environment?: string;
-  readonly service?: string;
+export interface PlanOptions extends StackSelection {
   /** Cloud assembly directory; default cdk.out. */
   readonly out?: string;
 }

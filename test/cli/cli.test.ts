@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { copyExample } from '../support/estate-files';
 
 async function cityplan(...args: string[]) {
   let stdout = '';
@@ -14,15 +15,10 @@ async function cityplan(...args: string[]) {
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'cityplan-cli-'));
 
-function exampleCopy(): string {
-  const dir = join(scratch(), 'justice');
-  cpSync('examples/justice', dir, { recursive: true });
-  return dir;
-}
 
 describe('cityplan plan', () => {
   it('plans the example estate and prints the contract keys with --json', async () => {
-    const dir = exampleCopy();
+    const dir = copyExample();
     const out = join(scratch(), 'assembly');
     const { code, stdout } = await cityplan('plan', dir, '--out', out, '--json');
     expect(code).toBe(0);
@@ -45,7 +41,7 @@ describe('cityplan plan', () => {
   });
 
   it('keeps the committed lock as it is when nothing changed', async () => {
-    const dir = exampleCopy();
+    const dir = copyExample();
     const before = readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
     const { code, stdout } = await cityplan('plan', dir, '--out', join(scratch(), 'a'), '--env', 'staging');
     expect(code).toBe(0);
@@ -55,7 +51,7 @@ describe('cityplan plan', () => {
   });
 
   it('constructs only one service’s stacks with --service', async () => {
-    const { code, stdout } = await cityplan('plan', exampleCopy(), '--out', join(scratch(), 'a'), '--service', 'find-a-court', '--json');
+    const { code, stdout } = await cityplan('plan', copyExample(), '--out', join(scratch(), 'a'), '--service', 'find-a-court', '--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout).stacks.map((s: { name: string }) => s.name).sort()).toEqual([
       'justice-production-find-a-court',
@@ -64,7 +60,7 @@ describe('cityplan plan', () => {
   });
 
   it('exits 1 listing every problem with file and line, and writes neither the assembly nor the lock', async () => {
-    const dir = exampleCopy();
+    const dir = copyExample();
     writeFileSync(join(dir, 'services', 'find-a-court.yaml'), 'name: find-a-court\nkind: web\nimage: x/y:1\ncpus: 2\nmemory: 3\n');
     rmSync(join(dir, 'cityplan.lock.json'));
     const out = join(scratch(), 'kept');
@@ -79,7 +75,7 @@ describe('cityplan plan', () => {
   });
 
   it('exits 1 on a damaged lock file, naming it', async () => {
-    const dir = exampleCopy();
+    const dir = copyExample();
     writeFileSync(join(dir, 'cityplan.lock.json'), '{ "version": 1, ');
     const out = join(scratch(), 'none');
     const { code, stderr } = await cityplan('plan', dir, '--out', out);
@@ -91,16 +87,16 @@ describe('cityplan plan', () => {
   it('refuses an --out that is not a cloud assembly, leaving it untouched', async () => {
     const mine = scratch();
     writeFileSync(join(mine, 'notes.txt'), 'mine');
-    const { code, stderr } = await cityplan('plan', exampleCopy(), '--out', mine);
+    const { code, stderr } = await cityplan('plan', copyExample(), '--out', mine);
     expect(code).toBe(2);
     expect(stderr).toContain('is not a cloud assembly');
     expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('mine');
-    expect((await cityplan('plan', exampleCopy(), '--out', join(mine, 'notes.txt'))).code).toBe(2);
+    expect((await cityplan('plan', copyExample(), '--out', join(mine, 'notes.txt'))).code).toBe(2);
   });
 
   it('exits 2 for an environment or service the estate does not have', async () => {
-    expect((await cityplan('plan', exampleCopy(), '--env', 'prod')).code).toBe(2);
-    const { code, stderr } = await cityplan('plan', exampleCopy(), '--service', 'nope');
+    expect((await cityplan('plan', copyExample(), '--env', 'prod')).code).toBe(2);
+    const { code, stderr } = await cityplan('plan', copyExample(), '--service', 'nope');
     expect(code).toBe(2);
     expect(stderr).toContain("no service 'nope'");
   });
@@ -139,7 +135,7 @@ describe('cityplan usage', () => {
 
 describe('the installed command', () => {
   it('reports a user mistake without a stack trace, with exit status 1', () => {
-    const dir = exampleCopy();
+    const dir = copyExample();
     writeFileSync(join(dir, 'estate.yaml'), 'name: Bad Name\n');
     const run = spawnSync(process.execPath, ['bin/cityplan.js', 'validate', dir], { encoding: 'utf8' });
     expect(run.status).toBe(1);

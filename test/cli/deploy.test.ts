@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StackParameters, StackSelectionStrategy } from '@aws-cdk/toolkit-lib';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
+import { copyExample } from '../support/estate-files';
 
 // GIVEN a toolkit that records what it is asked to deploy instead of calling AWS
 const calls = vi.hoisted(() => ({ directory: '', deploy: [] as unknown[], fail: false }));
@@ -30,11 +30,6 @@ async function deploy(...args: string[]) {
   return { code, stdout, stderr };
 }
 
-function exampleCopy(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'cityplan-deploy-')), 'justice');
-  cpSync('examples/justice', dir, { recursive: true });
-  return dir;
-}
 
 describe('cityplan deploy', () => {
   beforeEach(() => {
@@ -43,7 +38,7 @@ describe('cityplan deploy', () => {
   });
 
   it('deploys exactly the planned stacks from the planned assembly, keeping deployed parameter values', async () => {
-    const dir = exampleCopy();
+    const dir = copyExample();
     const out = join(dir, '..', 'assembly');
     const { code } = await deploy(dir, '--env', 'staging', '--service', 'find-a-court', '--out', out);
     expect(code).toBe(0);
@@ -58,14 +53,14 @@ describe('cityplan deploy', () => {
 
   it('exits 1 with the toolkit message, and no stack trace, when AWS refuses', async () => {
     calls.fail = true;
-    const { code, stderr } = await deploy(exampleCopy(), '--env', 'staging', '--out', join(tmpdir(), `cityplan-deploy-${process.pid}`));
+    const { code, stderr } = await deploy(copyExample(), '--env', 'staging', '--out', join(tmpdir(), `cityplan-deploy-${process.pid}`));
     expect(code).toBe(1);
     expect(stderr).toContain('deploy failed: Need to perform AWS calls for account 222222222222');
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it('deploys nothing when the plan fails', async () => {
-    const dir = exampleCopy();
+    const dir = copyExample();
     const { code } = await deploy(dir, '--env', 'nowhere');
     expect(code).toBe(2);
     expect(calls.deploy).toEqual([]);

@@ -1,9 +1,9 @@
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { planEstate } from '../../src/estate/plan';
 import { EstateError } from '../../src/manifest/problems';
+import { copyExample } from '../support/estate-files';
 
 // GIVEN a policy pack that finds a problem in one service's stack
 vi.mock('../../src/policy/packs', async (original) => ({
@@ -19,8 +19,7 @@ vi.mock('../../src/policy/packs', async (original) => ({
 
 describe('plan with an unacknowledged policy finding', () => {
   it('fails, names the service manifest and the resource, and writes neither assembly nor lock', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'cityplan-policy-')), 'justice');
-    cpSync('examples/justice', dir, { recursive: true });
+    const dir = copyExample();
     // No lock yet: a successful plan would write one.
     rmSync(join(dir, 'cityplan.lock.json'));
     const out = join(dir, '..', 'cdk.out');

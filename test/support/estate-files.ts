@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -9,6 +9,13 @@ export function writeEstate(files: Readonly<Record<string, string>>, parent = tm
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   }
+  return dir;
+}
+
+/** A copy of the example estate in a fresh folder (tests may change or plan it freely). */
+export function copyExample(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'cityplan-example-')), 'justice');
+  cpSync('examples/justice', dir, { recursive: true });
   return dir;
 }
 
