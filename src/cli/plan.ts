@@ -22,6 +22,7 @@ function toJson(r: PlanResult) {
     environments: r.environments,
     stacks: r.stacks.map((s) => ({ name: s.name, resources: s.resources, bytes: s.bytes, environment: s.environment, service: s.service })),
     findings: r.findings,
+    changes: r.changes,
     assembly: relative(process.cwd(), r.assembly) || '.',
     lock: { path: relative(process.cwd(), r.lock.path), changed: r.lock.changed },
   };
@@ -29,10 +30,16 @@ function toJson(r: PlanResult) {
 
 export function renderPlan(r: PlanResult): string {
   const lines: string[] = [`Plan of estate ${r.estate}`, ''];
+  for (const flag of r.changes.flags) lines.push(`WARNING: ${flag}`);
+  if (r.changes.flags.length > 0) lines.push('');
   for (const env of r.environments) {
     lines.push(`${env.name}  account ${env.account}, ${env.region}, *.${env.domain}`);
     if (env.createsZone) {
-      lines.push(`  DNS: the foundation creates the zone ${env.domain}; after the first deploy, delegate it to the name servers in the foundation's NameServers output`);
+      lines.push(
+        env.nameServers
+          ? `  DNS: the foundation created the zone ${env.domain}; its parent zone must delegate it to ${env.nameServers.join(', ')}`
+          : `  DNS: the foundation creates the zone ${env.domain}; cityplan deploy deploys the foundation first, shows the name servers to delegate to from the parent zone, and waits for the delegation before it requests the certificate`,
+      );
     }
     const shards = env.shards.map((s) => `#${s.id} ${count(s.services, 'service')}, ${count(s.certificates, 'extra certificate')}`);
     lines.push(`  load balancer shards: ${shards.length > 0 ? shards.join('; ') : 'none'}`);
@@ -46,6 +53,7 @@ export function renderPlan(r: PlanResult): string {
     ]);
     lines.push(...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'RESOURCES', 'URL'], rows).map((l) => `  ${l}`));
     for (const s of env.services.filter((x) => x.note)) lines.push(`  note: ${s.name}: ${s.note}`);
+    lines.push(...renderChanges(r.changes, env.name).map((l) => `  ${l}`));
     lines.push('');
   }
   const resources = r.stacks.reduce((n, s) => n + s.resources, 0);
@@ -57,6 +65,31 @@ export function renderPlan(r: PlanResult): string {
     `lock: ${relative(process.cwd(), r.lock.path)} ${r.lock.changed ? 'updated' : 'unchanged'}`,
   );
   return lines.join('\n');
+}
+
+/** One environment's part of the changes, one line each. */
+function renderChanges(c: PlanResult['changes'], environment: string): string[] {
+  const lines: string[] = [];
+  for (const a of c.added.filter((x) => x.environment === environment)) {
+    lines.push(`added: ${a.service} (${a.kind})${a.incarnation ? `, its life ${a.incarnation}: names of what its earlier life left behind are not reused` : ''}`);
+  }
+  for (const m of c.moved.filter((x) => x.environment === environment)) {
+    const parts = [
+      m.from.shard !== m.to.shard ? `shard ${m.from.shard} → ${m.to.shard}` : '',
+      m.from.priority !== m.to.priority ? `rule ${m.from.priority} → ${m.to.priority}` : '',
+      JSON.stringify(m.from.hostnames ?? []) !== JSON.stringify(m.to.hostnames ?? [])
+        ? `hostnames ${(m.from.hostnames ?? []).join(' ') || '-'} → ${(m.to.hostnames ?? []).join(' ') || '-'}`
+        : '',
+    ].filter(Boolean);
+    lines.push(`moved: ${m.service}: ${parts.join(', ')}`);
+  }
+  for (const x of c.removed.filter((y) => y.environment === environment)) {
+    const what = x.service ? `service ${x.service}` : `load balancer shard ${x.shard}`;
+    const step = { remove: 'deploy deletes', unprotect: 'deploy lifts its deletion protection; the next plan deletes', later: 'a plan of the whole environment deletes' }[x.step];
+    lines.push(`removed: ${what}: ${step} ${x.deletes.join(', ')}${x.keeps.length ? `; keeps ${x.keeps.join(', ')}` : ''}`);
+  }
+  for (const o of c.order.filter((x) => x.environment === environment)) lines.push(`order: ${o.stack} after ${o.after}: ${o.reason}`);
+  return lines;
 }
 
 function count(n: number, thing: string): string {

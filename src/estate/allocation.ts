@@ -1,23 +1,118 @@
-import { needsOwnCertificate, type EstateSpec } from '../manifest/spec';
-import { allocate, type ShardUsage } from './allocate';
-import type { Lock, Placement } from './lock';
+import { coveredByWildcard, needsOwnCertificate, type EnvironmentSpec, type EstateSpec, type ServiceSpec } from '../manifest/spec';
+import { allocate, type Reservation, type ShardUsage } from './allocate';
+import { parseRuleClaim } from './claims';
+import { emptyEnvironment, type EnvironmentLock, type Lock, type Placement, type ServiceEntry } from './lock';
 
 export interface EnvironmentAllocation {
   readonly placements: Readonly<Record<string, Placement>>;
+  /** Shards the environment's current web services sit on. */
   readonly shards: readonly ShardUsage[];
+  /** Which life of each service this is (1 unless an earlier one left retained resources). */
+  readonly incarnations: Readonly<Record<string, number>>;
 }
 
-/** Allocates every environment of the estate against the previous lock; returns the new lock. */
-export function allocateEstate(spec: EstateSpec, previous: Lock): { lock: Lock; environments: Map<string, EnvironmentAllocation> } {
-  const lock: Lock = { version: 1, environments: {} };
+/**
+ * Allocates every environment of the estate against the previous lock and returns the new lock.
+ * The new lock's `services` record every service of the manifests and every removed service whose
+ * stack may still be deployed (marked `removed`); its `stacks` are carried over unchanged, for the
+ * plan to update from what it synthesizes (see transition.ts).
+ *
+ * @param today ISO date recorded on services first found removed
+ */
+export function allocateEstate(
+  spec: EstateSpec,
+  previous: Lock,
+  today: string = new Date().toISOString().slice(0, 10),
+): { lock: Lock; environments: Map<string, EnvironmentAllocation> } {
+  const lock: Lock = { version: 2, estate: spec.name, environments: {} };
   const environments = new Map<string, EnvironmentAllocation>();
   for (const env of spec.environments) {
-    const demands = (spec.services.get(env.name) ?? [])
-      .filter((s) => s.kind === 'web')
-      .map((s) => ({ name: s.name, needsCertificate: needsOwnCertificate(s, env) }));
-    const result = allocate(previous.environments[env.name]?.services ?? {}, demands);
-    lock.environments[env.name] = { services: result.placements };
-    environments.set(env.name, result);
+    const before = previous.environments[env.name] ?? emptyEnvironment(env.account, env.region);
+    const { entry, allocation } = allocateEnvironment(env, spec.services.get(env.name) ?? [], before, today);
+    lock.environments[env.name] = entry;
+    environments.set(env.name, allocation);
   }
+  // An environment no longer in estate.yaml keeps its record: its stacks are still deployed.
+  for (const [name, env] of Object.entries(previous.environments)) lock.environments[name] ??= env;
   return { lock, environments };
+}
+
+function allocateEnvironment(
+  env: EnvironmentSpec,
+  services: readonly ServiceSpec[],
+  before: EnvironmentLock,
+  today: string,
+): { entry: EnvironmentLock; allocation: EnvironmentAllocation } {
+  const present = new Set(services.map((s) => s.name));
+  const previousPlacements: Record<string, Placement> = {};
+  for (const [name, s] of Object.entries(before.services)) {
+    if (present.has(name) && s.shard !== undefined && s.priority !== undefined) previousPlacements[name] = { shard: s.shard, priority: s.priority };
+  }
+  const web = services.filter((s) => s.kind === 'web');
+  const result = allocate(
+    previousPlacements,
+    web.map((s) => ({ name: s.name, needsCertificate: needsOwnCertificate(s, env) })),
+    reservations(before, present, env),
+  );
+
+  const entries: Record<string, ServiceEntry> = {};
+  const incarnations: Record<string, number> = {};
+  for (const s of services) {
+    const old = before.services[s.name];
+    const incarnation = incarnationOf(s.name, old, before);
+    incarnations[s.name] = incarnation;
+    const placement = result.placements[s.name];
+    entries[s.name] = {
+      kind: s.kind,
+      ...(placement ? { shard: placement.shard, priority: placement.priority, hostnames: [`${s.name}.${env.domain}`, ...s.hostnames] } : {}),
+      ...(incarnation > 1 ? { incarnation } : {}),
+    };
+  }
+  // A removed service is remembered for as long as a stack of it may be deployed.
+  for (const [name, old] of Object.entries(before.services)) {
+    if (present.has(name) || !hasStack(before, name)) continue;
+    entries[name] = { ...old, removed: old.removed ?? today };
+  }
+  return {
+    entry: { ...before, account: env.account, region: env.region, services: entries },
+    allocation: { placements: result.placements, shards: result.shards, incarnations },
+  };
+}
+
+/**
+ * Priorities some stack may still hold for another service: every placement of a removed service
+ * whose stack is not yet deleted, and what a present service gave up (moving shard or priority)
+ * while no deploy has confirmed it.
+ */
+function reservations(before: EnvironmentLock, present: ReadonlySet<string>, env: EnvironmentSpec): Reservation[] {
+  const reserved: Reservation[] = [];
+  for (const [name, s] of Object.entries(before.services)) {
+    if (present.has(name) || s.shard === undefined || s.priority === undefined) continue;
+    const certificate = (s.hostnames ?? []).slice(1).some((h) => !coveredByWildcard(h, env.domain));
+    reserved.push({ shard: s.shard, priority: s.priority, certificate });
+  }
+  for (const stack of Object.values(before.stacks)) {
+    const leaving = stack.service !== undefined && !present.has(stack.service);
+    for (const claim of leaving ? [...stack.claims, ...(stack.held ?? [])] : (stack.held ?? [])) {
+      const rule = parseRuleClaim(claim);
+      if (rule) reserved.push({ ...rule, certificate: false });
+    }
+  }
+  return reserved;
+}
+
+function hasStack(env: EnvironmentLock, service: string): boolean {
+  return Object.values(env.stacks).some((s) => s.service === service);
+}
+
+/**
+ * A service keeps its incarnation while its stack lives. Re-added after a removal whose deploy left
+ * retained resources behind (their names carry the incarnation), it starts the next one, so its
+ * new resources never collide with what the old life left.
+ */
+function incarnationOf(service: string, old: ServiceEntry | undefined, before: EnvironmentLock): number {
+  const stack = Object.values(before.stacks).find((s) => s.service === service);
+  if (old && stack && stack.removal !== 'drained') return old.incarnation ?? 1;
+  const left = (before.retained ?? []).filter((r) => r.service === service).map((r) => r.incarnation ?? 1);
+  return left.length > 0 ? Math.max(...left) + 1 : (old?.incarnation ?? 1);
 }

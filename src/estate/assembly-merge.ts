@@ -47,3 +47,19 @@ export function mergeAssemblies(partDirs: readonly string[], outdir: string, sta
   writeFileSync(join(outdir, 'cdk.out'), readFileSync(join(partDirs[0]!, 'cdk.out')));
   for (const dir of partDirs) rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * Adds orderings between stacks to an assembly's manifest, as stack dependencies: the toolkit then
+ * deploys `stack` only once `after` has deployed.
+ */
+export function addDependencies(outdir: string, orderings: ReadonlyArray<{ readonly stack: string; readonly after: string }>): void {
+  if (orderings.length === 0) return;
+  const path = join(outdir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  for (const { stack, after } of orderings) {
+    const artifact = manifest.artifacts?.[stack];
+    if (!artifact || !manifest.artifacts?.[after]) continue;
+    artifact.dependencies = [...new Set([...(artifact.dependencies ?? []), after])];
+  }
+  writeFileSync(path, JSON.stringify(manifest, null, 2));
+}

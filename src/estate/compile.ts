@@ -1,10 +1,13 @@
 import { App, type Stack } from 'aws-cdk-lib';
 import { CURRENTLY_RECOMMENDED_FLAGS, DISABLE_CREATION_STACK_TRACES, ENABLE_ADDITIONAL_METADATA_COLLECTION } from 'aws-cdk-lib/cx-api';
 import type { EstateSpec } from '../manifest/spec';
+import { CertificateStack } from '../platform/certificate-stack';
 import { FoundationStack } from '../platform/foundation-stack';
 import { IngressShardStack } from '../platform/ingress-shard-stack';
+import { RemovalStack } from '../platform/removal-stack';
 import { WebServiceStack } from '../service/web-service-stack';
 import type { EnvironmentAllocation } from './allocation';
+import type { Lock } from './lock';
 import { availabilityZones, availableZoneCount } from './naming';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 
@@ -13,6 +16,8 @@ export interface CompileOptions extends StackSelection {
   readonly outdir: string;
   /** Build exactly these stacks (a part of the estate, for parallel synthesis); default all selected. */
   readonly stacks?: readonly StackPlan[];
+  /** The previous lock, whose stacks the estate no longer has are built as removals. */
+  readonly previous?: Lock;
 }
 
 export interface CompiledStack {
@@ -21,8 +26,9 @@ export interface CompiledStack {
 }
 
 /**
- * Builds the CDK app of an estate: per environment a foundation stack, one ingress stack per
- * load-balancer shard and one stack per web service.
+ * Builds the CDK app of an estate: per environment a foundation stack, a certificate stack, one
+ * ingress stack per load-balancer shard, one stack per web service, and what is left of the stacks
+ * leaving the estate (see stack-plan.ts).
  */
 export function compileEstate(
   spec: EstateSpec,
@@ -54,7 +60,7 @@ export function compileEstate(
   const environments = new Map(spec.environments.map((e) => [e.name, e]));
   const built = new Map<string, Stack>();
   const stacks: CompiledStack[] = [];
-  for (const plan of options.stacks ?? planStacks(spec, allocation, options)) {
+  for (const plan of options.stacks ?? planStacks(spec, allocation, options, options.previous)) {
     const env = environments.get(plan.environment)!;
     const common = {
       env: { account: env.account, region: env.region },
@@ -71,11 +77,24 @@ export function compileEstate(
         description: `cityplan ${spec.name}/${env.name}: network, cluster, key, DNS, certificate, logs, alerts, firewall`,
         alertEmails: spec.alerts.email,
       });
+    } else if (plan.role === 'certificate') {
+      stack = new CertificateStack(app, plan.name, {
+        ...common,
+        description: `cityplan ${spec.name}/${env.name}: wildcard certificate for *.${env.domain}`,
+      });
     } else if (plan.role === 'ingress') {
       stack = new IngressShardStack(app, plan.name, {
         ...common,
-        description: `cityplan ${spec.name}/${env.name}: load balancer shard ${plan.shard}`,
+        description: `cityplan ${spec.name}/${env.name}: load balancer shard ${plan.shard}${plan.retiring ? ' (retiring)' : ''}`,
         shard: plan.shard!,
+        retiring: plan.retiring,
+      });
+    } else if (plan.role === 'removal') {
+      stack = new RemovalStack(app, plan.name, {
+        env: common.env,
+        stackName: plan.name,
+        tags: common.tags,
+        description: `cityplan ${spec.name}/${env.name}: ${plan.service ? `service ${plan.service}` : plan.name}, removed from the estate; cityplan deploy deletes this stack`,
       });
     } else {
       const service = spec.services.get(env.name)!.find((s) => s.name === plan.service)!;
@@ -86,6 +105,7 @@ export function compileEstate(
         placement: allocation.get(env.name)!.placements[service.name]!,
         deliveryAccount: spec.delivery.account,
         deliveryRegion: spec.region,
+        incarnation: allocation.get(env.name)!.incarnations[service.name],
       });
     }
     // Only stacks built in this app can be ordered here; across parts the assembly merge does it.

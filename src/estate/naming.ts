@@ -8,14 +8,18 @@ export const SSM_ROOT = '/cityplan';
 
 export const stackName = {
   foundation: (estate: string, env: string) => `${estate}-${env}-foundation`,
+  certificate: (estate: string, env: string) => `${estate}-${env}-certificate`,
   ingress: (estate: string, env: string, shard: number) => `${estate}-${env}-ingress-${shard}`,
   service: (estate: string, env: string, service: string) => `${estate}-${env}-${service}`,
 };
 
 /** Service names that would collide with the platform's own stack names. */
 export function isReservedServiceName(service: string): boolean {
-  return service === 'foundation' || /^ingress-\d+$/.test(service);
+  return service === 'foundation' || service === 'certificate' || /^ingress-\d+$/.test(service);
 }
+
+/** The SSM path under which an environment's platform stacks publish what others read, ending in `/`. */
+export const environmentRoot = (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/`;
 
 /** SSM parameter names through which the foundation and ingress stacks publish what service stacks need. */
 export const parameter = {
@@ -38,7 +42,12 @@ export type ShardOutput = 'listener-arn' | 'security-group-id' | 'dns-name' | 'c
 export const resourceName = {
   cluster: (estate: string, env: string) => `${estate}-${env}`,
   taskFamily: (estate: string, env: string, service: string) => `${estate}-${env}-${service}`,
-  serviceLogGroup: (estate: string, env: string, service: string) => `/cityplan/${estate}/${env}/${service}`,
+  /**
+   * A retained resource outlives its stack, so a service re-added after a removal (its next
+   * incarnation) must not reuse the name: from the second life on, the name ends in /<incarnation>.
+   */
+  serviceLogGroup: (estate: string, env: string, service: string, incarnation = 1) =>
+    `/cityplan/${estate}/${env}/${service}${incarnation > 1 ? `/${incarnation}` : ''}`,
   alarm: (estate: string, env: string, service: string, what: 'error-rate' | 'latency-p99' | 'unhealthy-hosts') =>
     `${estate}-${env}-${service}-${what}`,
   secret: (estate: string, env: string, service: string, secret: string) => `${estate}/${env}/${service}/${secret}`,

@@ -4,16 +4,20 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadEstate } from '../manifest/load';
 import { EstateError, type Problem, UsageError } from '../manifest/problems';
 import { type EstateSpec, serviceUrls } from '../manifest/spec';
 import type { ShardUsage } from './allocate';
-import { allocateEstate } from './allocation';
-import { type Lock, LOCK_FILE, readLock, serializeLock } from './lock';
+import type { EnvironmentAllocation } from './allocation';
+import { addDependencies } from './assembly-merge';
+import { type Changes, summarizeChanges } from './changes';
+import { type Lock, LOCK_FILE, serializeLock } from './lock';
+import { committedLock } from './lock-history';
 import { stackName } from './naming';
-import { checkStackQuotas, describeBreach, estateQuotaProblems } from './quotas';
+import { prepareEstate } from './prepare';
+import { checkStackQuotas, describeBreach } from './quotas';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
+import { checkTransition } from './transition';
 
 export interface PlanOptions extends StackSelection {
   /** Cloud assembly directory; default cdk.out. */
@@ -39,30 +43,31 @@ export interface PlanResult {
     readonly account: string;
     readonly region: string;
     readonly domain: string;
-    /** The foundation creates the zone: its name servers must be delegated after the first deploy. */
+    /** The foundation creates the zone: its name servers must be delegated before the certificate can be issued. */
     readonly createsZone: boolean;
+    /** The created zone's name servers, once a deploy has read them. */
+    readonly nameServers?: readonly string[];
     readonly shards: ShardUsage[];
     readonly services: PlannedService[];
   }>;
   readonly stacks: SynthesizedStack[];
   readonly findings: { readonly unacknowledged: number; readonly acknowledged: number };
+  readonly changes: Changes;
   readonly assembly: string;
   readonly lock: { readonly path: string; readonly changed: boolean };
+  /** Stacks of this plan that the previous lock did not know: deploy refuses to overwrite one that exists. */
+  readonly newStacks: readonly string[];
 }
 
 /** Where the worker entry is once built (dist/synth-worker.js beside dist/cli.js). */
 const WORKER_SCRIPT = join(__dirname, 'synth-worker.js');
 
 export async function planEstate(dir: string, options: PlanOptions = {}): Promise<PlanResult> {
-  const spec = loadEstate(dir);
-  checkSelection(spec, options);
-  const previous = readLock(dir);
-  const { lock, environments: allocation } = allocateEstate(spec, previous);
+  const { spec, read, previous, allocated, allocation } = prepareEstate(dir);
+  checkSelection(spec, previous, options);
+  const problems: Problem[] = [];
 
-  const problems: Problem[] = estateQuotaProblems(spec, allocation);
-  if (problems.length > 0) throw new EstateError(problems);
-
-  const planned = planStacks(spec, allocation, options);
+  const planned = planStacks(spec, allocation, options, previous);
   const out = resolve(options.out ?? 'cdk.out');
   checkReplaceable(out);
   const staging = `${out}.partial-${process.pid}`;
@@ -72,57 +77,90 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
     const workers = workerCount(planned.length, WORKER_SCRIPT);
     const synthesis =
       workers > 1
-        ? await synthesizeInWorkers({ dir, lock }, planned, staging, workers, WORKER_SCRIPT)
+        ? await synthesizeInWorkers({ dir, lock: allocated }, planned, staging, workers, WORKER_SCRIPT)
         : synthesizeStacks(spec, allocation, planned, staging);
-    const fileOf = manifestFileOf(spec, planned);
+    const fileOf = manifestFileOf(spec, previous, planned);
     problems.push(...synthesis.findings.map((f) => ({ file: fileOf(f.path.split('/')[0]!), field: f.path, message: `${f.rule}: ${f.description}` })));
     problems.push(...checkStackQuotas(synthesis.stacks).map((b) => ({ file: fileOf(b.stack!), message: describeBreach(b) })));
+    for (const s of synthesis.stacks) {
+      for (const d of new Set(s.duplicates)) problems.push({ file: fileOf(s.name), message: `stack ${s.name} would hold ${d} twice; AWS allows one` });
+    }
+    const plannedByName = new Map(planned.map((p) => [p.name, p]));
+    const wanted = new Set(planStacks(spec, allocation).map((p) => p.name));
+    const transition = checkTransition(
+      spec,
+      allocated,
+      synthesis.stacks.map((s) => ({ plan: plannedByName.get(s.name)!, claims: s.claims, retains: s.retains })),
+      wanted,
+      fileOf,
+    );
+    problems.push(...transition.problems);
     if (problems.length > 0) throw new EstateError(problems);
+    addDependencies(staging, transition.orderings);
 
     rmSync(out, { recursive: true, force: true });
     renameSync(staging, out);
     const lockPath = join(dir, LOCK_FILE);
-    const lockText = serializeLock(lock);
-    const changed = !existsSync(lockPath) || serializeLock(previous) !== lockText;
+    const lockText = serializeLock(transition.lock);
+    const changed = read.origin !== 'current' || serializeLock(read.lock) !== lockText;
     if (changed) writeAtomically(lockPath, lockText);
 
+    const history = read.origin === 'none' ? committedLock(dir) : undefined;
+    const flags = history
+      ? [
+          `cityplan.lock.json is missing, but git has it (commit ${history}): if this estate is deployed, restore it before you deploy (git checkout ${history} -- cityplan.lock.json); without it every service is placed afresh, and deploy refuses to overwrite stacks the lock does not know`,
+        ]
+      : [];
     return {
       estate: spec.name,
-      environments: summarizeEnvironments(spec, allocation, previous, synthesis.stacks, options),
+      environments: summarizeEnvironments(spec, allocation, previous, transition.lock, synthesis.stacks, options),
       stacks: synthesis.stacks,
       findings: { unacknowledged: 0, acknowledged: synthesis.acknowledged },
+      changes: summarizeChanges(spec, previous, read.origin, transition.lock, planned, transition.orderings, flags),
       assembly: out,
       lock: { path: lockPath, changed },
+      newStacks: planned.filter((p) => !previous.environments[p.environment]?.stacks[p.name]).map((p) => p.name),
     };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
 }
 
-function checkSelection(spec: EstateSpec, options: PlanOptions): void {
+function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
   if (options.environment && !spec.environments.some((e) => e.name === options.environment)) {
     throw new UsageError(`no environment '${options.environment}' in ${spec.name} (${spec.environments.map((e) => e.name).join(', ')})`);
   }
   if (options.service) {
     const all = new Set([...spec.services.values()].flat().map((s) => s.name));
-    if (!all.has(options.service)) throw new UsageError(`no service '${options.service}' in ${spec.name}`);
+    // A removed service whose stack is still deployed can be planned on its own: that removes it.
+    const leaving = Object.values(previous.environments).some((e) => Object.values(e.stacks).some((s) => s.service === options.service));
+    if (!all.has(options.service) && !leaving) throw new UsageError(`no service '${options.service}' in ${spec.name}`);
   }
 }
 
-/** The manifest a stack comes from: a service's own file, or estate.yaml for shared stacks. */
-function manifestFileOf(spec: EstateSpec, planned: readonly StackPlan[]): (stack: string) => string {
+/**
+ * The manifest a stack comes from: a service's own file (also once the service is removed: the
+ * file the user deleted), or estate.yaml for shared stacks.
+ */
+function manifestFileOf(spec: EstateSpec, previous: Lock, planned: readonly StackPlan[]): (stack: string) => string {
   const byName = new Map(planned.map((p) => [p.name, p]));
   return (stack) => {
     const plan = byName.get(stack);
     const service = plan?.service && spec.services.get(plan.environment)?.find((s) => s.name === plan.service);
-    return service ? service.file : 'estate.yaml';
+    if (service) return service.file;
+    for (const env of Object.values(previous.environments)) {
+      const name = plan?.service ?? env.stacks[stack]?.service;
+      if (name) return `services/${name}.yaml`;
+    }
+    return 'estate.yaml';
   };
 }
 
 function summarizeEnvironments(
   spec: EstateSpec,
-  allocation: ReturnType<typeof allocateEstate>['environments'],
+  allocation: ReadonlyMap<string, EnvironmentAllocation>,
   previous: Lock,
+  next: Lock,
   sizes: readonly SynthesizedStack[],
   options: PlanOptions,
 ): PlanResult['environments'] {
@@ -158,6 +196,7 @@ function summarizeEnvironments(
         region: env.region,
         domain: env.domain,
         createsZone: !env.zoneId,
+        ...(!env.zoneId && next.environments[env.name]?.nameServers ? { nameServers: next.environments[env.name]!.nameServers } : {}),
         shards: [...placed.shards],
         services,
       };

@@ -1,14 +1,25 @@
 import type { EstateSpec } from '../manifest/spec';
 import type { EnvironmentAllocation } from './allocation';
+import type { EnvironmentLock, Lock, StackEntry } from './lock';
 import { stackName } from './naming';
 
 /** One stack the estate needs, before any CDK construct exists. */
 export interface StackPlan {
   readonly name: string;
-  readonly role: 'foundation' | 'ingress' | 'service';
+  /**
+   * `removal`: what is left of a stack leaving the estate (a removed service, a shard no longer
+   * needed): no resources but a placeholder, so that deploying it deletes what the stack held
+   * (retained resources stay) and cityplan deploy then deletes the stack.
+   */
+  readonly role: 'foundation' | 'certificate' | 'ingress' | 'service' | 'removal';
   readonly environment: string;
   readonly shard?: number;
   readonly service?: string;
+  /**
+   * An ingress shard no longer needed in a protected environment: deployed once with deletion
+   * protection lifted, so that the next plan's removal can delete its load balancer.
+   */
+  readonly retiring?: boolean;
   /** Stacks to deploy first (ordering only: values flow through SSM, never exports). */
   readonly dependsOn: readonly string[];
 }
@@ -24,36 +35,40 @@ export interface StackSelection {
 }
 
 /**
- * Every stack of the estate in a fixed order: per environment its foundation, its ingress shards,
- * then its web services by name. Worker and job services have no stacks yet.
+ * Every stack of the estate in a fixed order: per environment its foundation, its certificate,
+ * its ingress shards, its web services by name, then the stacks leaving it (from the previous
+ * lock). Worker and job services have no stacks yet.
  */
 export function planStacks(
   spec: EstateSpec,
   allocation: ReadonlyMap<string, EnvironmentAllocation>,
   selection: StackSelection = {},
+  previous?: Lock,
 ): StackPlan[] {
   const plans: StackPlan[] = [];
   for (const env of spec.environments) {
     if (selection.environment && env.name !== selection.environment) continue;
     const placed = allocation.get(env.name)!;
     const foundation = stackName.foundation(spec.name, env.name);
+    const certificate = stackName.certificate(spec.name, env.name);
+    const wanted = new Set<string>([foundation, certificate]);
     if (!selection.service) {
       plans.push({ name: foundation, role: 'foundation', environment: env.name, dependsOn: [] });
-      for (const shard of placed.shards) {
-        plans.push({
-          name: stackName.ingress(spec.name, env.name, shard.id),
-          role: 'ingress',
-          environment: env.name,
-          shard: shard.id,
-          dependsOn: [foundation],
-        });
-      }
+      plans.push({ name: certificate, role: 'certificate', environment: env.name, dependsOn: [foundation] });
+    }
+    for (const shard of placed.shards) {
+      const name = stackName.ingress(spec.name, env.name, shard.id);
+      wanted.add(name);
+      if (!selection.service) plans.push({ name, role: 'ingress', environment: env.name, shard: shard.id, dependsOn: [certificate] });
     }
     for (const service of spec.services.get(env.name) ?? []) {
-      if (service.kind !== 'web' || (selection.service && service.name !== selection.service)) continue;
+      if (service.kind !== 'web') continue;
+      const name = stackName.service(spec.name, env.name, service.name);
+      wanted.add(name);
+      if (selection.service && service.name !== selection.service) continue;
       const shard = placed.placements[service.name]!.shard;
       plans.push({
-        name: stackName.service(spec.name, env.name, service.name),
+        name,
         role: 'service',
         environment: env.name,
         shard,
@@ -61,6 +76,36 @@ export function planStacks(
         dependsOn: [stackName.ingress(spec.name, env.name, shard)],
       });
     }
+    const before = previous?.environments[env.name];
+    if (before) plans.push(...leavingStacks(before, wanted, env.name, env.protect, selection));
   }
   return plans;
+}
+
+/**
+ * Stacks in the lock that the estate no longer has. A removed service's stack leaves in a plan of
+ * its environment (or of that service); a shard only in a plan of the whole environment, and in a
+ * protected one in two steps: first without deletion protection, then removed.
+ */
+function leavingStacks(
+  before: EnvironmentLock,
+  wanted: ReadonlySet<string>,
+  environment: string,
+  protect: boolean,
+  selection: StackSelection,
+): StackPlan[] {
+  const plans: StackPlan[] = [];
+  for (const [name, stack] of Object.entries(before.stacks).sort(([a], [b]) => a.localeCompare(b))) {
+    if (wanted.has(name)) continue;
+    if (selection.service && stack.service !== selection.service) continue;
+    const base = { name, environment, ...(stack.shard !== undefined ? { shard: stack.shard } : {}), ...(stack.service ? { service: stack.service } : {}), dependsOn: [] };
+    if (stack.role === 'ingress' && protect && mustUnprotect(stack)) plans.push({ ...base, role: 'ingress', retiring: true });
+    else plans.push({ ...base, role: 'removal' });
+  }
+  return plans;
+}
+
+/** A protected shard's load balancer keeps deletion protection until a deploy has lifted it. */
+function mustUnprotect(stack: StackEntry): boolean {
+  return stack.removal !== 'unprotected' && stack.removal !== 'drained';
 }

@@ -11,15 +11,22 @@ import { EstateError, type Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { acknowledgements, checkPolicy, type Finding } from '../policy/packs';
 import type { EnvironmentAllocation } from './allocation';
+import { type Template, templateClaims } from './claims';
 import { mergeAssemblies } from './assembly-merge';
 import { compileEstate } from './compile';
 import type { Lock } from './lock';
+import { environmentRoot } from './naming';
 import type { StackSize } from './quotas';
 import type { StackPlan } from './stack-plan';
 
 export interface SynthesizedStack extends StackSize {
   readonly environment: string;
   readonly service?: string;
+  /** What the template claims (see claims.ts), and which of those claims outlive their resource. */
+  readonly claims: string[];
+  readonly retains: string[];
+  /** Claims made twice in the template. */
+  readonly duplicates: string[];
 }
 
 export interface SynthesisResult {
@@ -89,8 +96,9 @@ function synthesizeApp(
     // In plan order, whatever order the assembly lists its stacks in.
     stacks: stacks.map((plan) => {
       const artifact = artifacts.get(plan.name)!;
-      const template = artifact.template as { Resources?: object; Parameters?: object; Outputs?: object };
+      const template = artifact.template as Template & { Outputs?: object };
       return {
+        ...templateClaims(template, plan.name, environmentRoot(spec.name, plan.environment)),
         name: plan.name,
         environment: plan.environment,
         service: plan.service,

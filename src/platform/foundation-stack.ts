@@ -1,5 +1,4 @@
 import { CfnOutput, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -22,8 +21,8 @@ export interface FoundationStackProps extends EnvironmentStackProps {
 }
 
 /**
- * What every service in one environment shares: network, cluster, key, DNS and certificate,
- * access logs, alerts and the web firewall. Everything service stacks need is published as SSM
+ * What every service in one environment shares: network, cluster, key, DNS zone, access logs,
+ * alerts and the web firewall (the certificate has a stack of its own, see CertificateStack). Everything service stacks need is published as SSM
  * parameters (see naming.ts), never as CloudFormation exports, so the foundation can change
  * without thousands of importers holding it still.
  */
@@ -121,11 +120,6 @@ export class FoundationStack extends Stack {
         value: Fn.join(',', zone.hostedZoneNameServers),
       });
     }
-    const certificate = new acm.Certificate(this, 'Wildcard', {
-      domainName: `*.${env.domain}`,
-      subjectAlternativeNames: [env.domain],
-      validation: acm.CertificateValidation.fromDns(zone),
-    });
 
     const alerts = new sns.Topic(this, 'Alerts', {
       displayName: `cityplan ${estate} ${env.name} alerts`,
@@ -148,7 +142,6 @@ export class FoundationStack extends Stack {
     publish(parameter.keyArn(estate, env.name), this.key.keyArn, 'KMS key for logs and data');
     publish(parameter.alertsTopicArn(estate, env.name), alerts.topicArn, 'SNS topic for alarms');
     publish(parameter.zoneId(estate, env.name), zone.hostedZoneId, `Hosted zone of ${env.domain}`);
-    publish(parameter.certificateArn(estate, env.name), certificate.certificateArn, `Certificate for *.${env.domain}`);
     publish(parameter.accessLogBucket(estate, env.name), accessLogs.bucketName, 'Bucket for load balancer access logs');
     publish(parameter.webAclArn(estate, env.name), firewall.webAclArn, 'WAF web ACL for every load balancer');
   }

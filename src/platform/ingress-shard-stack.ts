@@ -12,6 +12,12 @@ import { importVpc, published } from './imports';
 export interface IngressShardStackProps extends EnvironmentStackProps {
   /** Shard number within the environment, from the lock. */
   readonly shard: number;
+  /**
+   * The shard is leaving a protected environment: its load balancer loses deletion protection
+   * (and the stack its termination protection) so that the next plan can remove it.
+   * @default false
+   */
+  readonly retiring?: boolean;
 }
 
 /**
@@ -20,8 +26,9 @@ export interface IngressShardStackProps extends EnvironmentStackProps {
  */
 export class IngressShardStack extends Stack {
   constructor(scope: Construct, id: string, props: IngressShardStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, terminationProtection: props.terminationProtection && !props.retiring });
     const { estate, environment: env, shard } = props;
+    const protect = env.protect && !props.retiring;
     const vpc = importVpc(this, estate, env, 'public');
 
     const securityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
@@ -41,16 +48,18 @@ export class IngressShardStack extends Stack {
       vpcSubnets: { subnets: vpc.publicSubnets },
       internetFacing: true,
       securityGroup,
-      deletionProtection: env.protect,
+      deletionProtection: protect,
       dropInvalidHeaderFields: true,
     });
     loadBalancer.setAttribute('access_logs.s3.enabled', 'true');
     loadBalancer.setAttribute('access_logs.s3.bucket', published(this, parameter.accessLogBucket(estate, env.name)));
     loadBalancer.setAttribute('access_logs.s3.prefix', `${ACCESS_LOG_PREFIX}/${shard}`);
-    if (!env.protect) {
+    if (!protect) {
       Validations.of(loadBalancer).acknowledge({
         id: 'NIST.800.53.R5-ELBDeletionProtectionEnabled',
-        reason: `Environment ${env.name} is not protected (protect: false), so its load balancers may be torn down with it.`,
+        reason: props.retiring
+          ? `Shard ${shard} no longer carries any service of ${env.name}: protection is lifted so that the next deploy can remove it.`
+          : `Environment ${env.name} is not protected (protect: false), so its load balancers may be torn down with it.`,
       });
     }
 

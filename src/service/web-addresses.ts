@@ -26,9 +26,13 @@ export class WebAddresses extends Construct {
     const target = route53.RecordTarget.fromAlias({
       bind: () => ({ dnsName: `dualstack.${props.loadBalancer.dnsName}`, hostedZoneId: props.loadBalancer.canonicalZoneId, evaluateTargetHealth: true }),
     });
+    // Each record's logical id follows its name, never its place in the list: reordering or
+    // shortening the list then changes no record, where by position a record would be replaced by
+    // one with its neighbour's name, created while the neighbour still holds it. The service's own
+    // name, always first, keeps the id it has always had.
     props.hostnames
       .filter((h) => isInZone(h, props.domain))
-      .forEach((name, i) => new route53.ARecord(this, `Record${i}`, { zone, recordName: `${name}.`, target }));
+      .forEach((name) => new route53.ARecord(this, name === props.hostnames[0] ? 'Record0' : `Record-${name}`, { zone, recordName: `${name}.`, target }));
 
     const uncovered = props.hostnames.filter((h) => !coveredByWildcard(h, props.domain));
     if (uncovered.length === 0) return;

@@ -25,6 +25,12 @@ export interface WebServiceStackProps extends EnvironmentStackProps {
   readonly deliveryAccount: string;
   /** Region of the image repository. */
   readonly deliveryRegion: string;
+  /**
+   * Which life of the service this is (from the lock): 2 and later when an earlier life was
+   * removed and left retained resources, whose names this life must not reuse.
+   * @default 1
+   */
+  readonly incarnation?: number;
 }
 
 /**
@@ -52,7 +58,7 @@ export class WebServiceStack extends Stack {
     const key = kms.Key.fromKeyArn(this, 'Key', published(this, parameter.keyArn(estate, env.name)));
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: resourceName.serviceLogGroup(estate, env.name, service.name),
+      logGroupName: resourceName.serviceLogGroup(estate, env.name, service.name, props.incarnation),
       encryptionKey: key,
       retention: logRetention(env.protect),
       removalPolicy: env.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -91,7 +97,10 @@ export class WebServiceStack extends Stack {
       reason: 'Environment variables hold plain configuration only; secrets come from Secrets Manager through the secrets field.',
     });
 
-    const targets = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+    // A target group can serve one load balancer. A service moving shard gets a new one (a new
+    // logical id), so CloudFormation creates it for the new shard's rule before it deletes the old
+    // group with the old rule. Shard 0 keeps the id target groups have always had.
+    const targets = new elbv2.ApplicationTargetGroup(this, placement.shard === 0 ? 'Targets' : `TargetsOnShard${placement.shard}`, {
       vpc,
       port: service.port,
       protocol: elbv2.ApplicationProtocol.HTTP,

@@ -1,0 +1,139 @@
+/**
+ * What a plan changes, for people to review before they deploy: per environment the services
+ * added, removed (what the deploy deletes and what it keeps) and moved (shard, priority,
+ * hostnames), the order the plan imposes, and the changes that are almost always mistakes.
+ */
+import type { Problem } from '../manifest/problems';
+import type { EstateSpec } from '../manifest/spec';
+import { describeClaim } from './claims';
+import type { Lock, LockOrigin, ServiceEntry } from './lock';
+import type { StackPlan } from './stack-plan';
+import type { Ordering } from './transition';
+
+export interface Position {
+  readonly shard?: number;
+  readonly priority?: number;
+  readonly hostnames?: readonly string[];
+}
+
+export interface Changes {
+  readonly added: Array<{ environment: string; service: string; kind: string; incarnation?: number }>;
+  readonly removed: Array<{
+    environment: string;
+    /** The stack leaving: a removed service's, or a shard's no longer needed. */
+    stack: string;
+    service?: string;
+    shard?: number;
+    /** `remove`: this plan's deploy deletes it; `unprotect`: it first lifts deletion protection; `later`: not in this plan. */
+    step: 'remove' | 'unprotect' | 'later';
+    deletes: string[];
+    keeps: string[];
+  }>;
+  readonly moved: Array<{ environment: string; service: string; from: Position; to: Position }>;
+  /** Orderings between stacks of this plan that the change needs (see transition.ts). */
+  readonly order: Array<{ environment: string; stack: string; after: string; reason: string }>;
+  /** Changes that are almost always mistakes, and other things to read before deploying. */
+  readonly flags: string[];
+}
+
+/**
+ * Changes of the estate as a whole that planning cannot make safe: a renamed estate would build
+ * every stack anew beside the old ones; an environment moved to another account or region would be
+ * built afresh there and leave the old one running, unmanaged.
+ */
+export function estateChangeProblems(spec: EstateSpec, previous: Lock): Problem[] {
+  const problems: Problem[] = [];
+  if (previous.estate && previous.estate !== spec.name) {
+    problems.push({
+      file: 'estate.yaml',
+      field: 'name',
+      message: `is '${spec.name}' but the lock was written for estate '${previous.estate}': a renamed estate builds every stack anew beside the deployed ones, which stay. Put back name: ${previous.estate}; to start a separate estate, move cityplan.lock.json away first`,
+    });
+  }
+  for (const env of spec.environments) {
+    const before = previous.environments[env.name];
+    if (!before?.account) continue;
+    if (before.account !== env.account || before.region !== env.region) {
+      problems.push({
+        file: 'estate.yaml',
+        field: `environments.${env.name}`,
+        message: `moved from account ${before.account}, ${before.region} to account ${env.account}, ${env.region}: cityplan would build it afresh there and leave the deployed one running, unmanaged. To move an environment, add a new one (another name) in the new place, move its traffic, then remove the old one's services`,
+      });
+    }
+  }
+  return problems;
+}
+
+export function summarizeChanges(
+  spec: EstateSpec,
+  previous: Lock,
+  origin: LockOrigin,
+  next: Lock,
+  planned: readonly StackPlan[],
+  orderings: readonly Ordering[],
+  extraFlags: readonly string[],
+): Changes {
+  const changes: Changes = { added: [], removed: [], moved: [], order: orderings.map((o) => ({ ...o, reason: describeReason(o) })), flags: [] };
+  const planNames = new Map(planned.map((p) => [p.name, p]));
+  if (origin === 'migrated') {
+    changes.flags.push('cityplan.lock.json was written by cityplan 0.1 (version 1): it is rewritten as version 2, with what each stack claims taken from this plan');
+  }
+  changes.flags.push(...extraFlags);
+  for (const [name, env] of Object.entries(previous.environments)) {
+    if (spec.environments.some((e) => e.name === name)) continue;
+    const stacks = Object.keys(env.stacks).length;
+    changes.flags.push(
+      `environment ${name} is in the lock but not in estate.yaml: its ${stacks} stacks stay deployed and cityplan no longer changes them; the lock keeps its record. Put it back, or delete its stacks yourself`,
+    );
+  }
+  for (const env of spec.environments) {
+    const before = previous.environments[env.name];
+    const after = next.environments[env.name]!;
+    for (const [service, entry] of Object.entries(after.services)) {
+      const old = before?.services[service];
+      if (entry.removed) continue;
+      // Version 1 recorded web services only: the others are not new, just newly recorded.
+      if ((!old && !(origin === 'migrated' && entry.kind !== 'web')) || old?.removed) {
+        changes.added.push({ environment: env.name, service, kind: entry.kind, ...(entry.incarnation ? { incarnation: entry.incarnation } : {}) });
+      } else if (old && moved(old, entry, origin)) {
+        changes.moved.push({ environment: env.name, service, from: position(old), to: position(entry) });
+      }
+    }
+    for (const [stack, entry] of Object.entries(after.stacks)) {
+      if (!entry.removal) continue;
+      const plan = planNames.get(stack);
+      const step = !plan ? 'later' : plan.retiring ? 'unprotect' : 'remove';
+      const held = entry.removal === 'drained' ? [] : [...entry.claims, ...(entry.held ?? [])];
+      const kept = new Set(entry.retains ?? []);
+      changes.removed.push({
+        environment: env.name,
+        stack,
+        ...(entry.service ? { service: entry.service } : {}),
+        ...(entry.shard !== undefined ? { shard: entry.shard } : {}),
+        step,
+        deletes: [`stack ${stack}`, ...[...new Set(held)].filter((c) => !kept.has(c)).map(describeClaim)],
+        keeps: [...new Set(held)].filter((c) => kept.has(c)).map(describeClaim),
+      });
+      if (step !== 'later' && env.protect) {
+        changes.flags.push(`${stack} leaves protected environment ${env.name}: cityplan deploy does this only with --allow-removal`);
+      }
+    }
+  }
+  return changes;
+}
+
+function moved(old: ServiceEntry, now: ServiceEntry, origin: LockOrigin): boolean {
+  // A version 1 lock did not record hostnames: only shard and priority can be compared.
+  const hostnames = origin !== 'migrated' && JSON.stringify(old.hostnames ?? []) !== JSON.stringify(now.hostnames ?? []);
+  return old.shard !== now.shard || old.priority !== now.priority || hostnames;
+}
+
+function position(s: ServiceEntry): Position {
+  return { shard: s.shard, priority: s.priority, ...(s.hostnames ? { hostnames: s.hostnames } : {}) };
+}
+
+function describeReason(o: Ordering): string {
+  return o.reason.startsWith('{')
+    ? `${o.after} stops using ${o.reason.slice(1, -1)}, which ${o.stack} takes away`
+    : `${o.stack} takes over ${describeClaim(o.reason)} from ${o.after}`;
+}

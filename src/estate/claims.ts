@@ -1,0 +1,198 @@
+/**
+ * Claims: what a resource holds that AWS lets only one resource hold at a time, in one account
+ * and region. A listener-rule priority on a listener, a DNS record's name and type in a zone, the
+ * name of a log group, an alarm, an SSM parameter. Two stacks that claim the same thing cannot
+ * both be deployed; a stack that takes a claim another stack gives up must be deployed after it.
+ *
+ * Claims are read from synthesized templates, so every resource any part of cityplan creates is
+ * covered by the one table below; a test fails when a template holds a resource type the table
+ * does not classify.
+ *
+ * A claim is a string: the CloudFormation type, then what is unique, such as
+ *   `AWS::Route53::RecordSet {dns/zone-id} visits.staging.example.gov.uk. A`
+ *   `AWS::ElasticLoadBalancingV2::ListenerRule {ingress/0/listener-arn} 3`
+ * where `{…}` is an SSM parameter the stack reads (the zone or listener published by another
+ * stack), named relative to the environment's root (`/cityplan/<estate>/<env>/`).
+ */
+import { environmentRoot, parameter } from './naming';
+
+/** A synthesized CloudFormation template, as far as claims need it. */
+export interface Template {
+  readonly Parameters?: Readonly<Record<string, { readonly Type?: string; readonly Default?: unknown }>>;
+  readonly Resources?: Readonly<
+    Record<string, { readonly Type: string; readonly Properties?: Record<string, unknown>; readonly DeletionPolicy?: string }>
+  >;
+}
+
+export interface TemplateClaims {
+  /** Claims another stack could collide with. */
+  readonly claims: string[];
+  /** Claims whose resource is retained (DeletionPolicy Retain): they outlive the resource's removal. */
+  readonly retains: string[];
+  /** Claims made twice in the one template: CloudFormation would refuse it. */
+  readonly duplicates: string[];
+}
+
+/** Whether a claim is about a resource of its own stack (`{stack:LogicalId}`): no other stack can hold it. */
+export const isLocalClaim = (claim: string): boolean => /\{[^}]*:[^}]*\}/.test(claim);
+
+type Resolve = (value: unknown) => string | undefined;
+type Extract = (props: Record<string, unknown>, resolve: Resolve) => Array<string | undefined>;
+
+const named =
+  (...keys: string[]): Extract =>
+  (p, r) => {
+    const parts = keys.map((k) => r(p[k]));
+    return parts.every((x) => x !== undefined) ? [parts.join(' ')] : [];
+  };
+const optionallyNamed =
+  (key: string, ...scope: string[]): Extract =>
+  (p, r) =>
+    p[key] === undefined ? [] : named(...scope, key)(p, r);
+
+/**
+ * Each resource type cityplan creates, and what it claims. `null`: it claims nothing unique by
+ * name (its identity is AWS-generated, or several may share a value, as task definition families,
+ * hosted zones and listener certificates do). Scope is the account and region throughout; the few
+ * global names (S3 buckets, IAM roles) are treated the same, which is stricter, not looser.
+ */
+export const CLAIMS: Readonly<Record<string, Extract | null>> = {
+  'AWS::ApplicationAutoScaling::ScalableTarget': null,
+  'AWS::ApplicationAutoScaling::ScalingPolicy': null,
+  'AWS::CertificateManager::Certificate': null,
+  'AWS::CloudFormation::WaitConditionHandle': null,
+  'AWS::CloudWatch::Alarm': optionallyNamed('AlarmName'),
+  'AWS::EC2::EIP': null,
+  'AWS::EC2::FlowLog': null,
+  'AWS::EC2::InternetGateway': null,
+  'AWS::EC2::NatGateway': null,
+  'AWS::EC2::Route': null,
+  'AWS::EC2::RouteTable': null,
+  'AWS::EC2::SecurityGroup': optionallyNamed('GroupName', 'VpcId'),
+  'AWS::EC2::SecurityGroupIngress': null,
+  'AWS::EC2::Subnet': null,
+  'AWS::EC2::SubnetRouteTableAssociation': null,
+  'AWS::EC2::VPC': null,
+  'AWS::EC2::VPCEndpoint': null,
+  'AWS::EC2::VPCGatewayAttachment': null,
+  'AWS::ECS::Cluster': optionallyNamed('ClusterName'),
+  'AWS::ECS::ClusterCapacityProviderAssociations': named('Cluster'),
+  'AWS::ECS::Service': optionallyNamed('ServiceName', 'Cluster'),
+  'AWS::ECS::TaskDefinition': null,
+  'AWS::ElasticLoadBalancingV2::Listener': named('LoadBalancerArn', 'Port'),
+  'AWS::ElasticLoadBalancingV2::ListenerCertificate': null,
+  'AWS::ElasticLoadBalancingV2::ListenerRule': named('ListenerArn', 'Priority'),
+  'AWS::ElasticLoadBalancingV2::LoadBalancer': optionallyNamed('Name'),
+  'AWS::ElasticLoadBalancingV2::TargetGroup': optionallyNamed('Name'),
+  'AWS::IAM::Policy': null,
+  'AWS::IAM::Role': optionallyNamed('RoleName'),
+  'AWS::KMS::Alias': named('AliasName'),
+  'AWS::KMS::Key': null,
+  'AWS::Lambda::Function': optionallyNamed('FunctionName'),
+  'AWS::Logs::LogGroup': optionallyNamed('LogGroupName'),
+  'AWS::Route53::HostedZone': null,
+  'AWS::Route53::RecordSet': (p, r) => named('HostedZoneId', 'Name', 'Type')(p, r).map((c) => (p.SetIdentifier ? `${c} ${r(p.SetIdentifier)}` : c)),
+  'AWS::S3::Bucket': optionallyNamed('BucketName'),
+  'AWS::S3::BucketPolicy': named('Bucket'),
+  'AWS::SNS::Subscription': null,
+  'AWS::SNS::Topic': optionallyNamed('TopicName'),
+  'AWS::SNS::TopicPolicy': null,
+  'AWS::SSM::Parameter': optionallyNamed('Name'),
+  'AWS::WAFv2::LoggingConfiguration': named('ResourceArn'),
+  'AWS::WAFv2::WebACL': optionallyNamed('Name', 'Scope'),
+  'AWS::WAFv2::WebACLAssociation': named('ResourceArn'),
+  'Custom::VpcRestrictDefaultSG': null,
+};
+
+/**
+ * The claims of one synthesized stack.
+ *
+ * @param stack the stack's name: references to its own resources are unique to it
+ * @param root the environment's SSM root (`/cityplan/<estate>/<env>/`), so parameter references read short
+ * @throws Error naming the resource type when the table above does not classify it (a cityplan bug)
+ */
+export function templateClaims(template: Template, stack: string, root: string): TemplateClaims {
+  const ssm = new Map<string, string>();
+  for (const [id, p] of Object.entries(template.Parameters ?? {})) {
+    if (p.Type?.startsWith('AWS::SSM::Parameter::Value') && typeof p.Default === 'string') ssm.set(id, p.Default);
+  }
+  const resolve: Resolve = (value) => {
+    if (typeof value === 'string' || typeof value === 'number') return String(value);
+    const ref = (value as { Ref?: unknown } | null)?.Ref;
+    if (typeof ref === 'string') {
+      const name = ssm.get(ref);
+      if (name !== undefined) return `{${name.startsWith(root) ? name.slice(root.length) : name}}`;
+      return ref.startsWith('AWS::') ? undefined : `{${stack}:${ref}}`;
+    }
+    const join = (value as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
+    if (join) {
+      const parts = join[1].map(resolve);
+      return parts.every((x) => x !== undefined) ? parts.join(join[0]) : undefined;
+    }
+    return undefined;
+  };
+  const all: string[] = [];
+  const retains: string[] = [];
+  const duplicates: string[] = [];
+  for (const resource of Object.values(template.Resources ?? {})) {
+    const extract = CLAIMS[resource.Type];
+    if (extract === undefined) throw new Error(`claims.ts does not say what ${resource.Type} claims`);
+    if (extract === null) continue;
+    for (const key of extract(resource.Properties ?? {}, resolve)) {
+      if (key === undefined) continue;
+      const claim = `${resource.Type} ${key}`;
+      if (all.includes(claim)) duplicates.push(claim);
+      all.push(claim);
+      if (resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate') retains.push(claim);
+    }
+  }
+  return { claims: all.filter((c) => !isLocalClaim(c)), retains: retains.filter((c) => !isLocalClaim(c)), duplicates };
+}
+
+/** The claim of a listener rule at `priority` on the HTTPS listener of `shard` (as templateClaims reads it). */
+export function ruleClaim(estate: string, env: string, shard: number, priority: number): string {
+  const listener = parameter.shard(estate, env, shard, 'listener-arn').slice(environmentRoot(estate, env).length);
+  return `AWS::ElasticLoadBalancingV2::ListenerRule {${listener}} ${priority}`;
+}
+
+const RULE = /^AWS::ElasticLoadBalancingV2::ListenerRule \{ingress\/(\d+)\/listener-arn\} (\d+)$/;
+
+/** Shard and priority of a listener-rule claim on a shard's listener; undefined for any other claim. */
+export function parseRuleClaim(claim: string): { shard: number; priority: number } | undefined {
+  const m = RULE.exec(claim);
+  return m ? { shard: Number(m[1]), priority: Number(m[2]) } : undefined;
+}
+
+/** The SSM parameters (relative names, as in `{…}`) a claim refers to. */
+export function referencedParameters(claim: string): string[] {
+  return [...claim.matchAll(/\{([^}:]+)\}/g)].map((m) => m[1]!);
+}
+
+/** The SSM parameter (relative name) a claim creates, if it is a parameter's claim. */
+export function providedParameter(claim: string, root: string): string | undefined {
+  const prefix = `AWS::SSM::Parameter ${root}`;
+  return claim.startsWith(prefix) ? claim.slice(prefix.length) : undefined;
+}
+
+/** The kind of thing claimed and its name, for people: `log group /cityplan/…`, `DNS record visits.… A`. */
+export function describeClaim(claim: string): string {
+  const space = claim.indexOf(' ');
+  const type = claim.slice(0, space);
+  const key = claim.slice(space + 1);
+  const rule = parseRuleClaim(claim);
+  if (rule) return `listener rule priority ${rule.priority} on load balancer shard ${rule.shard}`;
+  if (type === 'AWS::Route53::RecordSet') {
+    const [, name, recordType] = key.split(' ');
+    return `DNS ${recordType} record ${name!.replace(/\.$/, '')}`;
+  }
+  const what: Record<string, string> = {
+    'AWS::Logs::LogGroup': 'log group',
+    'AWS::CloudWatch::Alarm': 'alarm',
+    'AWS::SSM::Parameter': 'SSM parameter',
+    'AWS::ECS::Service': 'ECS service',
+    'AWS::ECS::Cluster': 'ECS cluster',
+    'AWS::KMS::Alias': 'KMS alias',
+    'AWS::WAFv2::WebACL': 'web ACL',
+  };
+  return `${what[type] ?? type} ${key}`;
+}
