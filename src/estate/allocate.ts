@@ -48,13 +48,19 @@ interface Shard {
   priorities: Set<number>;
 }
 
+/** A placement from the lock, and whether the service had a certificate of its own there. */
+export interface PreviousPlacement extends Placement {
+  /** Undefined when the lock does not know (version 1): taken to be what the service needs now. */
+  readonly certificate?: boolean;
+}
+
 /**
  * @param previous placements from the lock, kept wherever they still fit
  * @param demands every web service of the environment (any order: the result does not depend on it)
  * @param reserved priorities held by stacks on their way out; they occupy their slot until released
  */
 export function allocate(
-  previous: Readonly<Record<string, Placement>>,
+  previous: Readonly<Record<string, PreviousPlacement>>,
   demands: readonly Demand[],
   reserved: readonly Reservation[] = [],
 ): { placements: Record<string, Placement>; shards: ShardUsage[] } {
@@ -88,8 +94,11 @@ export function allocate(
 
   const placements: Record<string, Placement> = {};
   const toPlace: Demand[] = [];
-  for (const d of sorted) {
-    const kept = previous[d.name];
+  // Services whose needs grew come last, so they never take the slot of one that already had it.
+  const grew = (d: Demand) => d.needsCertificate && previous[d.name]?.certificate === false;
+  for (const d of [...sorted.filter((x) => !grew(x)), ...sorted.filter(grew)]) {
+    const found = previous[d.name];
+    const kept = found && { shard: found.shard, priority: found.priority };
     const s = kept && shard(kept.shard);
     if (kept && s && keeps(s, d) && !s.priorities.has(kept.priority)) {
       take(s, d, kept.priority);

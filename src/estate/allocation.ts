@@ -1,5 +1,5 @@
 import { coveredByWildcard, needsOwnCertificate, type EnvironmentSpec, type EstateSpec, type ServiceSpec } from '../manifest/spec';
-import { allocate, type Reservation, type ShardUsage } from './allocate';
+import { allocate, type PreviousPlacement, type Reservation, type ShardUsage } from './allocate';
 import { parseRuleClaim } from './claims';
 import { emptyEnvironment, type EnvironmentLock, type Lock, type Placement, type ServiceEntry } from './lock';
 
@@ -44,9 +44,10 @@ function allocateEnvironment(
   today: string,
 ): { entry: EnvironmentLock; allocation: EnvironmentAllocation } {
   const present = new Set(services.map((s) => s.name));
-  const previousPlacements: Record<string, Placement> = {};
+  const previousPlacements: Record<string, PreviousPlacement> = {};
   for (const [name, s] of Object.entries(before.services)) {
-    if (present.has(name) && s.shard !== undefined && s.priority !== undefined) previousPlacements[name] = { shard: s.shard, priority: s.priority };
+    if (!present.has(name) || s.shard === undefined || s.priority === undefined) continue;
+    previousPlacements[name] = { shard: s.shard, priority: s.priority, ...(s.hostnames ? { certificate: hadCertificate(s, env) } : {}) };
   }
   const web = services.filter((s) => s.kind === 'web');
   const result = allocate(
@@ -88,8 +89,7 @@ function reservations(before: EnvironmentLock, present: ReadonlySet<string>, env
   const reserved: Reservation[] = [];
   for (const [name, s] of Object.entries(before.services)) {
     if (present.has(name) || s.shard === undefined || s.priority === undefined) continue;
-    const certificate = (s.hostnames ?? []).slice(1).some((h) => !coveredByWildcard(h, env.domain));
-    reserved.push({ shard: s.shard, priority: s.priority, certificate });
+    reserved.push({ shard: s.shard, priority: s.priority, certificate: hadCertificate(s, env) });
   }
   for (const stack of Object.values(before.stacks)) {
     const leaving = stack.service !== undefined && !present.has(stack.service);
@@ -99,6 +99,11 @@ function reservations(before: EnvironmentLock, present: ReadonlySet<string>, env
     }
   }
   return reserved;
+}
+
+/** Whether a service, as the lock recorded it, brought a certificate of its own (names past its first). */
+function hadCertificate(s: ServiceEntry, env: EnvironmentSpec): boolean {
+  return (s.hostnames ?? []).slice(1).some((h) => !coveredByWildcard(h, env.domain));
 }
 
 function hasStack(env: EnvironmentLock, service: string): boolean {

@@ -36,7 +36,7 @@ export interface TemplateClaims {
 /** Whether a claim is about a resource of its own stack (`{stack:LogicalId}`): no other stack can hold it. */
 export const isLocalClaim = (claim: string): boolean => /\{[^}]*:[^}]*\}/.test(claim);
 
-type Resolve = (value: unknown) => string | undefined;
+export type Resolve = (value: unknown) => string | undefined;
 type Extract = (props: Record<string, unknown>, resolve: Resolve) => Array<string | undefined>;
 
 const named =
@@ -105,13 +105,13 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
 };
 
 /**
- * The claims of one synthesized stack.
+ * Resolves a template value to text where it can: literals, joins, references to SSM parameter
+ * values (`{relative/name}`) and to the stack's own resources (`{stack:LogicalId}`, or what
+ * `local` makes of the logical id). Undefined for anything only known at deploy time.
  *
- * @param stack the stack's name: references to its own resources are unique to it
  * @param root the environment's SSM root (`/cityplan/<estate>/<env>/`), so parameter references read short
- * @throws Error naming the resource type when the table above does not classify it (a cityplan bug)
  */
-export function templateClaims(template: Template, stack: string, root: string): TemplateClaims {
+export function resolver(template: Template, stack: string, root: string, local = (id: string) => `${stack}:${id}`): Resolve {
   const ssm = new Map<string, string>();
   for (const [id, p] of Object.entries(template.Parameters ?? {})) {
     if (p.Type?.startsWith('AWS::SSM::Parameter::Value') && typeof p.Default === 'string') ssm.set(id, p.Default);
@@ -122,7 +122,7 @@ export function templateClaims(template: Template, stack: string, root: string):
     if (typeof ref === 'string') {
       const name = ssm.get(ref);
       if (name !== undefined) return `{${name.startsWith(root) ? name.slice(root.length) : name}}`;
-      return ref.startsWith('AWS::') ? undefined : `{${stack}:${ref}}`;
+      return ref.startsWith('AWS::') ? undefined : `{${local(ref)}}`;
     }
     const join = (value as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
     if (join) {
@@ -131,22 +131,41 @@ export function templateClaims(template: Template, stack: string, root: string):
     }
     return undefined;
   };
+  return resolve;
+}
+
+/**
+ * What one resource claims.
+ * @throws Error naming the resource type when the table above does not classify it (a cityplan bug)
+ */
+export function resourceClaims(type: string, properties: Record<string, unknown> | undefined, resolve: Resolve): string[] {
+  const extract = CLAIMS[type];
+  if (extract === undefined) throw new Error(`claims.ts does not say what ${type} claims`);
+  if (extract === null) return [];
+  return extract(properties ?? {}, resolve)
+    .filter((key): key is string => key !== undefined)
+    .map((key) => `${type} ${key}`);
+}
+
+/** The claims of one synthesized stack (see resolver for `root`). */
+export function templateClaims(template: Template, stack: string, root: string): TemplateClaims {
+  const resolve = resolver(template, stack, root);
   const all: string[] = [];
   const retains: string[] = [];
   const duplicates: string[] = [];
   for (const resource of Object.values(template.Resources ?? {})) {
-    const extract = CLAIMS[resource.Type];
-    if (extract === undefined) throw new Error(`claims.ts does not say what ${resource.Type} claims`);
-    if (extract === null) continue;
-    for (const key of extract(resource.Properties ?? {}, resolve)) {
-      if (key === undefined) continue;
-      const claim = `${resource.Type} ${key}`;
+    for (const claim of resourceClaims(resource.Type, resource.Properties, resolve)) {
       if (all.includes(claim)) duplicates.push(claim);
       all.push(claim);
-      if (resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate') retains.push(claim);
+      if (isRetained(resource)) retains.push(claim);
     }
   }
   return { claims: all.filter((c) => !isLocalClaim(c)), retains: retains.filter((c) => !isLocalClaim(c)), duplicates };
+}
+
+/** Whether CloudFormation leaves the resource in place when the stack deletes it. */
+export function isRetained(resource: { readonly DeletionPolicy?: string }): boolean {
+  return resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate';
 }
 
 /** The claim of a listener rule at `priority` on the HTTPS listener of `shard` (as templateClaims reads it). */
@@ -194,5 +213,6 @@ export function describeClaim(claim: string): string {
     'AWS::KMS::Alias': 'KMS alias',
     'AWS::WAFv2::WebACL': 'web ACL',
   };
-  return `${what[type] ?? type} ${key}`;
+  // The scope (`{cluster/name} `) says where; people know the name by itself.
+  return `${what[type] ?? type} ${key.replace(/^(\{[^}]*\} )+/, '')}`;
 }

@@ -144,13 +144,18 @@ export function checkTransition(
       if (owners.length > 1) {
         const [first, ...rest] = owners.sort((a, b) => Number(b.inDeploy) - Number(a.inDeploy) || a.name.localeCompare(b.name));
         for (const other of rest) {
-          problem(
-            first!.name,
-            claim,
-            other.leftover
-              ? `${describeClaim(claim)} already exists: it was retained when ${other.leftover.stack} was removed (${other.leftover.since}); delete it in AWS and take its entry out of the lock's retained list, or choose another name`
-              : `${describeClaim(claim)} would belong to both ${first!.name} and ${other.name}; AWS allows one`,
-          );
+          if (other.leftover) {
+            problem(
+              first!.name,
+              claim,
+              `${describeClaim(claim)} already exists: it was retained when ${other.leftover.stack} was removed (${other.leftover.since}); delete it in AWS and take its entry out of the lock's retained list, or choose another name`,
+            );
+          } else if (first!.inDeploy && !other.inDeploy) {
+            // The other stack's claims are as its last plan left them: that plan may be out of date.
+            problem(first!.name, claim, notInDeploy(claim, other, spec.dir));
+          } else {
+            problem(first!.name, claim, `${describeClaim(claim)} would belong to both ${first!.name} and ${other.name}; AWS allows one`);
+          }
         }
         continue;
       }
@@ -161,11 +166,7 @@ export function checkTransition(
         if (giver.inDeploy) {
           orderings.push({ environment: taker.environment, stack: taker.name, after: giver.name, reason: claim });
         } else {
-          problem(
-            taker.name,
-            claim,
-            `${describeClaim(claim)} is still held by ${giver.name}, which this plan does not deploy; deploy ${giver.environment} as a whole, or first ${deployHint(giver)}, then this`,
-          );
+          problem(taker.name, claim, notInDeploy(claim, giver, spec.dir));
         }
       }
     }
@@ -185,8 +186,9 @@ export function checkTransition(
   return { lock: { ...lock, environments }, orderings: dedupe(orderings), problems };
 }
 
-function deployHint(h: Holder): string {
-  return h.service ? `cityplan deploy <estate> --env ${h.environment} --service ${h.service}` : `deploy ${h.name}`;
+function notInDeploy(claim: string, holder: Holder, dir: string): string {
+  const first = holder.service ? `cityplan deploy ${dir} --env ${holder.environment} --service ${holder.service}` : `deploy ${holder.name}`;
+  return `${describeClaim(claim)} is held by ${holder.name} as last planned, and this plan does not deploy it: plan and deploy ${holder.environment} as a whole, or first ${first}, then this`;
 }
 
 function dedupe(orderings: readonly Ordering[]): Ordering[] {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { describeClaim, parseRuleClaim, ruleClaim, templateClaims } from '../../src/estate/claims';
+import { environmentRoot } from '../../src/estate/naming';
+import { compile } from '../support/compile';
+import { generatedEstateFiles } from '../support/estate-files';
+
+describe('claims', () => {
+  // GIVEN every kind of stack cityplan builds: foundation, certificate, shards, services with and without extra names
+  const estate = compile(generatedEstateFiles(12));
+  const assembly = estate.app.synth();
+
+  it('are read from every template cityplan builds: each resource type is classified', () => {
+    for (const { stack, plan } of estate.stacks) {
+      const template = assembly.getStackByName(stack.stackName).template;
+      expect(() => templateClaims(template, plan.name, environmentRoot('test', plan.environment)), plan.name).not.toThrow();
+    }
+  });
+
+  it('of a service are its rule priority on its shard, its DNS records and its named resources; the retained ones are marked', () => {
+    const template = assembly.getStackByName('test-production-service-0000').template;
+    const { claims, retains, duplicates } = templateClaims(template, 'test-production-service-0000', environmentRoot('test', 'production'));
+    const { shard, priority } = estate.allocation.get('production')!.placements['service-0000']!;
+    expect(claims).toContain(ruleClaim('test', 'production', shard, priority));
+    expect(parseRuleClaim(ruleClaim('test', 'production', shard, priority))).toEqual({ shard, priority });
+    expect(claims).toContain('AWS::Route53::RecordSet {dns/zone-id} service-0000.example.gov.uk. A');
+    expect(claims).toContain('AWS::Route53::RecordSet {dns/zone-id} service-0000.services.example.gov.uk. A');
+    expect(claims).toContain('AWS::ECS::Service {cluster/name} service-0000');
+    expect(retains).toEqual(['AWS::Logs::LogGroup /cityplan/test/production/service-0000']);
+    expect(duplicates).toEqual([]);
+    // A claim on one of the stack's own resources can never meet another stack's: it is not recorded.
+    expect(claims.some((c) => c.includes('test-production-service-0000:'))).toBe(false);
+  });
+
+  it('refuse a resource type nobody classified, naming it', () => {
+    expect(() => templateClaims({ Resources: { X: { Type: 'AWS::New::Thing' } } }, 's', '/')).toThrow('claims.ts does not say what AWS::New::Thing claims');
+  });
+
+  it('read as people say them', () => {
+    expect(describeClaim(ruleClaim('test', 'staging', 1, 7))).toBe('listener rule priority 7 on load balancer shard 1');
+    expect(describeClaim('AWS::Route53::RecordSet {dns/zone-id} a.example.gov.uk. A')).toBe('DNS A record a.example.gov.uk');
+    expect(describeClaim('AWS::ECS::Service {cluster/name} visits')).toBe('ECS service visits');
+    expect(describeClaim('AWS::Logs::LogGroup /cityplan/x')).toBe('log group /cityplan/x');
+  });
+});
