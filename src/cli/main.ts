@@ -2,9 +2,9 @@
  * The `cityplan` command. Exit status: 0 success; 1 the estate is wrong (every problem listed);
  * 2 usage errors. A user mistake never shows a stack trace.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EstateError, formatProblem, UsageError } from '../manifest/problems';
-import { deployCommand } from './deploy';
+import { type DeployFlags, deployCommand } from './deploy';
 import { initCommand } from './init';
 import { planCommand } from './plan';
 import { schemaCommand } from './schema';
@@ -59,7 +59,9 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--env <name>', 'only this environment')
     .option('--service <name>', "only this service's stacks")
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
-    .action((dir: string, opts: { env?: string; service?: string; out: string }) => run(() => deployCommand(dir, opts, io))());
+    .option('--allow-removal', 'let this deploy delete removed services and shards in a protected environment')
+    .option('--delegation-wait <minutes>', "how long to wait for a new hosted zone's delegation (0: look once)", minutes, 30)
+    .action((dir: string, opts: DeployFlags) => run(() => deployCommand(dir, opts, io))());
   program
     .command('schema')
     .description('print the JSON Schema of estate.yaml and service files')
@@ -72,6 +74,13 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
   } catch (e) {
     return reportError(e, io);
   }
+}
+
+/** A whole number of minutes, 0 to 1440, or a usage error. */
+function minutes(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 1440) throw new InvalidArgumentError('give whole minutes from 0 to 1440, such as 30');
+  return n;
 }
 
 function reportError(e: unknown, io: Output): number {

@@ -43,6 +43,7 @@ export interface PlanResult {
     readonly account: string;
     readonly region: string;
     readonly domain: string;
+    readonly protect: boolean;
     /** The foundation creates the zone: its name servers must be delegated before the certificate can be issued. */
     readonly createsZone: boolean;
     /** The created zone's name servers, once a deploy has read them. */
@@ -195,6 +196,7 @@ function summarizeEnvironments(
         account: env.account,
         region: env.region,
         domain: env.domain,
+        protect: env.protect,
         createsZone: !env.zoneId,
         ...(!env.zoneId && next.environments[env.name]?.nameServers ? { nameServers: next.environments[env.name]!.nameServers } : {}),
         shards: [...placed.shards],

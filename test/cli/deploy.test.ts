@@ -1,68 +1,180 @@
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StackParameters, StackSelectionStrategy } from '@aws-cdk/toolkit-lib';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
+import { deployEstate } from '../../src/deploy/deploy';
+import { readLock } from '../../src/estate/lock';
 import { copyExample } from '../support/estate-files';
 
-// GIVEN a toolkit that records what it is asked to deploy instead of calling AWS
-const calls = vi.hoisted(() => ({ directory: '', deploy: [] as unknown[], fail: false }));
+// GIVEN a toolkit that records what it is asked to do instead of calling AWS, and reports through
+// the I/O host as the real one does: a confirmation request per stack, then its result.
+const calls = vi.hoisted(() => ({
+  directory: '',
+  deploy: [] as Array<{ stacks: { patterns: string[] } }>,
+  destroy: [] as Array<{ stacks: { patterns: string[] } }>,
+  fail: false,
+  /** Stacks that already exist in AWS. */
+  existing: new Set<string>(),
+  nameServers: 'ns-1.awsdns-01.org,ns-2.awsdns-02.co.uk',
+}));
 vi.mock('@aws-cdk/toolkit-lib', async (original) => {
   const real = await original<typeof import('@aws-cdk/toolkit-lib')>();
   class Toolkit {
+    private readonly ioHost: import('@aws-cdk/toolkit-lib').IIoHost;
+    constructor(props: { ioHost: import('@aws-cdk/toolkit-lib').IIoHost }) {
+      this.ioHost = props.ioHost;
+    }
     async fromAssemblyDirectory(directory: string) {
       calls.directory = directory;
       return { directory };
     }
-    async deploy(_assembly: unknown, options: unknown) {
+    async deploy(_assembly: unknown, options: { stacks: { patterns: string[] } }) {
       calls.deploy.push(options);
       if (calls.fail) throw new Error('Need to perform AWS calls for account 222222222222, but no credentials have been configured');
+      for (const name of options.stacks.patterns) {
+        const oldValue = calls.existing.has(name) ? { Type: 'AWS::Logs::LogGroup' } : undefined;
+        const ok = await this.ioHost.requestResponse({
+          code: 'CDK_TOOLKIT_I5060',
+          data: { templateDiffs: { [name]: { resources: { changes: { Logs: { oldValue } } } } } },
+          defaultResponse: true,
+        } as never);
+        if (!ok) throw new Error('Deployment cancelled');
+        const outputs = name.endsWith('-foundation') ? { NameServers: calls.nameServers } : {};
+        await this.ioHost.notify({ code: 'CDK_TOOLKIT_I5900', data: { stackArn: `arn:aws:cloudformation:eu-west-2:222222222222:stack/${name}/x`, outputs } } as never);
+      }
+      return { stacks: [] };
+    }
+    async destroy(_assembly: unknown, options: { stacks: { patterns: string[] } }) {
+      calls.destroy.push(options);
+      for (const name of options.stacks.patterns) await this.ioHost.notify({ code: 'CDK_TOOLKIT_I7900', data: { stackName: name } } as never);
       return { stacks: [] };
     }
   }
-  return { ...real, Toolkit };
+  // The real host prints; these tests read what cityplan says, not the toolkit.
+  class NonInteractiveIoHost {
+    async notify() {}
+    async requestResponse(msg: { defaultResponse: unknown }) {
+      return msg.defaultResponse;
+    }
+  }
+  return { ...real, Toolkit, NonInteractiveIoHost };
 });
 
 async function deploy(...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(['node', 'cityplan', 'deploy', ...args], { out: (t) => (stdout += t), err: (t) => (stderr += t) });
+  const code = await main(['node', 'cityplan', 'deploy', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
   return { code, stdout, stderr };
 }
-
+const out = () => join(tmpdir(), `cityplan-deploy-${process.pid}-${Math.random().toString(36).slice(2)}`);
+const patterns = () => calls.deploy.map((d) => d.stacks.patterns);
 
 describe('cityplan deploy', () => {
   beforeEach(() => {
     calls.deploy = [];
+    calls.destroy = [];
     calls.fail = false;
+    calls.existing = new Set();
   });
 
   it('deploys exactly the planned stacks from the planned assembly, keeping deployed parameter values', async () => {
     const dir = copyExample();
-    const out = join(dir, '..', 'assembly');
-    const { code } = await deploy(dir, '--env', 'staging', '--service', 'find-a-court', '--out', out);
+    const assembly = join(dir, '..', 'assembly');
+    const { code } = await deploy(dir, '--env', 'staging', '--service', 'find-a-court', '--out', assembly);
     expect(code).toBe(0);
-    expect(calls.directory).toBe(out);
+    expect(calls.directory).toBe(assembly);
     expect(calls.deploy).toEqual([
       {
         stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: ['justice-staging-find-a-court'] },
         parameters: StackParameters.onlyExisting(),
       },
     ]);
+    // AND the lock records the stack as deployed
+    expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-find-a-court']!.deployed).toBe(true);
   });
 
   it('exits 1 with the toolkit message, and no stack trace, when AWS refuses', async () => {
     calls.fail = true;
-    const { code, stderr } = await deploy(copyExample(), '--env', 'staging', '--out', join(tmpdir(), `cityplan-deploy-${process.pid}`));
+    const { code, stderr } = await deploy(copyExample(), '--env', 'staging', '--out', out());
     expect(code).toBe(1);
     expect(stderr).toContain('deploy failed: Need to perform AWS calls for account 222222222222');
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
   it('deploys nothing when the plan fails', async () => {
-    const dir = copyExample();
-    const { code } = await deploy(dir, '--env', 'nowhere');
+    const { code } = await deploy(copyExample(), '--env', 'nowhere');
     expect(code).toBe(2);
     expect(calls.deploy).toEqual([]);
+  });
+
+  it('creates a new zone first and stops, showing its name servers, until the parent delegates to it', async () => {
+    // GIVEN staging, whose foundation creates its zone, and a parent zone that does not delegate yet
+    const dir = copyExample();
+    const resolveNs = async (): Promise<string[]> => {
+      throw Object.assign(new Error('queryNs ENOTFOUND'), { code: 'ENOTFOUND' });
+    };
+    const said: string[] = [];
+    const first = await deployEstate(dir, { environment: 'staging', out: out(), delegationWait: 0 }, { say: (t) => said.push(t), resolveNs });
+
+    // THEN only the foundation was deployed, the name servers were shown and recorded, and deploy stopped
+    expect(patterns()).toEqual([['justice-staging-foundation']]);
+    expect(said.join('\n')).toContain('ns-1.awsdns-01.org');
+    expect(first.stopped).toMatch(/not delegated to its zone yet.*run cityplan deploy again/);
+    expect(readLock(dir).lock.environments.staging!.nameServers).toEqual(['ns-1.awsdns-01.org', 'ns-2.awsdns-02.co.uk']);
+
+    // WHEN the delegation resolves, the next deploy carries on with everything
+    calls.deploy = [];
+    const second = await deployEstate(dir, { environment: 'staging', out: out(), delegationWait: 0 }, { say: () => {}, resolveNs: async () => ['NS-2.awsdns-02.co.uk.', 'ns-1.awsdns-01.org'] });
+    expect(second.stopped).toBeUndefined();
+    expect(patterns()[1]).toEqual(expect.arrayContaining(['justice-staging-certificate', 'justice-staging-ingress-0', 'justice-staging-find-a-court']));
+
+    // AND once the certificate is deployed, later deploys do not look at DNS again
+    calls.deploy = [];
+    const lookups = vi.fn(async () => [] as string[]);
+    await deployEstate(dir, { environment: 'staging', out: out() }, { say: () => {}, resolveNs: lookups });
+    expect(lookups).not.toHaveBeenCalled();
+    expect(patterns()).toHaveLength(1);
+  });
+
+  it('deletes a removed service after deploying it empty, and forgets it only then; in a protected environment only with --allow-removal', async () => {
+    // GIVEN the example deployed (its zones delegated)
+    const dir = copyExample();
+    const delegated = async () => calls.nameServers.split(',');
+    await deployEstate(dir, { out: out() }, { say: () => {}, resolveNs: delegated });
+
+    // WHEN find-a-court is removed
+    rmSync(join(dir, 'services', 'find-a-court.yaml'));
+    calls.deploy = [];
+
+    // THEN production, protected, refuses without --allow-removal, saying what would go and what stays
+    const refused = await deploy(dir, '--out', out());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('justice-production-find-a-court (production): deletes stack justice-production-find-a-court');
+    expect(refused.stderr).toContain('keeps log group /cityplan/justice/production/find-a-court');
+    expect(calls.deploy).toEqual([]);
+
+    // AND with it, the removal is deployed (emptying the stack), then the stack deleted, then forgotten
+    const allowed = await deploy(dir, '--out', out(), '--allow-removal');
+    expect(allowed.code).toBe(0);
+    expect(patterns()[0]).toEqual(expect.arrayContaining(['justice-staging-find-a-court', 'justice-production-find-a-court']));
+    expect(calls.destroy.map((d) => d.stacks.patterns)).toEqual([['justice-staging-find-a-court', 'justice-production-find-a-court']]);
+    const lock = readLock(dir).lock;
+    expect(lock.environments.production!.services['find-a-court']).toBeUndefined();
+    expect(lock.environments.production!.stacks['justice-production-find-a-court']).toBeUndefined();
+    expect(lock.environments.production!.retained).toEqual([
+      expect.objectContaining({ claim: 'AWS::Logs::LogGroup /cityplan/justice/production/find-a-court', service: 'find-a-court' }),
+    ]);
+  });
+
+  it('refuses to deploy over a stack that exists in AWS but that the lock never knew (a lost lock)', async () => {
+    const dir = copyExample();
+    rmSync(join(dir, 'cityplan.lock.json'));
+    calls.existing = new Set(['justice-staging-foundation']);
+    const { code, stderr } = await deploy(dir, '--env', 'staging', '--out', out());
+    expect(code).toBe(1);
+    expect(stderr).toContain('justice-staging-foundation already exist in AWS, but the lock has no record of them');
+    expect(patterns()).toEqual([['justice-staging-foundation']]);
   });
 });

@@ -1,0 +1,145 @@
+/**
+ * `cityplan deploy`: plan, then bring AWS to the plan with @aws-cdk/toolkit-lib, in three steps:
+ *
+ *  1. for an environment whose foundation creates its hosted zone and whose certificate was never
+ *     deployed: deploy the foundation alone, read the zone's name servers, and wait until the
+ *     parent zone delegates to them (ACM validates the certificate through that DNS);
+ *  2. deploy every stack of the plan, in the order the assembly gives (including the orderings the
+ *     transition check added); stacks leaving the estate are deployed as removals, which deletes
+ *     their resources (retained ones stay);
+ *  3. delete the stacks emptied by step 2.
+ *
+ * After the steps, or as soon as one fails, the lock records what AWS confirmed (deployment.ts).
+ */
+import { renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type IIoHost, StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
+import { recordDeployment } from '../estate/deployment';
+import { LOCK_FILE, readLock, serializeLock } from '../estate/lock';
+import { stackName } from '../estate/naming';
+import { type PlanResult, planEstate } from '../estate/plan';
+import type { StackSelection } from '../estate/stack-plan';
+import { type ResolveNs, waitForDelegation } from './delegation';
+import { DeployRecorder } from './io-host';
+
+export interface DeployOptions extends StackSelection {
+  /** Cloud assembly directory; default cdk.out. */
+  readonly out?: string;
+  /** Let removals happen in protected environments. @default false */
+  readonly allowRemoval?: boolean;
+  /** How long to wait for a new zone's delegation, in minutes (0: look once). @default 30 */
+  readonly delegationWait?: number;
+}
+
+/** What deploy needs from outside, replaceable in tests. */
+export interface DeployDependencies {
+  readonly toolkit?: (ioHost: IIoHost) => Pick<Toolkit, 'fromAssemblyDirectory' | 'deploy' | 'destroy'>;
+  readonly resolveNs?: ResolveNs;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Progress for the person deploying. */
+  readonly say: (text: string) => void;
+  /** Shown the plan before anything is deployed. */
+  readonly planned?: (plan: PlanResult) => void;
+}
+
+export interface DeployResult {
+  readonly plan: PlanResult;
+  /** Why the deploy stopped, when it did not finish. */
+  readonly stopped?: string;
+  readonly deployed: number;
+  readonly removed: number;
+}
+
+export async function deployEstate(dir: string, options: DeployOptions, deps: DeployDependencies): Promise<DeployResult> {
+  const plan = await planEstate(dir, options);
+  deps.planned?.(plan);
+  const blocked = protectedRemovals(plan);
+  if (blocked.length > 0 && !options.allowRemoval) {
+    return {
+      plan,
+      deployed: 0,
+      removed: 0,
+      stopped: `this plan removes from a protected environment:\n${blocked.map((b) => `  ${b}`).join('\n')}\nnothing was deployed; run again with --allow-removal to go ahead`,
+    };
+  }
+
+  const recorder = new DeployRecorder(new Set(plan.newStacks));
+  const toolkit = (deps.toolkit ?? ((ioHost) => new Toolkit({ ioHost })))(recorder);
+  const assembly = await toolkit.fromAssemblyDirectory(plan.assembly);
+  const deployStacks = (names: readonly string[]) =>
+    toolkit.deploy(assembly, {
+      stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [...names] },
+      // Keep every parameter's deployed value, ImageTag above all: the pipeline owns it.
+      parameters: StackParameters.onlyExisting(),
+    });
+  const removals = plan.changes.removed.filter((r) => r.step === 'remove').map((r) => r.stack);
+  const nameServers: Record<string, string[]> = {};
+  let stopped: string | undefined;
+  try {
+    for (const env of zonesToDelegate(plan, dir)) {
+      const foundation = stackName.foundation(plan.estate, env.name);
+      deps.say(`${env.name}: deploying ${foundation} first, to create the hosted zone ${env.domain}`);
+      await deployStacks([foundation]);
+      const servers = (recorder.deployed.get(foundation)?.NameServers ?? '').split(',').filter(Boolean);
+      nameServers[env.name] = servers;
+      const wait = options.delegationWait ?? 30;
+      deps.say(
+        `${env.name}: delegate ${env.domain} to its zone: in the parent zone, add NS records for ${env.domain} with\n${servers.map((s) => `    ${s}`).join('\n')}\n  waiting up to ${wait} minutes for the delegation to resolve`,
+      );
+      if (!(await waitForDelegation(env.domain, servers, { minutes: wait, resolve: deps.resolveNs, sleep: deps.sleep }))) {
+        stopped = `${env.domain} is not delegated to its zone yet, so its certificate cannot be validated; the foundation is deployed. Add the NS records above, then run cityplan deploy again: it carries on from here`;
+        break;
+      }
+      deps.say(`${env.name}: ${env.domain} is delegated`);
+    }
+    if (!stopped) {
+      await deployStacks(plan.stacks.map((s) => s.name));
+      const emptied = removals.filter((r) => recorder.deployed.has(r));
+      if (emptied.length > 0) {
+        await toolkit.destroy(assembly, { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: emptied } });
+      }
+    }
+  } catch (e) {
+    stopped = recorder.refused.length > 0 ? lostLock(recorder.refused) : `deploy failed: ${(e as Error).message}`;
+  } finally {
+    record(dir, recorder, new Set(removals), nameServers);
+  }
+  return { plan, stopped, deployed: recorder.deployed.size, removed: recorder.destroyed.size };
+}
+
+/** The lock, with what AWS confirmed; written whatever happened, so nothing confirmed is forgotten. */
+function record(dir: string, recorder: DeployRecorder, removals: ReadonlySet<string>, nameServers: Record<string, string[]>): void {
+  const { lock } = readLock(dir);
+  const next = recordDeployment(lock, {
+    deployed: [...recorder.deployed.keys()],
+    destroyed: [...recorder.destroyed],
+    removals,
+    nameServers: Object.fromEntries(Object.entries(nameServers).filter(([, ns]) => ns.length > 0)),
+  });
+  const path = join(dir, LOCK_FILE);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, serializeLock(next));
+  renameSync(tmp, path);
+}
+
+/** Environments of this plan whose foundation creates the zone and whose certificate no deploy has confirmed. */
+function zonesToDelegate(plan: PlanResult, dir: string): PlanResult['environments'] {
+  const { lock } = readLock(dir);
+  const planned = new Set(plan.stacks.map((s) => s.name));
+  return plan.environments.filter((env) => {
+    const certificate = stackName.certificate(plan.estate, env.name);
+    return env.createsZone && planned.has(certificate) && !lock.environments[env.name]?.stacks[certificate]?.deployed;
+  });
+}
+
+/** Removals (or first steps of one) in protected environments, each with what it keeps. */
+function protectedRemovals(plan: PlanResult): string[] {
+  const protectedEnvs = new Set(plan.environments.filter((e) => e.protect).map((e) => e.name));
+  return plan.changes.removed
+    .filter((r) => r.step !== 'later' && protectedEnvs.has(r.environment))
+    .map((r) => `${r.stack} (${r.environment}): deletes ${r.deletes.join(', ')}${r.keeps.length ? `; keeps ${r.keeps.join(', ')}` : ''}`);
+}
+
+function lostLock(stacks: readonly string[]): string {
+  return `${stacks.join(', ')} already exist in AWS, but the lock has no record of them: was cityplan.lock.json deleted or replaced? Restore it from version control (git log -- cityplan.lock.json) and plan again. Nothing was changed in ${stacks.length === 1 ? 'that stack' : 'those stacks'}`;
+}

@@ -1,0 +1,55 @@
+import { type IIoHost, type IoMessage, type IoRequest, NonInteractiveIoHost } from '@aws-cdk/toolkit-lib';
+
+interface TemplateDiffLike {
+  readonly resources?: { readonly changes?: Readonly<Record<string, { readonly oldValue?: unknown }>> };
+}
+
+/**
+ * The toolkit's I/O host for `cityplan deploy`: prints what the toolkit prints, and records what
+ * AWS confirmed (stacks deployed, with their outputs; stacks deleted), so that the lock records
+ * exactly that, even when the deploy fails part way.
+ *
+ * It also refuses to deploy over a stack the lock has never heard of that already exists in AWS:
+ * that happens when the lock was lost or replaced, and deploying the plan then could reassign rule
+ * priorities or names the deployed stacks hold.
+ */
+export class DeployRecorder implements IIoHost {
+  /** Stacks deployed, with their outputs. */
+  readonly deployed = new Map<string, Readonly<Record<string, string>>>();
+  readonly destroyed = new Set<string>();
+  /** Stacks the lock did not know that turned out to exist: the toolkit was told not to deploy them. */
+  readonly refused: string[] = [];
+
+  constructor(
+    /** Stacks the previous lock did not know. */
+    private readonly unknown: ReadonlySet<string>,
+    private readonly inner: IIoHost = new NonInteractiveIoHost(),
+  ) {}
+
+  async notify(msg: IoMessage<unknown>): Promise<void> {
+    if (msg.code === 'CDK_TOOLKIT_I5900') {
+      const result = msg.data as { stackArn?: string; outputs?: Record<string, string> };
+      // arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>
+      const name = result.stackArn?.split(':')[5]?.split('/')[1];
+      if (name) this.deployed.set(name, result.outputs ?? {});
+    } else if (msg.code === 'CDK_TOOLKIT_I7900') {
+      const name = (msg.data as { stackName?: string }).stackName;
+      if (name) this.destroyed.add(name);
+    }
+    return this.inner.notify(msg);
+  }
+
+  async requestResponse<T>(msg: IoRequest<unknown, T>): Promise<T> {
+    if (msg.code === 'CDK_TOOLKIT_I5060') {
+      const diffs = (msg.data as { templateDiffs?: Record<string, TemplateDiffLike> }).templateDiffs ?? {};
+      for (const [name, diff] of Object.entries(diffs)) {
+        const exists = Object.values(diff.resources?.changes ?? {}).some((c) => c.oldValue !== undefined);
+        if (this.unknown.has(name) && exists) {
+          this.refused.push(name);
+          return false as T;
+        }
+      }
+    }
+    return this.inner.requestResponse(msg);
+  }
+}
