@@ -90,7 +90,8 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
     const r = perRegion.get(key) ?? { albs: 0, targetGroups: 0, stacks: 0 };
     r.albs += placed.shards.length;
     r.targetGroups += web;
-    r.stacks += 1 + placed.shards.length + web;
+    // Foundation and certificate, then one per shard and one per web service.
+    r.stacks += 2 + placed.shards.length + web;
     perRegion.set(key, r);
   }
   for (const [key, r] of perRegion) {

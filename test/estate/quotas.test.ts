@@ -37,7 +37,8 @@ describe('quota checks', () => {
     const spec = withServices(1600, true);
     const quotas = checkEstateQuotas(spec, allocateEstate(spec, emptyLock()).environments).map((b) => [b.quota.name, b.found]);
     expect(quotas).toContainEqual([QUOTAS.targetGroupsPerRegion.name, 3200]);
-    expect(quotas).toContainEqual([QUOTAS.stacksPerRegion.name, 2 * (1 + 17 + 1600)]);
+    // Per environment: foundation, certificate, 17 shards, 1,600 services.
+    expect(quotas).toContainEqual([QUOTAS.stacksPerRegion.name, 2 * (2 + 17 + 1600)]);
   });
 
   it('flag a stack over 500 resources or a template over 1 MB', () => {
