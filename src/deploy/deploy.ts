@@ -113,6 +113,7 @@ function record(dir: string, recorder: DeployRecorder, removals: ReadonlySet<str
   const next = recordDeployment(lock, {
     deployed: [...recorder.deployed.keys()],
     destroyed: [...recorder.destroyed],
+    attempted: [...recorder.attempted],
     removals,
     nameServers: Object.fromEntries(Object.entries(nameServers).filter(([, ns]) => ns.length > 0)),
   });
@@ -141,5 +142,5 @@ function protectedRemovals(plan: PlanResult): string[] {
 }
 
 function lostLock(stacks: readonly string[]): string {
-  return `${stacks.join(', ')} already exist in AWS, but the lock has no record of them: was cityplan.lock.json deleted or replaced? Restore it from version control (git log -- cityplan.lock.json) and plan again. Nothing was changed in ${stacks.length === 1 ? 'that stack' : 'those stacks'}`;
+  return `${stacks.join(', ')} already exist in AWS, but the lock has no record of deploying them: was cityplan.lock.json deleted or replaced? Restore it from version control (git log -- cityplan.lock.json) and plan again. Nothing was changed in ${stacks.length === 1 ? 'that stack' : 'those stacks'}`;
 }

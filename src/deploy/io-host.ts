@@ -9,9 +9,9 @@ interface TemplateDiffLike {
  * AWS confirmed (stacks deployed, with their outputs; stacks deleted), so that the lock records
  * exactly that, even when the deploy fails part way.
  *
- * It also refuses to deploy over a stack the lock has never heard of that already exists in AWS:
- * that happens when the lock was lost or replaced, and deploying the plan then could reassign rule
- * priorities or names the deployed stacks hold.
+ * It also refuses to deploy over a stack that no cityplan deploy has touched (by the lock) but that
+ * already exists in AWS: that happens when the lock was lost or replaced, and deploying the plan
+ * then could reassign rule priorities or names the deployed stacks hold.
  */
 export class DeployRecorder implements IIoHost {
   /** Stacks deployed, with their outputs. */
@@ -19,6 +19,8 @@ export class DeployRecorder implements IIoHost {
   readonly destroyed = new Set<string>();
   /** Stacks the lock did not know that turned out to exist: the toolkit was told not to deploy them. */
   readonly refused: string[] = [];
+  /** Stacks the toolkit went on to deploy (asked, and told yes), whatever came of it. */
+  readonly attempted = new Set<string>();
 
   constructor(
     /** Stacks the previous lock did not know. */
@@ -44,11 +46,15 @@ export class DeployRecorder implements IIoHost {
       const diffs = (msg.data as { templateDiffs?: Record<string, TemplateDiffLike> }).templateDiffs ?? {};
       for (const [name, diff] of Object.entries(diffs)) {
         const exists = Object.values(diff.resources?.changes ?? {}).some((c) => c.oldValue !== undefined);
-        if (this.unknown.has(name) && exists) {
+        // A stack this deploy itself went ahead with earlier (the foundation of a new zone) is known.
+        if (this.unknown.has(name) && !this.attempted.has(name) && exists) {
           this.refused.push(name);
           return false as T;
         }
       }
+      const answer = await this.inner.requestResponse(msg);
+      if (answer) for (const name of Object.keys(diffs)) this.attempted.add(name);
+      return answer;
     }
     return this.inner.requestResponse(msg);
   }

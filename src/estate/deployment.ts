@@ -10,6 +10,8 @@ export interface DeploymentOutcome {
   readonly deployed: readonly string[];
   /** Stacks deleted. */
   readonly destroyed: readonly string[];
+  /** Stacks whose deployment started (the toolkit asked to go ahead), whether or not it finished. */
+  readonly attempted?: readonly string[];
   /** Of `deployed`, the stacks deployed as removals (everything but a placeholder deleted). */
   readonly removals: ReadonlySet<string>;
   /** Name servers read from a foundation that created its zone, by environment. */
@@ -20,6 +22,7 @@ export interface DeploymentOutcome {
 export function recordDeployment(lock: Lock, outcome: DeploymentOutcome, today: string = new Date().toISOString().slice(0, 10)): Lock {
   const deployed = new Set(outcome.deployed);
   const destroyed = new Set(outcome.destroyed);
+  const attempted = new Set(outcome.attempted ?? []);
   const environments: Lock['environments'] = {};
   for (const [name, env] of Object.entries(lock.environments)) {
     const stacks: Record<string, StackEntry> = {};
@@ -42,7 +45,8 @@ export function recordDeployment(lock: Lock, outcome: DeploymentOutcome, today: 
         continue;
       }
       if (!deployed.has(stack)) {
-        stacks[stack] = entry;
+        // Started but not confirmed: it may exist in AWS now, half made or rolled back.
+        stacks[stack] = attempted.has(stack) && !entry.deployed ? { ...entry, attempted: true } : entry;
         continue;
       }
       if (outcome.removals.has(stack)) {
@@ -52,7 +56,7 @@ export function recordDeployment(lock: Lock, outcome: DeploymentOutcome, today: 
       }
       // Whatever it gave up is gone now; a retained resource among it was left behind.
       leave(stack, entry, entry.held ?? []);
-      const { held: _held, ...rest } = entry;
+      const { held: _held, attempted: _attempted, ...rest } = entry;
       const retains = entry.retains?.filter((c) => entry.claims.includes(c));
       stacks[stack] = {
         ...rest,

@@ -51,6 +51,8 @@ const stackEntry = z.strictObject({
   retains: claimList.optional(),
   /** A deploy by cityplan has deployed this stack at least once. */
   deployed: z.literal(true).optional(),
+  /** A deploy by cityplan started deploying this stack, unconfirmed: it may exist in AWS. */
+  attempted: z.literal(true).optional(),
   /**
    * The stack is leaving the estate: `pending` until a deploy removes its resources, `unprotected`
    * once a deploy has lifted deletion protection (protected load balancers), `drained` once its
@@ -181,8 +183,8 @@ function sortedRecord<T, U>(record: Readonly<Record<string, T>>, map: (value: T)
 /**
  * Completes a lock migrated from version 1 with what only the manifests know: the estate's name,
  * each environment's account and region, and every stack version 1 could have deployed (its
- * foundation, its shards, its web services), with no claims yet, so that none is taken for new
- * and a service missing from the manifests is still removed by the next deploy.
+ * foundation, its shards, its web services), with no claims yet and marked as possibly deployed,
+ * so that none is taken for new and a service missing from the manifests is removed by a deploy.
  */
 export function adoptMigrated(
   lock: Lock,
@@ -192,10 +194,11 @@ export function adoptMigrated(
   const adopted: Lock = { version: 2, estate, environments: {} };
   for (const [name, env] of Object.entries(lock.environments)) {
     const spec = environments.find((e) => e.name === name);
-    const stacks: Record<string, StackEntry> = { [stackName.foundation(estate, name)]: { role: 'foundation', claims: [] } };
+    // Version 1 may have deployed them: they are not new to AWS.
+    const stacks: Record<string, StackEntry> = { [stackName.foundation(estate, name)]: { role: 'foundation', claims: [], attempted: true } };
     for (const [service, s] of Object.entries(env.services)) {
-      stacks[stackName.ingress(estate, name, s.shard!)] = { role: 'ingress', shard: s.shard!, claims: [] };
-      stacks[stackName.service(estate, name, service)] = { role: 'service', service, shard: s.shard!, claims: [] };
+      stacks[stackName.ingress(estate, name, s.shard!)] = { role: 'ingress', shard: s.shard!, claims: [], attempted: true };
+      stacks[stackName.service(estate, name, service)] = { role: 'service', service, shard: s.shard!, claims: [], attempted: true };
     }
     adopted.environments[name] = { ...env, account: spec?.account ?? '', region: spec?.region ?? '', stacks };
   }

@@ -56,7 +56,7 @@ export interface PlanResult {
   readonly changes: Changes;
   readonly assembly: string;
   readonly lock: { readonly path: string; readonly changed: boolean };
-  /** Stacks of this plan that the previous lock did not know: deploy refuses to overwrite one that exists. */
+  /** Stacks of this plan no cityplan deploy has touched, by the lock: deploy refuses to overwrite one that exists. */
   readonly newStacks: readonly string[];
 }
 
@@ -120,7 +120,12 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
       changes: summarizeChanges(spec, previous, read.origin, transition.lock, planned, transition.orderings, flags),
       assembly: out,
       lock: { path: lockPath, changed },
-      newStacks: planned.filter((p) => !previous.environments[p.environment]?.stacks[p.name]).map((p) => p.name),
+      newStacks: planned
+        .filter((p) => {
+          const known = previous.environments[p.environment]?.stacks[p.name];
+          return !known?.deployed && !known?.attempted;
+        })
+        .map((p) => p.name),
     };
   } finally {
     rmSync(staging, { recursive: true, force: true });

@@ -119,6 +119,7 @@ export function checkTransition(
         ...(stillHeld.length ? { held: [...new Set(stillHeld)] } : {}),
         ...(retains.size ? { retains: [...retains] } : {}),
         ...(prev?.deployed ? { deployed: true as const } : {}),
+        ...(prev?.attempted ? { attempted: true as const } : {}),
         ...(now.plan.retiring ? { removal: prev?.removal ?? 'pending' } : {}),
       };
       holders.push({ ...base, inDeploy: true, before: new Set(held), after, leaving: false, provides: new Set() });

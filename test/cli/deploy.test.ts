@@ -15,6 +15,8 @@ const calls = vi.hoisted(() => ({
   deploy: [] as Array<{ stacks: { patterns: string[] } }>,
   destroy: [] as Array<{ stacks: { patterns: string[] } }>,
   fail: false,
+  /** A stack whose deployment starts and then fails (as a stack rolled back would). */
+  failing: '',
   /** Stacks that already exist in AWS. */
   existing: new Set<string>(),
   nameServers: 'ns-1.awsdns-01.org,ns-2.awsdns-02.co.uk',
@@ -41,6 +43,8 @@ vi.mock('@aws-cdk/toolkit-lib', async (original) => {
           defaultResponse: true,
         } as never);
         if (!ok) throw new Error('Deployment cancelled');
+        calls.existing.add(name);
+        if (name === calls.failing) throw new Error(`${name} failed: ResourceNotReady`);
         const outputs = name.endsWith('-foundation') ? { NameServers: calls.nameServers } : {};
         await this.ioHost.notify({ code: 'CDK_TOOLKIT_I5900', data: { stackArn: `arn:aws:cloudformation:eu-west-2:222222222222:stack/${name}/x`, outputs } } as never);
       }
@@ -76,6 +80,7 @@ describe('cityplan deploy', () => {
     calls.deploy = [];
     calls.destroy = [];
     calls.fail = false;
+    calls.failing = '';
     calls.existing = new Set();
   });
 
@@ -142,7 +147,7 @@ describe('cityplan deploy', () => {
     // GIVEN the example deployed (its zones delegated)
     const dir = copyExample();
     const delegated = async () => calls.nameServers.split(',');
-    await deployEstate(dir, { out: out() }, { say: () => {}, resolveNs: delegated });
+    expect((await deployEstate(dir, { out: out() }, { say: () => {}, resolveNs: delegated })).stopped).toBeUndefined();
 
     // WHEN find-a-court is removed
     rmSync(join(dir, 'services', 'find-a-court.yaml'));
@@ -168,13 +173,36 @@ describe('cityplan deploy', () => {
     ]);
   });
 
-  it('refuses to deploy over a stack that exists in AWS but that the lock never knew (a lost lock)', async () => {
+  it('refuses to deploy over a stack that exists in AWS but that no deploy in the lock ever touched (a lost lock)', async () => {
+    // GIVEN staging deployed, then its lock lost and planned afresh
     const dir = copyExample();
+    const first = await deployEstate(dir, { environment: 'staging', out: out() }, { say: () => {}, resolveNs: async () => calls.nameServers.split(',') });
+    expect(first.stopped).toBeUndefined();
     rmSync(join(dir, 'cityplan.lock.json'));
-    calls.existing = new Set(['justice-staging-foundation']);
+    expect((await main(['node', 'cityplan', 'plan', dir, '--env', 'staging', '--out', out()], { out: () => {}, err: () => {} }))).toBe(0);
+    calls.deploy = [];
+
+    // WHEN it is deployed
     const { code, stderr } = await deploy(dir, '--env', 'staging', '--out', out());
+
+    // THEN the first stack found in AWS stops the deploy before anything changes
     expect(code).toBe(1);
-    expect(stderr).toContain('justice-staging-foundation already exist in AWS, but the lock has no record of them');
+    expect(stderr).toContain('justice-staging-foundation already exist in AWS, but the lock has no record of deploying them');
     expect(patterns()).toEqual([['justice-staging-foundation']]);
+  });
+
+  it('goes on after a deploy that failed part way: a stack it started is no stranger', async () => {
+    const dir = copyExample();
+    calls.failing = 'justice-staging-foundation';
+    const failed = await deploy(dir, '--env', 'staging', '--out', out());
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('justice-staging-foundation failed: ResourceNotReady');
+    expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-foundation']).toMatchObject({ attempted: true });
+
+    calls.failing = '';
+    const again = await deployEstate(dir, { environment: 'staging', out: out(), delegationWait: 0 }, { say: () => {}, resolveNs: async () => calls.nameServers.split(',') });
+    expect(again.stopped).toBeUndefined();
+    expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-foundation']).toEqual(expect.objectContaining({ deployed: true }));
+    expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-foundation']!.attempted).toBeUndefined();
   });
 });
