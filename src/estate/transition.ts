@@ -85,6 +85,7 @@ export function checkTransition(
   const holders: Holder[] = [];
   for (const [envName, env] of Object.entries(lock.environments)) {
     const arena = `${env.account}/${env.region}`;
+    const inEstate = spec.environments.some((e) => e.name === envName);
     const root = environmentRoot(lock.estate || spec.name, envName);
     const stacks: Record<string, StackEntry> = {};
     const names = new Set([...Object.keys(env.stacks), ...planned.filter((p) => p.plan.environment === envName).map((p) => p.plan.name)]);
@@ -96,8 +97,10 @@ export function checkTransition(
       if (!now) {
         // Not deployed by this plan: it holds what it held until a deploy of its own; if the
         // estate has let it go, it waits for a plan that removes it.
-        stacks[name] = wanted.has(name) || prev!.removal ? prev! : { ...prev!, removal: 'pending' };
-        const owns = wanted.has(name) && prev!.removal !== 'drained' ? prev!.claims : [];
+        // An environment dropped from estate.yaml is left as it is (changes.ts flags it).
+        const kept = wanted.has(name) || !inEstate;
+        stacks[name] = kept || prev!.removal ? prev! : { ...prev!, removal: 'pending' };
+        const owns = kept && prev!.removal !== 'drained' ? prev!.claims : [];
         holders.push({ ...base, inDeploy: false, before: new Set(held), after: new Set(owns), leaving: false, provides: new Set() });
         continue;
       }

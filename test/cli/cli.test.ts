@@ -37,7 +37,20 @@ describe('cityplan plan', () => {
     expect(plan.environments[0].shards[0]).toEqual({ id: 0, services: 4, certificates: 0 });
     expect(plan.stacks).toContainEqual(expect.objectContaining({ name: 'justice-production-foundation', resources: expect.any(Number), bytes: expect.any(Number) }));
     expect(plan.findings).toEqual({ unacknowledged: 0, acknowledged: expect.any(Number) });
+    expect(plan.changes).toEqual({ added: [], removed: [], moved: [], order: [], flags: [] });
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
+  });
+
+  it('shows a removed service as what the deploy deletes and keeps, in text and JSON', async () => {
+    const dir = copyExample();
+    rmSync(join(dir, 'services', 'book-a-prison-visit.yaml'));
+    const text = await cityplan('plan', dir, '--out', join(scratch(), 'a'));
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('removed: service book-a-prison-visit: deploy deletes stack justice-production-book-a-prison-visit');
+    expect(text.stdout).toContain('keeps log group /cityplan/justice/production/book-a-prison-visit');
+    expect(text.stdout).toContain('WARNING: justice-production-book-a-prison-visit leaves protected environment production: cityplan deploy does this only with --allow-removal');
+    const json = JSON.parse((await cityplan('plan', dir, '--out', join(scratch(), 'b'), '--json')).stdout);
+    expect(json.changes.removed.map((r: { stack: string }) => r.stack)).toEqual(['justice-staging-book-a-prison-visit', 'justice-production-book-a-prison-visit']);
   });
 
   it('keeps the committed lock as it is when nothing changed', async () => {

@@ -62,14 +62,21 @@ describe('estate transitions, deployed over the previous plan', () => {
     expect(third.collisions).toEqual([]);
   });
 
-  it('1b. a removal planned but not deployed is remembered by every later plan', async () => {
+  it('1b. a removal planned but not deployed is remembered by every later plan, and can be planned on its own', async () => {
     const history = new EstateHistory({ 'estate.yaml': STAGING, ...services('alpha', 'bravo') });
     await history.step();
     history.set('services/bravo.yaml', undefined);
-    await history.plan();
-    const again = await history.plan();
-    expect(again.changes.removed.map((r) => r.service)).toEqual(['bravo']);
+    await history.plan({ service: 'alpha' });
+    const again = await history.plan({ service: 'alpha' });
+    expect(again.changes.removed).toEqual([expect.objectContaining({ service: 'bravo', step: 'later' })]);
     expect(readLock(history.dir).lock.environments.staging!.services.bravo).toMatchObject({ removed: expect.any(String) });
+
+    // A plan of the removed service alone is its removal.
+    const alone = await history.plan({ service: 'bravo' });
+    expect(alone.stacks.map((s) => s.name)).toEqual(['test-staging-bravo']);
+    expect(alone.changes.removed).toEqual([expect.objectContaining({ service: 'bravo', step: 'remove' })]);
+    expect(history.deploy(alone)).toEqual([]);
+    expect(readLock(history.dir).lock.environments.staging!.services.bravo).toBeUndefined();
   });
 
   it('2. a service that needs a certificate its shard has no room for moves with a new target group', async () => {
@@ -231,9 +238,12 @@ describe('estate transitions, deployed over the previous plan', () => {
       expect.objectContaining({ file: 'estate.yaml', field: 'environments.staging', message: expect.stringContaining('moved from account 222222222222') }),
     ]);
     history.set('estate.yaml', STAGING);
+    const kept = readLock(history.dir).lock.environments.production;
     const plan = await history.plan();
     expect(plan.changes.flags).toEqual([expect.stringContaining('environment production is in the lock but not in estate.yaml')]);
-    expect(readLock(history.dir).lock.environments.production).toBeDefined();
+    expect(plan.changes.removed).toEqual([]);
+    // The dropped environment's record is kept exactly: nothing of it is marked for removal.
+    expect(readLock(history.dir).lock.environments.production).toEqual(kept);
   });
 
   it('never collides, over random sequences of adds, removes and hostname moves, deployed or not', async () => {
