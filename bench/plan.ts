@@ -1,12 +1,12 @@
 /**
  * Plan benchmark: generates estates of N web services and times, in a fresh process each,
- * a full plan and a one-service re-plan. Prints the median wall time (and range over runs)
- * and the largest peak memory.
+ * a full plan and a one-service re-plan. Prints the median wall time (and range over runs),
+ * the largest peak memory, and the size of the lock the plan wrote.
  *
  *   npm run bench:plan -- [--services 100,1000] [--environments 1,2] [--runs 3]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generatedEstateFiles, writeEstate } from '../test/support/estate-files';
@@ -52,8 +52,10 @@ for (const environments of option('environments', [1, 2]) as Array<1 | 2>) {
       full.push(run(['plan', dir, '--out', join(scratch, `full-${i}`), '--json']));
       one.push(run(['plan', dir, '--out', join(scratch, `one-${i}`), '--service', 'service-0001', '--json']));
     }
+    // The lock holds every stack's claims: its size grows with the estate.
+    const lockKiB = statSync(join(dir, 'cityplan.lock.json')).size / 1024;
     console.log(
-      `${String(services).padStart(5)} services × ${environments} env   full plan ${summary(full)}   one-service re-plan ${summary(one)}`,
+      `${String(services).padStart(5)} services × ${environments} env   full plan ${summary(full)}   one-service re-plan ${summary(one)}   lock ${lockKiB.toFixed(0)} KiB`,
     );
     rmSync(scratch, { recursive: true, force: true });
   }
