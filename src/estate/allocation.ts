@@ -1,7 +1,8 @@
-import { coveredByWildcard, needsOwnCertificate, type EnvironmentSpec, type EstateSpec, type ServiceSpec } from '../manifest/spec';
+import { needsOwnCertificate, someUncovered, type EnvironmentSpec, type EstateSpec, type ServiceSpec } from '../manifest/spec';
 import { allocate, type PreviousPlacement, type Reservation, type ShardUsage } from './allocate';
 import { parseRuleClaim } from './claims';
-import { emptyEnvironment, type EnvironmentLock, type Lock, type Placement, type ServiceEntry } from './lock';
+import { resourceName } from './naming';
+import { emptyEnvironment, type EnvironmentLock, type Lock, type Placement, type ServiceEntry, type StackEntry } from './lock';
 
 export interface EnvironmentAllocation {
   readonly placements: Readonly<Record<string, Placement>>;
@@ -44,6 +45,9 @@ function allocateEnvironment(
   today: string,
 ): { entry: EnvironmentLock; allocation: EnvironmentAllocation } {
   const present = new Set(services.map((s) => s.name));
+  const stackOf = new Map(Object.values(before.stacks).flatMap((st) => (st.service ? [[st.service, st] as const] : [])));
+  const retainedBy = new Map<string, number[]>();
+  for (const r of before.retained ?? []) if (r.service) retainedBy.set(r.service, [...(retainedBy.get(r.service) ?? []), r.incarnation ?? 1]);
   const previousPlacements: Record<string, PreviousPlacement> = {};
   for (const [name, s] of Object.entries(before.services)) {
     if (!present.has(name) || s.shard === undefined || s.priority === undefined) continue;
@@ -60,18 +64,18 @@ function allocateEnvironment(
   const incarnations: Record<string, number> = {};
   for (const s of services) {
     const old = before.services[s.name];
-    const incarnation = incarnationOf(s.name, old, before);
+    const incarnation = incarnationOf(old, stackOf.get(s.name), retainedBy.get(s.name) ?? []);
     incarnations[s.name] = incarnation;
     const placement = result.placements[s.name];
     entries[s.name] = {
       kind: s.kind,
-      ...(placement ? { shard: placement.shard, priority: placement.priority, hostnames: [`${s.name}.${env.domain}`, ...s.hostnames] } : {}),
+      ...(placement ? { shard: placement.shard, priority: placement.priority, hostnames: [resourceName.serviceHost(s.name, env.domain), ...s.hostnames] } : {}),
       ...(incarnation > 1 ? { incarnation } : {}),
     };
   }
   // A removed service is remembered for as long as a stack of it may be deployed.
   for (const [name, old] of Object.entries(before.services)) {
-    if (present.has(name) || !hasStack(before, name)) continue;
+    if (present.has(name) || !stackOf.has(name)) continue;
     entries[name] = { ...old, removed: old.removed ?? today };
   }
   return {
@@ -103,11 +107,7 @@ function reservations(before: EnvironmentLock, present: ReadonlySet<string>, env
 
 /** Whether a service, as the lock recorded it, brought a certificate of its own (names past its first). */
 function hadCertificate(s: ServiceEntry, env: EnvironmentSpec): boolean {
-  return (s.hostnames ?? []).slice(1).some((h) => !coveredByWildcard(h, env.domain));
-}
-
-function hasStack(env: EnvironmentLock, service: string): boolean {
-  return Object.values(env.stacks).some((s) => s.service === service);
+  return someUncovered((s.hostnames ?? []).slice(1), env.domain);
 }
 
 /**
@@ -115,9 +115,7 @@ function hasStack(env: EnvironmentLock, service: string): boolean {
  * retained resources behind (their names carry the incarnation), it starts the next one, so its
  * new resources never collide with what the old life left.
  */
-function incarnationOf(service: string, old: ServiceEntry | undefined, before: EnvironmentLock): number {
-  const stack = Object.values(before.stacks).find((s) => s.service === service);
+function incarnationOf(old: ServiceEntry | undefined, stack: StackEntry | undefined, left: readonly number[]): number {
   if (old && stack && stack.removal !== 'drained') return old.incarnation ?? 1;
-  const left = (before.retained ?? []).filter((r) => r.service === service).map((r) => r.incarnation ?? 1);
   return left.length > 0 ? Math.max(...left) + 1 : (old?.incarnation ?? 1);
 }

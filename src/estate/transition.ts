@@ -176,13 +176,14 @@ export function checkTransition(
     }
     // A stack leaving takes what it publishes with it: whoever used it must have stopped first.
     for (const leaving of here.filter((h) => h.leaving && h.provides.size > 0)) {
+      const uses = (claims: ReadonlySet<string>) => [...claims].flatMap(referencedParameters).find((p) => leaving.provides.has(p));
       for (const user of here) {
         if (user === leaving) continue;
-        const uses = (claims: ReadonlySet<string>) => [...claims].flatMap(referencedParameters).find((p) => leaving.provides.has(p));
         const still = uses(user.after);
+        const used = uses(user.before);
         if (still) problem(user.name, undefined, `still uses ${still}, which ${leaving.name} publishes and this plan removes`);
-        else if (user.inDeploy && uses(user.before)) orderings.push({ environment: leaving.environment, stack: leaving.name, after: user.name, reason: `{${uses(user.before)}}` });
-        else if (!user.inDeploy && uses(user.before)) problem(leaving.name, undefined, `is removed while ${user.name} may still use ${uses(user.before)}; deploy ${user.environment} as a whole`);
+        else if (used && user.inDeploy) orderings.push({ environment: leaving.environment, stack: leaving.name, after: user.name, reason: `{${used}}` });
+        else if (used) problem(leaving.name, undefined, `is removed while ${user.name} may still use ${used}; deploy ${user.environment} as a whole`);
       }
     }
   }

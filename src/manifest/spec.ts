@@ -53,9 +53,14 @@ export interface EstateSpec {
   readonly services: ReadonlyMap<string, readonly ServiceSpec[]>;
 }
 
-/** Names under the environment's domain that its wildcard certificate does not cover. */
+/** Whether a service has names the environment's wildcard certificate does not cover. */
 export function needsOwnCertificate(service: ServiceSpec, env: EnvironmentSpec): boolean {
-  return service.hostnames.some((h) => !coveredByWildcard(h, env.domain));
+  return someUncovered(service.hostnames, env.domain);
+}
+
+/** Whether any of these extra hostnames falls outside the wildcard `*.<domain>`. */
+export function someUncovered(hostnames: readonly string[], domain: string): boolean {
+  return hostnames.some((h) => !coveredByWildcard(h, domain));
 }
 
 export function coveredByWildcard(hostname: string, domain: string): boolean {
