@@ -2,7 +2,7 @@ import { needsOwnCertificate, someUncovered, type EnvironmentSpec, type EstateSp
 import { allocate, type PreviousPlacement, type Reservation, type ShardUsage } from './allocate';
 import { parseRuleClaim } from './claims';
 import { resourceName } from './naming';
-import { emptyEnvironment, type EnvironmentLock, type Lock, type Placement, type ServiceEntry, type StackEntry } from './lock';
+import { emptyEnvironment, type EnvironmentLock, type Lock, type Placement, type Position, type ServiceEntry, type StackEntry } from './lock';
 
 export interface EnvironmentAllocation {
   readonly placements: Readonly<Record<string, Placement>>;
@@ -67,10 +67,16 @@ function allocateEnvironment(
     const incarnation = incarnationOf(old, stackOf.get(s.name), retainedBy.get(s.name) ?? []);
     incarnations[s.name] = incarnation;
     const placement = result.placements[s.name];
+    const now: Position = placement
+      ? { shard: placement.shard, priority: placement.priority, hostnames: [resourceName.serviceHost(s.name, env.domain), ...s.hostnames] }
+      : {};
+    const stack = stackOf.get(s.name);
+    const lastDeployed = old && pendingMove(old, now, !!stack && !!(stack.deployed || stack.attempted) && stack.removal !== 'drained');
     entries[s.name] = {
       kind: s.kind,
-      ...(placement ? { shard: placement.shard, priority: placement.priority, hostnames: [resourceName.serviceHost(s.name, env.domain), ...s.hostnames] } : {}),
+      ...now,
       ...(incarnation > 1 ? { incarnation } : {}),
+      ...(lastDeployed ? { lastDeployed } : {}),
     };
   }
   // A removed service is remembered for as long as a stack of it may be deployed.
@@ -108,6 +114,21 @@ function reservations(before: EnvironmentLock, present: ReadonlySet<string>, env
 /** Whether a service, as the lock recorded it, brought a certificate of its own (names past its first). */
 function hadCertificate(s: ServiceEntry, env: EnvironmentSpec): boolean {
   return someUncovered((s.hostnames ?? []).slice(1), env.domain);
+}
+
+/**
+ * Where a service was when last deployed, if it has moved since: kept from plan to plan until a
+ * deploy confirms the move, so that every plan shows the move still to be deployed. Only what the
+ * lock knew is compared (a version 1 lock knew no hostnames).
+ */
+function pendingMove(old: ServiceEntry, now: Position, mayBeDeployed: boolean): Position | undefined {
+  const base = old.lastDeployed ?? (mayBeDeployed ? { shard: old.shard, priority: old.priority, hostnames: old.hostnames } : undefined);
+  if (!base) return undefined;
+  const differs =
+    (base.shard !== undefined && base.shard !== now.shard) ||
+    (base.priority !== undefined && base.priority !== now.priority) ||
+    (base.hostnames !== undefined && JSON.stringify(base.hostnames) !== JSON.stringify(now.hostnames ?? []));
+  return differs ? Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) : undefined;
 }
 
 /**

@@ -6,17 +6,12 @@
 import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { describeClaim } from './claims';
-import type { Lock, LockOrigin, ServiceEntry } from './lock';
+import type { Lock, LockOrigin, Position, ServiceEntry } from './lock';
 import type { StackPlan } from './stack-plan';
 import type { Ordering } from './transition';
 
-export interface Position {
-  readonly shard?: number;
-  readonly priority?: number;
-  readonly hostnames?: readonly string[];
-}
-
 export interface Changes {
+  /** Services no deploy has created yet (listed by every plan until one does). */
   readonly added: Array<{ environment: string; service: string; kind: string; incarnation?: number }>;
   readonly removed: Array<{
     environment: string;
@@ -29,6 +24,7 @@ export interface Changes {
     deletes: string[];
     keeps: string[];
   }>;
+  /** Services whose deployed place (shard, priority, hostnames) the plan changes, until a deploy confirms it. */
   readonly moved: Array<{ environment: string; service: string; from: Position; to: Position }>;
   /** Orderings between stacks of this plan that the change needs (see transition.ts). */
   readonly order: Array<{ environment: string; stack: string; after: string; reason: string }>;
@@ -89,14 +85,17 @@ export function summarizeChanges(
   for (const env of spec.environments) {
     const before = previous.environments[env.name];
     const after = next.environments[env.name]!;
+    const stackOf = new Map(Object.values(after.stacks).flatMap((st) => (st.service ? [[st.service, st] as const] : [])));
     for (const [service, entry] of Object.entries(after.services)) {
       const old = before?.services[service];
       if (entry.removed) continue;
-      // Version 1 recorded web services only: the others are not new, just newly recorded.
-      if ((!old && !(origin === 'migrated' && entry.kind !== 'web')) || old?.removed) {
+      // New to what is deployed: a web service no deploy has touched; a service without stacks new to the lock.
+      const stack = stackOf.get(service);
+      const added = entry.kind === 'web' ? !stack?.deployed && !stack?.attempted : (!old && origin !== 'migrated') || !!old?.removed;
+      if (added) {
         changes.added.push({ environment: env.name, service, kind: entry.kind, ...(entry.incarnation ? { incarnation: entry.incarnation } : {}) });
-      } else if (old && moved(old, entry, origin)) {
-        changes.moved.push({ environment: env.name, service, from: position(old), to: position(entry) });
+      } else if (entry.lastDeployed) {
+        changes.moved.push({ environment: env.name, service, from: entry.lastDeployed, to: position(entry) });
       }
     }
     for (const [stack, entry] of Object.entries(after.stacks)) {
@@ -120,12 +119,6 @@ export function summarizeChanges(
     }
   }
   return changes;
-}
-
-function moved(old: ServiceEntry, now: ServiceEntry, origin: LockOrigin): boolean {
-  // A version 1 lock did not record hostnames: only shard and priority can be compared.
-  const hostnames = origin !== 'migrated' && JSON.stringify(old.hostnames ?? []) !== JSON.stringify(now.hostnames ?? []);
-  return old.shard !== now.shard || old.priority !== now.priority || hostnames;
 }
 
 function position(s: ServiceEntry): Position {

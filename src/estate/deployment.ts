@@ -65,8 +65,16 @@ export function recordDeployment(lock: Lock, outcome: DeploymentOutcome, today: 
         ...(entry.removal === 'pending' ? { removal: 'unprotected' as const } : {}),
       };
     }
+    const confirmed = new Set(Object.entries(env.stacks).flatMap(([stack, e]) => (deployed.has(stack) && e.service ? [e.service] : [])));
     const services = Object.fromEntries(
-      Object.entries(env.services).filter(([service, s]) => !s.removed || Object.values(stacks).some((x) => x.service === service)),
+      Object.entries(env.services)
+        .filter(([service, s]) => !s.removed || Object.values(stacks).some((x) => x.service === service))
+        // A move the deploy confirmed is no longer pending.
+        .map(([service, s]) => {
+          if (!confirmed.has(service) || !s.lastDeployed) return [service, s];
+          const { lastDeployed: _moved, ...rest } = s;
+          return [service, rest];
+        }),
     );
     const nameServers = outcome.nameServers?.[name] ?? env.nameServers;
     environments[name] = {

@@ -26,6 +26,12 @@ const placement = z.strictObject({
   priority: z.int().min(1).max(50000),
 });
 
+const position = z.strictObject({
+  shard: z.int().min(0).optional(),
+  priority: z.int().min(1).max(50000).optional(),
+  hostnames: z.array(z.string()).optional(),
+});
+
 const serviceEntry = z.strictObject({
   kind: z.enum(['web', 'worker', 'job']),
   /** Web services: load balancer shard and listener-rule priority. */
@@ -37,6 +43,8 @@ const serviceEntry = z.strictObject({
   incarnation: z.int().min(2).optional(),
   /** The day a plan first found the service gone; it stays until a deploy has deleted its stack. */
   removed: z.iso.date().optional(),
+  /** Where the service was when last deployed, while a planned move (shard, priority, hostnames) is not. */
+  lastDeployed: position.optional(),
 });
 
 const stackEntry = z.strictObject({
@@ -92,6 +100,7 @@ const lockV1 = z.strictObject({
 });
 
 export type Placement = z.infer<typeof placement>;
+export type Position = z.infer<typeof position>;
 export type ServiceEntry = z.infer<typeof serviceEntry>;
 export type StackEntry = z.infer<typeof stackEntry>;
 export type RetainedEntry = z.infer<typeof retainedEntry>;

@@ -37,7 +37,10 @@ describe('cityplan plan', () => {
     expect(plan.environments[0].shards[0]).toEqual({ id: 0, services: 4, certificates: 0 });
     expect(plan.stacks).toContainEqual(expect.objectContaining({ name: 'justice-production-foundation', resources: expect.any(Number), bytes: expect.any(Number) }));
     expect(plan.findings).toEqual({ unacknowledged: 0, acknowledged: expect.any(Number) });
-    expect(plan.changes).toEqual({ added: [], removed: [], moved: [], order: [], flags: [] });
+    // Nothing of the example was ever deployed: every web service is still to be added.
+    expect(plan.changes).toEqual({ added: expect.any(Array), removed: [], moved: [], order: [], flags: [] });
+    expect(plan.changes.added).toContainEqual({ environment: 'production', service: 'find-a-court', kind: 'web' });
+    expect(plan.changes.added).toHaveLength(8);
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
   });
 

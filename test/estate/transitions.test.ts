@@ -42,6 +42,8 @@ describe('estate transitions, deployed over the previous plan', () => {
     // THEN delta does not get bravo's priority, the plan says what the deploy deletes, and the deploy collides with nothing
     expect(placement(second, 'delta')).not.toEqual(bravo);
     expect(second.changes.added).toEqual([{ environment: 'staging', service: 'delta', kind: 'web' }]);
+    // (planned again before deploying, the change is the same: it is a change to what is deployed)
+    expect((await history.plan()).changes).toEqual(second.changes);
     expect(second.changes.removed).toEqual([
       expect.objectContaining({
         stack: 'test-staging-bravo',
@@ -92,10 +94,12 @@ describe('estate transitions, deployed over the previous plan', () => {
     const second = await history.plan();
 
     // THEN only mover moves, to a new shard, and its deploy never asks one target group to serve two load balancers
-    expect(second.changes.moved).toEqual([
-      expect.objectContaining({ service: 'mover', from: expect.objectContaining({ shard: 0 }), to: expect.objectContaining({ shard: 1 }) }),
-    ]);
+    const moved = [expect.objectContaining({ service: 'mover', from: expect.objectContaining({ shard: 0 }), to: expect.objectContaining({ shard: 1 }) })];
+    expect(second.changes.moved).toEqual(moved);
+    // AND every plan says so until a deploy has made the move
+    expect((await history.plan()).changes.moved).toEqual(moved);
     expect(history.deploy(second)).toEqual([]);
+    expect((await history.plan()).changes.moved).toEqual([]);
 
     // AND its old priority on shard 0 was held until that deploy, and is free now
     history.set('services/newcomer.yaml', webService('newcomer'));
