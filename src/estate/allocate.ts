@@ -52,6 +52,8 @@ interface Shard {
 export interface PreviousPlacement extends Placement {
   /** Undefined when the lock does not know (version 1): taken to be what the service needs now. */
   readonly certificate?: boolean;
+  /** Kept as it is, whatever the service needs now: this plan does not rebuild its stack. */
+  readonly pinned?: boolean;
 }
 
 /**
@@ -94,13 +96,15 @@ export function allocate(
 
   const placements: Record<string, Placement> = {};
   const toPlace: Demand[] = [];
-  // Services whose needs grew come last, so they never take the slot of one that already had it.
+  // Pinned services first, as they are; services whose needs grew last, so they never take the
+  // slot of one that already had it.
+  const pinned = (d: Demand) => !!previous[d.name]?.pinned;
   const grew = (d: Demand) => d.needsCertificate && previous[d.name]?.certificate === false;
-  for (const d of [...sorted.filter((x) => !grew(x)), ...sorted.filter(grew)]) {
+  for (const d of [...sorted.filter(pinned), ...sorted.filter((x) => !pinned(x) && !grew(x)), ...sorted.filter((x) => !pinned(x) && grew(x))]) {
     const found = previous[d.name];
     const kept = found && { shard: found.shard, priority: found.priority };
     const s = kept && shard(kept.shard);
-    if (kept && s && keeps(s, d) && !s.priorities.has(kept.priority)) {
+    if (kept && s && (found.pinned || (keeps(s, d) && !s.priorities.has(kept.priority)))) {
       take(s, d, kept.priority);
       placements[d.name] = kept;
     } else {

@@ -2,6 +2,7 @@ import { needsOwnCertificate, someUncovered, type EnvironmentSpec, type EstateSp
 import { allocate, type PreviousPlacement, type Reservation, type ShardUsage } from './allocate';
 import { parseRuleClaim } from './claims';
 import { resourceName } from './naming';
+import type { StackSelection } from './stack-plan';
 import { emptyEnvironment, type EnvironmentLock, type Lock, type Placement, type Position, type ServiceEntry, type StackEntry } from './lock';
 
 export interface EnvironmentAllocation {
@@ -12,24 +13,35 @@ export interface EnvironmentAllocation {
   readonly incarnations: Readonly<Record<string, number>>;
 }
 
+export interface AllocationOptions {
+  /**
+   * What the plan covers: only its services' entries change. The others keep their lock entries
+   * as they are, since their stacks are not rebuilt (a service new to the lock is placed anyway).
+   */
+  readonly selection?: StackSelection;
+  /** ISO date recorded on services first found removed. @default today */
+  readonly today?: string;
+}
+
 /**
  * Allocates every environment of the estate against the previous lock and returns the new lock.
  * The new lock's `services` record every service of the manifests and every removed service whose
  * stack may still be deployed (marked `removed`); its `stacks` are carried over unchanged, for the
  * plan to update from what it synthesizes (see transition.ts).
- *
- * @param today ISO date recorded on services first found removed
  */
 export function allocateEstate(
   spec: EstateSpec,
   previous: Lock,
-  today: string = new Date().toISOString().slice(0, 10),
+  options: AllocationOptions = {},
 ): { lock: Lock; environments: Map<string, EnvironmentAllocation> } {
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const { environment, service } = options.selection ?? {};
   const lock: Lock = { version: 2, estate: spec.name, environments: {} };
   const environments = new Map<string, EnvironmentAllocation>();
   for (const env of spec.environments) {
     const before = previous.environments[env.name] ?? emptyEnvironment(env.account, env.region);
-    const { entry, allocation } = allocateEnvironment(env, spec.services.get(env.name) ?? [], before, today);
+    const planned = (name: string) => (!environment || environment === env.name) && (!service || service === name);
+    const { entry, allocation } = allocateEnvironment(env, spec.services.get(env.name) ?? [], before, today, planned);
     lock.environments[env.name] = entry;
     environments.set(env.name, allocation);
   }
@@ -43,6 +55,7 @@ function allocateEnvironment(
   services: readonly ServiceSpec[],
   before: EnvironmentLock,
   today: string,
+  planned: (service: string) => boolean,
 ): { entry: EnvironmentLock; allocation: EnvironmentAllocation } {
   const present = new Set(services.map((s) => s.name));
   const stackOf = new Map(Object.values(before.stacks).flatMap((st) => (st.service ? [[st.service, st] as const] : [])));
@@ -51,7 +64,12 @@ function allocateEnvironment(
   const previousPlacements: Record<string, PreviousPlacement> = {};
   for (const [name, s] of Object.entries(before.services)) {
     if (!present.has(name) || s.shard === undefined || s.priority === undefined) continue;
-    previousPlacements[name] = { shard: s.shard, priority: s.priority, ...(s.hostnames ? { certificate: hadCertificate(s, env) } : {}) };
+    previousPlacements[name] = {
+      shard: s.shard,
+      priority: s.priority,
+      ...(s.hostnames ? { certificate: hadCertificate(s, env) } : {}),
+      ...(planned(name) ? {} : { pinned: true }),
+    };
   }
   const web = services.filter((s) => s.kind === 'web');
   const result = allocate(
@@ -64,6 +82,11 @@ function allocateEnvironment(
   const incarnations: Record<string, number> = {};
   for (const s of services) {
     const old = before.services[s.name];
+    if (old && !planned(s.name)) {
+      entries[s.name] = old;
+      incarnations[s.name] = old.incarnation ?? 1;
+      continue;
+    }
     const incarnation = incarnationOf(old, stackOf.get(s.name), retainedBy.get(s.name) ?? []);
     incarnations[s.name] = incarnation;
     const placement = result.placements[s.name];
@@ -81,8 +104,9 @@ function allocateEnvironment(
   }
   // A removed service is remembered for as long as a stack of it may be deployed.
   for (const [name, old] of Object.entries(before.services)) {
-    if (present.has(name) || !stackOf.has(name)) continue;
-    entries[name] = { ...old, removed: old.removed ?? today };
+    if (present.has(name)) continue;
+    if (!planned(name)) entries[name] = old;
+    else if (stackOf.has(name)) entries[name] = { ...old, removed: old.removed ?? today };
   }
   return {
     entry: { ...before, account: env.account, region: env.region, services: entries },

@@ -7,7 +7,7 @@ import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { describeClaim } from './claims';
 import type { Lock, LockOrigin, Position, ServiceEntry } from './lock';
-import type { StackPlan } from './stack-plan';
+import type { StackPlan, StackSelection } from './stack-plan';
 import type { Ordering } from './transition';
 
 export interface Changes {
@@ -68,6 +68,7 @@ export function summarizeChanges(
   planned: readonly StackPlan[],
   orderings: readonly Ordering[],
   extraFlags: readonly string[],
+  scope: StackSelection = {},
 ): Changes {
   const changes: Changes = { added: [], removed: [], moved: [], order: orderings.map((o) => ({ ...o, reason: describeReason(o) })), flags: [] };
   const planNames = new Map(planned.map((p) => [p.name, p]));
@@ -82,13 +83,15 @@ export function summarizeChanges(
       `environment ${name} is in the lock but not in estate.yaml: its ${stacks} stacks stay deployed and cityplan no longer changes them; the lock keeps its record. Put it back, or delete its stacks yourself`,
     );
   }
-  for (const env of spec.environments) {
+  // This plan's changes: its environments, and its service when it plans one.
+  const mine = (service: string | undefined) => !scope.service || service === scope.service;
+  for (const env of spec.environments.filter((e) => !scope.environment || e.name === scope.environment)) {
     const before = previous.environments[env.name];
     const after = next.environments[env.name]!;
     const stackOf = new Map(Object.values(after.stacks).flatMap((st) => (st.service ? [[st.service, st] as const] : [])));
     for (const [service, entry] of Object.entries(after.services)) {
       const old = before?.services[service];
-      if (entry.removed) continue;
+      if (entry.removed || !mine(service)) continue;
       // New to what is deployed: a web service no deploy has touched; a service without stacks new to the lock.
       const stack = stackOf.get(service);
       const added = entry.kind === 'web' ? !stack?.deployed && !stack?.attempted : (!old && origin !== 'migrated') || !!old?.removed;
@@ -99,7 +102,7 @@ export function summarizeChanges(
       }
     }
     for (const [stack, entry] of Object.entries(after.stacks)) {
-      if (!entry.removal) continue;
+      if (!entry.removal || !mine(entry.service)) continue;
       const plan = planNames.get(stack);
       const step = !plan ? 'later' : plan.retiring ? 'unprotect' : 'remove';
       const held = entry.removal === 'drained' ? [] : [...entry.claims, ...(entry.held ?? [])];

@@ -11,7 +11,7 @@
  * Version 1 (cityplan 0.1) recorded only shard and priority of web services; it is read and
  * migrated (see migrateV1).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EstateError } from '../manifest/problems';
@@ -118,24 +118,104 @@ export const emptyEnvironment = (account: string, region: string): EnvironmentLo
 export function readLock(dir: string): { lock: Lock; origin: LockOrigin } {
   const path = join(dir, LOCK_FILE);
   if (!existsSync(path)) return { lock: emptyLock(), origin: 'none' };
+  const damaged = (message: string, field?: string) => new EstateError([{ file: LOCK_FILE, ...(field ? { field } : {}), message }]);
+  if (statSync(path).isDirectory()) throw damaged('is a folder; cityplan writes the lock as a file there. Move the folder away');
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    // Editors on some systems add a byte-order mark; JSON itself has none.
+    data = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
   } catch (e) {
-    throw new EstateError([{ file: LOCK_FILE, message: `is not valid JSON (${(e as Error).message}); restore it from version control` }]);
+    throw damaged(`is not valid JSON (${(e as Error).message}); restore it from version control`);
   }
-  if ((data as { version?: unknown })?.version === 1) {
+  const version = (data as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && version > 2) {
+    throw damaged(`was written by a newer cityplan (lock version ${version}; this one reads 1 and 2): plan with that cityplan or a newer one`, 'version');
+  }
+  if (version === 1) {
+    const v2 = data as { estate?: unknown; environments?: Record<string, { stacks?: unknown }> };
+    if (v2.estate !== undefined || Object.values(v2.environments ?? {}).some((e) => e?.stacks !== undefined)) {
+      throw damaged('is 1, but the lock holds what only version 2 writes (estate, stacks): it was edited by hand; restore it from version control', 'version');
+    }
     return { lock: migrateV1(parse(lockV1, data)), origin: 'migrated' };
   }
-  return { lock: parse(lockSchema, data), origin: 'current' };
+  if (version !== 2) throw damaged('must be 2 (or 1, from cityplan 0.1); restore the lock from version control', 'version');
+  const lock = parse(lockSchema, data);
+  const problems = inconsistencies(lock);
+  if (problems.length > 0) throw new EstateError(problems.map((p) => ({ file: LOCK_FILE, ...p, message: `${p.message}; restore it from version control` })));
+  return { lock, origin: 'current' };
 }
 
 function parse<T>(schema: z.ZodType<T>, data: unknown): T {
   const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   throw new EstateError(
-    parsed.error.issues.map((i) => ({ file: LOCK_FILE, field: i.path.join('.'), message: `${i.message}; restore it from version control` })),
+    parsed.error.issues.map((i) => ({ file: LOCK_FILE, field: i.path.join('.'), message: `${plainly(i)}; restore it from version control` })),
   );
+}
+
+/** A schema issue in a reader's words rather than the library's. */
+function plainly(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.message.endsWith('received undefined') ? 'is missing' : `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
+    case 'unrecognized_keys':
+      return `has fields cityplan does not write: ${issue.keys.join(', ')}`;
+    case 'too_small':
+      return `must be at least ${issue.minimum}`;
+    case 'too_big':
+      return `must be at most ${issue.maximum}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+      return `is not a ${issue.format === 'date' ? 'date (YYYY-MM-DD)' : issue.format}`;
+    default:
+      return issue.message;
+  }
+}
+
+const CLAIM = /^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+ \S/;
+const RULE_CLAIM = /^AWS::ElasticLoadBalancingV2::ListenerRule \{ingress\/(\d+)\/listener-arn\} (\d+)$/;
+
+/**
+ * What a lock written by cityplan never holds: two services at one priority of a shard, a stack
+ * whose service is not listed, a service whose stack holds a different rule than the service says,
+ * a claim that is not a claim. Found in a lock edited by hand (or merged badly).
+ */
+function inconsistencies(lock: Lock): Array<{ field: string; message: string }> {
+  const found: Array<{ field: string; message: string }> = [];
+  for (const [envName, env] of Object.entries(lock.environments)) {
+    const at = (...path: string[]) => ['environments', envName, ...path].join('.');
+    // One message per mistake: a service contradicting its stack is not also reported as sharing a priority.
+    const contradicted = new Set<string>();
+    for (const [stack, entry] of Object.entries(env.stacks)) {
+      for (const claim of [...entry.claims, ...(entry.held ?? []), ...(entry.retains ?? [])]) {
+        if (!CLAIM.test(claim)) found.push({ field: at('stacks', stack), message: `holds '${claim}', which is not a claim cityplan writes` });
+      }
+      if (!entry.service) continue;
+      const service = env.services[entry.service];
+      if (!service) {
+        found.push({ field: at('stacks', stack, 'service'), message: `is ${entry.service}, which the lock's services do not list` });
+        continue;
+      }
+      // A stack's rule is where its service was placed when the stack was last planned.
+      const rule = entry.claims.map((c) => RULE_CLAIM.exec(c)).find((m) => m);
+      if (rule && (Number(rule[1]) !== service.shard || Number(rule[2]) !== service.priority)) {
+        contradicted.add(entry.service);
+        found.push({
+          field: at('services', entry.service),
+          message: `says shard ${service.shard}, priority ${service.priority}, but its stack ${stack} holds priority ${rule[2]} on shard ${rule[1]}`,
+        });
+      }
+    }
+    const byPlace = new Map<string, string>();
+    for (const [name, s] of Object.entries(env.services)) {
+      if (s.shard === undefined || s.priority === undefined || contradicted.has(name)) continue;
+      const other = byPlace.get(`${s.shard}/${s.priority}`);
+      if (other) found.push({ field: at('services', name), message: `has rule priority ${s.priority} on shard ${s.shard}, as ${other} has` });
+      byPlace.set(`${s.shard}/${s.priority}`, name);
+    }
+  }
+  return found;
 }
 
 /**

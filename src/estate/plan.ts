@@ -64,7 +64,7 @@ export interface PlanResult {
 const WORKER_SCRIPT = join(__dirname, 'synth-worker.js');
 
 export async function planEstate(dir: string, options: PlanOptions = {}): Promise<PlanResult> {
-  const { spec, read, previous, allocated, allocation } = prepareEstate(dir);
+  const { spec, read, previous, allocated, allocation } = prepareEstate(dir, options);
   checkSelection(spec, previous, options);
   const problems: Problem[] = [];
 
@@ -78,7 +78,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
     const workers = workerCount(planned.length, WORKER_SCRIPT);
     const synthesis =
       workers > 1
-        ? await synthesizeInWorkers({ dir, lock: allocated }, planned, staging, workers, WORKER_SCRIPT)
+        ? await synthesizeInWorkers({ dir, lock: allocated, selection: { environment: options.environment, service: options.service } }, planned, staging, workers, WORKER_SCRIPT)
         : synthesizeStacks(spec, allocation, planned, staging);
     const fileOf = manifestFileOf(spec, previous, planned);
     problems.push(...synthesis.findings.map((f) => ({ file: fileOf(f.path.split('/')[0]!), field: f.path, message: `${f.rule}: ${f.description}` })));
@@ -94,6 +94,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
       synthesis.stacks.map((s) => ({ plan: plannedByName.get(s.name)!, claims: s.claims, retains: s.retains })),
       wanted,
       fileOf,
+      options,
     );
     problems.push(...transition.problems);
     if (problems.length > 0) throw new EstateError(problems);
@@ -117,7 +118,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
       environments: summarizeEnvironments(spec, allocation, previous, transition.lock, synthesis.stacks, options),
       stacks: synthesis.stacks,
       findings: { unacknowledged: 0, acknowledged: synthesis.acknowledged },
-      changes: summarizeChanges(spec, previous, read.origin, transition.lock, planned, transition.orderings, flags),
+      changes: summarizeChanges(spec, previous, read.origin, transition.lock, planned, transition.orderings, flags, options),
       assembly: out,
       lock: { path: lockPath, changed },
       newStacks: planned

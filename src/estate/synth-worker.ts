@@ -10,7 +10,7 @@ let reply: WorkerReply;
 try {
   const spec = loadEstate(task.dir);
   // The lock already holds every placement, so allocating against it reproduces them exactly.
-  const { environments } = allocateEstate(spec, task.lock);
+  const { environments } = allocateEstate(spec, task.lock, { selection: task.selection });
   reply = { result: synthesizeStacks(spec, environments, task.stacks, task.outdir) };
 } catch (e) {
   reply = e instanceof EstateError ? { problems: [...e.problems] } : { crash: (e as Error).stack ?? String(e) };

@@ -17,7 +17,7 @@ import { compileEstate } from './compile';
 import type { Lock } from './lock';
 import { environmentRoot } from './naming';
 import type { StackSize } from './quotas';
-import type { StackPlan } from './stack-plan';
+import type { StackPlan, StackSelection } from './stack-plan';
 
 export interface SynthesizedStack extends StackSize {
   readonly environment: string;
@@ -39,6 +39,8 @@ export interface SynthesisResult {
 export interface WorkerTask {
   readonly dir: string;
   readonly lock: Lock;
+  /** What the plan covers, so the worker allocates as the plan did. */
+  readonly selection: StackSelection;
   readonly stacks: readonly StackPlan[];
   readonly outdir: string;
 }

@@ -26,7 +26,7 @@ import type { EstateSpec } from '../manifest/spec';
 import { describeClaim, providedParameter, referencedParameters } from './claims';
 import type { EnvironmentLock, Lock, StackEntry } from './lock';
 import { environmentRoot } from './naming';
-import type { StackPlan } from './stack-plan';
+import type { StackPlan, StackSelection } from './stack-plan';
 
 /** A stack synthesized by this plan, with its claims. */
 export interface PlannedClaims {
@@ -72,6 +72,7 @@ interface Holder {
  * @param planned every stack this plan synthesized, with its claims
  * @param wanted the stack names the whole estate has now (whatever this plan selected)
  * @param fileOf the manifest a stack comes from, for problems
+ * @param scope what the plan covers: stacks outside it are left in the lock as they are
  */
 export function checkTransition(
   spec: EstateSpec,
@@ -79,13 +80,15 @@ export function checkTransition(
   planned: readonly PlannedClaims[],
   wanted: ReadonlySet<string>,
   fileOf: (stack: string) => string,
+  scope: StackSelection = {},
 ): TransitionResult {
   const byName = new Map(planned.map((p) => [p.plan.name, p]));
   const environments: Record<string, EnvironmentLock> = {};
   const holders: Holder[] = [];
   for (const [envName, env] of Object.entries(lock.environments)) {
     const arena = `${env.account}/${env.region}`;
-    const inEstate = spec.environments.some((e) => e.name === envName);
+    // An environment dropped from estate.yaml, or outside this plan, is left as it is.
+    const inScope = spec.environments.some((e) => e.name === envName) && (!scope.environment || scope.environment === envName);
     const root = environmentRoot(lock.estate || spec.name, envName);
     const stacks: Record<string, StackEntry> = {};
     const names = new Set([...Object.keys(env.stacks), ...planned.filter((p) => p.plan.environment === envName).map((p) => p.plan.name)]);
@@ -97,8 +100,7 @@ export function checkTransition(
       if (!now) {
         // Not deployed by this plan: it holds what it held until a deploy of its own; if the
         // estate has let it go, it waits for a plan that removes it.
-        // An environment dropped from estate.yaml is left as it is (changes.ts flags it).
-        const kept = wanted.has(name) || !inEstate;
+        const kept = wanted.has(name) || !inScope || (!!scope.service && prev!.service !== scope.service);
         stacks[name] = kept || prev!.removal ? prev! : { ...prev!, removal: 'pending' };
         const owns = kept && prev!.removal !== 'drained' ? prev!.claims : [];
         holders.push({ ...base, inDeploy: false, before: new Set(held), after: new Set(owns), leaving: false, provides: new Set() });

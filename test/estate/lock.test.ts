@@ -1,10 +1,24 @@
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readLock, serializeLock } from '../../src/estate/lock';
 import { planEstate } from '../../src/estate/plan';
 import { EstateError } from '../../src/manifest/problems';
 import { copyExample } from '../support/estate-files';
+
+interface LockJson {
+  version: number;
+  environments: Record<string, { services: Record<string, { shard: number; priority: number }>; stacks: Record<string, { service?: string; claims: string[] }> }>;
+}
+const problemsOf = (read: () => unknown) => {
+  try {
+    read();
+  } catch (e) {
+    if (e instanceof EstateError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected the lock to be refused');
+};
 
 // The example's lock as cityplan 0.1 wrote it (version 1: shard and priority of web services).
 const V1 = join(__dirname, 'lock-v1.fixture.json');
@@ -38,6 +52,62 @@ describe('cityplan.lock.json', () => {
     const plan = await planEstate(dir, { out: join(dir, '..', 'out') });
     expect(plan.lock.changed).toBe(false);
     expect(serializeLock(readLock(dir).lock)).toBe(before);
+  });
+
+  it.each([
+    [
+      'two services at one priority (said once, as the contradiction it makes)',
+      (l: LockJson) => (l.environments.staging.services['find-a-court'].priority = l.environments.staging.services['book-a-prison-visit'].priority),
+      'environments.staging.services.find-a-court',
+      /says shard 0, priority 2, but its stack justice-staging-find-a-court holds priority 3 on shard 0/,
+    ],
+    [
+      'two services at one priority, neither yet built',
+      (l: LockJson) => {
+        delete l.environments.staging.stacks['justice-staging-find-a-court'];
+        delete l.environments.staging.stacks['justice-staging-book-a-prison-visit'];
+        l.environments.staging.services['find-a-court'].priority = l.environments.staging.services['book-a-prison-visit'].priority;
+      },
+      'environments.staging.services.find-a-court',
+      /has rule priority 2 on shard 0, as book-a-prison-visit has/,
+    ],
+    [
+      'a service placed elsewhere than its stack',
+      (l: LockJson) => (l.environments.staging.services['find-a-court'].shard = 7),
+      'environments.staging.services.find-a-court',
+      /says shard 7, priority 3, but its stack justice-staging-find-a-court holds priority 3 on shard 0/,
+    ],
+    [
+      'a stack of a service the lock does not list',
+      (l: LockJson) => (l.environments.staging.stacks['justice-staging-find-a-court'].service = 'nope'),
+      'environments.staging.stacks.justice-staging-find-a-court.service',
+      /is nope, which the lock's services do not list/,
+    ],
+    [
+      'a claim cityplan never writes',
+      (l: LockJson) => l.environments.staging.stacks['justice-staging-find-a-court'].claims.push('garbage'),
+      'environments.staging.stacks.justice-staging-find-a-court',
+      /holds 'garbage', which is not a claim cityplan writes/,
+    ],
+    ['a version from a newer cityplan', (l: LockJson) => (l.version = 3), 'version', /written by a newer cityplan \(lock version 3/],
+    ['version 1 over version 2 content', (l: LockJson) => (l.version = 1), 'version', /is 1, but the lock holds what only version 2 writes/],
+    ['a wrong type', (l: LockJson) => ((l.environments.staging.services['find-a-court'] as { priority: unknown }).priority = 'three'), 'environments.staging.services.find-a-court.priority', /^must be a number; restore/],
+  ])('refuses a lock edited by hand: %s', (_what, edit, field, message) => {
+    const dir = copyExample();
+    const lock = JSON.parse(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')) as LockJson;
+    edit(lock);
+    writeFileSync(join(dir, 'cityplan.lock.json'), JSON.stringify(lock));
+    expect(problemsOf(() => readLock(dir))).toEqual([expect.objectContaining({ file: 'cityplan.lock.json', field, message: expect.stringMatching(message) })]);
+  });
+
+  it('reads a lock an editor saved with a byte-order mark, and says a folder in its place is a folder', () => {
+    const dir = copyExample();
+    const path = join(dir, 'cityplan.lock.json');
+    writeFileSync(path, `\uFEFF${readFileSync(path, 'utf8')}`);
+    expect(readLock(dir).origin).toBe('current');
+    rmSync(path);
+    mkdirSync(path);
+    expect(problemsOf(() => readLock(dir))).toEqual([expect.objectContaining({ message: expect.stringContaining('is a folder') })]);
   });
 
   it('names the field a damaged lock gets wrong, and says to restore it', () => {

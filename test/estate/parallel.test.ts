@@ -50,7 +50,7 @@ describe('synthesis in several apps and worker threads', () => {
   it.skipIf(!existsSync(WORKER))('in worker threads, gives the same assembly, findings and sizes', async () => {
     const inProcess = synthesizeStacks(spec, environments, planned, scratch('apps'));
     const out = scratch('workers');
-    const inWorkers = await synthesizeInWorkers({ dir, lock }, planned, out, 3, WORKER);
+    const inWorkers = await synthesizeInWorkers({ dir, lock, selection: {} }, planned, out, 3, WORKER);
     expect(inWorkers).toEqual(inProcess);
     expectSameAssembly(out);
   });

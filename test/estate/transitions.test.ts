@@ -68,10 +68,16 @@ describe('estate transitions, deployed over the previous plan', () => {
     const history = new EstateHistory({ 'estate.yaml': STAGING, ...services('alpha', 'bravo') });
     await history.step();
     history.set('services/bravo.yaml', undefined);
-    await history.plan({ service: 'alpha' });
-    const again = await history.plan({ service: 'alpha' });
-    expect(again.changes.removed).toEqual([expect.objectContaining({ service: 'bravo', step: 'later' })]);
+    await history.plan();
+    const again = await history.plan();
+    expect(again.changes.removed).toEqual([expect.objectContaining({ service: 'bravo', step: 'remove' })]);
     expect(readLock(history.dir).lock.environments.staging!.services.bravo).toMatchObject({ removed: expect.any(String) });
+
+    // A plan of another service leaves it as it is: it changes the lock only for what it plans.
+    const before = readLock(history.dir).lock.environments.staging!;
+    expect((await history.plan({ service: 'alpha' })).changes.removed).toEqual([]);
+    expect(readLock(history.dir).lock.environments.staging!.services.bravo).toEqual(before.services.bravo);
+    expect(readLock(history.dir).lock.environments.staging!.stacks['test-staging-bravo']).toEqual(before.stacks['test-staging-bravo']);
 
     // A plan of the removed service alone is its removal.
     const alone = await history.plan({ service: 'bravo' });
