@@ -85,7 +85,11 @@ function renderChanges(c: PlanResult['changes'], environment: string): string[] 
   }
   for (const x of c.removed.filter((y) => y.environment === environment)) {
     const what = x.service ? `service ${x.service}` : `load balancer shard ${x.shard}`;
-    const step = { remove: 'deploy deletes', unprotect: 'deploy lifts its deletion protection; the next plan deletes', later: 'a plan of the whole environment deletes' }[x.step];
+    const step = {
+      remove: 'deploy deletes',
+      unprotect: 'this deploy lifts its deletion protection, then the next plan and deploy delete',
+      later: 'a plan and deploy of the whole environment delete',
+    }[x.step];
     lines.push(`removed: ${what}: ${step} ${x.deletes.join(', ')}${x.keeps.length ? `; keeps ${x.keeps.join(', ')}` : ''}`);
   }
   for (const o of c.order.filter((x) => x.environment === environment)) lines.push(`order: ${o.stack} after ${o.after}: ${o.reason}`);

@@ -36,7 +36,7 @@ export function allocateEstate(
 ): { lock: Lock; environments: Map<string, EnvironmentAllocation> } {
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   const { environment, service } = options.selection ?? {};
-  const lock: Lock = { version: 2, estate: spec.name, environments: {} };
+  const lock: Lock = { version: 2, estate: spec.name, ...(previous.replaces ? { replaces: previous.replaces } : {}), environments: {} };
   const environments = new Map<string, EnvironmentAllocation>();
   for (const env of spec.environments) {
     const before = previous.environments[env.name] ?? emptyEnvironment(env.account, env.region);
@@ -109,7 +109,7 @@ function allocateEnvironment(
     else if (stackOf.has(name)) entries[name] = { ...old, removed: old.removed ?? today };
   }
   return {
-    entry: { ...before, account: env.account, region: env.region, services: entries },
+    entry: { ...before, account: env.account, region: env.region, domain: env.domain, services: entries },
     allocation: { placements: result.placements, shards: result.shards, incarnations },
   };
 }

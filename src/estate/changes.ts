@@ -6,7 +6,7 @@
 import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { describeClaim } from './claims';
-import type { Lock, LockOrigin, Position, ServiceEntry } from './lock';
+import type { Lock, LockOrigin, Position, ServiceEntry, StackEntry } from './lock';
 import type { StackPlan, StackSelection } from './stack-plan';
 import type { Ordering } from './transition';
 
@@ -43,7 +43,7 @@ export function estateChangeProblems(spec: EstateSpec, previous: Lock): Problem[
     problems.push({
       file: 'estate.yaml',
       field: 'name',
-      message: `is '${spec.name}' but the lock was written for estate '${previous.estate}': a renamed estate builds every stack anew beside the deployed ones, which stay. Put back name: ${previous.estate}; to start a separate estate, move cityplan.lock.json away first`,
+      message: `is '${spec.name}' but the lock was written for estate '${previous.estate}': a renamed estate builds every stack anew beside the deployed ones, which stay. Put back name: ${previous.estate}; to start a separate estate, give it a folder of its own (its manifests, without this lock)`,
     });
   }
   for (const env of spec.environments) {
@@ -78,9 +78,10 @@ export function summarizeChanges(
   changes.flags.push(...extraFlags);
   for (const [name, env] of Object.entries(previous.environments)) {
     if (spec.environments.some((e) => e.name === name)) continue;
-    const stacks = Object.keys(env.stacks).length;
+    const stacks = Object.values(env.stacks);
+    const deployed = stacks.filter((s) => s.deployed || s.attempted).length;
     changes.flags.push(
-      `environment ${name} is in the lock but not in estate.yaml: its ${stacks} stacks stay deployed and cityplan no longer changes them; the lock keeps its record. Put it back, or delete its stacks yourself`,
+      `environment ${name} is in the lock but not in estate.yaml: its ${stacks.length} stacks (${deployed} deployed by cityplan) stay as they are, and cityplan no longer changes them. Put it back; or, to retire it, put it back without services and deploy it (that deletes the services' stacks), then delete its remaining stacks (${name}'s ingress, certificate and foundation) in CloudFormation and its entry from the lock`,
     );
   }
   // This plan's changes: its environments, and its service when it plans one.
@@ -88,6 +89,11 @@ export function summarizeChanges(
   for (const env of spec.environments.filter((e) => !scope.environment || e.name === scope.environment)) {
     const before = previous.environments[env.name];
     const after = next.environments[env.name]!;
+    if (before?.domain && before.domain !== env.domain) {
+      changes.flags.push(
+        `environment ${env.name}'s domain changes from ${before.domain} to ${env.domain}: every service's address changes and a new wildcard certificate is issued${env.zoneId ? '' : '; the foundation replaces its hosted zone, whose new name servers must be delegated (the old zone cannot go while records remain in it)'}. Is that meant?`,
+      );
+    }
     const stackOf = new Map(Object.values(after.stacks).flatMap((st) => (st.service ? [[st.service, st] as const] : [])));
     for (const [service, entry] of Object.entries(after.services)) {
       const old = before?.services[service];
@@ -113,7 +119,7 @@ export function summarizeChanges(
         ...(entry.service ? { service: entry.service } : {}),
         ...(entry.shard !== undefined ? { shard: entry.shard } : {}),
         step,
-        deletes: [`stack ${stack}`, ...[...new Set(held)].filter((c) => !kept.has(c)).map(describeClaim)],
+        deletes: [`stack ${stack}${CONTENTS[entry.role] ? ` (${CONTENTS[entry.role]})` : ''}`, ...[...new Set(held)].filter((c) => !kept.has(c)).map(describeClaim)],
         keeps: [...new Set(held)].filter((c) => kept.has(c)).map(describeClaim),
       });
       if (step !== 'later' && env.protect) {
@@ -123,6 +129,12 @@ export function summarizeChanges(
   }
   return changes;
 }
+
+/** What a stack of each role holds besides its claims (which are listed by name). */
+const CONTENTS: Partial<Record<StackEntry['role'], string>> = {
+  service: 'its ECS service and tasks, task definition, target group, listener rule, alarms, DNS records and any certificate of its own',
+  ingress: 'the internet-facing load balancer of the shard, its listeners and security group',
+};
 
 function position(s: ServiceEntry): Position {
   return { shard: s.shard, priority: s.priority, ...(s.hostnames ? { hostnames: s.hostnames } : {}) };

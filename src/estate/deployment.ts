@@ -85,7 +85,9 @@ export function recordDeployment(lock: Lock, outcome: DeploymentOutcome, today: 
       ...(retained.length ? { retained } : {}),
     };
   }
-  return { ...lock, environments };
+  // A deploy that went through with this lock settles whether it replaced a lost one.
+  const { replaces, ...rest } = lock;
+  return { ...(outcome.deployed.length > 0 ? rest : { ...rest, ...(replaces ? { replaces } : {}) }), environments };
 }
 
 function pick(entry: StackEntry): Pick<StackEntry, 'service' | 'shard'> {

@@ -81,6 +81,8 @@ const retainedEntry = z.strictObject({
 const environmentEntry = z.strictObject({
   account: z.string(),
   region: z.string(),
+  /** The environment's domain when last planned: a change of it is flagged. */
+  domain: z.string().optional(),
   /** Name servers of the hosted zone the foundation created, once a deploy has read them. */
   nameServers: z.array(z.string()).optional(),
   services: z.record(z.string(), serviceEntry),
@@ -91,6 +93,11 @@ const environmentEntry = z.strictObject({
 const lockSchema = z.strictObject({
   version: z.literal(2),
   estate: z.string(),
+  /**
+   * The commit of a lock this one was started without: the lock went missing from a git
+   * repository that had one. Kept, and warned of, until a deploy succeeds with this lock.
+   */
+  replaces: z.string().optional(),
   environments: z.record(z.string(), environmentEntry),
 });
 
@@ -245,6 +252,7 @@ export function serializeLock(lock: Lock): string {
           {
             account: env.account,
             region: env.region,
+            ...(env.domain ? { domain: env.domain } : {}),
             ...(env.nameServers ? { nameServers: env.nameServers } : {}),
             services: sortedRecord(env.services, (s) => s),
             stacks: sortedRecord(env.stacks, (s) => ({
@@ -258,7 +266,7 @@ export function serializeLock(lock: Lock): string {
         ];
       }),
   );
-  return `${JSON.stringify({ version: lock.version, estate: lock.estate, environments }, null, 2)}\n`;
+  return `${JSON.stringify({ version: lock.version, estate: lock.estate, ...(lock.replaces ? { replaces: lock.replaces } : {}), environments }, null, 2)}\n`;
 }
 
 function sortedRecord<T, U>(record: Readonly<Record<string, T>>, map: (value: T) => U): Record<string, U> {

@@ -102,23 +102,27 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
 
     rmSync(out, { recursive: true, force: true });
     renameSync(staging, out);
+    // A lock missing where git had one was lost: every plan says so until a deploy settles it.
+    const replaces = read.origin === 'none' ? committedLock(dir) : previous.replaces;
+    const next = replaces ? { ...transition.lock, replaces } : transition.lock;
     const lockPath = join(dir, LOCK_FILE);
-    const lockText = serializeLock(transition.lock);
+    const lockText = serializeLock(next);
     const changed = read.origin !== 'current' || serializeLock(read.lock) !== lockText;
     if (changed) writeAtomically(lockPath, lockText);
 
-    const history = read.origin === 'none' ? committedLock(dir) : undefined;
-    const flags = history
+    const flags = replaces
       ? [
-          `cityplan.lock.json is missing, but git has it (commit ${history}): if this estate is deployed, restore it before you deploy (git checkout ${history} -- cityplan.lock.json); without it every service is placed afresh, and deploy refuses to overwrite stacks the lock does not know`,
+          `cityplan.lock.json was started afresh, but git has an earlier one (commit ${replaces}): if this estate is deployed, restore that lock before you deploy (git -C ${dir} checkout ${replaces} -- ${LOCK_FILE}); without it every service is placed afresh, and deploy refuses to overwrite stacks the lock has no record of`,
         ]
-      : [];
+      : read.origin === 'none'
+        ? [`no ${LOCK_FILE} in ${dir}: this plan takes estate ${spec.name} as new, with nothing deployed, and starts one; commit it`]
+        : [];
     return {
       estate: spec.name,
-      environments: summarizeEnvironments(spec, allocation, previous, transition.lock, synthesis.stacks, options),
+      environments: summarizeEnvironments(spec, allocation, previous, next, synthesis.stacks, options),
       stacks: synthesis.stacks,
       findings: { unacknowledged: 0, acknowledged: synthesis.acknowledged },
-      changes: summarizeChanges(spec, previous, read.origin, transition.lock, planned, transition.orderings, flags, options),
+      changes: summarizeChanges(spec, previous, read.origin, next, planned, transition.orderings, flags, options),
       assembly: out,
       lock: { path: lockPath, changed },
       newStacks: planned

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRuleClaim } from '../../src/estate/claims';
@@ -49,7 +50,7 @@ describe('estate transitions, deployed over the previous plan', () => {
         stack: 'test-staging-bravo',
         service: 'bravo',
         step: 'remove',
-        deletes: expect.arrayContaining(['stack test-staging-bravo', `listener rule priority ${bravo.priority} on load balancer shard 0`]),
+        deletes: expect.arrayContaining([expect.stringMatching(/^stack test-staging-bravo \(its ECS service/), `listener rule priority ${bravo.priority} on load balancer shard 0`]),
         keeps: [],
       }),
     ]);
@@ -254,6 +255,28 @@ describe('estate transitions, deployed over the previous plan', () => {
     expect(plan.changes.removed).toEqual([]);
     // The dropped environment's record is kept exactly: nothing of it is marked for removal.
     expect(readLock(history.dir).lock.environments.production).toEqual(kept);
+  });
+
+  it('warns of a lost lock at every plan until a deploy settles it, and of a changed domain', async () => {
+    // GIVEN an estate deployed from a git repository, whose lock then goes missing
+    const history = new EstateHistory({ 'estate.yaml': STAGING, ...services('alpha') });
+    await history.step();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.gov.uk', ...args], { cwd: history.dir });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'estate');
+    history.set('cityplan.lock.json', undefined);
+
+    // THEN every plan warns, naming the commit and how to restore it, until a deploy goes through
+    for (let i = 0; i < 2; i++) {
+      expect((await history.plan()).changes.flags).toEqual([expect.stringMatching(/started afresh, but git has an earlier one \(commit \w+\).*git -C .* checkout \w+ -- cityplan.lock.json/)]);
+    }
+    history.deploy(await history.plan());
+    expect((await history.plan()).changes.flags).toEqual([]);
+
+    // AND a new domain is flagged for what it replaces
+    history.set('estate.yaml', STAGING.replace('domain: staging.example.gov.uk', 'domain: staging2.example.gov.uk'));
+    expect((await history.plan()).changes.flags).toEqual([expect.stringContaining("staging's domain changes from staging.example.gov.uk to staging2.example.gov.uk")]);
   });
 
   it('never collides, over random sequences of adds, removes and hostname moves, deployed or not', async () => {
