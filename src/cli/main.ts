@@ -3,7 +3,7 @@
  * 2 usage errors. A user mistake never shows a stack trace.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { EstateError, formatProblem, UsageError } from '../manifest/problems';
+import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
 import { type DeployFlags, deployCommand } from './deploy';
 import { initCommand } from './init';
 import { planCommand } from './plan';
@@ -60,7 +60,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--service <name>', "only this service's stacks")
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
     .option('--allow-removal', 'let this deploy delete removed services and shards in a protected environment')
-    .option('--delegation-wait <minutes>', "how long to wait for a new hosted zone's delegation (0: look once)", minutes, 30)
+    .option('--delegation-wait <minutes>', "how long to wait for a new hosted zone's delegation, 0 to 1440 (0: look once)", minutes, 30)
     .action((dir: string, opts: DeployFlags) => run(() => deployCommand(dir, opts, io))());
   program
     .command('schema')
@@ -72,7 +72,10 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     await program.parseAsync(argv as string[]);
     return code;
   } catch (e) {
-    return reportError(e, io);
+    const code = reportError(e, io);
+    // A caller that asked for JSON reads the failure as JSON too (and the text on stderr still).
+    if (code !== 0 && argv.includes('--json')) io.out(JSON.stringify({ problems: problemsOf(e) }, null, 2));
+    return code;
   }
 }
 
@@ -81,6 +84,13 @@ function minutes(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 1440) throw new InvalidArgumentError('give whole minutes from 0 to 1440, such as 30');
   return n;
+}
+
+/** An error as the contract's `problems`: the estate's own, or one problem saying what went wrong. */
+function problemsOf(e: unknown): readonly Problem[] {
+  if (e instanceof EstateError) return e.problems;
+  const message = e instanceof Error ? e.message.replace(/^error: /, '') : String(e);
+  return [{ file: '', message: e instanceof UsageError || e instanceof CommanderError ? message : `internal error: ${message}` }];
 }
 
 function reportError(e: unknown, io: Output): number {

@@ -14,11 +14,13 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type IIoHost, StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
+import { describeRemoval } from '../estate/changes';
 import { recordDeployment } from '../estate/deployment';
 import { LOCK_FILE, readLock, serializeLock } from '../estate/lock';
 import { stackName } from '../estate/naming';
 import { type PlanResult, planEstate } from '../estate/plan';
-import type { StackSelection } from '../estate/stack-plan';
+import { prepareEstate } from '../estate/prepare';
+import { planStacks, type StackSelection } from '../estate/stack-plan';
 import { type ResolveNs, waitForDelegation } from './delegation';
 import { DeployRecorder } from './io-host';
 
@@ -43,7 +45,8 @@ export interface DeployDependencies {
 }
 
 export interface DeployResult {
-  readonly plan: PlanResult;
+  /** The plan deployed; none when deploy refused before planning. */
+  readonly plan?: PlanResult;
   /** Why the deploy stopped, when it did not finish. */
   readonly stopped?: string;
   readonly deployed: number;
@@ -51,17 +54,17 @@ export interface DeployResult {
 }
 
 export async function deployEstate(dir: string, options: DeployOptions, deps: DeployDependencies): Promise<DeployResult> {
-  const plan = await planEstate(dir, options);
-  deps.planned?.(plan);
-  const blocked = protectedRemovals(plan);
-  if (blocked.length > 0 && !options.allowRemoval) {
+  // Refused before anything is planned, so that a refusal writes nothing: neither lock nor assembly.
+  const blocked = options.allowRemoval ? [] : protectedRemovals(dir, options);
+  if (blocked.length > 0) {
     return {
-      plan,
+      stopped: `this deploy would remove from a protected environment:\n${blocked.map((b) => `  ${b}`).join('\n')}\nnothing was planned or deployed; run again with --allow-removal to go ahead`,
       deployed: 0,
       removed: 0,
-      stopped: `this plan removes from a protected environment:\n${blocked.map((b) => `  ${b}`).join('\n')}\nnothing was deployed; run again with --allow-removal to go ahead`,
     };
   }
+  const plan = await planEstate(dir, options);
+  deps.planned?.(plan);
 
   const recorder = new DeployRecorder(new Set(plan.newStacks));
   const toolkit = (deps.toolkit ?? ((ioHost) => new Toolkit({ ioHost })))(recorder);
@@ -100,7 +103,7 @@ export async function deployEstate(dir: string, options: DeployOptions, deps: De
       }
     }
   } catch (e) {
-    stopped = recorder.refused.length > 0 ? lostLock(recorder.refused) : `deploy failed: ${(e as Error).message}`;
+    stopped = recorder.refused.length > 0 ? lostLock(recorder.refused) : failed((e as Error).message);
   } finally {
     record(dir, recorder, new Set(removals), nameServers);
   }
@@ -133,12 +136,26 @@ function zonesToDelegate(plan: PlanResult, dir: string): PlanResult['environment
   });
 }
 
-/** Removals (or first steps of one) in protected environments, each with what it keeps. */
-function protectedRemovals(plan: PlanResult): string[] {
-  const protectedEnvs = new Set(plan.environments.filter((e) => e.protect).map((e) => e.name));
-  return plan.changes.removed
-    .filter((r) => r.step !== 'later' && protectedEnvs.has(r.environment))
-    .map((r) => `${r.stack} (${r.environment}): deletes ${r.deletes.join(', ')}${r.keeps.length ? `; keeps ${r.keeps.join(', ')}` : ''}`);
+/**
+ * What this deploy would remove (or first unprotect) in protected environments, each with what it
+ * deletes and keeps, found from the manifests and the lock alone (no synthesis, nothing written).
+ */
+function protectedRemovals(dir: string, selection: StackSelection): string[] {
+  const { spec, previous, allocation } = prepareEstate(dir, selection);
+  const protect = new Set(spec.environments.filter((e) => e.protect).map((e) => e.name));
+  return planStacks(spec, allocation, selection, previous)
+    .filter((p) => (p.role === 'removal' || p.retiring) && protect.has(p.environment))
+    .map((p) => {
+      const { deletes, keeps } = describeRemoval(p.name, previous.environments[p.environment]!.stacks[p.name]!);
+      return `${p.name} (${p.environment}): ${p.retiring ? 'lifts deletion protection of' : 'deletes'} ${deletes.join(', ')}${keeps.length ? `; keeps ${keeps.join(', ')}` : ''}`;
+    });
+}
+
+function failed(message: string): string {
+  const hint = /credentials|ExpiredToken|security token/i.test(message)
+    ? '\nset credentials for the target accounts first (for example AWS_PROFILE, or aws sso login), with roles trusted by their CDK bootstrap'
+    : '';
+  return `deploy failed: ${message}${hint}`;
 }
 
 function lostLock(stacks: readonly string[]): string {

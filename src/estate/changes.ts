@@ -111,16 +111,13 @@ export function summarizeChanges(
       if (!entry.removal || !mine(entry.service)) continue;
       const plan = planNames.get(stack);
       const step = !plan ? 'later' : plan.retiring ? 'unprotect' : 'remove';
-      const held = entry.removal === 'drained' ? [] : [...entry.claims, ...(entry.held ?? [])];
-      const kept = new Set(entry.retains ?? []);
       changes.removed.push({
         environment: env.name,
         stack,
         ...(entry.service ? { service: entry.service } : {}),
         ...(entry.shard !== undefined ? { shard: entry.shard } : {}),
         step,
-        deletes: [`stack ${stack}${CONTENTS[entry.role] ? ` (${CONTENTS[entry.role]})` : ''}`, ...[...new Set(held)].filter((c) => !kept.has(c)).map(describeClaim)],
-        keeps: [...new Set(held)].filter((c) => kept.has(c)).map(describeClaim),
+        ...describeRemoval(stack, entry),
       });
       if (step !== 'later' && env.protect) {
         changes.flags.push(`${stack} leaves protected environment ${env.name}: cityplan deploy does this only with --allow-removal`);
@@ -128,6 +125,16 @@ export function summarizeChanges(
     }
   }
   return changes;
+}
+
+/** What removing a stack deletes and what it leaves behind, for people. */
+export function describeRemoval(stack: string, entry: StackEntry): { deletes: string[]; keeps: string[] } {
+  const held = [...new Set(entry.removal === 'drained' ? [] : [...entry.claims, ...(entry.held ?? [])])];
+  const kept = new Set(entry.retains ?? []);
+  return {
+    deletes: [`stack ${stack}${CONTENTS[entry.role] ? ` (${CONTENTS[entry.role]})` : ''}`, ...held.filter((c) => !kept.has(c)).map(describeClaim)],
+    keeps: held.filter((c) => kept.has(c)).map(describeClaim),
+  };
 }
 
 /** What a stack of each role holds besides its claims (which are listed by name). */

@@ -90,6 +90,19 @@ describe('cityplan plan', () => {
     expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
   });
 
+  it('prints the problems as JSON on stdout too when --json was asked for', async () => {
+    const dir = copyExample();
+    writeFileSync(join(dir, 'services', 'find-a-court.yaml'), 'name: find-a-court\nkind: web\nimage: x/y:1\ncpus: 2\n');
+    const { code, stdout } = await cityplan('plan', dir, '--out', join(scratch(), 'a'), '--json');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toEqual({
+      problems: [{ file: 'services/find-a-court.yaml', line: 4, column: 1, field: 'cpus', message: "unknown field 'cpus' (did you mean 'cpu'?)" }],
+    });
+    const usage = await cityplan('plan', copyExample(), '--env', 'nowhere', '--json');
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout).problems[0].message).toContain("no environment 'nowhere'");
+  });
+
   it('exits 1 on a damaged lock file, naming it', async () => {
     const dir = copyExample();
     writeFileSync(join(dir, 'cityplan.lock.json'), '{ "version": 1, ');

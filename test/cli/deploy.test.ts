@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StackParameters, StackSelectionStrategy } from '@aws-cdk/toolkit-lib';
@@ -153,12 +153,16 @@ describe('cityplan deploy', () => {
     rmSync(join(dir, 'services', 'find-a-court.yaml'));
     calls.deploy = [];
 
-    // THEN production, protected, refuses without --allow-removal, saying what would go and what stays
-    const refused = await deploy(dir, '--out', out());
+    // THEN production, protected, refuses without --allow-removal, saying what would go and what stays, and writing nothing
+    const lockBefore = readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
+    const refusedOut = out();
+    const refused = await deploy(dir, '--out', refusedOut);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('justice-production-find-a-court (production): deletes stack justice-production-find-a-court');
     expect(refused.stderr).toContain('keeps log group /cityplan/justice/production/find-a-court');
     expect(calls.deploy).toEqual([]);
+    expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lockBefore);
+    expect(existsSync(refusedOut)).toBe(false);
 
     // AND with it, the removal is deployed (emptying the stack), then the stack deleted, then forgotten
     const allowed = await deploy(dir, '--out', out(), '--allow-removal');
