@@ -11,12 +11,10 @@
  *
  * After the steps, or as soon as one fails, the lock records what AWS confirmed (deployment.ts).
  */
-import { renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { type IIoHost, StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import { describeRemoval } from '../estate/changes';
 import { recordDeployment } from '../estate/deployment';
-import { LOCK_FILE, readLock, serializeLock } from '../estate/lock';
+import { readLock, writeLock } from '../estate/lock';
 import { stackName } from '../estate/naming';
 import { type PlanResult, planEstate } from '../estate/plan';
 import { prepareEstate } from '../estate/prepare';
@@ -113,17 +111,13 @@ export async function deployEstate(dir: string, options: DeployOptions, deps: De
 /** The lock, with what AWS confirmed; written whatever happened, so nothing confirmed is forgotten. */
 function record(dir: string, recorder: DeployRecorder, removals: ReadonlySet<string>, nameServers: Record<string, string[]>): void {
   const { lock } = readLock(dir);
-  const next = recordDeployment(lock, {
+  writeLock(dir, recordDeployment(lock, {
     deployed: [...recorder.deployed.keys()],
     destroyed: [...recorder.destroyed],
     attempted: [...recorder.attempted],
     removals,
     nameServers: Object.fromEntries(Object.entries(nameServers).filter(([, ns]) => ns.length > 0)),
-  });
-  const path = join(dir, LOCK_FILE);
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, serializeLock(next));
-  renameSync(tmp, path);
+  }));
 }
 
 /** Environments of this plan whose foundation creates the zone and whose certificate no deploy has confirmed. */

@@ -11,10 +11,11 @@
  * Version 1 (cityplan 0.1) recorded only shard and priority of web services; it is read and
  * migrated (see migrateV1).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { EstateError } from '../manifest/problems';
+import { parseRuleClaim } from './claims';
 import { stackName } from './naming';
 
 export const LOCK_FILE = 'cityplan.lock.json';
@@ -181,7 +182,6 @@ function plainly(issue: z.core.$ZodIssue): string {
 }
 
 const CLAIM = /^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+ \S/;
-const RULE_CLAIM = /^AWS::ElasticLoadBalancingV2::ListenerRule \{ingress\/(\d+)\/listener-arn\} (\d+)$/;
 
 /**
  * What a lock written by cityplan never holds: two services at one priority of a shard, a stack
@@ -205,12 +205,12 @@ function inconsistencies(lock: Lock): Array<{ field: string; message: string }> 
         continue;
       }
       // A stack's rule is where its service was placed when the stack was last planned.
-      const rule = entry.claims.map((c) => RULE_CLAIM.exec(c)).find((m) => m);
-      if (rule && (Number(rule[1]) !== service.shard || Number(rule[2]) !== service.priority)) {
+      const rule = entry.claims.map(parseRuleClaim).find((r) => r);
+      if (rule && (rule.shard !== service.shard || rule.priority !== service.priority)) {
         contradicted.add(entry.service);
         found.push({
           field: at('services', entry.service),
-          message: `says shard ${service.shard}, priority ${service.priority}, but its stack ${stack} holds priority ${rule[2]} on shard ${rule[1]}`,
+          message: `says shard ${service.shard}, priority ${service.priority}, but its stack ${stack} holds priority ${rule.priority} on shard ${rule.shard}`,
         });
       }
     }
@@ -238,6 +238,14 @@ export function migrateV1(v1: z.infer<typeof lockV1>): Lock {
     }
   }
   return { version: 2, estate: '', environments };
+}
+
+/** Writes the lock into the estate folder through a sibling file, so a reader never sees half a lock. */
+export function writeLock(dir: string, lock: Lock): void {
+  const path = join(dir, LOCK_FILE);
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, serializeLock(lock));
+  renameSync(tmp, path);
 }
 
 /** Stable text: keys in name order and claim lists sorted, so diffs show only what changed. */

@@ -2,7 +2,7 @@
  * `cityplan plan`: validate, allocate, synthesize, run policy and quota checks. Nothing is written
  * (neither the assembly nor the lock) unless every check passes.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EstateError, type Problem, UsageError } from '../manifest/problems';
 import { type EstateSpec, serviceUrls } from '../manifest/spec';
@@ -10,7 +10,7 @@ import type { ShardUsage } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
 import { addDependencies } from './assembly-merge';
 import { type Changes, summarizeChanges } from './changes';
-import { type Lock, LOCK_FILE, serializeLock } from './lock';
+import { type Lock, LOCK_FILE, serializeLock, writeLock } from './lock';
 import { committedLock } from './lock-history';
 import { stackName } from './naming';
 import { prepareEstate } from './prepare';
@@ -108,7 +108,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
     const lockPath = join(dir, LOCK_FILE);
     const lockText = serializeLock(next);
     const changed = read.origin !== 'current' || serializeLock(read.lock) !== lockText;
-    if (changed) writeAtomically(lockPath, lockText);
+    if (changed) writeLock(dir, next);
 
     const flags = replaces
       ? [
@@ -223,11 +223,4 @@ function checkReplaceable(out: string): void {
   if (!existsSync(out)) return;
   const isAssembly = statSync(out).isDirectory() && (readdirSync(out).length === 0 || existsSync(join(out, 'manifest.json')));
   if (!isAssembly) throw new UsageError(`--out ${out} exists and is not a cloud assembly; plan replaces it, so choose a new folder`);
-}
-
-/** Write to a sibling file and rename, so a reader never sees half a lock. */
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
 }

@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { recordDeployment } from '../../src/estate/deployment';
-import { LOCK_FILE, readLock, serializeLock } from '../../src/estate/lock';
+import { readLock, writeLock } from '../../src/estate/lock';
 import { type PlanOptions, type PlanResult, planEstate } from '../../src/estate/plan';
 import { deployAssembly, emptyWorld, readAssembly, type World } from './cloudformation';
 import { writeEstate } from './estate-files';
@@ -46,7 +45,7 @@ export class EstateHistory {
     this.world = check.world;
     const { lock } = readLock(this.dir);
     const next = recordDeployment(lock, { deployed: [...assembly.keys()], destroyed: [...removals], removals });
-    writeFileSync(join(this.dir, LOCK_FILE), serializeLock(next));
+    writeLock(this.dir, next);
     return check.collisions;
   }
 
