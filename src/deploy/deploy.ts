@@ -53,14 +53,8 @@ export interface DeployResult {
 
 export async function deployEstate(dir: string, options: DeployOptions, deps: DeployDependencies): Promise<DeployResult> {
   // Refused before anything is planned, so that a refusal writes nothing: neither lock nor assembly.
-  const blocked = options.allowRemoval ? [] : protectedRemovals(dir, options);
-  if (blocked.length > 0) {
-    return {
-      stopped: `this deploy would remove from a protected environment:\n${blocked.map((b) => `  ${b}`).join('\n')}\nnothing was planned or deployed; run again with --allow-removal to go ahead`,
-      deployed: 0,
-      removed: 0,
-    };
-  }
+  const refusal = preflight(dir, options);
+  if (refusal) return { stopped: `${refusal}\nnothing was planned or deployed`, deployed: 0, removed: 0 };
   const plan = await planEstate(dir, options);
   deps.planned?.(plan);
 
@@ -131,18 +125,35 @@ function zonesToDelegate(plan: PlanResult, dir: string): PlanResult['environment
 }
 
 /**
- * What this deploy would remove (or first unprotect) in protected environments, each with what it
- * deletes and keeps, found from the manifests and the lock alone (no synthesis, nothing written).
+ * Why this deploy must not start, found from the manifests and the lock alone (no synthesis,
+ * nothing written): removals in a protected environment without --allow-removal, or one service
+ * deployed into an environment whose shared stacks no deploy has created yet.
  */
-function protectedRemovals(dir: string, selection: StackSelection): string[] {
-  const { spec, previous, allocation } = prepareEstate(dir, selection);
+function preflight(dir: string, options: DeployOptions): string | undefined {
+  const { spec, previous, allocation } = prepareEstate(dir, options);
+  const planned = planStacks(spec, allocation, options, previous);
   const protect = new Set(spec.environments.filter((e) => e.protect).map((e) => e.name));
-  return planStacks(spec, allocation, selection, previous)
+  const removals = planned
     .filter((p) => (p.role === 'removal' || p.retiring) && protect.has(p.environment))
     .map((p) => {
       const { deletes, keeps } = describeRemoval(p.name, previous.environments[p.environment]!.stacks[p.name]!);
-      return `${p.name} (${p.environment}): ${p.retiring ? 'lifts deletion protection of' : 'deletes'} ${deletes.join(', ')}${keeps.length ? `; keeps ${keeps.join(', ')}` : ''}`;
+      return `  ${p.name} (${p.environment}): ${p.retiring ? 'lifts deletion protection of' : 'deletes'} ${deletes.join(', ')}${keeps.length ? `; keeps ${keeps.join(', ')}` : ''}`;
     });
+  if (removals.length > 0 && !options.allowRemoval) {
+    return `this deploy would remove from a protected environment:\n${removals.join('\n')}\nrun again with --allow-removal to go ahead`;
+  }
+  if (!options.service) return undefined;
+  const missing = planned
+    .filter((p) => p.role === 'service')
+    .flatMap((p) => [stackName.foundation(spec.name, p.environment), stackName.certificate(spec.name, p.environment), ...p.dependsOn])
+    .filter((name, i, all) => all.indexOf(name) === i)
+    .filter((name) => {
+      const entry = Object.values(previous.environments).find((e) => e.stacks[name])?.stacks[name];
+      return !entry?.deployed && !entry?.attempted;
+    });
+  return missing.length > 0
+    ? `${options.service} needs ${missing.join(', ')}, which no deploy has created yet: deploy the environment without --service first`
+    : undefined;
 }
 
 function failed(message: string): string {

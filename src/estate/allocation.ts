@@ -16,7 +16,7 @@ export interface EnvironmentAllocation {
 export interface AllocationOptions {
   /**
    * What the plan covers: only its services' entries change. The others keep their lock entries
-   * as they are, since their stacks are not rebuilt (a service new to the lock is placed anyway).
+   * as they are (or stay out of it), since their stacks are not rebuilt; they are still placed.
    */
   readonly selection?: StackSelection;
   /** ISO date recorded on services first found removed. @default today */
@@ -42,8 +42,10 @@ export function allocateEstate(
     const before = previous.environments[env.name] ?? emptyEnvironment(env.account, env.region);
     const planned = (name: string) => (!environment || environment === env.name) && (!service || service === name);
     const { entry, allocation } = allocateEnvironment(env, spec.services.get(env.name) ?? [], before, today, planned);
-    lock.environments[env.name] = entry;
     environments.set(env.name, allocation);
+    // An environment outside the plan keeps its record as it was (or still has none).
+    if (!environment || environment === env.name) lock.environments[env.name] = entry;
+    else if (previous.environments[env.name]) lock.environments[env.name] = previous.environments[env.name]!;
   }
   // An environment no longer in estate.yaml keeps its record: its stacks are still deployed.
   for (const [name, env] of Object.entries(previous.environments)) lock.environments[name] ??= env;
@@ -75,16 +77,17 @@ function allocateEnvironment(
   const result = allocate(
     previousPlacements,
     web.map((s) => ({ name: s.name, needsCertificate: needsOwnCertificate(s, env) })),
-    reservations(before, present, env),
+    reservations(before, new Set(web.map((s) => s.name)), env),
   );
 
   const entries: Record<string, ServiceEntry> = {};
   const incarnations: Record<string, number> = {};
   for (const s of services) {
     const old = before.services[s.name];
-    if (old && !planned(s.name)) {
-      entries[s.name] = old;
-      incarnations[s.name] = old.incarnation ?? 1;
+    if (!planned(s.name)) {
+      // Placed (the plan needs to know where), but recorded only by a plan that covers it.
+      if (old) entries[s.name] = old;
+      incarnations[s.name] = old?.incarnation ?? 1;
       continue;
     }
     const incarnation = incarnationOf(old, stackOf.get(s.name), retainedBy.get(s.name) ?? []);
@@ -115,18 +118,20 @@ function allocateEnvironment(
 }
 
 /**
- * Priorities some stack may still hold for another service: every placement of a removed service
- * whose stack is not yet deleted, and what a present service gave up (moving shard or priority)
- * while no deploy has confirmed it.
+ * Priorities some stack may still hold for another service: every placement of a service that no
+ * longer has a web stack (removed, or now a worker or job) whose stack is not yet deleted, and what
+ * a web service gave up (moving shard or priority) while no deploy has confirmed it.
+ *
+ * @param web the environment's web services now
  */
-function reservations(before: EnvironmentLock, present: ReadonlySet<string>, env: EnvironmentSpec): Reservation[] {
+function reservations(before: EnvironmentLock, web: ReadonlySet<string>, env: EnvironmentSpec): Reservation[] {
   const reserved: Reservation[] = [];
   for (const [name, s] of Object.entries(before.services)) {
-    if (present.has(name) || s.shard === undefined || s.priority === undefined) continue;
+    if (web.has(name) || s.shard === undefined || s.priority === undefined) continue;
     reserved.push({ shard: s.shard, priority: s.priority, certificate: hadCertificate(s, env) });
   }
   for (const stack of Object.values(before.stacks)) {
-    const leaving = stack.service !== undefined && !present.has(stack.service);
+    const leaving = stack.service !== undefined && !web.has(stack.service);
     for (const claim of leaving ? [...stack.claims, ...(stack.held ?? [])] : (stack.held ?? [])) {
       const rule = parseRuleClaim(claim);
       if (rule) reserved.push({ ...rule, certificate: false });
@@ -146,6 +151,8 @@ function hadCertificate(s: ServiceEntry, env: EnvironmentSpec): boolean {
  * lock knew is compared (a version 1 lock knew no hostnames).
  */
 function pendingMove(old: ServiceEntry, now: Position, mayBeDeployed: boolean): Position | undefined {
+  // A service that is no longer web does not move: its web stack leaves (see stack-plan.ts).
+  if (now.shard === undefined) return undefined;
   const base = old.lastDeployed ?? (mayBeDeployed ? { shard: old.shard, priority: old.priority, hostnames: old.hostnames } : undefined);
   if (!base) return undefined;
   const differs =

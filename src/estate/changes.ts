@@ -81,7 +81,7 @@ export function summarizeChanges(
     const stacks = Object.values(env.stacks);
     const deployed = stacks.filter((s) => s.deployed || s.attempted).length;
     changes.flags.push(
-      `environment ${name} is in the lock but not in estate.yaml: its ${stacks.length} stacks (${deployed} deployed by cityplan) stay as they are, and cityplan no longer changes them. Put it back; or, to retire it, put it back without services and deploy it (that deletes the services' stacks), then delete its remaining stacks (${name}'s ingress, certificate and foundation) in CloudFormation and its entry from the lock`,
+      `environment ${name} is in the lock but not in estate.yaml: its ${stacks.length} stacks (${deployed} deployed by cityplan) stay as they are, and cityplan no longer changes them. Put it back; or, to retire it, delete its stacks in CloudFormation (its services' first, then its ingress shards, certificate and foundation) and then its entry from the lock`,
     );
   }
   // This plan's changes: its environments, and its service when it plans one.

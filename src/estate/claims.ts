@@ -174,9 +174,9 @@ export function ruleClaim(estate: string, env: string, shard: number, priority: 
   return `AWS::ElasticLoadBalancingV2::ListenerRule {${listener}} ${priority}`;
 }
 
-const RULE = /^AWS::ElasticLoadBalancingV2::ListenerRule \{ingress\/(\d+)\/listener-arn\} (\d+)$/;
+const RULE = /^AWS::ElasticLoadBalancingV2::ListenerRule \{(?:\/cityplan\/[^/]+\/[^/]+\/)?ingress\/(\d+)\/listener-arn\} (\d+)$/;
 
-/** Shard and priority of a listener-rule claim on a shard's listener; undefined for any other claim. */
+/** Shard and priority of a listener-rule claim on a shard's listener (named in full or not); undefined for any other claim. */
 export function parseRuleClaim(claim: string): { shard: number; priority: number } | undefined {
   const m = RULE.exec(claim);
   return m ? { shard: Number(m[1]), priority: Number(m[2]) } : undefined;
@@ -187,9 +187,17 @@ export function referencedParameters(claim: string): string[] {
   return [...claim.matchAll(/\{([^}:]+)\}/g)].map((m) => m[1]!);
 }
 
-/** The SSM parameter (relative name) a claim creates, if it is a parameter's claim. */
-export function providedParameter(claim: string, root: string): string | undefined {
-  const prefix = `AWS::SSM::Parameter ${root}`;
+/**
+ * A claim with the SSM parameters it refers to named in full: `{ingress/0/listener-arn}` is the
+ * shard's listener of one environment; two environments sharing an account compare it in full.
+ */
+export function qualify(claim: string, root: string): string {
+  return claim.replace(/\{([^}:]+)\}/g, (ref: string, name: string) => (name.startsWith('/') ? ref : `{${root}${name}}`));
+}
+
+/** The SSM parameter a claim creates, if it is a parameter's claim. */
+export function createdParameter(claim: string): string | undefined {
+  const prefix = 'AWS::SSM::Parameter ';
   return claim.startsWith(prefix) ? claim.slice(prefix.length) : undefined;
 }
 

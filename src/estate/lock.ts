@@ -128,10 +128,22 @@ export function readLock(dir: string): { lock: Lock; origin: LockOrigin } {
   if (!existsSync(path)) return { lock: emptyLock(), origin: 'none' };
   const damaged = (message: string, field?: string) => new EstateError([{ file: LOCK_FILE, ...(field ? { field } : {}), message }]);
   if (statSync(path).isDirectory()) throw damaged('is a folder; cityplan writes the lock as a file there. Move the folder away');
+  // Editors on some systems add a byte-order mark; JSON itself has none.
+  const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  const conflict = text.split('\n').findIndex((l) => /^(<{7}|>{7}|={7})( |$)/.test(l));
+  if (conflict >= 0) {
+    throw new EstateError([
+      {
+        file: LOCK_FILE,
+        line: conflict + 1,
+        message:
+          "has unresolved merge conflict markers: take one side whole (git checkout --ours or --theirs cityplan.lock.json; the side whose stacks were deployed, if either was) and plan again: the plan places again what the other side added",
+      },
+    ]);
+  }
   let data: unknown;
   try {
-    // Editors on some systems add a byte-order mark; JSON itself has none.
-    data = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
+    data = JSON.parse(text);
   } catch (e) {
     throw damaged(`is not valid JSON (${(e as Error).message}); restore it from version control`);
   }
@@ -184,14 +196,17 @@ function plainly(issue: z.core.$ZodIssue): string {
 const CLAIM = /^[A-Za-z0-9]+::[A-Za-z0-9]+::[A-Za-z0-9]+ \S/;
 
 /**
- * What a lock written by cityplan never holds: two services at one priority of a shard, a stack
- * whose service is not listed, a service whose stack holds a different rule than the service says,
- * a claim that is not a claim. Found in a lock edited by hand (or merged badly).
+ * What a lock written by cityplan never holds, where it matters: two services at one priority of a
+ * shard, a stack whose service is not listed, a service placed elsewhere than its stack's rule, a
+ * claim that is not a claim. Found in a lock edited by hand (or merged badly). Between stacks no
+ * deploy has touched, a clash is left for the next plan to place again (two branches that each
+ * added a service merge into one).
  */
 function inconsistencies(lock: Lock): Array<{ field: string; message: string }> {
   const found: Array<{ field: string; message: string }> = [];
   for (const [envName, env] of Object.entries(lock.environments)) {
     const at = (...path: string[]) => ['environments', envName, ...path].join('.');
+    const touched = new Set<string>();
     // One message per mistake: a service contradicting its stack is not also reported as sharing a priority.
     const contradicted = new Set<string>();
     for (const [stack, entry] of Object.entries(env.stacks)) {
@@ -204,7 +219,10 @@ function inconsistencies(lock: Lock): Array<{ field: string; message: string }> 
         found.push({ field: at('stacks', stack, 'service'), message: `is ${entry.service}, which the lock's services do not list` });
         continue;
       }
-      // A stack's rule is where its service was placed when the stack was last planned.
+      // A stack on its way out keeps what it holds, whatever its service has become; one never
+      // deployed is planned again.
+      if (entry.removal || !(entry.deployed || entry.attempted)) continue;
+      touched.add(entry.service);
       const rule = entry.claims.map(parseRuleClaim).find((r) => r);
       if (rule && (rule.shard !== service.shard || rule.priority !== service.priority)) {
         contradicted.add(entry.service);
@@ -216,7 +234,7 @@ function inconsistencies(lock: Lock): Array<{ field: string; message: string }> 
     }
     const byPlace = new Map<string, string>();
     for (const [name, s] of Object.entries(env.services)) {
-      if (s.shard === undefined || s.priority === undefined || contradicted.has(name)) continue;
+      if (s.shard === undefined || s.priority === undefined || contradicted.has(name) || !touched.has(name)) continue;
       const other = byPlace.get(`${s.shard}/${s.priority}`);
       if (other) found.push({ field: at('services', name), message: `has rule priority ${s.priority} on shard ${s.shard}, as ${other} has` });
       byPlace.set(`${s.shard}/${s.priority}`, name);

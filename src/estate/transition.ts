@@ -23,7 +23,7 @@
  */
 import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
-import { describeClaim, providedParameter, referencedParameters } from './claims';
+import { createdParameter, describeClaim, qualify, referencedParameters } from './claims';
 import type { EnvironmentLock, Lock, StackEntry } from './lock';
 import { environmentRoot } from './naming';
 import type { StackPlan, StackSelection } from './stack-plan';
@@ -92,36 +92,41 @@ export function checkTransition(
     const root = environmentRoot(lock.estate || spec.name, envName);
     const stacks: Record<string, StackEntry> = {};
     const names = new Set([...Object.keys(env.stacks), ...planned.filter((p) => p.plan.environment === envName).map((p) => p.plan.name)]);
+    // Claims name parameters relative to their environment; environments sharing an account compare them in full.
+    const full = (claims: readonly string[]) => claims.map((c) => qualify(c, root));
     for (const name of names) {
       const prev = env.stacks[name];
       const now = byName.get(name);
-      const held = prev && prev.removal !== 'drained' ? [...prev.claims, ...(prev.held ?? [])] : [];
+      const held = prev && prev.removal !== 'drained' ? full([...prev.claims, ...(prev.held ?? [])]) : [];
       const base = { name, environment: envName, arena, service: now?.plan.service ?? prev?.service };
       if (!now) {
         // Not deployed by this plan: it holds what it held until a deploy of its own; if the
         // estate has let it go, it waits for a plan that removes it.
         const kept = wanted.has(name) || !inScope || (!!scope.service && prev!.service !== scope.service);
         stacks[name] = kept || prev!.removal ? prev! : { ...prev!, removal: 'pending' };
-        const owns = kept && prev!.removal !== 'drained' ? prev!.claims : [];
+        const owns = kept && prev!.removal !== 'drained' ? full(prev!.claims) : [];
         holders.push({ ...base, inDeploy: false, before: new Set(held), after: new Set(owns), leaving: false, provides: new Set() });
         continue;
       }
       if (now.plan.role === 'removal') {
-        const retained = new Set(held.filter((c) => prev?.retains?.includes(c)));
+        const retains = new Set(full(prev?.retains ?? []));
+        const retained = new Set(held.filter((c) => retains.has(c)));
         stacks[name] = { ...prev!, removal: prev?.removal === 'drained' ? 'drained' : (prev?.removal ?? 'pending') };
-        const provides = new Set(held.map((c) => providedParameter(c, root)).filter((p): p is string => p !== undefined));
+        const provides = new Set(held.map(createdParameter).filter((p): p is string => p !== undefined));
         holders.push({ ...base, inDeploy: true, before: new Set(held), after: retained, leaving: true, provides });
         continue;
       }
-      const after = new Set(now.claims);
-      const stillHeld = held.filter((c) => !after.has(c));
+      // The lock keeps claims as the template names them; the comparison below uses them in full.
+      const previous = prev && prev.removal !== 'drained' ? [...prev.claims, ...(prev.held ?? [])] : [];
+      const stillHeld = [...new Set(previous.filter((c) => !now.claims.includes(c)))];
       const retains = new Set([...now.retains, ...stillHeld.filter((c) => prev?.retains?.includes(c))]);
+      const after = new Set(full(now.claims));
       stacks[name] = {
         role: now.plan.role,
         ...(now.plan.service ? { service: now.plan.service } : {}),
         ...(now.plan.shard !== undefined ? { shard: now.plan.shard } : {}),
-        claims: [...after],
-        ...(stillHeld.length ? { held: [...new Set(stillHeld)] } : {}),
+        claims: [...now.claims],
+        ...(stillHeld.length ? { held: stillHeld } : {}),
         ...(retains.size ? { retains: [...retains] } : {}),
         ...(prev?.deployed ? { deployed: true as const } : {}),
         ...(prev?.attempted ? { attempted: true as const } : {}),
@@ -130,7 +135,7 @@ export function checkTransition(
       holders.push({ ...base, inDeploy: true, before: new Set(held), after, leaving: false, provides: new Set() });
     }
     for (const r of env.retained ?? []) {
-      const claim = new Set([r.claim]);
+      const claim = new Set(full([r.claim]));
       holders.push({ name: r.claim, environment: envName, arena, inDeploy: false, before: claim, after: claim, leaving: false, provides: new Set(), leftover: r });
     }
     environments[envName] = { ...env, stacks };
@@ -143,6 +148,19 @@ export function checkTransition(
 
   for (const arena of new Set(holders.map((h) => h.arena))) {
     const here = holders.filter((h) => h.arena === arena);
+    // Stack names are unique in an account and region, as any claim is.
+    const envOf = new Map<string, string>();
+    for (const h of here.filter((x) => !x.leftover)) {
+      const other = envOf.get(h.name);
+      if (other !== undefined && other !== h.environment) {
+        problem(
+          h.name,
+          undefined,
+          `stack ${h.name} would belong to both environment ${other} and environment ${h.environment} (account ${arena.replace('/', ', region ')}); rename a service or an environment (or, if the lock was edited by hand, restore it)`,
+        );
+      }
+      envOf.set(h.name, h.environment);
+    }
     const byClaim = new Map<string, Holder[]>();
     for (const h of here) for (const c of new Set([...h.before, ...h.after])) byClaim.set(c, [...(byClaim.get(c) ?? []), h]);
     for (const [claim, list] of byClaim) {
@@ -158,7 +176,7 @@ export function checkTransition(
             );
           } else if (first!.inDeploy && !other.inDeploy) {
             // The other stack's claims are as its last plan left them: that plan may be out of date.
-            problem(first!.name, claim, notInDeploy(claim, other, spec.dir));
+            problem(first!.name, claim, notInDeploy(claim, other, spec));
           } else {
             problem(first!.name, claim, `${describeClaim(claim)} would belong to both ${first!.name} and ${other.name}; AWS allows one`);
           }
@@ -172,7 +190,7 @@ export function checkTransition(
         if (giver.inDeploy) {
           orderings.push({ environment: taker.environment, stack: taker.name, after: giver.name, reason: claim });
         } else {
-          problem(taker.name, claim, notInDeploy(claim, giver, spec.dir));
+          problem(taker.name, claim, notInDeploy(claim, giver, spec));
         }
       }
     }
@@ -193,8 +211,11 @@ export function checkTransition(
   return { lock: { ...lock, environments }, orderings: dedupe(orderings), problems };
 }
 
-function notInDeploy(claim: string, holder: Holder, dir: string): string {
-  const first = holder.service ? `cityplan deploy ${dir} --env ${holder.environment} --service ${holder.service}` : `deploy ${holder.name}`;
+function notInDeploy(claim: string, holder: Holder, spec: EstateSpec): string {
+  if (!spec.environments.some((e) => e.name === holder.environment)) {
+    return `${describeClaim(claim)} is held by ${holder.name} of environment ${holder.environment}, which estate.yaml no longer has: put the environment back, or delete that stack in CloudFormation and its entry from the lock`;
+  }
+  const first = holder.service ? `cityplan deploy ${spec.dir} --env ${holder.environment} --service ${holder.service}` : `deploy ${holder.name}`;
   return `${describeClaim(claim)} is held by ${holder.name} as last planned, and this plan does not deploy it: plan and deploy ${holder.environment} as a whole, or first ${first}, then this`;
 }
 

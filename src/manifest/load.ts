@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { builtInLayer, type Layer, mergeLayers } from './layers';
 import { EstateError, type Problem, uniqueProblems } from './problems';
-import { environmentRules, SERVICE_RULES, ServiceContext, uniqueHostnames } from './rules';
+import { environmentRules, SERVICE_RULES, ServiceContext, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
 import { checkShape } from './shape';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from './spec';
@@ -58,7 +58,7 @@ export function loadEstate(dir: string): EstateSpec {
     }
   }
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
-  problems.push(...uniqueHostnames(contexts));
+  problems.push(...uniqueHostnames(contexts), ...uniqueStackNames(contexts));
 
   if (problems.length > 0) throw new EstateError(uniqueProblems(problems));
 

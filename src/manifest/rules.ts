@@ -2,7 +2,7 @@
  * Cross-field rules: what the schema alone cannot say. Each rule reads one service's effective
  * configuration in one environment and reports at the line of the layer that set the value.
  */
-import { availableZoneCount, derivedNames, isReservedServiceName, resourceName } from '../estate/naming';
+import { availableZoneCount, derivedNames, isReservedServiceName, resourceName, stackName } from '../estate/naming';
 import { describeFargateMemory, isValidFargateSize } from './fargate';
 import { type Layer, originOf } from './layers';
 import type { Problem } from './problems';
@@ -161,6 +161,36 @@ export function uniqueHostnames(contexts: readonly ServiceContext[]): Problem[] 
         );
       }
     }
+  }
+  return problems;
+}
+
+/**
+ * Stack names are `<estate>-<env>-<service>`, so environment `c` with service `a-b` and environment
+ * `c-a` with service `b` would both be `<estate>-c-a-b`; a service can likewise take another
+ * environment's platform stack name (`x-foundation` in `c` against environment `c-x`). CloudFormation
+ * allows one stack of a name in an account and region, and a plan one of a name at all.
+ */
+export function uniqueStackNames(contexts: readonly ServiceContext[]): Problem[] {
+  const platform = new Map<string, string>();
+  for (const ctx of contexts) {
+    for (const name of [stackName.foundation(ctx.estate, ctx.env.name), stackName.certificate(ctx.estate, ctx.env.name)]) platform.set(name, ctx.env.name);
+  }
+  const owners = new Map<string, ServiceContext>();
+  const problems: Problem[] = [];
+  for (const ctx of contexts) {
+    const name = stackName.service(ctx.estate, ctx.env.name, ctx.spec.name);
+    const other = owners.get(name);
+    const shard = contexts.find((c) => new RegExp(`^${stackName.ingress(c.estate, c.env.name, 0).replace(/0$/, '')}\\d+$`).test(name));
+    const clash = other && other.env.name !== ctx.env.name
+      ? `service ${other.spec.name}'s stack in environment ${other.env.name}`
+      : platform.has(name)
+        ? `environment ${platform.get(name)}'s platform stack`
+        : shard
+          ? `a load balancer shard stack of environment ${shard.env.name}`
+          : undefined;
+    if (clash) problems.push(ctx.file.problem(['name'], `its stack in environment ${ctx.env.name} would be named ${name}, the name of ${clash}; rename the service or an environment`));
+    owners.set(name, ctx);
   }
   return problems;
 }

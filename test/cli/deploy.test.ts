@@ -85,7 +85,10 @@ describe('cityplan deploy', () => {
   });
 
   it('deploys exactly the planned stacks from the planned assembly, keeping deployed parameter values', async () => {
+    // GIVEN staging deployed once
     const dir = copyExample();
+    await deployEstate(dir, { environment: 'staging', out: out() }, { say: () => {}, resolveNs: async () => calls.nameServers.split(',') });
+    calls.deploy = [];
     const assembly = join(dir, '..', 'assembly');
     const { code } = await deploy(dir, '--env', 'staging', '--service', 'find-a-court', '--out', assembly);
     expect(code).toBe(0);
@@ -98,6 +101,18 @@ describe('cityplan deploy', () => {
     ]);
     // AND the lock records the stack as deployed
     expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-find-a-court']!.deployed).toBe(true);
+  });
+
+  it('will not deploy one service into an environment whose shared stacks were never deployed', async () => {
+    const dir = copyExample();
+    const lock = readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
+    const { code, stderr } = await deploy(dir, '--env', 'staging', '--service', 'find-a-court', '--out', out());
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'find-a-court needs justice-staging-foundation, justice-staging-certificate, justice-staging-ingress-0, which no deploy has created yet: deploy the environment without --service first',
+    );
+    expect(calls.deploy).toEqual([]);
+    expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lock);
   });
 
   it('exits 1 with the toolkit message, and no stack trace, when AWS refuses', async () => {

@@ -8,7 +8,7 @@ import { copyExample } from '../support/estate-files';
 
 interface LockJson {
   version: number;
-  environments: Record<string, { services: Record<string, { shard: number; priority: number }>; stacks: Record<string, { service?: string; claims: string[] }> }>;
+  environments: Record<string, { services: Record<string, { shard: number; priority: number }>; stacks: Record<string, { service?: string; claims: string[]; deployed?: boolean }> }>;
 }
 const problemsOf = (read: () => unknown) => {
   try {
@@ -62,16 +62,6 @@ describe('cityplan.lock.json', () => {
       /says shard 0, priority 2, but its stack justice-staging-find-a-court holds priority 3 on shard 0/,
     ],
     [
-      'two services at one priority, neither yet built',
-      (l: LockJson) => {
-        delete l.environments.staging.stacks['justice-staging-find-a-court'];
-        delete l.environments.staging.stacks['justice-staging-book-a-prison-visit'];
-        l.environments.staging.services['find-a-court'].priority = l.environments.staging.services['book-a-prison-visit'].priority;
-      },
-      'environments.staging.services.find-a-court',
-      /has rule priority 2 on shard 0, as book-a-prison-visit has/,
-    ],
-    [
       'a service placed elsewhere than its stack',
       (l: LockJson) => (l.environments.staging.services['find-a-court'].shard = 7),
       'environments.staging.services.find-a-court',
@@ -92,12 +82,36 @@ describe('cityplan.lock.json', () => {
     ['a version from a newer cityplan', (l: LockJson) => (l.version = 3), 'version', /written by a newer cityplan \(lock version 3/],
     ['version 1 over version 2 content', (l: LockJson) => (l.version = 1), 'version', /is 1, but the lock holds what only version 2 writes/],
     ['a wrong type', (l: LockJson) => ((l.environments.staging.services['find-a-court'] as { priority: unknown }).priority = 'three'), 'environments.staging.services.find-a-court.priority', /^must be a number; restore/],
-  ])('refuses a lock edited by hand: %s', (_what, edit, field, message) => {
+  ])('refuses a lock of a deployed estate edited by hand: %s', (_what, edit, field, message) => {
     const dir = copyExample();
     const lock = JSON.parse(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')) as LockJson;
+    for (const env of Object.values(lock.environments)) for (const stack of Object.values(env.stacks)) stack.deployed = true;
     edit(lock);
     writeFileSync(join(dir, 'cityplan.lock.json'), JSON.stringify(lock));
     expect(problemsOf(() => readLock(dir))).toEqual([expect.objectContaining({ file: 'cityplan.lock.json', field, message: expect.stringMatching(message) })]);
+  });
+
+  it('places again what two merged branches each added, when neither was deployed', async () => {
+    // GIVEN two services at one priority, as a clean merge of two branches leaves them
+    const dir = copyExample();
+    const lock = JSON.parse(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')) as LockJson;
+    lock.environments.staging.services['find-a-court'].priority = lock.environments.staging.services['book-a-prison-visit'].priority;
+    writeFileSync(join(dir, 'cityplan.lock.json'), JSON.stringify(lock));
+    // THEN the plan keeps one and places the other afresh
+    const plan = await planEstate(dir, { environment: 'staging', out: join(dir, '..', 'out') });
+    const priorities = plan.environments[0]!.services.filter((s) => s.kind === 'web').map((s) => s.priority);
+    expect(new Set(priorities).size).toBe(priorities.length);
+  });
+
+  it('says where merge conflict markers are, and which side to take', () => {
+    const dir = copyExample();
+    const path = join(dir, 'cityplan.lock.json');
+    const lines = readFileSync(path, 'utf8').split('\n');
+    lines.splice(5, 0, '<<<<<<< HEAD');
+    writeFileSync(path, lines.join('\n'));
+    expect(problemsOf(() => readLock(dir))).toEqual([
+      expect.objectContaining({ file: 'cityplan.lock.json', line: 6, message: expect.stringContaining('unresolved merge conflict markers: take one side whole') }),
+    ]);
   });
 
   it('reads a lock an editor saved with a byte-order mark, and says a folder in its place is a folder', () => {

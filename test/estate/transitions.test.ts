@@ -279,6 +279,23 @@ describe('estate transitions, deployed over the previous plan', () => {
     expect((await history.plan()).changes.flags).toEqual([expect.stringContaining("staging's domain changes from staging.example.gov.uk to staging2.example.gov.uk")]);
   });
 
+  it('lets environments share an account and region, but not a stack name', async () => {
+    const shared = `${STAGING}  dev:\n    account: "222222222222"\n    domain: dev.example.gov.uk\n`;
+    const history = new EstateHistory({ 'estate.yaml': shared, ...services('alpha', 'bravo') });
+    expect((await history.step()).collisions).toEqual([]);
+
+    // An environment c-a beside c: its service b's stack test-c-a-b is c's service a-b's too.
+    const clashing = `${STAGING}  c:\n    account: "222222222222"\n    domain: c.example.gov.uk\n  c-a:\n    account: "222222222222"\n    domain: ca.example.gov.uk\n`;
+    const clash = new EstateHistory({ 'estate.yaml': clashing, ...services('a-b', 'b') });
+    expect(await planProblems(clash)).toEqual([
+      expect.objectContaining({
+        file: 'services/b.yaml',
+        field: 'name',
+        message: "its stack in environment c-a would be named test-c-a-b, the name of service a-b's stack in environment c; rename the service or an environment",
+      }),
+    ]);
+  });
+
   it('never collides, over random sequences of adds, removes and hostname moves, deployed or not', async () => {
     const names = ['alpha', 'bravo', 'charlie'];
     const hostnames = ['one.staging.example.gov.uk', 'two.staging.example.gov.uk', 'x.elsewhere.gov.uk'];
