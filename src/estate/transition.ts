@@ -216,7 +216,7 @@ function notInDeploy(claim: string, holder: Holder, spec: EstateSpec): string {
     return `${describeClaim(claim)} is held by ${holder.name} of environment ${holder.environment}, which estate.yaml no longer has: put the environment back, or delete that stack in CloudFormation and its entry from the lock`;
   }
   const first = holder.service ? `cityplan deploy ${spec.dir} --env ${holder.environment} --service ${holder.service}` : `deploy ${holder.name}`;
-  return `${describeClaim(claim)} is held by ${holder.name} as last planned, and this plan does not deploy it: plan and deploy ${holder.environment} as a whole, or first ${first}, then this`;
+  return `${describeClaim(claim)} is, or may still be, held by ${holder.name} (no deploy has confirmed otherwise), and this plan does not deploy it: plan and deploy ${holder.environment} as a whole, or first ${first}, then this`;
 }
 
 function dedupe(orderings: readonly Ordering[]): Ordering[] {
