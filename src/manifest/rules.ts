@@ -173,22 +173,27 @@ export function uniqueHostnames(contexts: readonly ServiceContext[]): Problem[] 
  */
 export function uniqueStackNames(contexts: readonly ServiceContext[]): Problem[] {
   const platform = new Map<string, string>();
+  const shardPrefixes = new Map<string, string>();
   for (const ctx of contexts) {
     for (const name of [stackName.foundation(ctx.estate, ctx.env.name), stackName.certificate(ctx.estate, ctx.env.name)]) platform.set(name, ctx.env.name);
+    shardPrefixes.set(stackName.ingress(ctx.estate, ctx.env.name, 0).replace(/0$/, ''), ctx.env.name);
   }
+  const shardOf = (name: string) =>
+    [...shardPrefixes].find(([prefix]) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))?.[1];
   const owners = new Map<string, ServiceContext>();
   const problems: Problem[] = [];
   for (const ctx of contexts) {
     const name = stackName.service(ctx.estate, ctx.env.name, ctx.spec.name);
     const other = owners.get(name);
-    const shard = contexts.find((c) => new RegExp(`^${stackName.ingress(c.estate, c.env.name, 0).replace(/0$/, '')}\\d+$`).test(name));
-    const clash = other && other.env.name !== ctx.env.name
-      ? `service ${other.spec.name}'s stack in environment ${other.env.name}`
-      : platform.has(name)
-        ? `environment ${platform.get(name)}'s platform stack`
-        : shard
-          ? `a load balancer shard stack of environment ${shard.env.name}`
-          : undefined;
+    const shard = shardOf(name);
+    const clash =
+      other && other.env.name !== ctx.env.name
+        ? `service ${other.spec.name}'s stack in environment ${other.env.name}`
+        : platform.has(name)
+          ? `environment ${platform.get(name)}'s platform stack`
+          : shard
+            ? `a load balancer shard stack of environment ${shard}`
+            : undefined;
     if (clash) problems.push(ctx.file.problem(['name'], `its stack in environment ${ctx.env.name} would be named ${name}, the name of ${clash}; rename the service or an environment`));
     owners.set(name, ctx);
   }
