@@ -14,10 +14,10 @@
 import { type IIoHost, StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import { describeRemoval } from '../estate/changes';
 import { recordDeployment } from '../estate/deployment';
-import { readLock, writeLock } from '../estate/lock';
+import { mayBeDeployed, readLock, writeLock } from '../estate/lock';
 import { stackName } from '../estate/naming';
 import { type PlanResult, planEstate } from '../estate/plan';
-import { prepareEstate } from '../estate/prepare';
+import { type PreparedEstate, prepareEstate } from '../estate/prepare';
 import { planStacks, type StackSelection } from '../estate/stack-plan';
 import { type ResolveNs, waitForDelegation } from './delegation';
 import { DeployRecorder } from './io-host';
@@ -53,9 +53,10 @@ export interface DeployResult {
 
 export async function deployEstate(dir: string, options: DeployOptions, deps: DeployDependencies): Promise<DeployResult> {
   // Refused before anything is planned, so that a refusal writes nothing: neither lock nor assembly.
-  const refusal = preflight(dir, options);
+  const prepared = prepareEstate(dir, options);
+  const refusal = preflight(prepared, options);
   if (refusal) return { stopped: `${refusal}\nnothing was planned or deployed`, deployed: 0, removed: 0 };
-  const plan = await planEstate(dir, options);
+  const plan = await planEstate(dir, options, prepared);
   deps.planned?.(plan);
 
   const recorder = new DeployRecorder(new Set(plan.newStacks));
@@ -129,8 +130,7 @@ function zonesToDelegate(plan: PlanResult, dir: string): PlanResult['environment
  * nothing written): removals in a protected environment without --allow-removal, or one service
  * deployed into an environment whose shared stacks no deploy has created yet.
  */
-function preflight(dir: string, options: DeployOptions): string | undefined {
-  const { spec, previous, allocation } = prepareEstate(dir, options);
+function preflight({ spec, previous, allocation }: PreparedEstate, options: DeployOptions): string | undefined {
   const planned = planStacks(spec, allocation, options, previous);
   const protect = new Set(spec.environments.filter((e) => e.protect).map((e) => e.name));
   const removals = planned
@@ -148,8 +148,7 @@ function preflight(dir: string, options: DeployOptions): string | undefined {
     .flatMap((p) => [stackName.foundation(spec.name, p.environment), stackName.certificate(spec.name, p.environment), ...p.dependsOn])
     .filter((name, i, all) => all.indexOf(name) === i)
     .filter((name) => {
-      const entry = Object.values(previous.environments).find((e) => e.stacks[name])?.stacks[name];
-      return !entry?.deployed && !entry?.attempted;
+      return !mayBeDeployed(Object.values(previous.environments).find((e) => e.stacks[name])?.stacks[name]);
     });
   return missing.length > 0
     ? `${options.service} needs ${missing.join(', ')}, which no deploy has created yet: deploy the environment without --service first`

@@ -3,7 +3,7 @@ import { allocate, type PreviousPlacement, type Reservation, type ShardUsage } f
 import { parseRuleClaim } from './claims';
 import { resourceName } from './naming';
 import type { StackSelection } from './stack-plan';
-import { emptyEnvironment, type EnvironmentLock, type Lock, type Placement, type Position, type ServiceEntry, type StackEntry } from './lock';
+import { emptyEnvironment, type EnvironmentLock, type Lock, mayBeDeployed, type Placement, type Position, type ServiceEntry, type StackEntry, stacksByService } from './lock';
 
 export interface EnvironmentAllocation {
   readonly placements: Readonly<Record<string, Placement>>;
@@ -60,7 +60,7 @@ function allocateEnvironment(
   planned: (service: string) => boolean,
 ): { entry: EnvironmentLock; allocation: EnvironmentAllocation } {
   const present = new Set(services.map((s) => s.name));
-  const stackOf = new Map(Object.values(before.stacks).flatMap((st) => (st.service ? [[st.service, st] as const] : [])));
+  const stackOf = stacksByService(before);
   const retainedBy = new Map<string, number[]>();
   for (const r of before.retained ?? []) if (r.service) retainedBy.set(r.service, [...(retainedBy.get(r.service) ?? []), r.incarnation ?? 1]);
   const previousPlacements: Record<string, PreviousPlacement> = {};
@@ -97,7 +97,7 @@ function allocateEnvironment(
       ? { shard: placement.shard, priority: placement.priority, hostnames: [resourceName.serviceHost(s.name, env.domain), ...s.hostnames] }
       : {};
     const stack = stackOf.get(s.name);
-    const lastDeployed = old && pendingMove(old, now, !!stack && !!(stack.deployed || stack.attempted) && stack.removal !== 'drained');
+    const lastDeployed = old && pendingMove(old, now, mayBeDeployed(stack) && stack!.removal !== 'drained');
     entries[s.name] = {
       kind: s.kind,
       ...now,

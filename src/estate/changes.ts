@@ -6,7 +6,7 @@
 import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { describeClaim } from './claims';
-import type { Lock, LockOrigin, Position, ServiceEntry, StackEntry } from './lock';
+import { type Lock, type LockOrigin, mayBeDeployed, type Position, type ServiceEntry, type StackEntry, stacksByService } from './lock';
 import type { StackPlan, StackSelection } from './stack-plan';
 import type { Ordering } from './transition';
 
@@ -79,7 +79,7 @@ export function summarizeChanges(
   for (const [name, env] of Object.entries(previous.environments)) {
     if (spec.environments.some((e) => e.name === name)) continue;
     const stacks = Object.values(env.stacks);
-    const deployed = stacks.filter((s) => s.deployed || s.attempted).length;
+    const deployed = stacks.filter(mayBeDeployed).length;
     changes.flags.push(
       `environment ${name} is in the lock but not in estate.yaml: its ${stacks.length} stacks (${deployed} deployed by cityplan) stay as they are, and cityplan no longer changes them. Put it back; or, to retire it, delete its stacks in CloudFormation (its services' first, then its ingress shards, certificate and foundation) and then its entry from the lock`,
     );
@@ -94,13 +94,13 @@ export function summarizeChanges(
         `environment ${env.name}'s domain changes from ${before.domain} to ${env.domain}: every service's address changes and a new wildcard certificate is issued${env.zoneId ? '' : '; the foundation replaces its hosted zone, whose new name servers must be delegated (the old zone cannot go while records remain in it)'}. Is that meant?`,
       );
     }
-    const stackOf = new Map(Object.values(after.stacks).flatMap((st) => (st.service ? [[st.service, st] as const] : [])));
+    const stackOf = stacksByService(after);
     for (const [service, entry] of Object.entries(after.services)) {
       const old = before?.services[service];
       if (entry.removed || !mine(service)) continue;
       // New to what is deployed: a web service no deploy has touched; a service without stacks new to the lock.
       const stack = stackOf.get(service);
-      const added = entry.kind === 'web' ? !stack?.deployed && !stack?.attempted : (!old && origin !== 'migrated') || !!old?.removed;
+      const added = entry.kind === 'web' ? !mayBeDeployed(stack) : (!old && origin !== 'migrated') || !!old?.removed;
       if (added) {
         changes.added.push({ environment: env.name, service, kind: entry.kind, ...(entry.incarnation ? { incarnation: entry.incarnation } : {}) });
       } else if (entry.lastDeployed) {

@@ -221,7 +221,7 @@ function inconsistencies(lock: Lock): Array<{ field: string; message: string }> 
       }
       // A stack on its way out keeps what it holds, whatever its service has become; one never
       // deployed is planned again.
-      if (entry.removal || !(entry.deployed || entry.attempted)) continue;
+      if (entry.removal || !mayBeDeployed(entry)) continue;
       touched.add(entry.service);
       const rule = entry.claims.map(parseRuleClaim).find((r) => r);
       if (rule && (rule.shard !== service.shard || rule.priority !== service.priority)) {
@@ -256,6 +256,14 @@ export function migrateV1(v1: z.infer<typeof lockV1>): Lock {
     }
   }
   return { version: 2, estate: '', environments };
+}
+
+/** Whether a cityplan deploy started or confirmed this stack: it may exist in AWS. */
+export const mayBeDeployed = (stack: StackEntry | undefined): boolean => !!(stack?.deployed || stack?.attempted);
+
+/** Each service's stack in an environment's lock. */
+export function stacksByService(env: EnvironmentLock): Map<string, StackEntry> {
+  return new Map(Object.values(env.stacks).flatMap((st) => (st.service ? [[st.service, st] as const] : [])));
 }
 
 /** Writes the lock into the estate folder through a sibling file, so a reader never sees half a lock. */

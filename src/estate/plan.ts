@@ -10,10 +10,10 @@ import type { ShardUsage } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
 import { addDependencies } from './assembly-merge';
 import { type Changes, summarizeChanges } from './changes';
-import { type Lock, LOCK_FILE, serializeLock, writeLock } from './lock';
+import { type Lock, LOCK_FILE, mayBeDeployed, serializeLock, writeLock } from './lock';
 import { committedLock } from './lock-history';
 import { stackName } from './naming';
-import { prepareEstate } from './prepare';
+import { type PreparedEstate, prepareEstate } from './prepare';
 import { checkStackQuotas, describeBreach } from './quotas';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
@@ -63,8 +63,12 @@ export interface PlanResult {
 /** Where the worker entry is once built (dist/synth-worker.js beside dist/cli.js). */
 const WORKER_SCRIPT = join(__dirname, 'synth-worker.js');
 
-export async function planEstate(dir: string, options: PlanOptions = {}): Promise<PlanResult> {
-  const { spec, read, previous, allocated, allocation } = prepareEstate(dir, options);
+/**
+ * @param prepared the estate as prepareEstate read it with these options, when the caller has it
+ *   already (deploy checks it before planning)
+ */
+export async function planEstate(dir: string, options: PlanOptions = {}, prepared: PreparedEstate = prepareEstate(dir, options)): Promise<PlanResult> {
+  const { spec, read, previous, allocated, allocation } = prepared;
   checkSelection(spec, previous, options);
   const problems: Problem[] = [];
 
@@ -125,12 +129,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}): Promis
       changes: summarizeChanges(spec, previous, read.origin, next, planned, transition.orderings, flags, options),
       assembly: out,
       lock: { path: lockPath, changed },
-      newStacks: planned
-        .filter((p) => {
-          const known = previous.environments[p.environment]?.stacks[p.name];
-          return !known?.deployed && !known?.attempted;
-        })
-        .map((p) => p.name),
+      newStacks: planned.filter((p) => !mayBeDeployed(previous.environments[p.environment]?.stacks[p.name])).map((p) => p.name),
     };
   } finally {
     rmSync(staging, { recursive: true, force: true });
