@@ -90,13 +90,13 @@ function allocateEnvironment(
       incarnations[s.name] = old?.incarnation ?? 1;
       continue;
     }
-    const incarnation = incarnationOf(old, stackOf.get(s.name), retainedBy.get(s.name) ?? []);
+    const stack = stackOf.get(s.name);
+    const incarnation = incarnationOf(old, stack, retainedBy.get(s.name) ?? []);
     incarnations[s.name] = incarnation;
     const placement = result.placements[s.name];
     const now: Position = placement
       ? { shard: placement.shard, priority: placement.priority, hostnames: [resourceName.serviceHost(s.name, env.domain), ...s.hostnames] }
       : {};
-    const stack = stackOf.get(s.name);
     const lastDeployed = old && pendingMove(old, now, mayBeDeployed(stack) && stack!.removal !== 'drained');
     entries[s.name] = {
       kind: s.kind,

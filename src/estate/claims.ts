@@ -182,7 +182,7 @@ export function parseRuleClaim(claim: string): { shard: number; priority: number
   return m ? { shard: Number(m[1]), priority: Number(m[2]) } : undefined;
 }
 
-/** The SSM parameters (relative names, as in `{…}`) a claim refers to. */
+/** The SSM parameters a claim refers to (`{…}`): relative to the environment as the lock keeps them, in full once qualified. */
 export function referencedParameters(claim: string): string[] {
   return [...claim.matchAll(/\{([^}:]+)\}/g)].map((m) => m[1]!);
 }

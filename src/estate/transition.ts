@@ -97,7 +97,9 @@ export function checkTransition(
     for (const name of names) {
       const prev = env.stacks[name];
       const now = byName.get(name);
-      const held = prev && prev.removal !== 'drained' ? full([...prev.claims, ...(prev.held ?? [])]) : [];
+      // The lock keeps claims as the template names them; the comparison below uses them in full.
+      const previous = prev && prev.removal !== 'drained' ? [...prev.claims, ...(prev.held ?? [])] : [];
+      const held = full(previous);
       const base = { name, environment: envName, arena, service: now?.plan.service ?? prev?.service };
       if (!now) {
         // Not deployed by this plan: it holds what it held until a deploy of its own; if the
@@ -116,8 +118,6 @@ export function checkTransition(
         holders.push({ ...base, inDeploy: true, before: new Set(held), after: retained, leaving: true, provides });
         continue;
       }
-      // The lock keeps claims as the template names them; the comparison below uses them in full.
-      const previous = prev && prev.removal !== 'drained' ? [...prev.claims, ...(prev.held ?? [])] : [];
       const stillHeld = [...new Set(previous.filter((c) => !now.claims.includes(c)))];
       const retains = new Set([...now.retains, ...stillHeld.filter((c) => prev?.retains?.includes(c))]);
       const after = new Set(full(now.claims));
