@@ -1,5 +1,5 @@
 import { deployEstate } from '../deploy/deploy';
-import type { Output } from './main';
+import type { Output } from './output';
 import { renderPlan } from './plan';
 
 export interface DeployFlags {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { dirname, join, resolve } from 'node:path';
 import { jsonSchemas } from '../manifest/schema';
 import { UsageError } from '../manifest/problems';
-import type { Output } from './main';
+import type { Output } from './output';
 
 const ESTATE = `# yaml-language-server: $schema=.schema/estate.schema.json
 # Your estate: its environments, where pipelines live, who is alerted, and service defaults.

@@ -6,19 +6,11 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
 import { type DeployFlags, deployCommand } from './deploy';
 import { initCommand } from './init';
+import { type Output, stdio } from './output';
 import { planCommand } from './plan';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
 
-export interface Output {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-const stdio: Output = {
-  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-};
 
 export async function main(argv: readonly string[], io: Output = stdio): Promise<number> {
   let code = 0;

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import { type PlanResult, planEstate } from '../estate/plan';
-import type { Output } from './main';
+import type { Output } from './output';
 
 export interface PlanFlags {
   readonly env?: string;

@@ -1,6 +1,6 @@
 import { jsonSchemas } from '../manifest/schema';
 import { UsageError } from '../manifest/problems';
-import type { Output } from './main';
+import type { Output } from './output';
 
 export function schemaCommand(which: string | undefined, io: Output): number {
   const schemas = jsonSchemas();

@@ -1,5 +1,5 @@
 import { prepareEstate } from '../estate/prepare';
-import type { Output } from './main';
+import type { Output } from './output';
 
 /**
  * Everything plan checks short of synthesis: manifests, the lock, estate-wide changes and quotas.

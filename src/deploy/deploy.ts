@@ -15,7 +15,7 @@ import { type IIoHost, StackParameters, StackSelectionStrategy, Toolkit } from '
 import { describeRemoval } from '../estate/changes';
 import { recordDeployment } from '../estate/deployment';
 import { mayBeDeployed, readLock, writeLock } from '../estate/lock';
-import { stackName } from '../estate/naming';
+import { stackName } from '../naming/names';
 import { type PlanResult, planEstate } from '../estate/plan';
 import { type PreparedEstate, prepareEstate } from '../estate/prepare';
 import { planStacks, type StackSelection } from '../estate/stack-plan';

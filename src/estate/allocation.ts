@@ -1,7 +1,7 @@
 import { needsOwnCertificate, someUncovered, type EnvironmentSpec, type EstateSpec, type ServiceSpec } from '../manifest/spec';
 import { allocate, type PreviousPlacement, type Reservation, type ShardUsage } from './allocate';
 import { parseRuleClaim } from './claims';
-import { resourceName } from './naming';
+import { resourceName } from '../naming/names';
 import type { StackSelection } from './stack-plan';
 import { emptyEnvironment, type EnvironmentLock, type Lock, mayBeDeployed, type Placement, type Position, type ServiceEntry, type StackEntry, stacksByService } from './lock';
 

@@ -14,7 +14,7 @@
  * where `{…}` is an SSM parameter the stack reads (the zone or listener published by another
  * stack), named relative to the environment's root (`/cityplan/<estate>/<env>/`).
  */
-import { environmentRoot, parameter } from './naming';
+import { environmentRoot, parameter } from '../naming/names';
 
 /** A synthesized CloudFormation template, as far as claims need it. */
 export interface Template {

@@ -8,7 +8,7 @@ import { RemovalStack } from '../platform/removal-stack';
 import { WebServiceStack } from '../service/web-service-stack';
 import type { EnvironmentAllocation } from './allocation';
 import type { Lock } from './lock';
-import { availabilityZones, availableZoneCount } from './naming';
+import { availabilityZones, availableZoneCount } from '../naming/names';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 
 export interface CompileOptions extends StackSelection {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { EstateError } from '../manifest/problems';
 import { parseRuleClaim } from './claims';
-import { stackName } from './naming';
+import { stackName } from '../naming/names';
 
 export const LOCK_FILE = 'cityplan.lock.json';
 

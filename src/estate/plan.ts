@@ -12,7 +12,7 @@ import { addDependencies } from './assembly-merge';
 import { type Changes, summarizeChanges } from './changes';
 import { type Lock, LOCK_FILE, mayBeDeployed, serializeLock, writeLock } from './lock';
 import { committedLock } from './lock-history';
-import { stackName } from './naming';
+import { stackName } from '../naming/names';
 import { type PreparedEstate, prepareEstate } from './prepare';
 import { checkStackQuotas, describeBreach } from './quotas';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';

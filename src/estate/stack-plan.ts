@@ -1,7 +1,7 @@
 import type { EstateSpec } from '../manifest/spec';
 import type { EnvironmentAllocation } from './allocation';
 import type { EnvironmentLock, Lock, StackEntry } from './lock';
-import { stackName } from './naming';
+import { stackName } from '../naming/names';
 
 /** One stack the estate needs, before any CDK construct exists. */
 export interface StackPlan {

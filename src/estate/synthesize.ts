@@ -15,7 +15,7 @@ import { type Template, templateClaims } from './claims';
 import { mergeAssemblies } from './assembly-merge';
 import { compileEstate } from './compile';
 import type { Lock } from './lock';
-import { environmentRoot } from './naming';
+import { environmentRoot } from '../naming/names';
 import type { StackSize } from './quotas';
 import type { StackPlan, StackSelection } from './stack-plan';
 

@@ -25,7 +25,7 @@ import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { createdParameter, describeClaim, qualify, referencedParameters } from './claims';
 import type { EnvironmentLock, Lock, StackEntry } from './lock';
-import { environmentRoot } from './naming';
+import { environmentRoot } from '../naming/names';
 import type { StackPlan, StackSelection } from './stack-plan';
 
 /** A stack synthesized by this plan, with its claims. */

@@ -2,7 +2,7 @@
  * Cross-field rules: what the schema alone cannot say. Each rule reads one service's effective
  * configuration in one environment and reports at the line of the layer that set the value.
  */
-import { availableZoneCount, derivedNames, isReservedServiceName, resourceName, stackName } from '../estate/naming';
+import { availableZoneCount, derivedNames, isReservedServiceName, resourceName, stackName } from '../naming/names';
 import { describeFargateMemory, isValidFargateSize } from './fargate';
 import { type Layer, originOf } from './layers';
 import type { Problem } from './problems';

@@ -3,7 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { parameter } from '../estate/naming';
+import { parameter } from '../naming/names';
 import { published } from './imports';
 import type { EnvironmentStackProps } from './props';
 

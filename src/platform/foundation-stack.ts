@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { availabilityZones, parameter, resourceName } from '../estate/naming';
+import { availabilityZones, parameter, resourceName } from '../naming/names';
 import { AccessLogBucket } from './access-log-bucket';
 import type { EnvironmentStackProps } from './props';
 import { logRetention } from './retention';

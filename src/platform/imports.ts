@@ -2,7 +2,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { availabilityZones, parameter } from '../estate/naming';
+import { availabilityZones, parameter } from '../naming/names';
 import type { EnvironmentSpec } from '../manifest/spec';
 
 /**

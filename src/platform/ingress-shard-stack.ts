@@ -4,7 +4,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
-import { parameter, type ShardOutput } from '../estate/naming';
+import { parameter, type ShardOutput } from '../naming/names';
 import { ACCESS_LOG_PREFIX } from './access-log-bucket';
 import type { EnvironmentStackProps } from './props';
 import { importVpc, published } from './imports';

@@ -2,7 +2,7 @@ import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
-import { resourceName } from '../estate/naming';
+import { resourceName } from '../naming/names';
 import type { ServiceSpec } from '../manifest/spec';
 
 export interface ServiceImageProps {

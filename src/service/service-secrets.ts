@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { resourceName } from '../estate/naming';
+import { resourceName } from '../naming/names';
 
 /**
  * The service's secrets by name, read from <estate>/<env>/<service>/<NAME> in Secrets Manager and

@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { resourceName } from '../estate/naming';
+import { resourceName } from '../naming/names';
 import type { EnvironmentSpec, ServiceSpec } from '../manifest/spec';
 
 export interface WebAlarmsProps {

@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Placement } from '../estate/lock';
-import { parameter, resourceName } from '../estate/naming';
+import { parameter, resourceName } from '../naming/names';
 import type { ServiceSpec } from '../manifest/spec';
 import type { EnvironmentStackProps } from '../platform/props';
 import { importVpc, published } from '../platform/imports';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeClaim, parseRuleClaim, ruleClaim, templateClaims } from '../../src/estate/claims';
-import { environmentRoot } from '../../src/estate/naming';
+import { environmentRoot } from '../../src/naming/names';
 import { compile } from '../support/compile';
 import { generatedEstateFiles } from '../support/estate-files';
 
