@@ -10,6 +10,8 @@ export interface Layer {
   readonly source?: YamlSource;
   readonly base: readonly PropertyKey[];
   readonly data: ServiceOverrides;
+  /** Fields this layer set that failed validation (left out of `data`), relative to `base`. */
+  readonly failed?: ReadonlyArray<readonly PropertyKey[]>;
 }
 
 export const builtInLayer: Layer = { kind: 'built-in', base: [], data: SERVICE_DEFAULTS as ServiceOverrides };
@@ -41,4 +43,18 @@ export function originOf(layers: readonly Layer[], path: readonly string[]): Lay
     if (cur !== undefined) return layers[i];
   }
   return undefined;
+}
+
+/**
+ * Whether a field `path` depends on failed validation in any layer: the field itself, a map
+ * holding it, or a field inside it. A rule reading such a field would judge a stand-in value.
+ */
+export function failedIn(layers: readonly Layer[], path: readonly string[]): boolean {
+  return layers.some((layer) =>
+    (layer.failed ?? []).some((f) => {
+      const n = Math.min(f.length, path.length);
+      for (let i = 0; i < n; i++) if (String(f[i]) !== path[i]) return false;
+      return true;
+    }),
+  );
 }

@@ -18,6 +18,8 @@ export const SERVICES_DIR = 'services';
 interface ParsedService {
   readonly source: YamlSource;
   readonly file: ServiceFile;
+  /** Fields of the file that failed validation (see checkShape). */
+  readonly failed: ReadonlyArray<readonly PropertyKey[]>;
 }
 
 export function loadEstate(dir: string): EstateSpec {
@@ -52,7 +54,7 @@ export function loadEstate(dir: string): EstateSpec {
       }
     }
     for (const env of environments) {
-      const layers = layersFor(svc, env.name, estate, estateRead.source);
+      const layers = layersFor(svc, env.name, estate, estateRead.source, estateShape?.failed ?? []);
       const spec = toService(svc.file.name, svc.source.file, mergeLayers(layers));
       contexts.push(new ServiceContext(spec, env, layers, svc.source, estate.name));
     }
@@ -128,18 +130,33 @@ function readServices(dir: string, problems: Problem[]): ParsedService[] {
       continue;
     }
     byName.set(shape.value.name, rel);
-    parsed.push({ source: read.source, file: shape.value });
+    parsed.push({ source: read.source, file: shape.value, failed: shape.failed });
   }
   return parsed;
 }
 
-function layersFor(svc: ParsedService, env: string, estate: EstateFile, estateSource: YamlSource): Layer[] {
+function layersFor(
+  svc: ParsedService,
+  env: string,
+  estate: EstateFile,
+  estateSource: YamlSource,
+  estateFailed: ReadonlyArray<readonly PropertyKey[]>,
+): Layer[] {
   const { environments, name: _name, ...own } = svc.file;
   const layers: Layer[] = [builtInLayer];
-  if (estate.defaults) layers.push({ kind: 'estate defaults', source: estateSource, base: ['defaults'], data: estate.defaults });
-  layers.push({ kind: 'service file', source: svc.source, base: [], data: own });
+  const under = (failed: ReadonlyArray<readonly PropertyKey[]>, base: readonly PropertyKey[]) =>
+    failed.filter((f) => base.every((seg, i) => f[i] === seg) && f.length > base.length).map((f) => f.slice(base.length));
+  const defaultsFailed = under(estateFailed, ['defaults']);
+  if (estate.defaults || defaultsFailed.length > 0) {
+    layers.push({ kind: 'estate defaults', source: estateSource, base: ['defaults'], data: estate.defaults ?? {}, failed: defaultsFailed });
+  }
+  const ownFailed = svc.failed.filter((f) => f[0] !== 'environments' && f[0] !== 'name');
+  layers.push({ kind: 'service file', source: svc.source, base: [], data: own, failed: ownFailed });
   const override = environments?.[env];
-  if (override) layers.push({ kind: 'environment override', source: svc.source, base: ['environments', env], data: override });
+  const overrideFailed = under(svc.failed, ['environments', env]);
+  if (override || overrideFailed.length > 0) {
+    layers.push({ kind: 'environment override', source: svc.source, base: ['environments', env], data: override ?? {}, failed: overrideFailed });
+  }
   return layers;
 }
 

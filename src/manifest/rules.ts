@@ -4,10 +4,16 @@
  */
 import { availableZoneCount, derivedNames, isReservedServiceName, resourceName, stackName } from '../naming/names';
 import { describeFargateMemory, isValidFargateSize } from './fargate';
-import { type Layer, originOf } from './layers';
+import { failedIn, type Layer, originOf } from './layers';
 import type { Problem } from './problems';
 import type { EnvironmentSpec, ServiceSpec } from './spec';
 import type { YamlSource } from './yaml-source';
+
+function valueIn(data: unknown, path: readonly string[]): unknown {
+  let cur = data;
+  for (const seg of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+  return cur;
+}
 
 export class ServiceContext {
   constructor(
@@ -30,6 +36,34 @@ export class ServiceContext {
     return paths.some((p) => originOf(this.layers, p)?.kind === 'environment override') ? ` in environment ${this.env.name}` : '';
   }
 
+  /**
+   * A problem between several values (cpu and memory, min and max), at the line of the one the
+   * service set most specifically, naming where each other value was set when that is another file
+   * or line: an estate default that conflicts with one service's own value then names both files.
+   */
+  conflict(paths: ReadonlyArray<readonly string[]>, message: string): Problem {
+    const rank = (p: readonly string[]) => {
+      const layer = originOf(this.layers, p);
+      return layer?.source ? this.layers.indexOf(layer) : -1;
+    };
+    const at = [...paths].sort((a, b) => rank(b) - rank(a))[0]!;
+    const atLayer = originOf(this.layers, at);
+    const others = paths
+      .filter((p) => p !== at)
+      .map((p) => ({ p, layer: originOf(this.layers, p) }))
+      .filter(({ layer }) => layer?.source && layer !== atLayer)
+      .map(({ p, layer }) => {
+        const { line } = layer!.source!.position([...layer!.base, ...p]);
+        return `${p.join('.')} ${JSON.stringify(valueIn(layer!.data, p))} is set in ${layer!.source!.file}:${line}${layer!.kind === 'estate defaults' ? ', the estate defaults' : ''}`;
+      });
+    return this.problem([...at], others.length > 0 ? `${message} (${others.join('; ')})` : message);
+  }
+
+  /** Whether any of `paths` failed validation in some layer: a rule on it would judge a stand-in. */
+  failed(...paths: string[][]): boolean {
+    return paths.some((p) => failedIn(this.layers, p));
+  }
+
   /** Whether the service itself set `path`, in its file or an environment override (not the estate defaults). */
   setsItself(path: readonly string[]): boolean {
     const layer = originOf(this.layers, path);
@@ -39,39 +73,47 @@ export class ServiceContext {
 
 type Rule = (ctx: ServiceContext) => Problem[];
 
-const kindIsGiven: Rule = (ctx) =>
-  ctx.spec.kind ? [] : [ctx.file.problem(['kind'], 'is required: web, worker or job (here or in the estate defaults)')];
+/**
+ * A rule that reads `fields`: it stays quiet when one of them failed validation, so that one
+ * mistake gives one message (a misspelt `memroy` must not also report the default memory).
+ */
+const reading =
+  (fields: string[][], rule: Rule): Rule =>
+  (ctx) =>
+    ctx.failed(...fields) ? [] : rule(ctx);
 
-const sourceOrImage: Rule = (ctx) => {
+const kindIsGiven: Rule = reading([['kind']], (ctx) =>
+  ctx.spec.kind ? [] : [ctx.file.problem(['kind'], 'is required: web, worker or job (here or in the estate defaults)')],
+);
+
+const sourceOrImage: Rule = reading([['image'], ['source', 'repo']], (ctx) => {
   const { source, image } = ctx.spec;
-  if (source?.repo && image) return [ctx.problem(['image'], `give source or image, not both (source.repo is set too${ctx.where(['image'], ['source', 'repo'])})`)];
+  if (source?.repo && image) return [ctx.conflict([['image'], ['source', 'repo']], `give source or image, not both${ctx.where(['image'], ['source', 'repo'])}`)];
   if (!source?.repo && !image) return [ctx.file.problem(['name'], `needs source.repo or image${ctx.where(['image'], ['source', 'repo'])}`)];
   return [];
-};
+});
 
-const fargateSize: Rule = (ctx) => {
+const fargateSize: Rule = reading([['cpu'], ['memory']], (ctx) => {
   if (isValidFargateSize(ctx.spec.cpu, ctx.spec.memory)) return [];
-  // Point at what the user wrote: memory, unless only cpu was set and memory is the built-in default.
-  const at = originOf(ctx.layers, ['memory'])?.source ? ['memory'] : ['cpu'];
   return [
-    ctx.problem(
-      at,
+    ctx.conflict(
+      [['memory'], ['cpu']],
       `${ctx.spec.memory} MiB is not a valid Fargate size with cpu ${ctx.spec.cpu}${ctx.where(['cpu'], ['memory'])}; use memory ${describeFargateMemory(ctx.spec.cpu)}`,
     ),
   ];
-};
+});
 
-const countRange: Rule = (ctx) => {
+const countRange: Rule = reading([['count', 'min'], ['count', 'max']], (ctx) => {
   const { min, max } = ctx.spec.count;
   const problems: Problem[] = [];
-  if (min > max) problems.push(ctx.problem(['count', 'min'], `min ${min} is more than max ${max}${ctx.where(['count', 'min'], ['count', 'max'])}`));
+  if (min > max) problems.push(ctx.conflict([['count', 'min'], ['count', 'max']], `min ${min} is more than max ${max}${ctx.where(['count', 'min'], ['count', 'max'])}`));
   if (ctx.env.protect && ctx.spec.kind !== 'job' && min < 2) {
     problems.push(
       ctx.problem(['count', 'min'], `is ${min}, but environment ${ctx.env.name} has protect: true, which needs at least 2 tasks`),
     );
   }
   return problems;
-};
+});
 
 const ONLY_FOR: Array<{ path: string[]; kind: ServiceSpec['kind'] }> = [
   { path: ['port'], kind: 'web' },
@@ -85,18 +127,18 @@ const ONLY_FOR: Array<{ path: string[]; kind: ServiceSpec['kind'] }> = [
 ];
 
 /** Kind-specific fields. Values inherited from the estate defaults are ignored where they do not apply. */
-const kindFields: Rule = (ctx) => {
+const kindFields: Rule = reading([['kind']], (ctx) => {
   if (!ctx.spec.kind) return [];
   const problems = ONLY_FOR.filter((f) => f.kind !== ctx.spec.kind && ctx.setsItself(f.path)).map((f) =>
     ctx.problem(f.path, `only applies to ${f.kind} services; this is a ${ctx.spec.kind} service`),
   );
-  if (ctx.spec.kind === 'job' && !ctx.spec.schedule) {
-    problems.push(ctx.file.problem(['kind'], `a job needs a schedule, cron(...) or rate(...)${ctx.where(['kind'])}`));
+  if (ctx.spec.kind === 'job' && !ctx.spec.schedule && !ctx.failed(['schedule'])) {
+    problems.push(ctx.file.problem(['kind'], `a job needs a schedule, such as schedule: cron(0 2 * * ? *) or rate(1 day)${ctx.where(['kind'])}`));
   }
   return problems;
-};
+});
 
-const secretsAndEnv: Rule = (ctx) => {
+const secretsAndEnv: Rule = reading([['secrets'], ['env']], (ctx) => {
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const s of ctx.spec.secrets) {
@@ -105,7 +147,7 @@ const secretsAndEnv: Rule = (ctx) => {
     if (s in ctx.spec.env) problems.push(ctx.problem(['env', s], `${s} is also a secret; a variable comes from env or secrets, not both`));
   }
   return problems;
-};
+});
 
 const names: Rule = (ctx) => {
   const problems: Problem[] = [];
@@ -122,7 +164,7 @@ const names: Rule = (ctx) => {
   return problems;
 };
 
-const hostnames: Rule = (ctx) => {
+const hostnames: Rule = reading([['hostnames']], (ctx) => {
   const own = resourceName.serviceHost(ctx.spec.name, ctx.env.domain);
   const seen = new Set<string>();
   const problems: Problem[] = [];
@@ -132,7 +174,7 @@ const hostnames: Rule = (ctx) => {
     seen.add(h);
   }
   return problems;
-};
+});
 
 export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, kindFields, secretsAndEnv, names, hostnames];
 

@@ -45,18 +45,18 @@ const name = (max: number, what: string) =>
       error: `${what} must start with a letter and hold only lower-case letters, digits and hyphens (not at the end)`,
     });
 
-const email = z.email({ error: 'must be an email address' });
+const email = z.email({ error: 'must be an email address, such as team@example.gov.uk' });
 const dnsName = z
   .string()
   .regex(DNS_NAME, { error: 'must be a lower-case DNS name such as visits.justice.example.gov.uk' });
 
-const positiveInt = (what: string) => z.int({ error: `${what} must be a whole number` }).min(1);
+const positiveInt = () => z.int().min(1);
 
 const sourceFields = z
   .strictObject({
     repo: z
       .string()
-      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be owner/repository' })
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be owner/repository, such as ministryofjustice/book-a-prison-visit' })
       .meta({ description: 'Repository the pipeline builds, as owner/name.', examples: ['ministryofjustice/book-a-prison-visit'] }),
     branch: z.string().min(1).meta({ description: 'Branch that triggers the pipeline.', default: SERVICE_DEFAULTS.source.branch }),
     dockerfile: z.string().min(1).meta({ description: 'Path of the Dockerfile in the repository.', default: SERVICE_DEFAULTS.source.dockerfile }),
@@ -75,19 +75,19 @@ export const serviceFields = z.strictObject({
   image: z
     .string()
     .min(1)
-    .regex(/^[^\s]+$/, { error: 'must be an image reference without spaces' })
+    .regex(/^[^\s]+$/, { error: 'must be an image reference without spaces, such as public.ecr.aws/nginx/nginx:1.27' })
     .meta({ description: 'A prebuilt image instead of source.', examples: ['public.ecr.aws/nginx/nginx:1.27'] }),
   port: z.int().min(1).max(65535).meta({ description: 'Container port (web only).', default: SERVICE_DEFAULTS.port }),
   health: z
     .string()
-    .regex(/^\/[^\s]*$/, { error: 'must be a path starting with /' })
+    .regex(/^\/[^\s]*$/, { error: 'must be a path starting with / and without spaces, such as /health' })
     .meta({ description: 'Health-check path (web only).', default: SERVICE_DEFAULTS.health }),
   cpu: z
     .union(FARGATE_CPU.map((c) => z.literal(c)) as unknown as [z.ZodLiteral<256>, z.ZodLiteral<512>], {
       error: `must be a Fargate CPU value: ${FARGATE_CPU.join(', ')}`,
     })
     .meta({ description: 'Fargate CPU units.', default: SERVICE_DEFAULTS.cpu }),
-  memory: positiveInt('memory').meta({
+  memory: positiveInt().meta({
     description: 'Memory in MiB; must pair with cpu as Fargate allows.',
     default: SERVICE_DEFAULTS.memory,
   }),
@@ -101,7 +101,7 @@ export const serviceFields = z.strictObject({
   scale: z
     .strictObject({
       cpu: z.int().min(10).max(90).meta({ description: 'Target average CPU percent.', default: SERVICE_DEFAULTS.scale.cpu }),
-      requestsPerTarget: positiveInt('requestsPerTarget').meta({
+      requestsPerTarget: positiveInt().meta({
         description: 'Target requests per minute per task (web only).',
         default: SERVICE_DEFAULTS.scale.requestsPerTarget,
       }),
@@ -177,7 +177,7 @@ export const estateFile = z
     region: z.string().regex(REGION, { error: 'must be an AWS region code such as eu-west-2' }),
     delivery: z.strictObject({
       account: accountId(),
-      connectionArn: z.string().regex(CONNECTION_ARN, { error: 'must be a CodeConnections connection ARN' }),
+      connectionArn: z.string().regex(CONNECTION_ARN, { error: 'must be a CodeConnections connection ARN, such as arn:aws:codeconnections:eu-west-2:111111111111:connection/0f6c7e4b-3a1d-4c55-9a51-4c1e6e2b9f10' }),
     }),
     alerts: z.strictObject({ email: z.array(email).min(1, { error: 'needs at least one address' }) }),
     environments: z.record(name(12, 'an environment name'), environmentFields).refine((envs) => Object.keys(envs).length > 0, {

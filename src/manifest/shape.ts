@@ -1,47 +1,65 @@
 import { z } from 'zod';
 import type { Problem } from './problems';
+import { closest } from './near';
+import { describeIssue, type FieldSchema, ZOD_DEFAULT } from './wording';
 import type { YamlSource } from './yaml-source';
 
-type JsonSchema = {
-  properties?: Record<string, JsonSchema>;
-  additionalProperties?: JsonSchema | boolean;
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-};
+export { closest } from './near';
+
+type JsonSchema = FieldSchema;
+
+export interface ShapeResult<T> {
+  /** The valid part of the data (see salvage), when enough of it is valid to go on with. */
+  readonly value?: T;
+  readonly problems: Problem[];
+  /**
+   * Fields the user set that failed validation, including a misspelt field's intended name
+   * (`memroy` fails `memory`). Rules that depend on one stay quiet: the value the user meant is
+   * unknown, and a default standing in for it would raise a problem about a value nobody wrote.
+   */
+  readonly failed: ReadonlyArray<readonly PropertyKey[]>;
+}
 
 /**
  * Validates one file's data against a schema; every issue becomes a problem located in the
- * file. Unknown fields get a "did you mean" from the fields the schema knows at that place.
+ * file, worded for the user (wording.ts). Unknown fields get a "did you mean" from the fields the
+ * schema knows at that place.
  */
-export function checkShape<T extends z.ZodType>(
-  schema: T,
-  source: YamlSource,
-  data: unknown,
-  basePath: readonly PropertyKey[] = [],
-): { value?: z.infer<T>; problems: Problem[] } {
-  const result = schema.safeParse(data);
-  if (result.success) return { value: result.data, problems: [] };
+export function checkShape<T extends z.ZodType>(schema: T, source: YamlSource, data: unknown): ShapeResult<z.infer<T>> {
+  const result = schema.safeParse(data, { error: () => ZOD_DEFAULT });
+  if (result.success) return { value: result.data, problems: [], failed: [] };
   const json = jsonSchemaOf(schema);
   const problems: Problem[] = [];
+  const failed: PropertyKey[][] = [];
   const issues = result.error.issues;
+  const said = new Set<string>();
   for (const issue of issues) {
-    const path = [...basePath, ...issue.path];
+    const path = [...issue.path];
+    // zod runs every check of a field (empty, then its pattern): one wrong value is one mistake.
+    const where = JSON.stringify(path.map(String));
+    if (issue.code !== 'unrecognized_keys' && said.has(where)) continue;
+    said.add(where);
     if (issue.code === 'unrecognized_keys') {
       const known = Object.keys(schemaAt(json, issue.path)?.properties ?? {});
       for (const key of issue.keys) {
         const near = closest(key, known);
-        problems.push(
-          source.problem([...path, key], `unknown field '${key}'${near ? ` (did you mean '${near}'?)` : ''}`, true),
-        );
+        if (near) failed.push([...path, near]);
+        problems.push(source.problem([...path, key], `unknown field '${key}'${near ? ` (did you mean '${near}'?)` : ''}`, true));
       }
     } else if (issue.code === 'invalid_key') {
-      problems.push(source.problem(path, `'${String(issue.path.at(-1))}' is not valid: ${issue.issues[0]?.message ?? issue.message}`, true));
+      const inner = issue.issues[0];
+      const why = !inner ? issue.message : inner.message === ZOD_DEFAULT ? describeIssue(inner, issue.path.at(-1), undefined) : inner.message;
+      failed.push(path);
+      problems.push(source.problem(path, `'${String(issue.path.at(-1))}' is not valid: ${why}`, true));
     } else {
-      const missing = issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined;
-      problems.push(source.problem(path, missing ? 'is required' : issue.message));
+      const value = valueAt(data, issue.path);
+      const missing = issue.code === 'invalid_type' && value === undefined;
+      if (!missing) failed.push(path);
+      const message = missing ? 'is required' : issue.message === ZOD_DEFAULT ? describeIssue(issue, value, schemaAt(json, issue.path)) : issue.message;
+      problems.push(source.problem(path, message));
     }
   }
-  return { value: salvage(schema, data, issues), problems };
+  return { value: salvage(schema, data, issues), problems, failed };
 }
 
 /**
@@ -56,7 +74,7 @@ function salvage<T extends z.ZodType>(schema: T, data: unknown, issues: readonly
       if (issue.code === 'unrecognized_keys') for (const key of issue.keys) removeAt(current, [...issue.path, key]);
       else removeAt(current, issue.path);
     }
-    const again = schema.safeParse(current);
+    const again = schema.safeParse(current, { error: () => ZOD_DEFAULT });
     if (again.success) return again.data;
     pending = again.error.issues;
   }
@@ -97,29 +115,4 @@ function schemaAt(schema: JsonSchema | undefined, path: readonly PropertyKey[]):
     else cur = cur.properties?.[seg as string] ?? (typeof cur.additionalProperties === 'object' ? cur.additionalProperties : undefined);
   }
   return cur?.anyOf?.find((s) => s.properties) ?? cur;
-}
-
-/** The known name nearest to `word`, if it is near enough to be a likely typo. */
-export function closest(word: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of known) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) [best, bestDistance] = [candidate, d];
-  }
-  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))) return best;
-  // A longer or shorter spelling of a known name (minimum for min, env for environments).
-  return known.find((k) => k.length >= 3 && word.length >= 3 && (word.startsWith(k) || k.startsWith(word)));
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

@@ -1,0 +1,140 @@
+/**
+ * One mistake, one message, in the user's words. A field that failed validation counts as set for
+ * every rule that reads it, and no message speaks zod's language.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadEstate } from '../../src/manifest/load';
+import { EstateError, type Problem } from '../../src/manifest/problems';
+import { MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
+
+function problemsOf(files: Record<string, string>): readonly Problem[] {
+  try {
+    loadEstate(writeEstate(files));
+    return [];
+  } catch (e) {
+    if (e instanceof EstateError) return e.problems;
+    throw e;
+  }
+}
+
+const service = (name: string, text: string) => ({ 'estate.yaml': MINIMAL_ESTATE, [`services/${name}.yaml`]: text });
+const visits = (extra: string) => service('visits', webService('visits', extra));
+const where = (p: Problem) => `${p.file}:${p.line} ${p.field ?? ''}`.trim();
+
+/** zod's own phrasing: none of it may reach a user. */
+const LIBRARY_WORDS = /Invalid (input|option|string|element|key)|expected (number|string|array|object|boolean|int)|received|Too (big|small)|[<>]=/;
+
+describe('one mistake, one message', () => {
+  it.each([
+    ['a misspelt field does not bring in the default it stands for', visits('cpu: 512\nmemroy: 1024\n'), ['services/visits.yaml:7 memroy']],
+    ['a memory with a unit', visits('cpu: 512\nmemory: 1GB\n'), ['services/visits.yaml:7 memory']],
+    ['an unknown kind', service('visits', 'name: visits\nkind: webapp\nimage: nginx:1\n'), ['services/visits.yaml:2 kind']],
+    ['an invalid image on a service that has no source', service('visits', 'name: visits\nkind: web\nimage: "not an image"\n'), ['services/visits.yaml:3 image']],
+    ['an empty image', service('visits', 'name: visits\nkind: web\nimage: ""\n'), ['services/visits.yaml:3 image']],
+    ['an invalid source.repo', service('visits', 'name: visits\nkind: web\nsource:\n  repo: not a repo\n'), ['services/visits.yaml:4 source.repo']],
+    ['an invalid schedule on a job', service('nightly', 'name: nightly\nkind: job\nimage: nightly:1\nschedule: every night\n'), ['services/nightly.yaml:4 schedule']],
+    ['a count that is not a map', visits('count: 4\n'), ['services/visits.yaml:6 count']],
+    [
+      'a misspelt field in the estate defaults',
+      { 'estate.yaml': `${MINIMAL_ESTATE}defaults:\n  cpu: 512\n  memroy: 1024\n`, 'services/visits.yaml': webService('visits') },
+      ['estate.yaml:21 defaults.memroy'],
+    ],
+    [
+      'an invalid value in one environment override',
+      visits('cpu: 512\nmemory: 1024\nenvironments:\n  production:\n    memory: lots\n'),
+      ['services/visits.yaml:10 environments.production.memory'],
+    ],
+  ])('%s', (_name, files, expected) => {
+    expect(problemsOf(files).map(where)).toEqual(expected);
+  });
+
+  it('a value that fails in one environment does not silence the rule in another', () => {
+    // memory is wrong only in production; staging's cpu 1024 with memory 512 is a real problem of its own.
+    const problems = problemsOf(visits('cpu: 1024\nmemory: 512\nenvironments:\n  production:\n    memory: lots\n'));
+    expect(problems.map(where)).toEqual(['services/visits.yaml:7 memory', 'services/visits.yaml:10 environments.production.memory']);
+  });
+});
+
+describe('messages in the user words, with a right value', () => {
+  const message = (files: Record<string, string>) => {
+    const problems = problemsOf(files);
+    expect(problems).toHaveLength(1);
+    return problems[0]!.message;
+  };
+
+  it('a quoted number', () => expect(message(visits('port: "8000"\n'))).toBe('must be a number, not text: port: 8000 (unquoted)'));
+  it('a number above the limit', () => expect(message(visits('count:\n  max: 100000\n'))).toBe('100000 is too big: it must be at most 1000, such as max: 1000'));
+  it('one secret not in a list', () =>
+    expect(message(visits('secrets: DATABASE_PASSWORD\n'))).toBe('must be a list, even of one item: secrets: [DATABASE_PASSWORD]'));
+  it('memory with a unit', () => expect(message(visits('cpu: 512\nmemory: 2GB\n'))).toBe('is a number of MiB without a unit: memory: 2048'));
+  it('a near-miss option', () => expect(message(service('visits', 'name: visits\nkind: wokrer\nimage: a:1\n'))).toMatch(/did you mean kind: worker\?/));
+  it('a map given as one value', () => expect(message(visits('scale: 60\n'))).toMatch(/such as scale: \{ cpu: 60, requestsPerTarget: 1000 \}/));
+  it('yes for a boolean', () => expect(message(visits('bucket:\n  versioned: "yes"\n'))).toMatch(/true or false \(unquoted\).*versioned: true/));
+
+  it('a conflict between the estate defaults and a service names both files', () => {
+    const problems = problemsOf({ 'estate.yaml': `${MINIMAL_ESTATE}defaults:\n  memory: 1024\n`, 'services/visits.yaml': webService('visits', 'cpu: 2048\n') });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: 'services/visits.yaml',
+        line: 6,
+        field: 'cpu',
+        message: '1024 MiB is not a valid Fargate size with cpu 2048; use memory 4096 to 16384 in steps of 1024 (memory 1024 is set in estate.yaml:20, the estate defaults)',
+      }),
+    ]);
+  });
+
+  /** Fields of a service file with a value of their own type, written as YAML flow. */
+  const FIELDS: Array<{ path: string[]; type: 'number' | 'string' | 'boolean' | 'list' | 'map' }> = [
+    { path: ['port'], type: 'number' },
+    { path: ['memory'], type: 'number' },
+    { path: ['count', 'min'], type: 'number' },
+    { path: ['scale', 'cpu'], type: 'number' },
+    { path: ['alarms', 'latencyP99'], type: 'number' },
+    { path: ['health'], type: 'string' },
+    { path: ['owner'], type: 'string' },
+    { path: ['kind'], type: 'string' },
+    { path: ['image'], type: 'string' },
+    { path: ['source', 'branch'], type: 'string' },
+    { path: ['bucket', 'versioned'], type: 'boolean' },
+    { path: ['secrets'], type: 'list' },
+    { path: ['hostnames'], type: 'list' },
+    { path: ['env'], type: 'map' },
+    { path: ['count'], type: 'map' },
+  ];
+  const printable = fc.string({ unit: 'grapheme-ascii', maxLength: 12 });
+  const wrongValue = (type: string) =>
+    fc.oneof(
+      ...[
+        type !== 'string' ? printable.map((s) => JSON.stringify(s)) : undefined,
+        type !== 'number' ? fc.integer({ min: -5, max: 100_000 }).map(String) : undefined,
+        type !== 'boolean' ? fc.boolean().map(String) : undefined,
+        type !== 'list' ? fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 3 }).map((a) => `[${a.join(', ')}]`) : undefined,
+        type !== 'map' ? fc.constant('{ a: 1 }') : undefined,
+      ].filter((x): x is fc.Arbitrary<string> => x !== undefined),
+    );
+
+  it('a value of the wrong type anywhere gives one problem, at its line, without the library words', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...FIELDS).chain((f) => fc.tuple(fc.constant(f), wrongValue(f.type))),
+        ([field, value]) => {
+          const [first, second] = field.path;
+          // The service otherwise valid: image set unless the field under test is image or source.
+          const base = field.path[0] === 'image' ? 'name: visits\nkind: web\n' : 'name: visits\nkind: web\nsource:\n  repo: example/visits\n';
+          // source.branch goes under the source: already there; any other field replaces its line.
+          const text =
+            first === 'source'
+              ? `${base}  ${second}: ${value}\n`
+              : base.replace(new RegExp(`^${first}:.*\\n`, 'm'), '') + (second ? `${first}:\n  ${second}: ${value}\n` : `${first}: ${value}\n`);
+          const problems = problemsOf(service('visits', text));
+          const line = text.split('\n').findIndex((l) => l.trimStart().startsWith(`${second ?? first}:`)) + 1;
+          expect(problems, text).toHaveLength(1);
+          expect(problems[0]!.line, text).toBe(line);
+          expect(problems[0]!.message, text).not.toMatch(LIBRARY_WORDS);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
