@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { closest } from '../manifest/near';
 import { EstateError, type Problem, UsageError } from '../manifest/problems';
 import { type EstateSpec, serviceUrls } from '../manifest/spec';
 import type { ShardUsage } from './allocate';
@@ -73,6 +74,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
   const problems: Problem[] = [];
 
   const planned = planStacks(spec, allocation, options, previous);
+  checkSomethingPlanned(spec, planned, options);
   const out = resolve(options.out ?? 'cdk.out');
   checkReplaceable(out);
   const staging = `${out}.partial-${process.pid}`;
@@ -144,8 +146,30 @@ function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions):
     const all = new Set([...spec.services.values()].flat().map((s) => s.name));
     // A removed service whose stack is still deployed can be planned on its own: that removes it.
     const leaving = Object.values(previous.environments).some((e) => Object.values(e.stacks).some((s) => s.service === options.service));
-    if (!all.has(options.service) && !leaving) throw new UsageError(`no service '${options.service}' in ${spec.name}`);
+    if (!all.has(options.service) && !leaving) throw new UsageError(`no service '${options.service}' in ${spec.name}${serviceHint(options.service, [...all])}`);
   }
+}
+
+/** "; did you mean x?" and the services there are, a few when there are many. */
+function serviceHint(wanted: string, services: readonly string[]): string {
+  const near = closest(wanted, services);
+  const sorted = [...services].sort();
+  const listed = sorted.length <= 12 ? sorted.join(', ') : `${sorted.slice(0, 12).join(', ')} and ${sorted.length - 12} more`;
+  return `${near ? `; did you mean ${near}?` : ''} (services: ${listed || 'none yet'})`;
+}
+
+/**
+ * A selection that builds no stack is a request cityplan cannot carry out: say why rather than
+ * let the toolkit say "This app contains no stacks".
+ */
+function checkSomethingPlanned(spec: EstateSpec, planned: readonly StackPlan[], options: PlanOptions): void {
+  if (planned.length > 0 || !options.service) return;
+  const service = [...spec.services.values()].flat().find((s) => s.name === options.service);
+  throw new UsageError(
+    service
+      ? `service ${service.name} is a ${service.kind} service; ${service.kind} services are checked but not built yet, so there is nothing to plan or deploy for it`
+      : `nothing to plan for service ${options.service}${options.environment ? ` in environment ${options.environment}` : ''}`,
+  );
 }
 
 /**

@@ -3,9 +3,9 @@
  * (each with file, line, column and field), never only the first.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { builtInLayer, type Layer, mergeLayers } from './layers';
-import { EstateError, type Problem, uniqueProblems } from './problems';
+import { EstateError, type Problem, UsageError, uniqueProblems } from './problems';
 import { environmentRules, SERVICE_RULES, ServiceContext, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
 import { checkShape } from './shape';
@@ -25,12 +25,7 @@ interface ParsedService {
 export function loadEstate(dir: string): EstateSpec {
   const problems: Problem[] = [];
   const estatePath = join(dir, ESTATE_FILE);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new EstateError([{ file: dir, message: 'is not an estate folder (no such directory)' }]);
-  }
-  if (!existsSync(estatePath)) {
-    throw new EstateError([{ file: ESTATE_FILE, message: `not found in ${dir}; run 'cityplan init ${dir}' to start an estate` }]);
-  }
+  checkEstateFolder(dir);
 
   const estateRead = YamlSource.read(estatePath, ESTATE_FILE);
   problems.push(...estateRead.problems);
@@ -80,6 +75,42 @@ export function loadEstate(dir: string): EstateSpec {
 }
 
 /**
+ * The folder given must be an estate: a mistake here is in the command, not in an estate (exit 2),
+ * and the message says which folder was meant where it can tell.
+ * @throws UsageError when `dir` is missing, a file, or a folder without estate.yaml
+ */
+function checkEstateFolder(dir: string): void {
+  if (!existsSync(dir)) throw new UsageError(`${dir} does not exist; give the estate folder (the one holding ${ESTATE_FILE}), or run 'cityplan init ${dir}' to start one`);
+  if (!statSync(dir).isDirectory()) {
+    const parent = dirname(resolve(dir));
+    const hint = basename(dir) === ESTATE_FILE || existsSync(join(parent, ESTATE_FILE)) ? `; give the folder that holds it: ${relativeOrAbsolute(parent)}` : '';
+    throw new UsageError(`${dir} is a file, not an estate folder${hint}`);
+  }
+  if (existsSync(join(dir, ESTATE_FILE))) return;
+  const misnamed = ['estate.yml', 'Estate.yaml', 'estate.YAML', 'estate.json'].find((f) => readdirSync(dir).includes(f));
+  if (misnamed) throw new UsageError(`${join(dir, misnamed)}: cityplan reads ${ESTATE_FILE}; rename ${misnamed} to ${ESTATE_FILE}`);
+  const estateAbove = findEstateAbove(resolve(dir));
+  if (estateAbove) {
+    throw new UsageError(`${dir} is inside the estate ${relativeOrAbsolute(estateAbove)}, not an estate of its own; give that folder instead`);
+  }
+  throw new UsageError(`no ${ESTATE_FILE} in ${dir}; give the estate folder, or run 'cityplan init ${dir}' to start an estate there`);
+}
+
+/** The nearest folder above `dir` that holds estate.yaml (a user who gave `<estate>/services`). */
+function findEstateAbove(dir: string): string | undefined {
+  for (let cur = dirname(dir); cur !== dirname(cur); cur = dirname(cur)) {
+    if (existsSync(join(cur, ESTATE_FILE))) return cur;
+  }
+  return undefined;
+}
+
+/** A path as the user would type it from here: relative below the working folder, else absolute. */
+function relativeOrAbsolute(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+}
+
+/**
  * Stand-ins for top-level estate fields that are missing or wrong, so that the service files can
  * still be checked against the environments and the user sees every problem in one run. Each
  * stand-in is chosen to raise no problem of its own; the estate's own problems are already listed.
@@ -103,17 +134,32 @@ function withPlaceholders(data: unknown): EstateFile | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/**
+ * Every service file under services/, in subfolders too: teams group their services in folders
+ * (services/visits/book-a-prison-visit.yaml). Folders starting with a dot are not read.
+ * @returns paths relative to the estate folder, with / separators, sorted
+ */
+export function serviceFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      if (entry.name.startsWith('.')) continue;
+      const path = `${rel}/${entry.name}`;
+      // Links to folders are not followed (one could lead back to where it starts); links to files are read.
+      if (entry.isDirectory()) walk(path);
+      else if (/\.ya?ml$/.test(entry.name)) found.push(path);
+    }
+  };
+  if (statSync(join(dir, SERVICES_DIR), { throwIfNoEntry: false })?.isDirectory()) walk(SERVICES_DIR);
+  return found.sort();
+}
+
 function readServices(dir: string, problems: Problem[]): ParsedService[] {
-  const servicesDir = join(dir, SERVICES_DIR);
-  if (!existsSync(servicesDir)) return [];
-  const files = readdirSync(servicesDir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort();
   const parsed: ParsedService[] = [];
   const byName = new Map<string, string>();
-  for (const f of files) {
-    const rel = relative(dir, join(servicesDir, f)) || f;
-    const read = YamlSource.read(join(servicesDir, f), rel);
+  for (const rel of serviceFiles(dir)) {
+    const f = basename(rel);
+    const read = YamlSource.read(join(dir, rel), rel);
     problems.push(...read.problems);
     if (!read.source) continue;
     const shape = checkShape(serviceFile, read.source, read.source.data());

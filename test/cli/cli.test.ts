@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,7 +77,7 @@ describe('cityplan plan', () => {
 
   it('exits 1 listing every problem with file and line, and writes neither the assembly nor the lock', async () => {
     const dir = copyExample();
-    writeFileSync(join(dir, 'services', 'find-a-court.yaml'), 'name: find-a-court\nkind: web\nimage: x/y:1\ncpus: 2\nmemory: 3\n');
+    writeFileSync(join(dir, 'services', 'find-a-court.yaml'), 'name: find-a-court\nkind: web\nimage: x/y:1\ncpus: 2\ncount:\n  min: 5\n  max: 3\n');
     rmSync(join(dir, 'cityplan.lock.json'));
     const out = join(scratch(), 'kept');
     mkdirSync(out);
@@ -85,7 +85,7 @@ describe('cityplan plan', () => {
     const { code, stderr } = await cityplan('plan', dir, '--out', out);
     expect(code).toBe(1);
     expect(stderr).toContain("services/find-a-court.yaml:4:1: cpus: unknown field 'cpus' (did you mean 'cpu'?)");
-    expect(stderr).toContain('services/find-a-court.yaml:5:9: memory: 3 MiB is not a valid Fargate size');
+    expect(stderr).toContain('services/find-a-court.yaml:6:8: count.min: min 5 is more than max 3');
     expect(readFileSync(join(out, 'marker'), 'utf8')).toBe('previous assembly');
     expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
   });
@@ -125,9 +125,18 @@ describe('cityplan plan', () => {
 
   it('exits 2 for an environment or service the estate does not have', async () => {
     expect((await cityplan('plan', copyExample(), '--env', 'prod')).code).toBe(2);
-    const { code, stderr } = await cityplan('plan', copyExample(), '--service', 'nope');
+    const { code, stderr } = await cityplan('plan', copyExample(), '--service', 'find-a-cort');
     expect(code).toBe(2);
-    expect(stderr).toContain("no service 'nope'");
+    expect(stderr).toContain("no service 'find-a-cort' in justice; did you mean find-a-court? (services: apply-for-legal-aid, book-a-prison-visit,");
+  });
+
+  it('says why a service with nothing to build cannot be planned on its own', async () => {
+    const dir = copyExample();
+    expect(await cityplan('plan', dir, '--service', 'money-reconciliation', '--out', join(scratch(), 'a'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('money-reconciliation is a job service; job services are checked but not built yet'),
+    });
+    expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(readFileSync('examples/justice/cityplan.lock.json', 'utf8'));
   });
 });
 
@@ -138,11 +147,36 @@ describe('cityplan usage', () => {
     expect((await cityplan('frobnicate')).code).toBe(2);
   });
 
-  it('validate exits 0 on the example and 1 on a missing folder', async () => {
+  it('validate exits 0 on the example and 2 when the folder given is not an estate', async () => {
     expect(await cityplan('validate', 'examples/justice')).toMatchObject({ code: 0, stdout: expect.stringContaining('2 environments, 6 services, 2 load balancer shards') });
     const missing = await cityplan('validate', join(scratch(), 'nothing-here'));
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('is not an estate folder');
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/nothing-here does not exist; give the estate folder/) });
+  });
+
+  it('names the estate folder meant when given a folder inside it, its estate.yaml, or a misnamed estate.yml', async () => {
+    const dir = copyExample();
+    expect(await cityplan('validate', join(dir, 'services'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`services is inside the estate ${dir}, not an estate of its own; give that folder instead`),
+    });
+    expect(await cityplan('plan', join(dir, 'estate.yaml'))).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`estate.yaml is a file, not an estate folder; give the folder that holds it: ${dir}`),
+    });
+    renameSync(join(dir, 'estate.yaml'), join(dir, 'estate.yml'));
+    expect(await cityplan('validate', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('cityplan reads estate.yaml; rename estate.yml to estate.yaml') });
+  });
+
+  it('reads service files in subfolders of services/, and refuses one service defined twice', async () => {
+    const dir = copyExample();
+    mkdirSync(join(dir, 'services', 'legal-aid'));
+    renameSync(join(dir, 'services', 'apply-for-legal-aid.yaml'), join(dir, 'services', 'legal-aid', 'apply-for-legal-aid.yaml'));
+    expect(await cityplan('validate', dir)).toMatchObject({ code: 0, stdout: expect.stringContaining('6 services') });
+    writeFileSync(join(dir, 'services', 'apply-for-legal-aid.yaml'), readFileSync(join(dir, 'services', 'legal-aid', 'apply-for-legal-aid.yaml')));
+    expect(await cityplan('validate', dir)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("services/legal-aid/apply-for-legal-aid.yaml:2:7: name: service 'apply-for-legal-aid' is also defined in services/apply-for-legal-aid.yaml"),
+    });
   });
 
   it('init writes a starter estate that validates and plans, and refuses a folder in use', async () => {
