@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { knownRegions, partitionProblem, regionProblem } from './region';
+import { SCHEDULE_PATTERN, scheduleProblem } from './schedule';
 
 export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -19,7 +20,6 @@ const accountId = () =>
   z
     .string({ error: 'must be a 12-digit AWS account id, quoted as a string ("123456789012")' })
     .regex(ACCOUNT, { error: 'must be a 12-digit AWS account id, quoted as a string ("123456789012")' });
-const SCHEDULE = /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
 
 /** Fargate CPU units. Valid memory for each is in `FARGATE_MEMORY`. */
@@ -137,10 +137,11 @@ export const serviceFields = z.strictObject({
   queue: z
     .strictObject({ visibilityTimeout: z.int().min(0).max(43200).optional() })
     .meta({ description: 'SQS queue the worker consumes (worker only).' }),
-  schedule: z
-    .string()
-    .regex(SCHEDULE, { error: 'must be cron(...) or rate(N minutes|hours|days)' })
-    .meta({ description: 'When the job runs (job only, required).', examples: ['cron(0 2 * * ? *)'] }),
+  schedule: checkedString(scheduleProblem).meta({
+    description: 'When the job runs, as an EventBridge schedule expression (job only, required).',
+    examples: ['cron(0 2 * * ? *)', 'rate(1 hour)'],
+    pattern: SCHEDULE_PATTERN,
+  }),
   alarms: z
     .strictObject({
       errorRate: z.number().min(0).max(100).meta({ description: 'Percent of requests answered 5xx.', default: SERVICE_DEFAULTS.alarms.errorRate }),
