@@ -4,7 +4,8 @@
  * failing a deploy, and so that every environment stays in the partition of the estate.
  *
  * A region AWS opened after the installed aws-cdk-lib was released is refused until an upgrade of
- * aws-cdk-lib lists it: a typo is far likelier than a region days old, and the message says so.
+ * aws-cdk-lib lists it: a typo is far likelier than a region days old. Hence the message says the
+ * region is not one cityplan knows, not that AWS has no such region.
  */
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { closest } from './shape';
