@@ -8,6 +8,8 @@
  * jobs) is checked after the merge, in `rules.ts`.
  */
 import { z } from 'zod';
+import { knownRegions, partitionProblem, regionProblem } from './region';
+import { SCHEDULE_PATTERN, scheduleProblem } from './schedule';
 
 export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
@@ -18,8 +20,6 @@ const accountId = () =>
   z
     .string({ error: 'must be a 12-digit AWS account id, quoted as a string ("123456789012")' })
     .regex(ACCOUNT, { error: 'must be a 12-digit AWS account id, quoted as a string ("123456789012")' });
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const SCHEDULE = /^(cron\(.+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/;
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
 
 /** Fargate CPU units. Valid memory for each is in `FARGATE_MEMORY`. */
@@ -36,6 +36,16 @@ export const SERVICE_DEFAULTS = {
   alarms: { errorRate: 5, latencyP99: 2000 },
   source: { branch: 'main', dockerfile: 'Dockerfile' },
 } as const;
+
+/** A string that `problem` checks (undefined: valid); its message is reported at the field as it is. */
+const checkedString = (problem: (value: string) => string | undefined) =>
+  z.string().superRefine((value, ctx) => {
+    const message = problem(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+
+/** A region aws-cdk-lib knows; the JSON Schema lists them so that editors complete and check them. */
+const region = () => checkedString(regionProblem).meta({ enum: knownRegions() });
 
 const name = (max: number, what: string) =>
   z
@@ -127,10 +137,11 @@ export const serviceFields = z.strictObject({
   queue: z
     .strictObject({ visibilityTimeout: z.int().min(0).max(43200).optional() })
     .meta({ description: 'SQS queue the worker consumes (worker only).' }),
-  schedule: z
-    .string()
-    .regex(SCHEDULE, { error: 'must be cron(...) or rate(N minutes|hours|days)' })
-    .meta({ description: 'When the job runs (job only, required).', examples: ['cron(0 2 * * ? *)'] }),
+  schedule: checkedString(scheduleProblem).meta({
+    description: 'When the job runs, as an EventBridge schedule expression (job only, required).',
+    examples: ['cron(0 2 * * ? *)', 'rate(1 hour)'],
+    pattern: SCHEDULE_PATTERN,
+  }),
   alarms: z
     .strictObject({
       errorRate: z.number().min(0).max(100).meta({ description: 'Percent of requests answered 5xx.', default: SERVICE_DEFAULTS.alarms.errorRate }),
@@ -154,7 +165,7 @@ export const serviceFile = serviceOverrides
 
 export const environmentFields = z.strictObject({
   account: accountId(),
-  region: z.string().regex(REGION, { error: 'must be an AWS region code such as eu-west-2' }).optional(),
+  region: region().optional().meta({ description: "The environment's region (default: the estate's), in the estate region's partition." }),
   domain: dnsName.meta({ description: 'Services get <service>.<domain>.' }),
   zoneId: z
     .string()
@@ -174,7 +185,7 @@ export const estateFile = z
   .strictObject({
     name: name(20, 'an estate name').meta({ description: 'Prefixes every stack.' }),
     owner: email,
-    region: z.string().regex(REGION, { error: 'must be an AWS region code such as eu-west-2' }),
+    region: region().meta({ description: 'Region of the delivery account; the default region of every environment.' }),
     delivery: z.strictObject({
       account: accountId(),
       connectionArn: z.string().regex(CONNECTION_ARN, { error: 'must be a CodeConnections connection ARN, such as arn:aws:codeconnections:eu-west-2:111111111111:connection/0f6c7e4b-3a1d-4c55-9a51-4c1e6e2b9f10' }),
@@ -185,7 +196,30 @@ export const estateFile = z
     }),
     defaults: serviceOverrides.optional().meta({ description: 'Service fields applied to every service before its own file.' }),
   })
+  // Runs even when other fields are wrong (`when`), so that this problem is listed with theirs.
+  .superRefine(
+    (estate, ctx) => {
+      for (const [env, message] of crossPartitionEnvironments(estate)) {
+        ctx.addIssue({ code: 'custom', path: ['environments', env, 'region'], message });
+      }
+    },
+    { when: () => true },
+  )
   .meta({ title: 'cityplan estate', description: 'estate.yaml of a cityplan estate.' });
+
+/**
+ * Environments whose own region is in another partition than the estate's region, with the
+ * problem. Reads the data defensively: with `when`, it runs on data that failed other checks.
+ */
+function crossPartitionEnvironments(estate: unknown): Array<[string, string]> {
+  const { region: estateRegion, environments } = (estate ?? {}) as { region?: unknown; environments?: unknown };
+  if (typeof estateRegion !== 'string' || environments === null || typeof environments !== 'object') return [];
+  return Object.entries(environments).flatMap(([env, fields]) => {
+    const own = (fields as { region?: unknown } | null)?.region;
+    const problem = typeof own === 'string' ? partitionProblem(own, estateRegion) : undefined;
+    return problem ? [[env, problem] as [string, string]] : [];
+  });
+}
 
 export type ServiceFields = z.infer<typeof serviceFields>;
 export type ServiceOverrides = z.infer<typeof serviceOverrides>;
