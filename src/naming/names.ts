@@ -86,6 +86,9 @@ export function derivedNames(estate: string, env: string, service: string, domai
 const ZONE_LETTERS: Record<string, string> = {
   'ap-northeast-1': 'acd',
   'us-west-1': 'bc',
+  // Zone c was never opened to new accounts in these regions; their third zone is d.
+  'ca-central-1': 'abd',
+  'cn-north-1': 'abd',
   'sa-east-1': 'abc',
 };
 
