@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { join, resolve } from 'node:path';
 import { EstateError, type Problem, UsageError } from '../manifest/problems';
 import { type EstateSpec, serviceUrls } from '../manifest/spec';
+import type { Acknowledgement } from '../policy/packs';
 import type { ShardUsage } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
 import { addDependencies } from './assembly-merge';
@@ -52,7 +53,8 @@ export interface PlanResult {
     readonly services: PlannedService[];
   }>;
   readonly stacks: SynthesizedStack[];
-  readonly findings: { readonly unacknowledged: number; readonly acknowledged: number };
+  /** Policy findings: none unacknowledged (a plan with one fails); each acknowledgement with its reason. */
+  readonly findings: { readonly unacknowledged: number; readonly acknowledged: number; readonly acknowledgements: readonly Acknowledgement[] };
   readonly changes: Changes;
   readonly assembly: string;
   readonly lock: { readonly path: string; readonly changed: boolean };
@@ -125,7 +127,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
       estate: spec.name,
       environments: summarizeEnvironments(spec, allocation, previous, next, synthesis.stacks, options),
       stacks: synthesis.stacks,
-      findings: { unacknowledged: 0, acknowledged: synthesis.acknowledged },
+      findings: { unacknowledged: 0, acknowledged: synthesis.acknowledgements.length, acknowledgements: synthesis.acknowledgements },
       changes: summarizeChanges(spec, previous, read.origin, next, planned, transition.orderings, flags, options),
       assembly: out,
       lock: { path: lockPath, changed },

@@ -36,7 +36,8 @@ describe('cityplan plan', () => {
     });
     expect(plan.environments[0].shards[0]).toEqual({ id: 0, services: 4, certificates: 0 });
     expect(plan.stacks).toContainEqual(expect.objectContaining({ name: 'justice-production-foundation', resources: expect.any(Number), bytes: expect.any(Number) }));
-    expect(plan.findings).toEqual({ unacknowledged: 0, acknowledged: expect.any(Number) });
+    expect(plan.findings).toEqual({ unacknowledged: 0, acknowledged: expect.any(Number), acknowledgements: expect.any(Array) });
+    expect(plan.findings.acknowledgements).toHaveLength(plan.findings.acknowledged);
     // Nothing of the example was ever deployed: every web service is still to be added.
     expect(plan.changes).toEqual({ added: expect.any(Array), removed: [], moved: [], order: [], flags: [] });
     expect(plan.changes.added).toContainEqual({ environment: 'production', service: 'find-a-court', kind: 'web' });
