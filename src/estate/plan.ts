@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EstateError, type Problem, UsageError } from '../manifest/problems';
-import { type EstateSpec, serviceUrls } from '../manifest/spec';
+import { type EstateSpec, type EnvironmentSpec, serviceUrls } from '../manifest/spec';
 import type { Acknowledgement } from '../policy/packs';
 import type { ShardUsage } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
@@ -33,6 +33,11 @@ export interface PlannedService {
   readonly urls: string[];
   readonly stack?: string;
   readonly resources?: number;
+  /** Fargate CPU units (1024 = 1 vCPU) and memory in MiB of each task, as resolved for this environment. */
+  readonly cpu: number;
+  readonly memory: number;
+  /** How many tasks autoscaling keeps running, at least and at most. */
+  readonly count: { readonly min: number; readonly max: number };
   /** Why a service has no stack in this plan. */
   readonly note?: string;
 }
@@ -45,6 +50,10 @@ export interface PlanResult {
     readonly region: string;
     readonly domain: string;
     readonly protect: boolean;
+    readonly zones: EnvironmentSpec['zones'];
+    readonly capacity: EnvironmentSpec['capacity'];
+    /** Manual approval before this environment in pipelines. */
+    readonly approval: boolean;
     /** The foundation creates the zone: its name servers must be delegated before the certificate can be issued. */
     readonly createsZone: boolean;
     /** The created zone's name servers, once a deploy has read them. */
@@ -196,6 +205,9 @@ function summarizeEnvironments(
             shard: placement?.shard,
             priority: placement?.priority,
             urls: serviceUrls(s, env),
+            cpu: s.cpu,
+            memory: s.memory,
+            count: { min: s.count.min, max: s.count.max },
             ...(size ? { stack, resources: size.resources } : { note: `${s.kind} services are accepted but not yet built` }),
             ...(newShard
               ? { note: `load balancer shard ${placement.shard} is new: plan and deploy ${env.name} without --service first` }
@@ -208,6 +220,9 @@ function summarizeEnvironments(
         region: env.region,
         domain: env.domain,
         protect: env.protect,
+        zones: env.zones,
+        capacity: env.capacity,
+        approval: env.approval,
         createsZone: !env.zoneId,
         ...(!env.zoneId && next.environments[env.name]?.nameServers ? { nameServers: next.environments[env.name]!.nameServers } : {}),
         shards: [...placed.shards],
