@@ -15,6 +15,7 @@ import { type Lock, LOCK_FILE, mayBeDeployed, serializeLock, writeLock } from '.
 import { committedLock } from './lock-history';
 import { stackName } from '../naming/names';
 import { type PreparedEstate, prepareEstate } from './prepare';
+import { type DeployedService, environmentPrerequisites, type Prerequisite } from './prerequisites';
 import { checkStackQuotas, describeBreach } from './quotas';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
@@ -60,6 +61,8 @@ export interface PlanResult {
     readonly nameServers?: readonly string[];
     readonly shards: ShardUsage[];
     readonly services: PlannedService[];
+    /** What must exist before this plan's deploy can succeed here (see prerequisites.ts). */
+    readonly prerequisites: Prerequisite[];
   }>;
   readonly stacks: SynthesizedStack[];
   /** Policy findings: none unacknowledged (a plan with one fails); each acknowledgement with its reason. */
@@ -214,6 +217,11 @@ function summarizeEnvironments(
               : {}),
           };
         });
+      const nameServers = !env.zoneId ? next.environments[env.name]?.nameServers : undefined;
+      // Only services with a stack in this plan read secrets, images and records at deploy.
+      const deployed = (spec.services.get(env.name) ?? [])
+        .filter((s) => sizeOf.has(stackName.service(spec.name, env.name, s.name)))
+        .map((s): DeployedService => ({ spec: s, shard: placed.placements[s.name]?.shard }));
       return {
         name: env.name,
         account: env.account,
@@ -224,9 +232,10 @@ function summarizeEnvironments(
         capacity: env.capacity,
         approval: env.approval,
         createsZone: !env.zoneId,
-        ...(!env.zoneId && next.environments[env.name]?.nameServers ? { nameServers: next.environments[env.name]!.nameServers } : {}),
+        ...(nameServers ? { nameServers } : {}),
         shards: [...placed.shards],
         services,
+        prerequisites: environmentPrerequisites(spec, env, deployed, previous, nameServers),
       };
     });
 }
