@@ -1,6 +1,6 @@
 import { deployEstate } from '../deploy/deploy';
 import type { Output } from './output';
-import { renderPlan } from './plan';
+import { renderPlan } from './plan-view';
 
 export interface DeployFlags {
   readonly env?: string;
