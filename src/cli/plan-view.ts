@@ -1,34 +1,30 @@
-/** The plan as text for the person who decides whether to deploy it. */
+/**
+ * The plan as text for the person who decides whether to deploy it: per environment its settings,
+ * its services, the changes to what is deployed, and what must exist before the deploy can succeed.
+ * `plan --json` carries all of it regardless.
+ */
 import { relative } from 'node:path';
 import type { PlanResult } from '../estate/plan';
+import type { Prerequisite } from '../estate/prerequisites';
 import { count, table } from './text-table';
+
+/** Beyond this many, names outside the zone are counted, not listed. */
+const LISTED = 10;
+
+type Environment = PlanResult['environments'][number];
 
 export function renderPlan(r: PlanResult): string {
   const lines: string[] = [`Plan of estate ${r.estate}`, ''];
   for (const flag of r.changes.flags) lines.push(`WARNING: ${flag}`);
   if (r.changes.flags.length > 0) lines.push('');
   for (const env of r.environments) {
-    lines.push(`${env.name}  account ${env.account}, ${env.region}, *.${env.domain}`);
-    if (env.createsZone) {
-      lines.push(
-        env.nameServers
-          ? `  DNS: the foundation created the zone ${env.domain}; its parent zone must delegate it to ${env.nameServers.join(', ')}`
-          : `  DNS: the foundation creates the zone ${env.domain}; cityplan deploy deploys the foundation first, shows the name servers to delegate to from the parent zone, and waits for the delegation before it requests the certificate`,
-      );
-    }
+    lines.push(
+      `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, approval ${yesNo(env.approval)}`,
+    );
     const shards = env.shards.map((s) => `#${s.id} ${count(s.services, 'service')}, ${count(s.certificates, 'extra certificate')}`);
     lines.push(`  load balancer shards: ${shards.length > 0 ? shards.join('; ') : 'none'}`);
-    const rows = env.services.map((s) => [
-      s.name,
-      s.kind,
-      s.shard === undefined ? '-' : String(s.shard),
-      s.priority === undefined ? '-' : String(s.priority),
-      s.resources === undefined ? '-' : String(s.resources),
-      s.urls.join(' '),
-    ]);
-    lines.push(...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'RESOURCES', 'URL'], rows).map((l) => `  ${l}`));
-    for (const s of env.services.filter((x) => x.note)) lines.push(`  note: ${s.name}: ${s.note}`);
-    lines.push(...renderChanges(r.changes, env.name).map((l) => `  ${l}`));
+    lines.push(...environmentDetail(r, env).map((l) => `  ${l}`));
+    lines.push(...renderPrerequisites(env.prerequisites).map((l) => `  ${l}`));
     lines.push('');
   }
   const resources = r.stacks.reduce((n, s) => n + s.resources, 0);
@@ -40,6 +36,56 @@ export function renderPlan(r: PlanResult): string {
     `lock: ${relative(process.cwd(), r.lock.path)} ${r.lock.changed ? 'updated' : 'unchanged'}`,
   );
   return lines.join('\n');
+}
+
+/** One row per service, its notes, and this environment's changes, one line each. */
+function environmentDetail(r: PlanResult, env: Environment): string[] {
+  const rows = env.services.map((s) => [
+    s.name,
+    s.kind,
+    s.shard === undefined ? '-' : String(s.shard),
+    s.priority === undefined ? '-' : String(s.priority),
+    String(s.cpu),
+    `${s.memory} MiB`,
+    range(s.count.min, s.count.max),
+    s.resources === undefined ? '-' : String(s.resources),
+    s.urls.join(' '),
+  ]);
+  return [
+    ...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'CPU', 'MEMORY', 'TASKS', 'RESOURCES', 'URL'], rows),
+    ...running(env),
+    ...env.services.filter((x) => x.note).map((s) => `note: ${s.name}: ${s.note}`),
+    ...renderChanges(r.changes, env.name),
+  ];
+}
+
+/** What the services with a stack run in all: tasks at their minimum and maximum, and the CPU and memory those take. */
+function running(env: Environment): string[] {
+  const built = env.services.filter((s) => s.resources !== undefined);
+  if (built.length === 0) return [];
+  const sum = (f: (s: (typeof built)[number]) => number) => built.reduce((n, s) => n + f(s), 0);
+  const at = (n: 'min' | 'max') => ({
+    tasks: sum((s) => s.count[n]),
+    vcpu: sum((s) => s.cpu * s.count[n]) / 1024,
+    gib: sum((s) => s.memory * s.count[n]) / 1024,
+  });
+  const [lo, hi] = [at('min'), at('max')];
+  return [`tasks: ${range(lo.tasks, hi.tasks)} in all, ${range(round(lo.vcpu), round(hi.vcpu))} vCPU, ${range(round(lo.gib), round(hi.gib))} GiB memory`];
+}
+
+/**
+ * Prerequisites as a checklist, each message on its line. Names outside the zones are one line each
+ * and may be many: beyond LISTED they are counted (--json lists every one).
+ */
+function renderPrerequisites(prerequisites: readonly Prerequisite[]): string[] {
+  if (prerequisites.length === 0) return [];
+  const external = prerequisites.filter((p) => p.kind === 'external-hostname');
+  const shown = [...prerequisites.filter((p) => p.kind !== 'external-hostname'), ...external.slice(0, LISTED)];
+  return [
+    'before you deploy:',
+    ...shown.map((p) => `  - ${p.message}`),
+    ...(external.length > LISTED ? [`  - and ${external.length - LISTED} more names outside the zone (plan --json lists every one)`] : []),
+  ];
 }
 
 /** One environment's part of the changes, one line each. */
@@ -69,4 +115,18 @@ function renderChanges(c: PlanResult['changes'], environment: string): string[] 
   }
   for (const o of c.order.filter((x) => x.environment === environment)) lines.push(`order: ${o.stack} after ${o.after}: ${o.reason}`);
   return lines;
+}
+
+/** `2–6`, or `4` when both ends are equal. */
+function range(min: number | string, max: number | string): string {
+  return min === max ? String(min) : `${min}–${max}`;
+}
+
+/** At most two decimals, none when whole: 0.25 vCPU, 3 GiB. */
+function round(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}
+
+function yesNo(b: boolean): string {
+  return b ? 'yes' : 'no';
 }
