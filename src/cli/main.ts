@@ -7,7 +7,7 @@ import { EstateError, formatProblem, type Problem, UsageError } from '../manifes
 import { type DeployFlags, deployCommand } from './deploy';
 import { initCommand } from './init';
 import { type Output, stdio } from './output';
-import { planCommand } from './plan';
+import { type PlanFlags, planCommand } from './plan';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
 
@@ -41,9 +41,8 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--service <name>', "only this service's stacks")
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
     .option('--json', 'print the plan as JSON')
-    .action((dir: string, opts: { env?: string; service?: string; out: string; json?: boolean }) =>
-      run(() => planCommand(dir, opts, io))(),
-    );
+    .option('--findings', 'list the acknowledged policy findings with their reasons')
+    .action((dir: string, opts: PlanFlags) => run(() => planCommand(dir, opts, io))());
   program
     .command('deploy')
     .description('plan, then deploy with the AWS credentials of this shell')
@@ -53,6 +52,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
     .option('--allow-removal', 'let this deploy delete removed services and shards in a protected environment')
     .option('--delegation-wait <minutes>', "how long to wait for a new hosted zone's delegation, 0 to 1440 (0: look once)", minutes, 30)
+    .option('--findings', 'print the acknowledged policy findings with their reasons')
     .action((dir: string, opts: DeployFlags) => run(() => deployCommand(dir, opts, io))());
   program
     .command('schema')

@@ -6,14 +6,21 @@
 import { relative } from 'node:path';
 import type { PlanResult } from '../estate/plan';
 import type { Prerequisite } from '../estate/prerequisites';
+import { renderAcknowledgements } from './findings-view';
 import { count, table } from './text-table';
+
+/** How renderPlan lays the plan out. */
+export interface PlanView {
+  /** List the acknowledged policy findings with their reasons, grouped by rule and reason. */
+  readonly findings?: boolean;
+}
 
 /** Beyond this many, names outside the zone are counted, not listed. */
 const LISTED = 10;
 
 type Environment = PlanResult['environments'][number];
 
-export function renderPlan(r: PlanResult): string {
+export function renderPlan(r: PlanResult, view: PlanView = {}): string {
   const lines: string[] = [`Plan of estate ${r.estate}`, ''];
   for (const flag of r.changes.flags) lines.push(`WARNING: ${flag}`);
   if (r.changes.flags.length > 0) lines.push('');
@@ -29,9 +36,12 @@ export function renderPlan(r: PlanResult): string {
   }
   const resources = r.stacks.reduce((n, s) => n + s.resources, 0);
   const largest = [...r.stacks].sort((a, b) => b.resources - a.resources)[0];
+  const { unacknowledged, acknowledged } = r.findings;
+  const listed = view.findings && acknowledged > 0;
   lines.push(
     `stacks: ${r.stacks.length}, ${resources} resources${largest ? ` (largest ${largest.name}: ${largest.resources} resources, ${largest.bytes} bytes)` : ''}`,
-    `policy: AwsSolutions and NIST 800-53 R5 — ${r.findings.unacknowledged} unacknowledged findings, ${r.findings.acknowledged} acknowledged with reasons`,
+    `policy: AwsSolutions and NIST 800-53 R5 — ${unacknowledged} unacknowledged findings, ${acknowledged} acknowledged with reasons${listed ? ':' : acknowledged > 0 ? ' (--findings lists them)' : ''}`,
+    ...(listed ? renderAcknowledgements(r.findings.acknowledgements).map((l) => `  ${l}`) : []),
     `assembly: ${relative(process.cwd(), r.assembly) || '.'}`,
     `lock: ${relative(process.cwd(), r.lock.path)} ${r.lock.changed ? 'updated' : 'unchanged'}`,
   );

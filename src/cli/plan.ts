@@ -1,23 +1,37 @@
 import { relative } from 'node:path';
 import { type PlanResult, planEstate } from '../estate/plan';
 import type { Output } from './output';
-import { renderPlan } from './plan-view';
+import { type PlanView, renderPlan } from './plan-view';
 
-export interface PlanFlags {
+export interface PlanFlags extends ViewFlags {
   readonly env?: string;
   readonly service?: string;
   readonly out: string;
   readonly json?: boolean;
 }
 
+/** How the text of a plan is laid out (plan and deploy print it); --json ignores them. */
+export interface ViewFlags {
+  /** The acknowledged policy findings with their reasons. */
+  readonly findings?: boolean;
+}
+
 export async function planCommand(dir: string, flags: PlanFlags, io: Output): Promise<number> {
   const result = await planEstate(dir, { environment: flags.env, service: flags.service, out: flags.out });
-  io.out(flags.json ? JSON.stringify(toJson(result), null, 2) : renderPlan(result));
+  io.out(flags.json ? JSON.stringify(toJson(result), null, 2) : renderPlan(result, planView(flags)));
   return 0;
 }
 
-/** The contract's `plan --json` shape, plus a few extra keys. */
-function toJson(r: PlanResult) {
+/** The view the flags ask for. */
+export function planView(flags: ViewFlags): PlanView {
+  return { findings: flags.findings };
+}
+
+/**
+ * The contract's `plan --json` shape, plus keys of its own: per environment its settings and
+ * `prerequisites`, per service its size, and `findings.acknowledgements` with every reason.
+ */
+export function toJson(r: PlanResult) {
   return {
     estate: r.estate,
     environments: r.environments,
