@@ -1,7 +1,7 @@
 /**
  * The plan as text for the person who decides whether to deploy it: per environment its settings,
- * its services, the changes to what is deployed, and what must exist before the deploy can succeed.
- * `plan --json` carries all of it regardless.
+ * its services (one row each, or counts for a large estate), the changes to what is deployed, and
+ * what must exist before the deploy can succeed. `plan --json` carries all of it regardless.
  */
 import { relative } from 'node:path';
 import type { PlanResult } from '../estate/plan';
@@ -11,16 +11,29 @@ import { count, table } from './text-table';
 
 /** How renderPlan lays the plan out. */
 export interface PlanView {
+  /** One row per service ('detail') or counts per environment ('summary'); default: by size (SUMMARY_ABOVE). */
+  readonly layout?: 'summary' | 'detail';
   /** List the acknowledged policy findings with their reasons, grouped by rule and reason. */
   readonly findings?: boolean;
 }
 
-/** Beyond this many, names outside the zone are counted, not listed. */
+/**
+ * Above this many service rows (services × environments in the plan) the text shows each
+ * environment's counts instead of its table. A first plan prints a row and an `added:` line per
+ * service, so 40 rows already fill a terminal screen twice over: beyond that the warnings, the
+ * settings and the "before you deploy" section scroll away behind rows nobody reads one by one.
+ * A team's estate (the example has 12 rows) stays in detail.
+ */
+export const SUMMARY_ABOVE = 40;
+
+/** Beyond this many, lines of one kind (removals, outside names) are counted, not listed. */
 const LISTED = 10;
 
 type Environment = PlanResult['environments'][number];
 
 export function renderPlan(r: PlanResult, view: PlanView = {}): string {
+  const rows = r.environments.reduce((n, e) => n + e.services.length, 0);
+  const summary = view.layout ? view.layout === 'summary' : rows > SUMMARY_ABOVE;
   const lines: string[] = [`Plan of estate ${r.estate}`, ''];
   for (const flag of r.changes.flags) lines.push(`WARNING: ${flag}`);
   if (r.changes.flags.length > 0) lines.push('');
@@ -30,7 +43,8 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
     );
     const shards = env.shards.map((s) => `#${s.id} ${count(s.services, 'service')}, ${count(s.certificates, 'extra certificate')}`);
     lines.push(`  load balancer shards: ${shards.length > 0 ? shards.join('; ') : 'none'}`);
-    lines.push(...environmentDetail(r, env).map((l) => `  ${l}`));
+    const body = summary ? environmentSummary(r, env) : environmentDetail(r, env);
+    lines.push(...body.map((l) => `  ${l}`));
     lines.push(...renderPrerequisites(env.prerequisites).map((l) => `  ${l}`));
     lines.push('');
   }
@@ -45,6 +59,11 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
     `assembly: ${relative(process.cwd(), r.assembly) || '.'}`,
     `lock: ${relative(process.cwd(), r.lock.path)} ${r.lock.changed ? 'updated' : 'unchanged'}`,
   );
+  if (summary) {
+    const services = new Set(r.environments.flatMap((e) => e.services.map((s) => s.name))).size;
+    const where = r.environments.length > 1 ? ` in ${r.environments.length} environments` : '';
+    lines.push(`(${count(services, 'service')}${where}: --detail lists each)`);
+  }
   return lines.join('\n');
 }
 
@@ -66,6 +85,28 @@ function environmentDetail(r: PlanResult, env: Environment): string[] {
     ...running(env),
     ...env.services.filter((x) => x.note).map((s) => `note: ${s.name}: ${s.note}`),
     ...renderChanges(r.changes, env.name),
+  ];
+}
+
+/** Counts in place of rows: services by kind, stacks, tasks, changes, and notes grouped by what they say. */
+function environmentSummary(r: PlanResult, env: Environment): string[] {
+  const kinds = new Map<string, number>();
+  for (const s of env.services) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1);
+  const stacks = r.stacks.filter((s) => s.environment === env.name);
+  const notes = new Map<string, number>();
+  for (const s of env.services) if (s.note) notes.set(s.note, (notes.get(s.note) ?? 0) + 1);
+  const c = r.changes;
+  const of = <T extends { environment: string }>(list: readonly T[]) => list.filter((x) => x.environment === env.name);
+  const removed = renderChanges({ ...c, added: [], moved: [], order: [] }, env.name);
+  return [
+    `services: ${env.services.length} (${[...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ')})`,
+    `stacks: ${stacks.length}, ${stacks.reduce((n, s) => n + s.resources, 0)} resources`,
+    ...running(env),
+    `changes: ${of(c.added).length} added, ${of(c.moved).length} moved, ${of(c.removed).length} removed, ${count(of(c.order).length, 'ordering')}`,
+    // A removal deletes what it names: those lines are read one by one, as long as they are few.
+    ...removed.slice(0, LISTED),
+    ...(removed.length > LISTED ? [`removed: and ${removed.length - LISTED} more (--detail lists each)`] : []),
+    ...[...notes].map(([note, n]) => `note ×${n}: ${note}`),
   ];
 }
 

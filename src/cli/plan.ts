@@ -12,6 +12,10 @@ export interface PlanFlags extends ViewFlags {
 
 /** How the text of a plan is laid out (plan and deploy print it); --json ignores them. */
 export interface ViewFlags {
+  /** Counts per environment instead of one row per service. */
+  readonly summary?: boolean;
+  /** One row per service, however large the estate. */
+  readonly detail?: boolean;
   /** The acknowledged policy findings with their reasons. */
   readonly findings?: boolean;
 }
@@ -22,9 +26,9 @@ export async function planCommand(dir: string, flags: PlanFlags, io: Output): Pr
   return 0;
 }
 
-/** The view the flags ask for. */
+/** The view the flags ask for (main.ts makes --summary and --detail exclusive). */
 export function planView(flags: ViewFlags): PlanView {
-  return { findings: flags.findings };
+  return { layout: flags.summary ? 'summary' : flags.detail ? 'detail' : undefined, findings: flags.findings };
 }
 
 /**
