@@ -61,7 +61,8 @@ export interface ExternalHostnamePrerequisite {
   readonly stack: string;
   /** The zone of another environment of this estate that holds the name, when one does. */
   readonly heldBy?: { readonly environment: string; readonly domain: string; readonly account: string; readonly zoneId?: string };
-  /** SSM parameter holding the DNS name of the load balancer to point the name at. */
+  /** The load balancer shard the service sits on, and the SSM parameter that holds its DNS name: where the name must point. */
+  readonly shard?: number;
   readonly loadBalancerParameter?: string;
   readonly message: string;
 }
@@ -204,7 +205,7 @@ function externalHostnames(spec: EstateSpec, env: EnvironmentSpec, service: Depl
         hostname,
         stack,
         ...(holder ? { heldBy: holder } : {}),
-        ...(lb ? { loadBalancerParameter: lb } : {}),
+        ...(lb ? { shard: service.shard, loadBalancerParameter: lb } : {}),
         message: `DNS for ${hostname} (${service.spec.name}), outside the zone ${env.domain}: in ${zone}, add the ACM validation CNAME of its certificate (the deploy of ${stack} waits for it and shows it in the stack's events), and a CNAME (an alias record at a zone apex) to load balancer shard ${service.shard ?? '?'}${lb ? ` (its DNS name is in SSM parameter ${lb}, account ${env.account}, once deployed)` : ''}`,
       };
     });
