@@ -5,7 +5,7 @@
  */
 import { relative } from 'node:path';
 import type { PlanResult } from '../estate/plan';
-import type { Prerequisite } from '../estate/prerequisites';
+import type { ExternalHostnamePrerequisite, Prerequisite } from '../estate/prerequisites';
 import { renderAcknowledgements } from './findings-view';
 import { count, table } from './text-table';
 
@@ -26,7 +26,7 @@ export interface PlanView {
  */
 export const SUMMARY_ABOVE = 40;
 
-/** Beyond this many, lines of one kind (removals, outside names) are counted, not listed. */
+/** Beyond this many, rows of one kind (removals, names outside the zone) are counted, not listed. */
 const LISTED = 10;
 
 type Environment = PlanResult['environments'][number];
@@ -45,7 +45,7 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
     lines.push(`  load balancer shards: ${shards.length > 0 ? shards.join('; ') : 'none'}`);
     const body = summary ? environmentSummary(r, env) : environmentDetail(r, env);
     lines.push(...body.map((l) => `  ${l}`));
-    lines.push(...renderPrerequisites(env.prerequisites).map((l) => `  ${l}`));
+    lines.push(...renderPrerequisites(env).map((l) => `  ${l}`));
     lines.push('');
   }
   const resources = r.stacks.reduce((n, s) => n + s.resources, 0);
@@ -125,17 +125,23 @@ function running(env: Environment): string[] {
 }
 
 /**
- * Prerequisites as a checklist, each message on its line. Names outside the zones are one line each
- * and may be many: beyond LISTED they are counted (--json lists every one).
+ * Prerequisites as a checklist, each message on its line, except the names outside the zone: one
+ * line each would repeat the same instructions, so they share one and follow as a table, of at
+ * most LISTED rows (--json lists every one, each with its own message).
  */
-function renderPrerequisites(prerequisites: readonly Prerequisite[]): string[] {
-  if (prerequisites.length === 0) return [];
-  const external = prerequisites.filter((p) => p.kind === 'external-hostname');
-  const shown = [...prerequisites.filter((p) => p.kind !== 'external-hostname'), ...external.slice(0, LISTED)];
+function renderPrerequisites(env: Environment): string[] {
+  if (env.prerequisites.length === 0) return [];
+  const external = env.prerequisites.filter((p): p is ExternalHostnamePrerequisite => p.kind === 'external-hostname');
+  const lines = ['before you deploy:', ...env.prerequisites.filter((p) => p.kind !== 'external-hostname').map((p) => `  - ${p.message}`)];
+  if (external.length === 0) return lines;
+  const rows = external
+    .slice(0, LISTED)
+    .map((p) => [p.hostname, p.service, p.heldBy ? `${p.heldBy.domain} (${p.heldBy.environment}, account ${p.heldBy.account})` : 'not in this estate', p.loadBalancerParameter ?? '-']);
   return [
-    'before you deploy:',
-    ...shown.map((p) => `  - ${p.message}`),
-    ...(external.length > LISTED ? [`  - and ${external.length - LISTED} more names outside the zone (plan --json lists every one)`] : []),
+    ...lines,
+    `  - DNS for ${count(external.length, 'name')} outside the zone ${env.domain}: in the zone that holds each, add the ACM validation CNAME of its service's certificate (the deploy of the service's stack waits for it and shows it in the stack's events), and a CNAME (an alias record at a zone apex) to the load balancer whose DNS name the SSM parameter in account ${env.account} holds once deployed:`,
+    ...table(['NAME', 'SERVICE', 'ZONE THAT HOLDS IT', 'LOAD BALANCER DNS NAME (SSM)'], rows).map((l) => `      ${l}`),
+    ...(external.length > LISTED ? [`      and ${external.length - LISTED} more (plan --json lists every one)`] : []),
   ];
 }
 
