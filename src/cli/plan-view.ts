@@ -31,6 +31,11 @@ const LISTED = 10;
 
 type Environment = PlanResult['environments'][number];
 
+/**
+ * The plan as text: the warnings, then per environment its header (settings), shards, services (rows
+ * or counts, see SUMMARY_ABOVE), changes and "before you deploy"; then stacks, policy (with the
+ * acknowledged findings when asked), assembly and lock.
+ */
 export function renderPlan(r: PlanResult, view: PlanView = {}): string {
   const rows = r.environments.reduce((n, e) => n + e.services.length, 0);
   const summary = view.layout ? view.layout === 'summary' : rows > SUMMARY_ABOVE;

@@ -15,7 +15,7 @@ import { type Lock, LOCK_FILE, mayBeDeployed, serializeLock, writeLock } from '.
 import { committedLock } from './lock-history';
 import { stackName } from '../naming/names';
 import { type PreparedEstate, prepareEstate } from './prepare';
-import { type DeployedService, environmentPrerequisites, type Prerequisite } from './prerequisites';
+import { environmentPrerequisites, type Prerequisite, type ServiceInPlan } from './prerequisites';
 import { checkStackQuotas, describeBreach } from './quotas';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
@@ -219,9 +219,9 @@ function summarizeEnvironments(
         });
       const nameServers = !env.zoneId ? next.environments[env.name]?.nameServers : undefined;
       // Only services with a stack in this plan read secrets, images and records at deploy.
-      const deployed = (spec.services.get(env.name) ?? [])
+      const inPlan = (spec.services.get(env.name) ?? [])
         .filter((s) => sizeOf.has(stackName.service(spec.name, env.name, s.name)))
-        .map((s): DeployedService => ({ spec: s, shard: placed.placements[s.name]?.shard }));
+        .map((s): ServiceInPlan => ({ spec: s, shard: placed.placements[s.name]?.shard }));
       return {
         name: env.name,
         account: env.account,
@@ -235,7 +235,7 @@ function summarizeEnvironments(
         ...(nameServers ? { nameServers } : {}),
         shards: [...placed.shards],
         services,
-        prerequisites: environmentPrerequisites(spec, env, deployed, previous, nameServers),
+        prerequisites: environmentPrerequisites(spec, env, inPlan, previous, nameServers),
       };
     });
 }

@@ -75,7 +75,7 @@ export type Prerequisite =
   | ExternalHostnamePrerequisite;
 
 /** A service of the environment that has a stack in this plan, and the shard it sits on (web). */
-export interface DeployedService {
+export interface ServiceInPlan {
   readonly spec: ServiceSpec;
   readonly shard?: number;
 }
@@ -97,7 +97,7 @@ const NAMED_IN_MESSAGE = 10;
 export function environmentPrerequisites(
   spec: EstateSpec,
   env: EnvironmentSpec,
-  services: readonly DeployedService[],
+  services: readonly ServiceInPlan[],
   previous: Lock,
   nameServers?: readonly string[],
 ): Prerequisite[] {
@@ -148,7 +148,7 @@ function delegation(spec: EstateSpec, env: EnvironmentSpec, previous: Lock, name
  * account (service-image.ts). Those repositories and their cross-account pull policies come with
  * the pipelines, which cityplan does not create yet (README), so they must be there already.
  */
-function images(spec: EstateSpec, env: EnvironmentSpec, services: readonly DeployedService[]): ImagesPrerequisite[] {
+function images(spec: EstateSpec, env: EnvironmentSpec, services: readonly ServiceInPlan[]): ImagesPrerequisite[] {
   const built = services.filter((s) => !s.spec.image);
   if (built.length === 0) return [];
   const repositories = built.map((s) => resourceName.imageRepository(spec.name, s.spec.name));
@@ -166,7 +166,7 @@ function images(spec: EstateSpec, env: EnvironmentSpec, services: readonly Deplo
 }
 
 /** Each secret is read by name when a task starts (service-secrets.ts); a missing one stops every task. */
-function secrets(spec: EstateSpec, env: EnvironmentSpec, services: readonly DeployedService[]): SecretsPrerequisite[] {
+function secrets(spec: EstateSpec, env: EnvironmentSpec, services: readonly ServiceInPlan[]): SecretsPrerequisite[] {
   const reading = services.filter((s) => s.spec.secrets.length > 0);
   if (reading.length === 0) return [];
   const names = reading.flatMap((s) => s.spec.secrets.map((n) => resourceName.secret(spec.name, env.name, s.spec.name, n)));
@@ -189,7 +189,7 @@ function secrets(spec: EstateSpec, env: EnvironmentSpec, services: readonly Depl
  * them), and their certificate is validated by DNS in a zone cityplan does not write to: the stack's
  * deploy waits until someone adds the validation record ACM asks for.
  */
-function externalHostnames(spec: EstateSpec, env: EnvironmentSpec, service: DeployedService): ExternalHostnamePrerequisite[] {
+function externalHostnames(spec: EstateSpec, env: EnvironmentSpec, service: ServiceInPlan): ExternalHostnamePrerequisite[] {
   const stack = stackName.service(spec.name, env.name, service.spec.name);
   return service.spec.hostnames
     .filter((h) => !isInZone(h, env.domain))
@@ -206,7 +206,7 @@ function externalHostnames(spec: EstateSpec, env: EnvironmentSpec, service: Depl
         stack,
         ...(holder ? { heldBy: holder } : {}),
         ...(lb ? { shard: service.shard, loadBalancerParameter: lb } : {}),
-        message: `DNS for ${hostname} (${service.spec.name}), outside the zone ${env.domain}: in ${zone}, add the ACM validation CNAME of its certificate (the deploy of ${stack} waits for it and shows it in the stack's events), and a CNAME (an alias record at a zone apex) to load balancer shard ${service.shard ?? '?'}${lb ? ` (its DNS name is in SSM parameter ${lb}, account ${env.account}, once deployed)` : ''}`,
+        message: `DNS for ${hostname} (${service.spec.name}), outside the zone ${env.domain}: in ${zone}, add the ACM validation CNAME of its certificate (the deploy of ${stack} waits for it and shows it in the stack's events), and a CNAME (an alias record at a zone apex) to ${lb ? `load balancer shard ${service.shard} (its DNS name is in SSM parameter ${lb}, account ${env.account}, once deployed)` : 'its load balancer'}`,
       };
     });
 }
