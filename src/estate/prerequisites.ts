@@ -160,7 +160,7 @@ function images(spec: EstateSpec, env: EnvironmentSpec, services: readonly Servi
       pullAccount: env.account,
       tag: DEFAULT_IMAGE_TAG,
       repositories,
-      message: `images: ${count(repositories.length, 'ECR repository', 'ECR repositories')} in the delivery account ${spec.delivery.account}, ${spec.region}, each holding the tag ${DEFAULT_IMAGE_TAG} and letting account ${env.account} pull (source-built services run it until a pipeline deploys its own tag; cityplan does not create these yet): ${named(repositories)}`,
+      message: `images: ${count(repositories.length, 'ECR repository', 'ECR repositories')} in the delivery account ${spec.delivery.account}, ${spec.region}, ${repositories.length === 1 ? '' : 'each '}holding the tag ${DEFAULT_IMAGE_TAG} and letting account ${env.account} pull (source-built services run it until a pipeline deploys its own tag; cityplan does not create these yet): ${named(repositories)}`,
     },
   ];
 }
