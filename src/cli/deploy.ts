@@ -1,8 +1,9 @@
 import { deployEstate } from '../deploy/deploy';
 import type { Output } from './output';
-import { renderPlan } from './plan';
+import { planView, type ViewFlags } from './plan';
+import { renderPlan } from './plan-view';
 
-export interface DeployFlags {
+export interface DeployFlags extends ViewFlags {
   readonly env?: string;
   readonly service?: string;
   readonly out: string;
@@ -24,7 +25,7 @@ export async function deployCommand(dir: string, flags: DeployFlags, io: Output)
       allowRemoval: flags.allowRemoval,
       delegationWait: flags.delegationWait,
     },
-    { say: (text) => io.out(text), planned: (plan) => io.out(renderPlan(plan)) },
+    { say: (text) => io.out(text), planned: (plan) => io.out(renderPlan(plan, planView(flags))) },
   );
   if (result.stopped) {
     io.err(`cityplan: ${result.stopped}`);

@@ -2,12 +2,12 @@
  * The `cityplan` command. Exit status: 0 success; 1 the estate is wrong (every problem listed);
  * 2 usage errors. A user mistake never shows a stack trace.
  */
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
 import { type DeployFlags, deployCommand } from './deploy';
 import { initCommand } from './init';
 import { type Output, stdio } from './output';
-import { planCommand } from './plan';
+import { type PlanFlags, planCommand } from './plan';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
 
@@ -41,9 +41,10 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--service <name>', "only this service's stacks")
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
     .option('--json', 'print the plan as JSON')
-    .action((dir: string, opts: { env?: string; service?: string; out: string; json?: boolean }) =>
-      run(() => planCommand(dir, opts, io))(),
-    );
+    .addOption(new Option('--summary', 'counts per environment instead of one row per service').conflicts('detail'))
+    .option('--detail', 'one row per service, also for a large estate')
+    .option('--findings', 'list the acknowledged policy findings with their reasons')
+    .action((dir: string, opts: PlanFlags) => run(() => planCommand(dir, opts, io))());
   program
     .command('deploy')
     .description('plan, then deploy with the AWS credentials of this shell')
@@ -53,6 +54,9 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
     .option('--allow-removal', 'let this deploy delete removed services and shards in a protected environment')
     .option('--delegation-wait <minutes>', "how long to wait for a new hosted zone's delegation, 0 to 1440 (0: look once)", minutes, 30)
+    .addOption(new Option('--summary', 'print the plan as counts per environment').conflicts('detail'))
+    .option('--detail', 'print the plan with one row per service, also for a large estate')
+    .option('--findings', 'print the acknowledged policy findings with their reasons')
     .action((dir: string, opts: DeployFlags) => run(() => deployCommand(dir, opts, io))());
   program
     .command('schema')

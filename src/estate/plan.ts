@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from
 import { join, resolve } from 'node:path';
 import { closest } from '../manifest/near';
 import { EstateError, type Problem, UsageError } from '../manifest/problems';
-import { type EstateSpec, serviceUrls } from '../manifest/spec';
+import { type EstateSpec, type EnvironmentSpec, serviceUrls } from '../manifest/spec';
+import type { Acknowledgement } from '../policy/packs';
 import type { ShardUsage } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
 import { addDependencies } from './assembly-merge';
@@ -15,6 +16,7 @@ import { type Lock, LOCK_FILE, mayBeDeployed, serializeLock, writeLock } from '.
 import { committedLock } from './lock-history';
 import { stackName } from '../naming/names';
 import { type PreparedEstate, prepareEstate } from './prepare';
+import { environmentPrerequisites, type Prerequisite, type ServiceInPlan } from './prerequisites';
 import { checkStackQuotas, describeBreach } from './quotas';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
@@ -33,6 +35,11 @@ export interface PlannedService {
   readonly urls: string[];
   readonly stack?: string;
   readonly resources?: number;
+  /** Fargate CPU units (1024 = 1 vCPU) and memory in MiB of each task, as resolved for this environment. */
+  readonly cpu: number;
+  readonly memory: number;
+  /** How many tasks autoscaling keeps running, at least and at most. */
+  readonly count: { readonly min: number; readonly max: number };
   /** Why a service has no stack in this plan. */
   readonly note?: string;
 }
@@ -45,15 +52,22 @@ export interface PlanResult {
     readonly region: string;
     readonly domain: string;
     readonly protect: boolean;
+    readonly zones: EnvironmentSpec['zones'];
+    readonly capacity: EnvironmentSpec['capacity'];
+    /** Manual approval before this environment in pipelines. */
+    readonly approval: boolean;
     /** The foundation creates the zone: its name servers must be delegated before the certificate can be issued. */
     readonly createsZone: boolean;
     /** The created zone's name servers, once a deploy has read them. */
     readonly nameServers?: readonly string[];
     readonly shards: ShardUsage[];
     readonly services: PlannedService[];
+    /** What must exist before this plan's deploy can succeed here (see prerequisites.ts). */
+    readonly prerequisites: Prerequisite[];
   }>;
   readonly stacks: SynthesizedStack[];
-  readonly findings: { readonly unacknowledged: number; readonly acknowledged: number };
+  /** Policy findings: none unacknowledged (a plan with one fails); each acknowledgement with its reason. */
+  readonly findings: { readonly unacknowledged: number; readonly acknowledged: number; readonly acknowledgements: readonly Acknowledgement[] };
   readonly changes: Changes;
   readonly assembly: string;
   readonly lock: { readonly path: string; readonly changed: boolean };
@@ -127,7 +141,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
       estate: spec.name,
       environments: summarizeEnvironments(spec, allocation, previous, next, synthesis.stacks, options),
       stacks: synthesis.stacks,
-      findings: { unacknowledged: 0, acknowledged: synthesis.acknowledged },
+      findings: { unacknowledged: 0, acknowledged: synthesis.acknowledgements.length, acknowledgements: synthesis.acknowledgements },
       changes: summarizeChanges(spec, previous, read.origin, next, planned, transition.orderings, flags, options),
       assembly: out,
       lock: { path: lockPath, changed },
@@ -218,22 +232,34 @@ function summarizeEnvironments(
             shard: placement?.shard,
             priority: placement?.priority,
             urls: serviceUrls(s, env),
+            cpu: s.cpu,
+            memory: s.memory,
+            count: { min: s.count.min, max: s.count.max },
             ...(size ? { stack, resources: size.resources } : { note: `${s.kind} services are accepted but not yet built` }),
             ...(newShard
               ? { note: `load balancer shard ${placement.shard} is new: plan and deploy ${env.name} without --service first` }
               : {}),
           };
         });
+      const nameServers = !env.zoneId ? next.environments[env.name]?.nameServers : undefined;
+      // Only services with a stack in this plan read secrets, images and records at deploy.
+      const inPlan = (spec.services.get(env.name) ?? [])
+        .filter((s) => sizeOf.has(stackName.service(spec.name, env.name, s.name)))
+        .map((s): ServiceInPlan => ({ spec: s, shard: placed.placements[s.name]?.shard }));
       return {
         name: env.name,
         account: env.account,
         region: env.region,
         domain: env.domain,
         protect: env.protect,
+        zones: env.zones,
+        capacity: env.capacity,
+        approval: env.approval,
         createsZone: !env.zoneId,
-        ...(!env.zoneId && next.environments[env.name]?.nameServers ? { nameServers: next.environments[env.name]!.nameServers } : {}),
+        ...(nameServers ? { nameServers } : {}),
         shards: [...placed.shards],
         services,
+        prerequisites: environmentPrerequisites(spec, env, inPlan, previous, nameServers),
       };
     });
 }

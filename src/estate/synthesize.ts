@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { EstateError, type Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
-import { acknowledgements, checkPolicy, type Finding } from '../policy/packs';
+import { type Acknowledgement, acknowledgements, checkPolicy, type Finding } from '../policy/packs';
 import type { EnvironmentAllocation } from './allocation';
 import { type Template, templateClaims } from './claims';
 import { mergeAssemblies } from './assembly-merge';
@@ -32,7 +32,11 @@ export interface SynthesizedStack extends StackSize {
 export interface SynthesisResult {
   readonly stacks: SynthesizedStack[];
   readonly findings: Finding[];
-  readonly acknowledged: number;
+  /**
+   * Every acknowledged policy rule with its reason, in plan order of their stacks (tree order within
+   * a stack), whichever way the stacks were synthesized. Posted from workers, so plain data only.
+   */
+  readonly acknowledgements: Acknowledgement[];
 }
 
 /** What a worker needs to rebuild its part of the estate. */
@@ -111,7 +115,7 @@ function synthesizeApp(
       };
     }),
     findings: checkPolicy(app),
-    acknowledged: acknowledgements(app).length,
+    acknowledgements: acknowledgements(app),
   };
 }
 
@@ -155,7 +159,9 @@ function combine(results: readonly SynthesisResult[], stacks: readonly StackPlan
   return {
     stacks: results.flatMap((r) => r.stacks).sort((a, b) => order.get(a.name)! - order.get(b.name)!),
     findings: results.flatMap((r) => r.findings),
-    acknowledged: results.reduce((n, r) => n + r.acknowledged, 0),
+    // Worker parts take stacks round robin: sorted (stably) by stack, the list is the one a single
+    // process gives.
+    acknowledgements: results.flatMap((r) => r.acknowledgements).sort((a, b) => (order.get(a.stack) ?? -1) - (order.get(b.stack) ?? -1)),
   };
 }
 

@@ -17,6 +17,9 @@ export interface Finding {
 export interface Acknowledgement {
   readonly rule: string;
   readonly reason: string;
+  /** The stack it is in: the first part of the construct path, as cityplan names stacks by their id. */
+  readonly stack: string;
+  /** Construct path of the acknowledged construct, starting with its stack's id. */
   readonly path: string;
 }
 
@@ -48,7 +51,9 @@ export function acknowledgements(scope: IConstruct): Acknowledgement[] {
       if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
       for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) {
         const rule = id.replace(/^annotation::/i, '');
-        if (POLICY_PREFIXES.some((p) => rule.startsWith(p))) found.push({ rule, reason: String(reason), path: node.node.path });
+        if (POLICY_PREFIXES.some((p) => rule.startsWith(p))) {
+          found.push({ rule, reason: String(reason), stack: node.node.path.split('/')[0]!, path: node.node.path });
+        }
       }
     }
   }

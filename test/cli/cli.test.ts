@@ -33,10 +33,15 @@ describe('cityplan plan', () => {
       urls: ['https://book-a-prison-visit.staging.justice.example.gov.uk'],
       stack: 'justice-staging-book-a-prison-visit',
       resources: expect.any(Number),
+      cpu: 512,
+      memory: 1024,
+      count: { min: 2, max: 6 },
     });
+    expect(plan.environments[0].prerequisites.map((p: { kind: string }) => p.kind)).toEqual(['bootstrap', 'delegation', 'images', 'secrets']);
     expect(plan.environments[0].shards[0]).toEqual({ id: 0, services: 4, certificates: 0 });
     expect(plan.stacks).toContainEqual(expect.objectContaining({ name: 'justice-production-foundation', resources: expect.any(Number), bytes: expect.any(Number) }));
-    expect(plan.findings).toEqual({ unacknowledged: 0, acknowledged: expect.any(Number) });
+    expect(plan.findings).toEqual({ unacknowledged: 0, acknowledged: expect.any(Number), acknowledgements: expect.any(Array) });
+    expect(plan.findings.acknowledgements).toHaveLength(plan.findings.acknowledged);
     // Nothing of the example was ever deployed: every web service is still to be added.
     expect(plan.changes).toEqual({ added: expect.any(Array), removed: [], moved: [], order: [], flags: [] });
     expect(plan.changes.added).toContainEqual({ environment: 'production', service: 'find-a-court', kind: 'web' });
@@ -59,8 +64,9 @@ describe('cityplan plan', () => {
   it('keeps the committed lock as it is when nothing changed', async () => {
     const dir = copyExample();
     const before = readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
-    const { code, stdout } = await cityplan('plan', dir, '--out', join(scratch(), 'a'), '--env', 'staging');
+    const { code, stdout } = await cityplan('plan', dir, '--out', join(scratch(), 'a'), '--env', 'staging', '--findings');
     expect(code).toBe(0);
+    expect(stdout).toMatch(/\n {2}RULE\s+TIMES\s+STACKS\s+REASON\n {2}AwsSolutions-ECS2\s+×4\s+4\s+Environment variables/);
     expect(stdout).toContain('lock: ');
     expect(stdout).toContain('unchanged');
     expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(before);

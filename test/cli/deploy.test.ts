@@ -90,8 +90,13 @@ describe('cityplan deploy', () => {
     await deployEstate(dir, { environment: 'staging', out: out() }, { say: () => {}, resolveNs: async () => calls.nameServers.split(',') });
     calls.deploy = [];
     const assembly = join(dir, '..', 'assembly');
-    const { code } = await deploy(dir, '--env', 'staging', '--service', 'find-a-court', '--out', assembly);
+    const { code, stdout } = await deploy(dir, '--env', 'staging', '--service', 'find-a-court', '--out', assembly, '--findings');
     expect(code).toBe(0);
+    // The plan it prints takes the view flags; staging's bootstrap and delegation are proven by the first deploy.
+    expect(stdout).toMatch(/AwsSolutions-ECS2\s+×1\s+1\s+Environment variables/);
+    expect(stdout).toContain('images: 1 ECR repository in the delivery account 111111111111');
+    expect(stdout).not.toContain('bootstrap:');
+    expect(stdout).not.toContain('DNS: the foundation');
     expect(calls.directory).toBe(assembly);
     expect(calls.deploy).toEqual([
       {

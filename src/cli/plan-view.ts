@@ -1,0 +1,194 @@
+/**
+ * The plan as text for the person who decides whether to deploy it: per environment its settings,
+ * its services (one row each, or counts for a large estate), the changes to what is deployed, and
+ * what must exist before the deploy can succeed. `plan --json` carries all of it regardless.
+ */
+import { relative } from 'node:path';
+import type { PlanResult } from '../estate/plan';
+import type { ExternalHostnamePrerequisite, Prerequisite } from '../estate/prerequisites';
+import { renderAcknowledgements } from './findings-view';
+import { count, table } from './text-table';
+
+/** How renderPlan lays the plan out. */
+export interface PlanView {
+  /** One row per service ('detail') or counts per environment ('summary'); default: by size (SUMMARY_ABOVE). */
+  readonly layout?: 'summary' | 'detail';
+  /** List the acknowledged policy findings with their reasons, grouped by rule and reason. */
+  readonly findings?: boolean;
+}
+
+/**
+ * Above this many service rows (services × environments in the plan) the text shows each
+ * environment's counts instead of its table. A first plan prints a row and an `added:` line per
+ * service, so 40 rows already fill a terminal screen twice over: beyond that the warnings, the
+ * settings and the "before you deploy" section scroll away behind rows nobody reads one by one.
+ * A team's estate (the example has 12 rows) stays in detail.
+ */
+export const SUMMARY_ABOVE = 40;
+
+/** Beyond this many, rows of one kind (removals, names outside the zone) are counted, not listed. */
+const LISTED = 10;
+
+type Environment = PlanResult['environments'][number];
+
+/**
+ * The plan as text: the warnings, then per environment its header (settings), shards, services (rows
+ * or counts, see SUMMARY_ABOVE), changes and "before you deploy"; then stacks, policy (with the
+ * acknowledged findings when asked), assembly and lock.
+ */
+export function renderPlan(r: PlanResult, view: PlanView = {}): string {
+  const rows = r.environments.reduce((n, e) => n + e.services.length, 0);
+  const summary = view.layout ? view.layout === 'summary' : rows > SUMMARY_ABOVE;
+  const lines: string[] = [`Plan of estate ${r.estate}`, ''];
+  for (const flag of r.changes.flags) lines.push(`WARNING: ${flag}`);
+  if (r.changes.flags.length > 0) lines.push('');
+  for (const env of r.environments) {
+    lines.push(
+      `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, approval ${yesNo(env.approval)}`,
+    );
+    const shards = env.shards.map((s) => `#${s.id} ${count(s.services, 'service')}, ${count(s.certificates, 'extra certificate')}`);
+    lines.push(`  load balancer shards: ${shards.length > 0 ? shards.join('; ') : 'none'}`);
+    const body = summary ? environmentSummary(r, env) : environmentDetail(r, env);
+    lines.push(...body.map((l) => `  ${l}`));
+    lines.push(...renderPrerequisites(env).map((l) => `  ${l}`));
+    lines.push('');
+  }
+  const resources = r.stacks.reduce((n, s) => n + s.resources, 0);
+  const largest = [...r.stacks].sort((a, b) => b.resources - a.resources)[0];
+  const { unacknowledged, acknowledged } = r.findings;
+  const listed = view.findings && acknowledged > 0;
+  lines.push(
+    `stacks: ${r.stacks.length}, ${resources} resources${largest ? ` (largest ${largest.name}: ${largest.resources} resources, ${largest.bytes} bytes)` : ''}`,
+    `policy: AwsSolutions and NIST 800-53 R5 — ${unacknowledged} unacknowledged findings, ${acknowledged} acknowledged with reasons${listed ? ':' : acknowledged > 0 ? ' (--findings lists them)' : ''}`,
+    ...(listed ? renderAcknowledgements(r.findings.acknowledgements).map((l) => `  ${l}`) : []),
+    `assembly: ${relative(process.cwd(), r.assembly) || '.'}`,
+    `lock: ${relative(process.cwd(), r.lock.path)} ${r.lock.changed ? 'updated' : 'unchanged'}`,
+  );
+  if (summary) {
+    const services = new Set(r.environments.flatMap((e) => e.services.map((s) => s.name))).size;
+    const where = r.environments.length > 1 ? ` in ${r.environments.length} environments` : '';
+    lines.push(`(${count(services, 'service')}${where}: --detail lists each)`);
+  }
+  return lines.join('\n');
+}
+
+/** One row per service, its notes, and this environment's changes, one line each. */
+function environmentDetail(r: PlanResult, env: Environment): string[] {
+  const rows = env.services.map((s) => [
+    s.name,
+    s.kind,
+    s.shard === undefined ? '-' : String(s.shard),
+    s.priority === undefined ? '-' : String(s.priority),
+    String(s.cpu),
+    `${s.memory} MiB`,
+    range(s.count.min, s.count.max),
+    s.resources === undefined ? '-' : String(s.resources),
+    s.urls.join(' '),
+  ]);
+  return [
+    ...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'CPU', 'MEMORY', 'TASKS', 'RESOURCES', 'URL'], rows),
+    ...running(env),
+    ...env.services.filter((x) => x.note).map((s) => `note: ${s.name}: ${s.note}`),
+    ...renderChanges(r.changes, env.name),
+  ];
+}
+
+/** Counts in place of rows: services by kind, stacks, tasks, changes, and notes grouped by what they say. */
+function environmentSummary(r: PlanResult, env: Environment): string[] {
+  const kinds = new Map<string, number>();
+  for (const s of env.services) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1);
+  const stacks = r.stacks.filter((s) => s.environment === env.name);
+  const notes = new Map<string, number>();
+  for (const s of env.services) if (s.note) notes.set(s.note, (notes.get(s.note) ?? 0) + 1);
+  const c = r.changes;
+  const of = <T extends { environment: string }>(list: readonly T[]) => list.filter((x) => x.environment === env.name);
+  const removed = renderChanges({ ...c, added: [], moved: [], order: [] }, env.name);
+  return [
+    `services: ${env.services.length} (${[...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ')})`,
+    `stacks: ${stacks.length}, ${stacks.reduce((n, s) => n + s.resources, 0)} resources`,
+    ...running(env),
+    `changes: ${of(c.added).length} added, ${of(c.moved).length} moved, ${of(c.removed).length} removed, ${count(of(c.order).length, 'ordering')}`,
+    // A removal deletes what it names: those lines are read one by one, as long as they are few.
+    ...removed.slice(0, LISTED),
+    ...(removed.length > LISTED ? [`removed: and ${removed.length - LISTED} more (--detail lists each)`] : []),
+    ...[...notes].map(([note, n]) => `note ×${n}: ${note}`),
+  ];
+}
+
+/** What the services with a stack run in all: tasks at their minimum and maximum, and the CPU and memory those take. */
+function running(env: Environment): string[] {
+  const built = env.services.filter((s) => s.resources !== undefined);
+  if (built.length === 0) return [];
+  const sum = (f: (s: (typeof built)[number]) => number) => built.reduce((n, s) => n + f(s), 0);
+  const at = (n: 'min' | 'max') => ({
+    tasks: sum((s) => s.count[n]),
+    vcpu: sum((s) => s.cpu * s.count[n]) / 1024,
+    gib: sum((s) => s.memory * s.count[n]) / 1024,
+  });
+  const [lo, hi] = [at('min'), at('max')];
+  return [`tasks: ${range(lo.tasks, hi.tasks)} in all, ${range(round(lo.vcpu), round(hi.vcpu))} vCPU, ${range(round(lo.gib), round(hi.gib))} GiB memory`];
+}
+
+/**
+ * Prerequisites as a checklist, each message on its line, except the names outside the zone: one
+ * line each would repeat the same instructions, so they share one and follow as a table, of at
+ * most LISTED rows (--json lists every one, each with its own message).
+ */
+function renderPrerequisites(env: Environment): string[] {
+  if (env.prerequisites.length === 0) return [];
+  const external = env.prerequisites.filter((p): p is ExternalHostnamePrerequisite => p.kind === 'external-hostname');
+  const lines = ['before you deploy:', ...env.prerequisites.filter((p) => p.kind !== 'external-hostname').map((p) => `  - ${p.message}`)];
+  if (external.length === 0) return lines;
+  const rows = external
+    .slice(0, LISTED)
+    .map((p) => [p.hostname, p.service, p.heldBy ? `${p.heldBy.domain} (${p.heldBy.environment}, account ${p.heldBy.account})` : 'not in this estate', p.loadBalancerParameter ?? '-']);
+  return [
+    ...lines,
+    `  - DNS for ${count(external.length, 'name')} outside the zone ${env.domain}: in the zone that holds each, add the ACM validation CNAME of its service's certificate (the deploy of the service's stack waits for it and shows it in the stack's events), and a CNAME (an alias record at a zone apex) to the load balancer whose DNS name the SSM parameter in account ${env.account} holds once deployed:`,
+    ...table(['NAME', 'SERVICE', 'ZONE THAT HOLDS IT', 'LOAD BALANCER DNS NAME (SSM)'], rows).map((l) => `      ${l}`),
+    ...(external.length > LISTED ? [`      and ${external.length - LISTED} more (plan --json lists every one)`] : []),
+  ];
+}
+
+/** One environment's part of the changes, one line each. */
+function renderChanges(c: PlanResult['changes'], environment: string): string[] {
+  const lines: string[] = [];
+  for (const a of c.added.filter((x) => x.environment === environment)) {
+    lines.push(`added: ${a.service} (${a.kind})${a.incarnation ? `, its life ${a.incarnation}: names of what its earlier life left behind are not reused` : ''}`);
+  }
+  for (const m of c.moved.filter((x) => x.environment === environment)) {
+    const parts = [
+      m.from.shard !== m.to.shard ? `shard ${m.from.shard} → ${m.to.shard}` : '',
+      m.from.priority !== m.to.priority ? `rule ${m.from.priority} → ${m.to.priority}` : '',
+      JSON.stringify(m.from.hostnames ?? []) !== JSON.stringify(m.to.hostnames ?? [])
+        ? `hostnames ${(m.from.hostnames ?? []).join(' ') || '-'} → ${(m.to.hostnames ?? []).join(' ') || '-'}`
+        : '',
+    ].filter(Boolean);
+    lines.push(`moved: ${m.service}: ${parts.join(', ')}`);
+  }
+  for (const x of c.removed.filter((y) => y.environment === environment)) {
+    const what = x.service ? `service ${x.service}` : `load balancer shard ${x.shard}`;
+    const step = {
+      remove: 'deploy deletes',
+      unprotect: 'this deploy lifts its deletion protection, then the next plan and deploy delete',
+      later: 'a plan and deploy of the whole environment delete',
+    }[x.step];
+    lines.push(`removed: ${what}: ${step} ${x.deletes.join(', ')}${x.keeps.length ? `; keeps ${x.keeps.join(', ')}` : ''}`);
+  }
+  for (const o of c.order.filter((x) => x.environment === environment)) lines.push(`order: ${o.stack} after ${o.after}: ${o.reason}`);
+  return lines;
+}
+
+/** `2–6`, or `4` when both ends are equal. */
+function range(min: number | string, max: number | string): string {
+  return min === max ? String(min) : `${min}–${max}`;
+}
+
+/** At most two decimals, none when whole: 0.25 vCPU, 3 GiB. */
+function round(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}
+
+function yesNo(b: boolean): string {
+  return b ? 'yes' : 'no';
+}
