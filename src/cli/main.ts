@@ -1,8 +1,10 @@
 /**
- * The `cityplan` command. Exit status: 0 success; 1 the estate is wrong (every problem listed);
+ * The `cityplan` command. Exit status: 0 success; 1 the estate is wrong (every problem listed), a
+ * file or folder cannot be written or read (the path, and what to do), or a deploy stopped short;
  * 2 usage errors. A user mistake never shows a stack trace.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { fileErrorOf } from '../files/file-error';
 import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
 import { type DeployFlags, deployCommand } from './deploy';
 import { initCommand } from './init';
@@ -81,6 +83,8 @@ function minutes(value: string): number {
 /** An error as the contract's `problems`: the estate's own, or one problem saying what went wrong. */
 function problemsOf(e: unknown): readonly Problem[] {
   if (e instanceof EstateError) return e.problems;
+  const fileError = fileErrorOf(e);
+  if (fileError) return [{ file: fileError.path, message: fileError.message }];
   const message = e instanceof Error ? e.message.replace(/^error: /, '') : String(e);
   return [{ file: '', message: e instanceof UsageError || e instanceof CommanderError ? message : `internal error: ${message}` }];
 }
@@ -97,6 +101,12 @@ function reportError(e: unknown, io: Output): number {
   if (e instanceof EstateError) {
     const n = e.problems.length;
     io.err(`cityplan: the estate has ${n} problem${n === 1 ? '' : 's'}:\n${e.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    return 1;
+  }
+  // A file or folder the user can fix (permissions, a read-only or full disk): like a wrong estate.
+  const fileError = fileErrorOf(e);
+  if (fileError) {
+    io.err(`cityplan: ${fileError.message}`);
     return 1;
   }
   const err = e as Error;
