@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { lockTempPath } from '../../src/estate/lock';
 import { copyExample } from '../support/estate-files';
 
 async function cityplan(...args: string[]) {
@@ -121,6 +122,42 @@ describe('cityplan plan', () => {
     expect(stderr).toContain('is not a cloud assembly');
     expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('mine');
     expect((await cityplan('plan', copyExample(), '--out', join(mine, 'notes.txt'))).code).toBe(2);
+  });
+
+  // Tests run as root here, and chmod does not stop root from writing: a file where a folder must
+  // be (or the reverse) makes the same system calls fail as a read-only folder would. See also
+  // read-only.test.ts, which makes the estate folder read-only for cityplan's own calls.
+  it('exits 1 naming the path when --out cannot be written, and changes nothing', async () => {
+    const dir = copyExample();
+    rmSync(join(dir, 'cityplan.lock.json'));
+    const file = join(scratch(), 'a-file');
+    writeFileSync(file, 'mine');
+    const { code, stdout, stderr } = await cityplan('plan', dir, '--out', join(file, 'cdk.out'), '--json');
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cityplan: cannot write the cloud assembly to ${join(file, 'cdk.out')}: a part of the path is a file, not a folder (ENOTDIR)`);
+    expect(stderr).not.toContain('internal error');
+    expect(JSON.parse(stdout).problems).toEqual([{ file: join(file, 'cdk.out'), message: expect.stringContaining('choose an --out in a folder you can write to') }]);
+    expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
+  });
+
+  it('exits 1 when the lock cannot be written, before the assembly is replaced', async () => {
+    // GIVEN a previous assembly, and an estate folder that refuses the lock's new text: a folder
+    // stands where its temp file goes (as a read-only folder, it makes the write fail)
+    const dir = copyExample();
+    rmSync(join(dir, 'cityplan.lock.json'));
+    const out = join(scratch(), 'assembly');
+    mkdirSync(out);
+    writeFileSync(join(out, 'manifest.json'), 'previous assembly');
+    mkdirSync(lockTempPath(dir));
+
+    const { code, stderr } = await cityplan('plan', dir, '--out', out);
+
+    // THEN it says which file, where, and what to do; and --out, the lock and the folder beside --out are as they were
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cityplan: cannot write cityplan.lock.json in ${dir}: a folder is in the way (EISDIR); make the folder writable, or plan a copy of the estate`);
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe('previous assembly');
+    expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
+    expect(readdirSync(dirname(out))).toEqual(['assembly']);
   });
 
   it('exits 2 for an environment or service the estate does not have', async () => {
