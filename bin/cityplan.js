@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/cli.js').main(process.argv).then((code) => {
+const cli = require('../dist/cli.js');
+cli.exitOnSignals((text) => process.stderr.write(`${text}\n`));
+cli.main(process.argv).then((code) => {
   process.exitCode = code;
 });

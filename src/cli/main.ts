@@ -1,7 +1,8 @@
 /**
  * The `cityplan` command. Exit status: 0 success; 1 the estate is wrong (every problem listed), a
  * file or folder cannot be written or read (the path, and what to do), or a deploy stopped short;
- * 2 usage errors. A user mistake never shows a stack trace.
+ * 2 usage errors; 130 or 143 interrupted by SIGINT or SIGTERM. A user mistake never shows a stack
+ * trace.
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { fileErrorOf } from '../files/file-error';
@@ -13,6 +14,8 @@ import { planCommand } from './plan';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
 
+/** For bin/cityplan.js: Ctrl-C and SIGTERM undo a plan's partial output, then exit 130 or 143. */
+export { exitOnSignals } from '../files/interrupt';
 
 export async function main(argv: readonly string[], io: Output = stdio): Promise<number> {
   let code = 0;

@@ -1,16 +1,19 @@
 /**
- * What `plan` writes, and how it writes it so that a plan that fails changes nothing: the cloud assembly is synthesized into `<out>.partial-<pid>` beside --out and the lock's
+ * What `plan` writes, and how it writes it so that a plan that fails, or is interrupted, changes
+ * nothing: the cloud assembly is synthesized into `<out>.partial-<pid>` beside --out and the lock's
  * new text into a temp file in the estate folder (either failing before anything is replaced);
  * then commit swaps the assembly into place and renames the lock over the old one, undoing the
  * swap if that last rename fails.
  */
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { explainFileErrors } from '../files/file-error';
+import { checkpoint, onInterrupt } from '../files/interrupt';
+import { removeLeftovers } from '../files/leftovers';
 import { makeDirs } from '../files/make-dirs';
 import { removeIfPresent } from '../files/remove';
 import { UsageError } from '../manifest/problems';
-import { LOCK_FILE, LOCK_REMEDY, stageLock } from './lock';
+import { LOCK_FILE, LOCK_REMEDY, LOCK_TEMP_PATTERN, stageLock } from './lock';
 
 /** What to do when --out cannot be written. */
 const OUT_REMEDY = 'choose an --out in a folder you can write to';
@@ -18,6 +21,7 @@ const OUT_REMEDY = 'choose an --out in a folder you can write to';
 /** A plan's output while it is being made; `discard` it in a `finally`. */
 export class PlanOutput {
   private lock?: { readonly dir: string; readonly temp: string };
+  private readonly release: Array<() => void> = [];
 
   private constructor(
     /** The cloud assembly folder (--out), absolute. */
@@ -27,8 +31,9 @@ export class PlanOutput {
   ) {}
 
   /**
-   * Prepares to replace `out` (a previous cloud assembly, an empty folder, or nothing): creates the
-   * staging folder.
+   * Prepares to replace `out` (a previous cloud assembly, an empty folder, or nothing): removes
+   * what plans that were killed left beside it, and creates the staging folder, which an
+   * interrupt removes.
    *
    * @throws UsageError when `out` is something else (a file, a folder of the user's)
    * @throws FileError when the staging folder cannot be created (read-only, a file on the path…)
@@ -37,6 +42,8 @@ export class PlanOutput {
     const absolute = resolve(out);
     checkReplaceable(absolute);
     const output = new PlanOutput(absolute, `${absolute}.partial-${process.pid}`);
+    removeLeftovers(dirname(absolute), partialPattern(absolute));
+    output.release.push(onInterrupt(() => removeIfPresent(output.staging)));
     try {
       explainFileErrors(absolute, `write the cloud assembly to ${absolute}`, OUT_REMEDY, () => {
         // Ours only if this process's id was used before, by a plan that was killed.
@@ -51,18 +58,24 @@ export class PlanOutput {
   }
 
   /**
-   * Writes the lock's new text beside the lock of estate `dir`, to be renamed over it on commit.
+   * Writes the lock's new text beside the lock of estate `dir`, to be renamed over it on commit;
+   * first removes lock temp files that killed processes left there.
    * @throws FileError when the estate folder cannot be written; nothing is replaced then
    */
   stageLock(dir: string, text: string): void {
-    this.lock = { dir, temp: stageLock(dir, text) };
+    removeLeftovers(dir, LOCK_TEMP_PATTERN);
+    const temp = stageLock(dir, text);
+    this.lock = { dir, temp };
+    this.release.push(onInterrupt(() => removeIfPresent(temp)));
   }
 
   /**
-   * Puts the staged assembly at `out` and the staged lock (if any) in place of the lock.
+   * Puts the staged assembly at `out` and the staged lock (if any) in place of the lock. Waits first
+   * for a signal that arrived during synthesis to be handled: an interrupted plan replaces nothing.
    * @throws FileError when a rename fails; `out` and the lock are as they were then
    */
   async commit(): Promise<void> {
+    await checkpoint();
     const aside = `${this.staging}.old`;
     const assemblyFailure = (action: () => void) =>
       explainFileErrors(this.out, `replace the cloud assembly in ${this.out}`, OUT_REMEDY, action);
@@ -88,19 +101,29 @@ export class PlanOutput {
     try {
       rmSync(aside, { recursive: true, force: true });
     } catch {
-      // The plan is done; what is left of the previous assembly is the user's to remove.
+      // The plan is done; the next one removes the previous assembly left here (partialPattern).
     }
   }
 
   /** Removes whatever is still staged (nothing, after a commit). Never throws. */
   discard(): void {
+    for (const release of this.release.splice(0)) release();
     try {
       removeIfPresent(this.staging);
       if (this.lock) removeIfPresent(this.lock.temp);
     } catch {
-      // Nothing more can be done about it here.
+      // Left for the next plan, which removes what this process left once it has ended.
     }
   }
+}
+
+/**
+ * `<out>.partial-<pid>` (a staging folder) and `<out>.partial-<pid>.old` (a replaced assembly on
+ * its way out), for `out`; the group is the id of the plan's process.
+ */
+function partialPattern(out: string): RegExp {
+  const name = basename(out).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${name}\\.partial-(\\d+)(?:\\.old)?$`);
 }
 
 /**
