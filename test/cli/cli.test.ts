@@ -182,12 +182,51 @@ describe('cityplan usage', () => {
     expect(missing.stderr).toContain('is not an estate folder');
   });
 
-  it('init writes a starter estate that validates and plans, and refuses a folder in use', async () => {
-    const dir = join(scratch(), 'new-estate');
-    expect((await cityplan('init', dir)).code).toBe(0);
+  it('init writes a starter estate named after its folder that validates and plans, and refuses a folder in use', async () => {
+    const dir = join(scratch(), 'Prison Visits');
+    const init = await cityplan('init', dir);
+    expect(init).toMatchObject({ code: 0, stdout: expect.stringContaining(`wrote estate prison-visits to ${dir}`) });
+    const estate = readFileSync(join(dir, 'estate.yaml'), 'utf8');
+    expect(estate).toContain('name: prison-visits\n');
+    expect(estate).toContain('domain: staging.prison-visits.example.gov.uk\n');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toMatch(/^cdk\.out\/$/m);
     expect((await cityplan('validate', dir)).code).toBe(0);
-    expect((await cityplan('plan', dir, '--out', join(scratch(), 'a'))).code).toBe(0);
+
+    // The README's example, on what init wrote
+    const plan = await cityplan('plan', dir, '--out', join(scratch(), 'a'), '--env', 'staging', '--service', 'hello-world', '--json');
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout).stacks.map((s: { name: string }) => s.name)).toEqual(['prison-visits-staging-hello-world']);
+    const whole = await cityplan('plan', dir, '--out', join(scratch(), 'b'));
+    expect(whole).toMatchObject({ code: 0, stderr: '' });
+    expect(whole.stdout).toContain('Plan of estate prison-visits');
+    expect(whole.stdout).toContain('hello-world  web   0      1');
+    expect(whole.stdout).toContain('https://hello-world.staging.prison-visits.example.gov.uk');
+    expect(whole.stdout).toMatch(/policy: .* 0 unacknowledged findings/);
+    expect(whole.stdout).toMatch(/lock: .*cityplan\.lock\.json updated/);
+
     expect((await cityplan('init', dir)).code).toBe(2);
+  });
+
+  it('init falls back to my-estate when the folder name makes no estate name, saying so', async () => {
+    const dir = join(scratch(), '2024');
+    const { code, stdout } = await cityplan('init', dir);
+    expect(code).toBe(0);
+    expect(stdout).toContain("the folder's name makes no estate name");
+    expect(readFileSync(join(dir, 'estate.yaml'), 'utf8')).toContain('name: my-estate\n');
+  });
+
+  it('init exits 1 onto a file, or under one, and leaves nothing behind', async () => {
+    const parent = scratch();
+    const file = join(parent, 'taken');
+    writeFileSync(file, 'mine');
+    const onto = await cityplan('init', file);
+    expect(onto.code).toBe(1);
+    expect(onto.stderr).toContain(`cannot create the estate folder ${file}: a file of that name is there; choose a new folder name`);
+    const under = await cityplan('init', join(file, 'estate'));
+    expect(under.code).toBe(1);
+    expect(under.stderr).toContain('a part of the path is a file, not a folder (ENOTDIR)');
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+    expect(readdirSync(parent)).toEqual(['taken']);
   });
 
   it('schema prints the JSON Schemas of both files', async () => {
@@ -200,6 +239,16 @@ describe('cityplan usage', () => {
 });
 
 describe('the installed command', () => {
+  it('fails at once, saying why, to init a folder where the file system takes none (/proc)', () => {
+    // Node's recursive mkdir retries for ever on ENOENT from a parent that exists: a child
+    // process, so that a regression times out rather than hanging the tests.
+    if (!existsSync('/proc/self')) return;
+    const run = spawnSync(process.execPath, ['bin/cityplan.js', 'init', '/proc/cityplan-estate'], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('cityplan: cannot create the estate folder /proc/cityplan-estate: the path does not exist, or its file system takes no new files there (ENOENT)');
+  });
+
   it('reports a user mistake without a stack trace, with exit status 1', () => {
     const dir = copyExample();
     writeFileSync(join(dir, 'estate.yaml'), 'name: Bad Name\n');
