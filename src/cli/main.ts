@@ -13,6 +13,7 @@ import { type Output, stdio } from './output';
 import { planCommand } from './plan';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
+import { cityplanVersion } from './version';
 
 /** For bin/cityplan.js: Ctrl-C and SIGTERM undo a plan's partial output, then exit 130 or 143. */
 export { exitOnSignals } from '../files/interrupt';
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
   };
   const program = new Command('cityplan')
     .description('Plan and deploy an estate of services on AWS from small YAML manifests.')
+    .version(cityplanVersion(), '-V, --version', 'print the version of cityplan')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run cityplan --help for usage)');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -169,6 +169,13 @@ describe('cityplan plan', () => {
 });
 
 describe('cityplan usage', () => {
+  it('prints its version with --version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+    const { code, stdout } = await cityplan('--version');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+
   it('exits 2 for an unknown option or a missing argument', async () => {
     expect((await cityplan('plan', 'x', '--colour')).code).toBe(2);
     expect((await cityplan('validate')).code).toBe(2);
@@ -239,6 +246,16 @@ describe('cityplan usage', () => {
 });
 
 describe('the installed command', () => {
+  it('says it is not built yet, without a stack trace, before npm run build', () => {
+    // GIVEN bin/cityplan.js as in a fresh clone: no dist/ beside it
+    const clone = scratch();
+    mkdirSync(join(clone, 'bin'));
+    cpSync('bin/cityplan.js', join(clone, 'bin', 'cityplan.js'));
+    const run = spawnSync(process.execPath, [join(clone, 'bin', 'cityplan.js'), 'plan', '.'], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('cityplan is not built yet: run npm run build (or npm ci && npm start)\n');
+  });
+
   it('fails at once, saying why, to init a folder where the file system takes none (/proc)', () => {
     // Node's recursive mkdir retries for ever on ENOENT from a parent that exists: a child
     // process, so that a regression times out rather than hanging the tests.
