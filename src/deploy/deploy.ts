@@ -13,8 +13,9 @@
  */
 import { type IIoHost, StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import { describeRemoval } from '../estate/changes';
+import { removeIfPresent } from '../files/remove';
 import { recordDeployment } from '../estate/deployment';
-import { mayBeDeployed, readLock, writeLock } from '../estate/lock';
+import { mayBeDeployed, readLock, stageLock, writeLock } from '../estate/lock';
 import { stackName } from '../naming/names';
 import { type PlanResult, planEstate } from '../estate/plan';
 import { type PreparedEstate, prepareEstate } from '../estate/prepare';
@@ -57,6 +58,8 @@ export async function deployEstate(dir: string, options: DeployOptions, deps: De
   const prepared = prepareEstate(dir, options);
   const refusal = preflight(prepared, options);
   if (refusal) return { stopped: `${refusal}\nnothing was planned or deployed`, deployed: 0, removed: 0 };
+  // The lock must be able to take what AWS confirms: find out before AWS is touched (FileError).
+  removeIfPresent(stageLock(dir, ''));
   const plan = await planEstate(dir, options, prepared);
   deps.planned?.(plan);
 

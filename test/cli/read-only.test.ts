@@ -40,6 +40,17 @@ vi.mock('node:fs', async (original) => {
   return { ...fs, ...guarded, default: { ...fs, ...guarded } };
 });
 
+// Deploy must stop before AWS; if it did not, this toolkit says so instead of calling AWS.
+vi.mock('@aws-cdk/toolkit-lib', async (original) => {
+  const real = await original<typeof import('@aws-cdk/toolkit-lib')>();
+  class Toolkit {
+    constructor() {
+      throw new Error('the toolkit was reached');
+    }
+  }
+  return { ...real, Toolkit };
+});
+
 async function cityplan(...args: string[]) {
   let stdout = '';
   let stderr = '';
@@ -91,5 +102,17 @@ describe('plan in a read-only estate folder', () => {
     expect(stdout).toMatch(/lock: .* unchanged/);
     expect(readFileSync(join(out, 'manifest.json'), 'utf8')).not.toBe('previous assembly');
     expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lock);
+  });
+
+  it('deploy refuses before planning or touching AWS when the lock could not record what it did', async () => {
+    const dir = copyExample();
+    const out = join(dirname(previousAssembly()), 'deploy.out');
+    readOnly.dir = dir;
+
+    const { code, stderr } = await cityplan('deploy', dir, '--out', out);
+
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cityplan: cannot write cityplan.lock.json in ${dir}: the file system is read-only (EROFS)`);
+    expect(existsSync(out)).toBe(false);
   });
 });
