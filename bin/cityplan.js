@@ -1,5 +1,17 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/cli.js').main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+// Plain JavaScript that runs before anything is built: a fresh clone has no dist/ until `npm run build`.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const built = join(__dirname, '..', 'dist', 'cli.js');
+if (!existsSync(built)) {
+  process.stderr.write('cityplan is not built yet: run npm run build (or npm ci && npm start)\n');
+  process.exitCode = 1;
+} else {
+  const cli = require(built);
+  cli.exitOnSignals((text) => process.stderr.write(`${text}\n`));
+  cli.main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,4 +1,5 @@
 import { deployEstate } from '../deploy/deploy';
+import { quietSdkNodeVersionNotice } from '../deploy/sdk-warnings';
 import type { Output } from './output';
 import { planView, type ViewFlags } from './plan';
 import { renderPlan } from './plan-view';
@@ -13,9 +14,11 @@ export interface DeployFlags extends ViewFlags {
 
 /**
  * Plans (every check must pass), then deploys the planned assembly with the credentials of this
- * shell: see deploy/deploy.ts for the steps. Exit 1 when the deploy stops short.
+ * shell: see deploy/deploy.ts for the steps. Exit 1 when the deploy stops short. The AWS SDK's
+ * notice about future Node.js versions is not shown (see deploy/sdk-warnings.ts).
  */
 export async function deployCommand(dir: string, flags: DeployFlags, io: Output): Promise<number> {
+  quietSdkNodeVersionNotice();
   const result = await deployEstate(
     dir,
     {

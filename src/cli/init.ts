@@ -1,13 +1,19 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { FileError, explainFileErrors } from '../files/file-error';
+import { onInterrupt } from '../files/interrupt';
+import { removeLeftovers } from '../files/leftovers';
+import { makeDirs } from '../files/make-dirs';
+import { removeIfPresent } from '../files/remove';
 import { jsonSchemas } from '../manifest/schema';
 import { UsageError } from '../manifest/problems';
+import { DEFAULT_ESTATE_NAME, estateNameFrom } from './estate-name';
 import type { Output } from './output';
 
-const ESTATE = `# yaml-language-server: $schema=.schema/estate.schema.json
+const estateYaml = (name: string) => `# yaml-language-server: $schema=.schema/estate.schema.json
 # Your estate: its environments, where pipelines live, who is alerted, and service defaults.
 # Replace the placeholder account ids, domains and connection ARN with your own.
-name: my-estate
+name: ${name}
 owner: platform-team@example.gov.uk
 region: eu-west-2
 delivery:
@@ -19,10 +25,10 @@ alerts:
 environments:
   staging:
     account: "222222222222"
-    domain: staging.my-estate.example.gov.uk
+    domain: staging.${name}.example.gov.uk
   production:
     account: "333333333333"
-    domain: my-estate.example.gov.uk
+    domain: ${name}.example.gov.uk
     zones: 3
     approval: true
     protect: true
@@ -44,27 +50,68 @@ port: 8080
 health: /health
 `;
 
-/** Writes a starter estate into `dir`, all or nothing. */
+const GITIGNORE = `# Written by cityplan beside the manifests, and not part of the estate: the cloud assembly of
+# \`cityplan plan\` run in this folder (--out, default cdk.out), and what an interrupted plan
+# can leave behind (the next plan removes it). Do commit cityplan.lock.json.
+cdk.out/
+cdk.out.partial-*/
+.cityplan-*
+`;
+
+/** A starting folder of one process: `.cityplan-init-<pid>`, beside the estate folder it becomes. */
+const STAGING_PATTERN = /^\.cityplan-init-(\d+)$/;
+
+/**
+ * Writes a starter estate into `dir` (new, or an empty folder), all or nothing: estate.yaml (named
+ * after the folder, see estateNameFrom; `my-estate` when its name makes none), one web service
+ * (services/hello-world.yaml), .gitignore, and the JSON Schemas editors check the files with.
+ *
+ * @throws UsageError when `dir` is a folder that is not empty
+ * @throws FileError when `dir` is a file, or cannot be created (read-only, a file on the path, a
+ *   file system such as /proc that takes no folders)
+ */
 export function initCommand(dir: string, io: Output): number {
   const target = resolve(dir);
-  if (existsSync(target) && readdirSync(target).length > 0) {
-    throw new UsageError(`${dir} is not empty; init writes a new estate into an empty or new folder`);
-  }
-  const staging = join(dirname(target), `.${Date.now()}-${process.pid}.cityplan-init`);
-  try {
-    mkdirSync(join(staging, 'services'), { recursive: true });
-    writeFileSync(join(staging, 'estate.yaml'), ESTATE);
-    writeFileSync(join(staging, 'services', 'hello-world.yaml'), SERVICE);
-    // Editors with the YAML language server complete and check fields from these.
-    mkdirSync(join(staging, '.schema'));
-    for (const [which, schema] of Object.entries(jsonSchemas())) {
-      writeFileSync(join(staging, '.schema', `${which}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
+  if (existsSync(target)) {
+    if (!statSync(target).isDirectory()) {
+      throw new FileError(target, `cannot create the estate folder ${dir}: a file of that name is there; choose a new folder name`);
     }
-    rmSync(target, { recursive: true, force: true });
-    renameSync(staging, target);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+    if (readdirSync(target).length > 0) throw new UsageError(`${dir} is not empty; init writes a new estate into an empty or new folder`);
   }
-  io.out(`wrote a starter estate to ${dir}: estate.yaml and services/hello-world.yaml\nnext: edit them, then run cityplan plan ${dir}`);
+  const derived = estateNameFrom(basename(target));
+  const name = derived ?? DEFAULT_ESTATE_NAME;
+  const parent = dirname(target);
+  const staging = join(parent, `.cityplan-init-${process.pid}`);
+  const release = onInterrupt(() => removeIfPresent(staging));
+  try {
+    explainFileErrors(target, `create the estate folder ${dir}`, 'choose a folder you can write to, such as one under your home folder', () => {
+      makeDirs(parent);
+      removeLeftovers(parent, STAGING_PATTERN);
+      removeIfPresent(staging);
+      // Each folder made alone: see makeDirs for why never recursively.
+      mkdirSync(staging);
+      mkdirSync(join(staging, 'services'));
+      writeFileSync(join(staging, 'estate.yaml'), estateYaml(name));
+      writeFileSync(join(staging, 'services', 'hello-world.yaml'), SERVICE);
+      writeFileSync(join(staging, '.gitignore'), GITIGNORE);
+      // Editors with the YAML language server complete and check fields from these.
+      mkdirSync(join(staging, '.schema'));
+      for (const [which, schema] of Object.entries(jsonSchemas())) {
+        writeFileSync(join(staging, '.schema', `${which}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
+      }
+      rmSync(target, { recursive: true, force: true });
+      renameSync(staging, target);
+    });
+  } finally {
+    release();
+    removeIfPresent(staging);
+  }
+  io.out(
+    [
+      `wrote estate ${name} to ${dir}: estate.yaml, services/hello-world.yaml and .gitignore`,
+      ...(derived ? [] : [`(the folder's name makes no estate name: a letter first, then lower-case letters, digits and hyphens; change name: in estate.yaml before the first plan)`]),
+      `next: replace the placeholder accounts, domains and connection ARN in estate.yaml, then run cityplan plan ${dir}`,
+    ].join('\n'),
+  );
   return 0;
 }

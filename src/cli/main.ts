@@ -1,8 +1,11 @@
 /**
- * The `cityplan` command. Exit status: 0 success; 1 the estate is wrong (every problem listed);
- * 2 usage errors. A user mistake never shows a stack trace.
+ * The `cityplan` command. Exit status: 0 success; 1 the estate is wrong (every problem listed), a
+ * file or folder cannot be written or read (the path, and what to do), or a deploy stopped short;
+ * 2 usage errors; 130 or 143 interrupted by SIGINT or SIGTERM. A user mistake never shows a stack
+ * trace.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { fileErrorOf } from '../files/file-error';
 import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
 import { type DeployFlags, deployCommand } from './deploy';
 import { initCommand } from './init';
@@ -10,7 +13,10 @@ import { type Output, stdio } from './output';
 import { type PlanFlags, planCommand } from './plan';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
+import { cityplanVersion } from './version';
 
+/** For bin/cityplan.js: Ctrl-C and SIGTERM undo a plan's partial output, then exit 130 or 143. */
+export { exitOnSignals } from '../files/interrupt';
 
 export async function main(argv: readonly string[], io: Output = stdio): Promise<number> {
   let code = 0;
@@ -19,6 +25,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
   };
   const program = new Command('cityplan')
     .description('Plan and deploy an estate of services on AWS from small YAML manifests.')
+    .version(cityplanVersion(), '-V, --version', 'print the version of cityplan')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run cityplan --help for usage)');
@@ -85,6 +92,8 @@ function minutes(value: string): number {
 /** An error as the contract's `problems`: the estate's own, or one problem saying what went wrong. */
 function problemsOf(e: unknown): readonly Problem[] {
   if (e instanceof EstateError) return e.problems;
+  const fileError = fileErrorOf(e);
+  if (fileError) return [{ file: fileError.path, message: fileError.message }];
   const message = e instanceof Error ? e.message.replace(/^error: /, '') : String(e);
   return [{ file: '', message: e instanceof UsageError || e instanceof CommanderError ? message : `internal error: ${message}` }];
 }
@@ -101,6 +110,12 @@ function reportError(e: unknown, io: Output): number {
   if (e instanceof EstateError) {
     const n = e.problems.length;
     io.err(`cityplan: the estate has ${n} problem${n === 1 ? '' : 's'}:\n${e.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    return 1;
+  }
+  // A file or folder the user can fix (permissions, a read-only or full disk): like a wrong estate.
+  const fileError = fileErrorOf(e);
+  if (fileError) {
+    io.err(`cityplan: ${fileError.message}`);
     return 1;
   }
   const err = e as Error;

@@ -13,12 +13,14 @@
  */
 import { type IIoHost, StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
 import { describeRemoval } from '../estate/changes';
+import { removeIfPresent } from '../files/remove';
 import { recordDeployment } from '../estate/deployment';
-import { mayBeDeployed, readLock, writeLock } from '../estate/lock';
+import { mayBeDeployed, readLock, stageLock, writeLock } from '../estate/lock';
 import { stackName } from '../naming/names';
 import { type PlanResult, planEstate } from '../estate/plan';
 import { type PreparedEstate, prepareEstate } from '../estate/prepare';
 import { planStacks, type StackSelection } from '../estate/stack-plan';
+import { type CredentialTrouble, explainCredentialFailure } from './credentials';
 import { type ResolveNs, waitForDelegation } from './delegation';
 import { DeployRecorder } from './io-host';
 
@@ -56,6 +58,8 @@ export async function deployEstate(dir: string, options: DeployOptions, deps: De
   const prepared = prepareEstate(dir, options);
   const refusal = preflight(prepared, options);
   if (refusal) return { stopped: `${refusal}\nnothing was planned or deployed`, deployed: 0, removed: 0 };
+  // The lock must be able to take what AWS confirms: find out before AWS is touched (FileError).
+  removeIfPresent(stageLock(dir, ''));
   const plan = await planEstate(dir, options, prepared);
   deps.planned?.(plan);
 
@@ -96,7 +100,7 @@ export async function deployEstate(dir: string, options: DeployOptions, deps: De
       }
     }
   } catch (e) {
-    stopped = recorder.refused.length > 0 ? lostLock(recorder.refused) : failed((e as Error).message);
+    stopped = recorder.refused.length > 0 ? lostLock(recorder.refused) : failed(e as Error, recorder.credentials);
   } finally {
     record(dir, recorder, new Set(removals), nameServers);
   }
@@ -155,11 +159,13 @@ function preflight({ spec, previous, allocation }: PreparedEstate, options: Depl
     : undefined;
 }
 
-function failed(message: string): string {
-  const hint = /credentials|ExpiredToken|security token/i.test(message)
-    ? '\nset credentials for the target accounts first (for example AWS_PROFILE, or aws sso login), with roles trusted by their CDK bootstrap'
+function failed(error: Error, credentials: CredentialTrouble | undefined): string {
+  const explained = explainCredentialFailure(error, credentials);
+  if (explained) return `deploy failed: ${explained}`;
+  const hint = /credentials|security token/i.test(error.message)
+    ? '\ncheck the credentials of this shell for the target accounts (for example AWS_PROFILE, or aws sso login), and that their CDK bootstrap trusts them'
     : '';
-  return `deploy failed: ${message}${hint}`;
+  return `deploy failed: ${error.message}${hint}`;
 }
 
 function lostLock(stacks: readonly string[]): string {

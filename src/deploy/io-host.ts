@@ -1,4 +1,5 @@
 import { type IIoHost, type IoMessage, type IoRequest, NonInteractiveIoHost } from '@aws-cdk/toolkit-lib';
+import { type CredentialTrouble, credentialTrouble } from './credentials';
 
 interface TemplateDiffLike {
   readonly resources?: { readonly changes?: Readonly<Record<string, { readonly oldValue?: unknown }>> };
@@ -8,6 +9,8 @@ interface TemplateDiffLike {
  * The toolkit's I/O host for `cityplan deploy`: prints what the toolkit prints, and records what
  * AWS confirmed (stacks deployed, with their outputs; stacks deleted), so that the lock records
  * exactly that, even when the deploy fails part way.
+ *
+ * It keeps what the toolkit's log says of unusable credentials, which its errors do not say.
  *
  * It also refuses to deploy over a stack that no cityplan deploy has touched (by the lock) but that
  * already exists in AWS: that happens when the lock was lost or replaced, and deploying the plan
@@ -21,6 +24,8 @@ export class DeployRecorder implements IIoHost {
   readonly refused: string[] = [];
   /** Stacks the toolkit went on to deploy (asked, and told yes), whatever came of it. */
   readonly attempted = new Set<string>();
+  /** What the toolkit's log said was wrong with the credentials, if it did (see credentials.ts). */
+  credentials?: CredentialTrouble;
 
   constructor(
     /** Stacks the previous lock did not know. */
@@ -29,6 +34,7 @@ export class DeployRecorder implements IIoHost {
   ) {}
 
   async notify(msg: IoMessage<unknown>): Promise<void> {
+    this.credentials ??= credentialTrouble(msg.message ?? '');
     if (msg.code === 'CDK_TOOLKIT_I5900') {
       const result = msg.data as { stackArn?: string; outputs?: Record<string, string> };
       // arn:aws:cloudformation:<region>:<account>:stack/<name>/<id>

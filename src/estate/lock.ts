@@ -11,9 +11,10 @@
  * Version 1 (cityplan 0.1) recorded only shard and priority of web services; it is read and
  * migrated (see migrateV1).
  */
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { explainFileErrors } from '../files/file-error';
 import { EstateError } from '../manifest/problems';
 import { parseRuleClaim } from './claims';
 import { stackName } from '../naming/names';
@@ -266,12 +267,40 @@ export function stacksByService(env: EnvironmentLock): Map<string, StackEntry> {
   return new Map(Object.values(env.stacks).flatMap((st) => (st.service ? [[st.service, st] as const] : [])));
 }
 
-/** Writes the lock into the estate folder through a sibling file, so a reader never sees half a lock. */
+/**
+ * The file a new lock is written to before it is renamed over the lock, so that a reader never sees
+ * half a lock: hidden, and named for the process writing it (see LOCK_TEMP_PATTERN).
+ */
+export const lockTempPath = (dir: string, pid = process.pid): string => join(dir, `.cityplan-lock-${pid}.tmp`);
+
+/** Lock temp files by name; the group is the id of the process that wrote one. */
+export const LOCK_TEMP_PATTERN = /^\.cityplan-lock-(\d+)\.tmp$/;
+
+/** What to do when the lock cannot be written: the estate folder is the user's. */
+export const LOCK_REMEDY = 'make the folder writable, or plan a copy of the estate';
+
+/**
+ * Writes `text` to the lock's temp file (lockTempPath): the first half of writing a lock.
+ * @returns the temp file's path; rename it over the lock to finish, or remove it
+ * @throws FileError when the estate folder cannot be written (read-only, full, not a folder…)
+ */
+export function stageLock(dir: string, text: string): string {
+  const tmp = lockTempPath(dir);
+  explainFileErrors(join(dir, LOCK_FILE), `write ${LOCK_FILE} in ${dir}`, LOCK_REMEDY, () => writeFileSync(tmp, text));
+  return tmp;
+}
+
+/**
+ * Writes the lock into the estate folder through its temp file, so a reader never sees half a lock.
+ * @throws FileError when the estate folder cannot be written
+ */
 export function writeLock(dir: string, lock: Lock): void {
-  const path = join(dir, LOCK_FILE);
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, serializeLock(lock));
-  renameSync(tmp, path);
+  const tmp = stageLock(dir, serializeLock(lock));
+  try {
+    explainFileErrors(join(dir, LOCK_FILE), `write ${LOCK_FILE} in ${dir}`, LOCK_REMEDY, () => renameSync(tmp, join(dir, LOCK_FILE)));
+  } finally {
+    rmSync(tmp, { force: true });
+  }
 }
 
 /** Stable text: keys in name order and claim lists sorted, so diffs show only what changed. */

@@ -2,8 +2,7 @@
  * `cityplan plan`: validate, allocate, synthesize, run policy and quota checks. Nothing is written
  * (neither the assembly nor the lock) unless every check passes.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { closest } from '../manifest/near';
 import { EstateError, type Problem, UsageError } from '../manifest/problems';
 import { type EstateSpec, type EnvironmentSpec, serviceUrls } from '../manifest/spec';
@@ -12,8 +11,9 @@ import type { ShardUsage } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
 import { addDependencies } from './assembly-merge';
 import { type Changes, summarizeChanges } from './changes';
-import { type Lock, LOCK_FILE, mayBeDeployed, serializeLock, writeLock } from './lock';
+import { type Lock, LOCK_FILE, mayBeDeployed, serializeLock } from './lock';
 import { committedLock } from './lock-history';
+import { PlanOutput } from './plan-output';
 import { stackName } from '../naming/names';
 import { type PreparedEstate, prepareEstate } from './prepare';
 import { environmentPrerequisites, type Prerequisite, type ServiceInPlan } from './prerequisites';
@@ -89,11 +89,8 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
 
   const planned = planStacks(spec, allocation, options, previous);
   checkSomethingPlanned(spec, planned, options);
-  const out = resolve(options.out ?? 'cdk.out');
-  checkReplaceable(out);
-  const staging = `${out}.partial-${process.pid}`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
+  const output = PlanOutput.open(options.out ?? 'cdk.out');
+  const { out, staging } = output;
   try {
     const workers = workerCount(planned.length, WORKER_SCRIPT);
     const synthesis =
@@ -120,15 +117,16 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
     if (problems.length > 0) throw new EstateError(problems);
     addDependencies(staging, transition.orderings);
 
-    rmSync(out, { recursive: true, force: true });
-    renameSync(staging, out);
     // A lock missing where git had one was lost: every plan says so until a deploy settles it.
     const replaces = read.origin === 'none' ? committedLock(dir) : previous.replaces;
     const next = replaces ? { ...transition.lock, replaces } : transition.lock;
     const lockPath = join(dir, LOCK_FILE);
     const lockText = serializeLock(next);
     const changed = read.origin !== 'current' || serializeLock(read.lock) !== lockText;
-    if (changed) writeLock(dir, next);
+    // The lock's new text is written first, so that an estate folder that cannot take it fails the
+    // plan before the assembly is replaced.
+    if (changed) output.stageLock(dir, lockText);
+    await output.commit();
 
     const flags = replaces
       ? [
@@ -148,7 +146,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
       newStacks: planned.filter((p) => !mayBeDeployed(previous.environments[p.environment]?.stacks[p.name])).map((p) => p.name),
     };
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    output.discard();
   }
 }
 
@@ -262,14 +260,4 @@ function summarizeEnvironments(
         prerequisites: environmentPrerequisites(spec, env, inPlan, previous, nameServers),
       };
     });
-}
-
-/**
- * The plan replaces --out wholesale, so it must be a previous cloud assembly or nothing: never a
- * file, a folder of the user's, or the estate itself.
- */
-function checkReplaceable(out: string): void {
-  if (!existsSync(out)) return;
-  const isAssembly = statSync(out).isDirectory() && (readdirSync(out).length === 0 || existsSync(join(out, 'manifest.json')));
-  if (!isAssembly) throw new UsageError(`--out ${out} exists and is not a cloud assembly; plan replaces it, so choose a new folder`);
 }

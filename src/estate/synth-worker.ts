@@ -1,6 +1,7 @@
 /** Worker thread entry: synthesizes one part of an estate (see synthesize.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadEstate } from '../manifest/load';
+import { fileErrorOf } from '../files/file-error';
 import { EstateError } from '../manifest/problems';
 import { allocateEstate } from './allocation';
 import { synthesizeStacks, type WorkerReply, type WorkerTask } from './synthesize';
@@ -13,6 +14,12 @@ try {
   const { environments } = allocateEstate(spec, task.lock, { selection: task.selection });
   reply = { result: synthesizeStacks(spec, environments, task.stacks, task.outdir) };
 } catch (e) {
-  reply = e instanceof EstateError ? { problems: [...e.problems] } : { crash: (e as Error).stack ?? String(e) };
+  const fileError = fileErrorOf(e);
+  reply =
+    e instanceof EstateError
+      ? { problems: [...e.problems] }
+      : fileError
+        ? { fileError: { path: fileError.path, message: fileError.message } }
+        : { crash: (e as Error).stack ?? String(e) };
 }
 parentPort!.postMessage(reply);

@@ -7,6 +7,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { FileError, fileErrorOf } from '../files/file-error';
+import { onInterrupt } from '../files/interrupt';
 import { EstateError, type Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { type Acknowledgement, acknowledgements, checkPolicy, type Finding } from '../policy/packs';
@@ -49,7 +51,12 @@ export interface WorkerTask {
   readonly outdir: string;
 }
 
-export type WorkerReply = { result: SynthesisResult } | { problems: Problem[] } | { crash: string };
+export type WorkerReply =
+  | { result: SynthesisResult }
+  | { problems: Problem[] }
+  /** A FileError's path and message (an Error does not cross threads as its class). */
+  | { fileError: { path: string; message: string } }
+  | { crash: string };
 
 /** Below this many stacks, starting workers (each loads the CDK afresh) costs more than it saves. */
 const PARALLEL_FROM_STACKS = 120;
@@ -90,6 +97,9 @@ function synthesizeApp(
   try {
     assembly = app.synth();
   } catch (e) {
+    // Writing the assembly failed in a way the user can fix (a full disk, say).
+    const fileError = fileErrorOf(e);
+    if (fileError) throw fileError;
     // A construct refused the configuration: a problem with the estate, not a crash.
     throw new EstateError([{ file: 'estate.yaml', message: `could not build the estate: ${(e as Error).message}` }]);
   }
@@ -141,7 +151,24 @@ export async function synthesizeInWorkers(
   // Round robin keeps parts even: foundations are heavy, service stacks light and many.
   const parts = Array.from({ length: workers }, (_, i) => stacks.filter((_, j) => j % workers === i)).filter((p) => p.length > 0);
   const partDirs = parts.map((_, i) => join(outdir, `part-${i}`));
-  const replies = await Promise.all(parts.map((part, i) => runWorker(script, { ...task, stacks: part, outdir: partDirs[i]! })));
+  const started = parts.map((part, i) => startWorker(script, { ...task, stacks: part, outdir: partDirs[i]! }));
+  // Until every worker has answered, an interrupt stops them (before the folder they write into is
+  // removed), and so does one failing: the others would keep the process alive and write on.
+  const stopAll = async () => {
+    await Promise.all(started.map((w) => w.worker.terminate()));
+  };
+  const release = onInterrupt(stopAll);
+  let replies: WorkerReply[];
+  try {
+    replies = await Promise.all(started.map((w) => w.reply));
+  } catch (e) {
+    await stopAll();
+    throw e;
+  } finally {
+    release();
+  }
+  const fileError = replies.find((r) => 'fileError' in r);
+  if (fileError) throw new FileError(fileError.fileError.path, fileError.fileError.message);
   const problems = replies.flatMap((r) => ('problems' in r ? r.problems : []));
   if (problems.length > 0) throw new EstateError(problems);
   const crash = replies.find((r): r is { crash: string } => 'crash' in r);
@@ -165,13 +192,14 @@ function combine(results: readonly SynthesisResult[], stacks: readonly StackPlan
   };
 }
 
-function runWorker(script: string, task: WorkerTask): Promise<WorkerReply> {
-  return new Promise((resolve, reject) => {
-    // A bounded heap makes V8 collect each finished app's tree instead of growing into free memory.
-    const worker = new Worker(script, { workerData: task, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
-    let reply: WorkerReply | undefined;
-    worker.once('message', (m: WorkerReply) => (reply = m));
+function startWorker(script: string, task: WorkerTask): { worker: Worker; reply: Promise<WorkerReply> } {
+  // A bounded heap makes V8 collect each finished app's tree instead of growing into free memory.
+  const worker = new Worker(script, { workerData: task, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+  const reply = new Promise<WorkerReply>((resolve, reject) => {
+    let answer: WorkerReply | undefined;
+    worker.once('message', (m: WorkerReply) => (answer = m));
     worker.once('error', reject);
-    worker.once('exit', (code) => (reply ? resolve(reply) : reject(new Error(`synthesis worker exited with ${code} before answering`))));
+    worker.once('exit', (code) => (answer ? resolve(answer) : reject(new Error(`synthesis worker exited with ${code} before answering`))));
   });
+  return { worker, reply };
 }

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { lockTempPath } from '../../src/estate/lock';
 import { copyExample } from '../support/estate-files';
 
 async function cityplan(...args: string[]) {
@@ -129,6 +130,42 @@ describe('cityplan plan', () => {
     expect((await cityplan('plan', copyExample(), '--out', join(mine, 'notes.txt'))).code).toBe(2);
   });
 
+  // Tests run as root here, and chmod does not stop root from writing: a file where a folder must
+  // be (or the reverse) makes the same system calls fail as a read-only folder would. See also
+  // read-only.test.ts, which makes the estate folder read-only for cityplan's own calls.
+  it('exits 1 naming the path when --out cannot be written, and changes nothing', async () => {
+    const dir = copyExample();
+    rmSync(join(dir, 'cityplan.lock.json'));
+    const file = join(scratch(), 'a-file');
+    writeFileSync(file, 'mine');
+    const { code, stdout, stderr } = await cityplan('plan', dir, '--out', join(file, 'cdk.out'), '--json');
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cityplan: cannot write the cloud assembly to ${join(file, 'cdk.out')}: a part of the path is a file, not a folder (ENOTDIR)`);
+    expect(stderr).not.toContain('internal error');
+    expect(JSON.parse(stdout).problems).toEqual([{ file: join(file, 'cdk.out'), message: expect.stringContaining('choose an --out in a folder you can write to') }]);
+    expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
+  });
+
+  it('exits 1 when the lock cannot be written, before the assembly is replaced', async () => {
+    // GIVEN a previous assembly, and an estate folder that refuses the lock's new text: a folder
+    // stands where its temp file goes (as a read-only folder, it makes the write fail)
+    const dir = copyExample();
+    rmSync(join(dir, 'cityplan.lock.json'));
+    const out = join(scratch(), 'assembly');
+    mkdirSync(out);
+    writeFileSync(join(out, 'manifest.json'), 'previous assembly');
+    mkdirSync(lockTempPath(dir));
+
+    const { code, stderr } = await cityplan('plan', dir, '--out', out);
+
+    // THEN it says which file, where, and what to do; and --out, the lock and the folder beside --out are as they were
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cityplan: cannot write cityplan.lock.json in ${dir}: a folder is in the way (EISDIR); make the folder writable, or plan a copy of the estate`);
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe('previous assembly');
+    expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
+    expect(readdirSync(dirname(out))).toEqual(['assembly']);
+  });
+
   it('exits 2 for an environment or service the estate does not have', async () => {
     expect((await cityplan('plan', copyExample(), '--env', 'prod')).code).toBe(2);
     const { code, stderr } = await cityplan('plan', copyExample(), '--service', 'find-a-cort');
@@ -147,6 +184,13 @@ describe('cityplan plan', () => {
 });
 
 describe('cityplan usage', () => {
+  it('prints its version with --version', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+    const { code, stdout } = await cityplan('--version');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+
   it('exits 2 for an unknown option or a missing argument', async () => {
     expect((await cityplan('plan', 'x', '--colour')).code).toBe(2);
     expect((await cityplan('validate')).code).toBe(2);
@@ -185,12 +229,51 @@ describe('cityplan usage', () => {
     });
   });
 
-  it('init writes a starter estate that validates and plans, and refuses a folder in use', async () => {
-    const dir = join(scratch(), 'new-estate');
-    expect((await cityplan('init', dir)).code).toBe(0);
+  it('init writes a starter estate named after its folder that validates and plans, and refuses a folder in use', async () => {
+    const dir = join(scratch(), 'Prison Visits');
+    const init = await cityplan('init', dir);
+    expect(init).toMatchObject({ code: 0, stdout: expect.stringContaining(`wrote estate prison-visits to ${dir}`) });
+    const estate = readFileSync(join(dir, 'estate.yaml'), 'utf8');
+    expect(estate).toContain('name: prison-visits\n');
+    expect(estate).toContain('domain: staging.prison-visits.example.gov.uk\n');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toMatch(/^cdk\.out\/$/m);
     expect((await cityplan('validate', dir)).code).toBe(0);
-    expect((await cityplan('plan', dir, '--out', join(scratch(), 'a'))).code).toBe(0);
+
+    // The README's example, on what init wrote
+    const plan = await cityplan('plan', dir, '--out', join(scratch(), 'a'), '--env', 'staging', '--service', 'hello-world', '--json');
+    expect(plan.code).toBe(0);
+    expect(JSON.parse(plan.stdout).stacks.map((s: { name: string }) => s.name)).toEqual(['prison-visits-staging-hello-world']);
+    const whole = await cityplan('plan', dir, '--out', join(scratch(), 'b'));
+    expect(whole).toMatchObject({ code: 0, stderr: '' });
+    expect(whole.stdout).toContain('Plan of estate prison-visits');
+    expect(whole.stdout).toContain('hello-world  web   0      1');
+    expect(whole.stdout).toContain('https://hello-world.staging.prison-visits.example.gov.uk');
+    expect(whole.stdout).toMatch(/policy: .* 0 unacknowledged findings/);
+    expect(whole.stdout).toMatch(/lock: .*cityplan\.lock\.json updated/);
+
     expect((await cityplan('init', dir)).code).toBe(2);
+  });
+
+  it('init falls back to my-estate when the folder name makes no estate name, saying so', async () => {
+    const dir = join(scratch(), '2024');
+    const { code, stdout } = await cityplan('init', dir);
+    expect(code).toBe(0);
+    expect(stdout).toContain("the folder's name makes no estate name");
+    expect(readFileSync(join(dir, 'estate.yaml'), 'utf8')).toContain('name: my-estate\n');
+  });
+
+  it('init exits 1 onto a file, or under one, and leaves nothing behind', async () => {
+    const parent = scratch();
+    const file = join(parent, 'taken');
+    writeFileSync(file, 'mine');
+    const onto = await cityplan('init', file);
+    expect(onto.code).toBe(1);
+    expect(onto.stderr).toContain(`cannot create the estate folder ${file}: a file of that name is there; choose a new folder name`);
+    const under = await cityplan('init', join(file, 'estate'));
+    expect(under.code).toBe(1);
+    expect(under.stderr).toContain('a part of the path is a file, not a folder (ENOTDIR)');
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+    expect(readdirSync(parent)).toEqual(['taken']);
   });
 
   it('schema prints the JSON Schemas of both files', async () => {
@@ -203,6 +286,26 @@ describe('cityplan usage', () => {
 });
 
 describe('the installed command', () => {
+  it('says it is not built yet, without a stack trace, before npm run build', () => {
+    // GIVEN bin/cityplan.js as in a fresh clone: no dist/ beside it
+    const clone = scratch();
+    mkdirSync(join(clone, 'bin'));
+    cpSync('bin/cityplan.js', join(clone, 'bin', 'cityplan.js'));
+    const run = spawnSync(process.execPath, [join(clone, 'bin', 'cityplan.js'), 'plan', '.'], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe('cityplan is not built yet: run npm run build (or npm ci && npm start)\n');
+  });
+
+  it('fails at once, saying why, to init a folder where the file system takes none (/proc)', () => {
+    // Node's recursive mkdir retries for ever on ENOENT from a parent that exists: a child
+    // process, so that a regression times out rather than hanging the tests.
+    if (!existsSync('/proc/self')) return;
+    const run = spawnSync(process.execPath, ['bin/cityplan.js', 'init', '/proc/cityplan-estate'], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('cityplan: cannot create the estate folder /proc/cityplan-estate: the path does not exist, or its file system takes no new files there (ENOENT)');
+  });
+
   it('reports a user mistake without a stack trace, with exit status 1', () => {
     const dir = copyExample();
     writeFileSync(join(dir, 'estate.yaml'), 'name: Bad Name\n');

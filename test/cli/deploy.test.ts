@@ -20,6 +20,13 @@ const calls = vi.hoisted(() => ({
   /** Stacks that already exist in AWS. */
   existing: new Set<string>(),
   nameServers: 'ns-1.awsdns-01.org,ns-2.awsdns-02.co.uk',
+  /**
+   * Credentials the toolkit cannot use: it logs why, as SdkProvider does, then fails as it does,
+   * saying none were configured whatever the reason.
+   */
+  credentials: '' as '' | 'none' | 'rejected' | 'expired',
+  /** Runs when deploy is called, as the SDK clients the toolkit makes would. */
+  onDeploy: undefined as (() => void) | undefined,
 }));
 vi.mock('@aws-cdk/toolkit-lib', async (original) => {
   const real = await original<typeof import('@aws-cdk/toolkit-lib')>();
@@ -34,6 +41,16 @@ vi.mock('@aws-cdk/toolkit-lib', async (original) => {
     }
     async deploy(_assembly: unknown, options: { stacks: { patterns: string[] } }) {
       calls.deploy.push(options);
+      calls.onDeploy?.();
+      if (calls.credentials) {
+        const said = {
+          none: { level: 'debug', message: 'Unable to determine the default AWS account (CredentialsProviderError): Could not load credentials from any providers' },
+          rejected: { level: 'debug', message: 'Unable to determine the default AWS account (InvalidClientTokenId): The security token included in the request is invalid.' },
+          expired: { level: 'warn', message: 'There are expired AWS credentials in your environment. The CDK app will synth without current account information.' },
+        }[calls.credentials];
+        await this.ioHost.notify({ ...said, time: new Date(), action: 'deploy' } as never);
+        throw new real.AuthenticationError('NoCredentials', 'Need to perform AWS calls for account 222222222222, but no credentials have been configured');
+      }
       if (calls.fail) throw new Error('Need to perform AWS calls for account 222222222222, but no credentials have been configured');
       for (const name of options.stacks.patterns) {
         const oldValue = calls.existing.has(name) ? { Type: 'AWS::Logs::LogGroup' } : undefined;
@@ -82,6 +99,8 @@ describe('cityplan deploy', () => {
     calls.fail = false;
     calls.failing = '';
     calls.existing = new Set();
+    calls.credentials = '';
+    calls.onDeploy = undefined;
   });
 
   it('deploys exactly the planned stacks from the planned assembly, keeping deployed parameter values', async () => {
@@ -126,6 +145,49 @@ describe('cityplan deploy', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('deploy failed: Need to perform AWS calls for account 222222222222');
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('tells credentials that were not found from credentials that AWS rejected or that expired', async () => {
+    // The toolkit's error is the same in all three cases; only its log says which.
+    calls.credentials = 'none';
+    const none = await deploy(copyExample(), '--env', 'staging', '--out', out());
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no AWS credentials were found in this shell: set them (for example AWS_PROFILE, or aws sso login');
+
+    calls.credentials = 'rejected';
+    const rejected = await deploy(copyExample(), '--env', 'staging', '--out', out());
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toContain(
+      'deploy failed: AWS rejected the credentials of this shell (InvalidClientTokenId: The security token included in the request is invalid.)',
+    );
+    expect(rejected.stderr).not.toContain('no credentials have been configured');
+
+    calls.credentials = 'expired';
+    const expired = await deploy(copyExample(), '--env', 'staging', '--out', out());
+    expect(expired.code).toBe(1);
+    expect(expired.stderr).toContain('deploy failed: the AWS credentials of this shell have expired (ExpiredToken): renew them');
+    expect(expired.stderr).not.toMatch(/no AWS credentials were found|\n\s+at /);
+  });
+
+  it("does not show the AWS SDK's notice about future Node.js versions, and shows other warnings", async () => {
+    // GIVEN the SDK's own check, as every SDK client the toolkit makes runs it, on a Node.js it warns about
+    const sdk = await import('@aws-sdk/core');
+    sdk.state.warningEmitted = false;
+    const warnings = vi.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    calls.onDeploy = () => {
+      sdk.emitWarningIfUnsupportedVersion('v20.19.0');
+      process.emitWarning('some other warning');
+    };
+    calls.fail = true;
+    try {
+      const { code } = await deploy(copyExample(), '--env', 'staging', '--out', out());
+      expect(code).toBe(1);
+      const said = warnings.mock.calls.map((c) => String(c[0]));
+      expect(said).toContain('some other warning');
+      expect(said.filter((w) => w.includes('NodeVersionSupportWarning'))).toEqual([]);
+    } finally {
+      warnings.mockRestore();
+    }
   });
 
   it('deploys nothing when the plan fails', async () => {
