@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
   } catch (e) {
     const code = reportError(e, io);
     // A caller that asked for JSON reads the failure as JSON too (and the text on stderr still).
-    if (code !== 0 && argv.includes('--json')) io.out(JSON.stringify({ problems: problemsOf(e) }, null, 2));
+    if (code !== 0 && argv.includes('--json')) io.out(JSON.stringify({ problems: problemsOf(e).map(withEveryKey) }, null, 2));
     return code;
   }
 }
@@ -90,6 +90,11 @@ function minutes(value: string): number {
 }
 
 /** An error as the contract's `problems`: the estate's own, or one problem saying what went wrong. */
+/** Every key of the contract on every problem, null where a problem has none: scripts can rely on the shape. */
+function withEveryKey(p: Problem) {
+  return { file: p.file, line: p.line ?? null, column: p.column ?? null, field: p.field ?? null, message: p.message };
+}
+
 function problemsOf(e: unknown): readonly Problem[] {
   if (e instanceof EstateError) return e.problems;
   const fileError = fileErrorOf(e);

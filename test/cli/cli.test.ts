@@ -142,7 +142,7 @@ describe('cityplan plan', () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`cityplan: cannot write the cloud assembly to ${join(file, 'cdk.out')}: a part of the path is a file, not a folder (ENOTDIR)`);
     expect(stderr).not.toContain('internal error');
-    expect(JSON.parse(stdout).problems).toEqual([{ file: join(file, 'cdk.out'), message: expect.stringContaining('choose an --out in a folder you can write to') }]);
+    expect(JSON.parse(stdout).problems).toEqual([{ file: join(file, 'cdk.out'), line: null, column: null, field: null, message: expect.stringContaining('choose an --out in a folder you can write to') }]);
     expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
   });
 

@@ -84,7 +84,7 @@ describe('plan in a read-only estate folder', () => {
     expect(stderr).toBe(
       `cityplan: cannot write cityplan.lock.json in ${dir}: the file system is read-only (EROFS); make the folder writable, or plan a copy of the estate\n`,
     );
-    expect(JSON.parse(stdout)).toEqual({ problems: [{ file: join(dir, 'cityplan.lock.json'), message: expect.stringMatching(/^cannot write cityplan.lock.json in /) }] });
+    expect(JSON.parse(stdout)).toEqual({ problems: [{ file: join(dir, 'cityplan.lock.json'), line: null, column: null, field: null, message: expect.stringMatching(/^cannot write cityplan.lock.json in /) }] });
     expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe('previous assembly');
     expect(readdirSync(dirname(out))).toEqual(['cdk.out']);
     expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
