@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { type Document, isMap, type YAMLError, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { type Problem, fieldPath } from './problems';
+import { explainErrors } from './yaml/mistakes';
 import { aliasBombMistake, aliasMistakes, isMergePair, MAX_ALIAS_COUNT, type NodeMistake } from './yaml/nodes';
 
 /**
  * A parsed YAML file that can say where any field of it is. Anchors, aliases and YAML 1.1 merge
- * keys (`<<: *base`) are read; duplicate keys are problems.
+ * keys (`<<: *base`) are read; duplicate keys and tabs for indentation are problems, and every
+ * syntax error is explained in the user's words at the line the user has to change.
  */
 export class YamlSource {
   private constructor(
@@ -31,7 +33,7 @@ export class YamlSource {
       logLevel: 'error',
     });
     const located = (mistakes: readonly NodeMistake[]) => mistakes.map((m) => locate(file, lines, m));
-    if (doc.errors.length > 0) return { problems: doc.errors.map((e) => syntaxProblem(file, lines, text, e)) };
+    if (doc.errors.length > 0) return { problems: located(explainErrors(doc.errors, text, doc)) };
     const aliases = aliasMistakes(doc);
     if (aliases.length > 0) return { problems: located(aliases) };
     const value = plainData(doc);
@@ -102,20 +104,4 @@ function locate(file: string, lines: LineCounter, mistake: NodeMistake): Problem
   const { line, col } = lines.linePos(mistake.offset);
   const field = mistake.field && mistake.field.length > 0 ? fieldPath(mistake.field) : undefined;
   return { file, line, column: col, field, message: mistake.message };
-}
-
-function syntaxProblem(file: string, lines: LineCounter, text: string, e: YAMLError): Problem {
-  const { line, col } = lines.linePos(e.pos[0]);
-  return {
-    file,
-    line,
-    column: col,
-    ...(e.code === 'DUPLICATE_KEY'
-      ? { field: /^[^:\s]+/.exec(text.slice(e.pos[0]))?.[0], message: 'duplicate key: this field is already set above' }
-      : { message: firstLine(e.message) }),
-  };
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
 }
