@@ -67,6 +67,16 @@ describe('indentation', () => {
     });
   });
 
+  it('the first key of a block indented too far is the one pointed at, not the keys after it', () => {
+    expect(theProblem('name: visits\nkind: web\nimage: nginx:1\nenv:\n   LOG_LEVEL: info\n  REGION: eu-west-2\n  TEAM: visits\n')).toEqual({
+      file: FILE,
+      line: 5,
+      column: 4,
+      field: 'env.LOG_LEVEL',
+      message: `this line is indented differently from the fields beside it ('REGION' on line 6); ${rule}`,
+    });
+  });
+
   it('a key one space too little under its parent', () => {
     expect(theProblem(visits(' branch: main\n'))).toEqual({
       file: FILE,

@@ -4,7 +4,7 @@
  * "compact mappings" and "implicit keys"; these point at the line the user has to change.
  */
 import { opensBlock } from './lines';
-import { at, type Context, type Explained, here, quoted } from './explain';
+import { at, type Context, type Explained, quoted } from './explain';
 import type { NodeMistake } from './nodes';
 
 const INDENT_RULE = 'fields of one map start in the same column (use spaces, 2 per level)';
@@ -13,7 +13,7 @@ const INDENT_RULE = 'fields of one map start in the same column (use spaces, 2 p
  * "Nested mappings are not allowed in compact mappings": either a value holds ': ' (`health:
  * /health: ok`), or the next line is indented under a field that already has its value.
  */
-export function colonInValueOrIndent(ctx: Context): NodeMistake | undefined {
+export function colonInValueOrIndent(ctx: Context): Explained {
   const index = ctx.lines.indexOf(ctx.offset);
   const line = ctx.lines.shape(index);
   const inValue = line.valueColumn !== undefined && ctx.lines.columnOf(ctx.offset) >= line.valueColumn;
@@ -24,7 +24,9 @@ export function colonInValueOrIndent(ctx: Context): NodeMistake | undefined {
       message: `a value containing ": " must be quoted: ${line.key}: ${quoted(line.value!)}`,
     };
   }
-  return indentedUnderValue(ctx, index) ?? here("this value holds ': ' where YAML expects none; quote the value")(ctx);
+  // Otherwise the value runs on into lines below that hold ': ': lines indented under a line
+  // above that is itself indented wrong, which is the one to report.
+  return indentedUnderValue(ctx, index) ?? misaligned(ctx, index);
 }
 
 /** The line after `index`, indented further although the field on `index` already has a value. */
@@ -40,13 +42,31 @@ export function misaligned(ctx: Context, index: number): Explained {
   const previous = ctx.lines.previousContent(index);
   const before = previous === undefined ? undefined : ctx.lines.shape(previous);
   if (before?.item && !line.item && before.indent === line.indent) return notAnItem(ctx, index);
+  if (previous !== undefined && firstKeyIsOff(ctx, previous, line.contentColumn)) return indentedUnlike(ctx, previous, index);
   const isParent = before !== undefined && opensBlock(before) && before.contentColumn < line.contentColumn;
-  const beside = before?.key !== undefined && !isParent ? ` ('${before.key}' on line ${previous! + 1})` : '';
+  return { ...indentedUnlike(ctx, index, isParent ? undefined : previous), comparedWith: previous };
+}
+
+/**
+ * Whether line `first` starts a block one column or more off the usual 2 spaces, while the line
+ * after it, at `column`, keeps to them: the parser measures the block from its first key, but
+ * the key to move is that first one.
+ */
+function firstKeyIsOff(ctx: Context, first: number, column: number): boolean {
+  const opener = ctx.lines.previousContent(first);
+  if (opener === undefined || !opensBlock(ctx.lines.shape(opener))) return false;
+  const usual = ctx.lines.shape(opener).contentColumn + 2;
+  return column === usual && ctx.lines.shape(first).contentColumn !== usual;
+}
+
+function indentedUnlike(ctx: Context, index: number, beside: number | undefined): Explained {
+  const line = ctx.lines.shape(index);
+  const other = beside === undefined ? undefined : ctx.lines.shape(beside).key;
+  const named = other === undefined ? '' : ` ('${other}' on line ${beside! + 1})`;
   return {
     offset: at(ctx, index, line.indent),
     field: ctx.lines.fieldAt(index),
-    message: `this line is indented differently from the fields beside it${beside}; ${INDENT_RULE}`,
-    comparedWith: previous,
+    message: `this line is indented differently from the fields beside it${named}; ${INDENT_RULE}`,
   };
 }
 
@@ -94,6 +114,9 @@ function missingColon(ctx: Context, index: number): NodeMistake {
   const noSpace = /^([^\s:#]+):(\S.*)$/.exec(content);
   if (noSpace) {
     return { offset, field: ctx.lines.fieldAt(index, noSpace[1]), message: `put a space after ':': ${noSpace[1]}: ${noSpace[2]}` };
+  }
+  if (/^[A-Za-z_][\w-]*$/.test(content)) {
+    return { offset, field: ctx.lines.fieldAt(index, content), message: `a field needs ':' after its name: ${content}:` };
   }
   const words = /^([A-Za-z_][\w-]*)\s+(\S.*)$/.exec(content);
   if (words) {

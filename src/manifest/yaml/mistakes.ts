@@ -41,7 +41,7 @@ export function explainErrors(errors: readonly YAMLError[], text: string, doc: D
   const opening = firstUnclosed(text, doc);
   const reported = errors.map((error): Reported => {
     const ctx: Context = { text, lines, doc, offset: error.pos[0], raw: rawMessage(error) };
-    const after = opening !== undefined && error.pos[0] > opening.node.range![0];
+    const after = opening !== undefined && error.pos[0] >= opening.node.range![0];
     const explained = after ? unclosed(ctx, opening) : explainerFor(error.code, ctx.raw)?.(ctx);
     return { mistake: explained ?? unexplained(ctx), explained: explained !== undefined, noticed: error.pos[0] };
   });
@@ -62,10 +62,11 @@ function oncePerCause(reported: readonly Reported[], lines: SourceLines): Explai
     if (!kept || (one.explained && !kept.explained)) byLine.set(line, one);
   }
   const kept: Explained[] = [];
+  // Lines found wrong, and lines where the parser noticed a mistake it made on another line.
   const wrongLines = new Set<number>();
-  for (const [line, { mistake }] of [...byLine].sort(([a], [b]) => a - b)) {
+  for (const [line, { mistake, noticed }] of [...byLine].sort(([a], [b]) => a - b)) {
     if (!(mistake.comparedWith !== undefined && wrongLines.has(mistake.comparedWith))) kept.push(mistake);
-    wrongLines.add(line);
+    wrongLines.add(line).add(lines.indexOf(noticed));
   }
   return kept;
 }
