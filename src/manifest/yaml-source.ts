@@ -1,38 +1,52 @@
 import { readFileSync } from 'node:fs';
-import { Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { type Problem, fieldPath } from './problems';
+import { explainErrors } from './yaml/mistakes';
+import { aliasBombMistake, aliasMistakes, isMergePair, MAX_ALIAS_COUNT, type NodeMistake } from './yaml/nodes';
 
-/** A parsed YAML file that can say where any field of it is. */
+/**
+ * A parsed YAML file that can say where any field of it is. Anchors, aliases and YAML 1.1 merge
+ * keys (`<<: *base`) are read; duplicate keys and tabs for indentation are problems, and every
+ * syntax error is explained in the user's words at the line the user has to change.
+ */
 export class YamlSource {
   private constructor(
     readonly file: string,
     private readonly doc: Document,
     private readonly lines: LineCounter,
+    private readonly value: unknown,
   ) {}
 
   /** Parses `absolutePath`; `file` is the name used in messages. Syntax and duplicate keys are problems. */
   static read(absolutePath: string, file: string): { source?: YamlSource; problems: Problem[] } {
     const text = readFileSync(absolutePath, 'utf8');
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
-    const problems: Problem[] = doc.errors.map((e) => ({
-      file,
-      line: lines.linePos(e.pos[0]).line,
-      column: lines.linePos(e.pos[0]).col,
-      ...(e.code === 'DUPLICATE_KEY'
-        ? { field: /^[^:\s]+/.exec(text.slice(e.pos[0]))?.[0], message: 'duplicate key: this field is already set above' }
-        : { message: firstLine(e.message) }),
-    }));
-    if (problems.length > 0) return { problems };
+    // Keys are field names, so strings (a list as a key is a mistake); the library's own console
+    // warnings are off, as every problem is reported through cityplan's output.
+    const doc = parseDocument(text, {
+      lineCounter: lines,
+      uniqueKeys: true,
+      stringKeys: true,
+      merge: true,
+      prettyErrors: false,
+      strict: true,
+      logLevel: 'error',
+    });
+    const located = (mistakes: readonly NodeMistake[]) => mistakes.map((m) => locate(file, lines, m));
+    if (doc.errors.length > 0) return { problems: located(explainErrors(doc.errors, text, doc)) };
+    const aliases = aliasMistakes(doc);
+    if (aliases.length > 0) return { problems: located(aliases) };
+    const value = plainData(doc);
+    if ('mistake' in value) return { problems: located([value.mistake]) };
     if (doc.contents !== null && !isMap(doc.contents)) {
       return { problems: [{ file, line: 1, column: 1, message: 'must be a YAML mapping of field: value' }] };
     }
-    return { source: new YamlSource(file, doc, lines), problems: [] };
+    return { source: new YamlSource(file, doc, lines, value.data ?? {}), problems: [] };
   }
 
-  /** The plain data of the file ({} when the file is empty). */
+  /** The plain data of the file ({} when the file is empty), aliases and merges resolved; a fresh copy each call. */
   data(): unknown {
-    return this.doc.toJS() ?? {};
+    return structuredClone(this.value);
   }
 
   /**
@@ -44,13 +58,21 @@ export class YamlSource {
     return { file: this.file, line, column, field: path.length > 0 ? fieldPath(path) : undefined, message };
   }
 
+  /**
+   * The line and column of `path`. A value that came through an alias or a merge key is not
+   * written where the path says, so it is located at the alias (`*base`) that brought it.
+   */
   position(path: readonly PropertyKey[], atKey = false): { line: number; column: number } {
     let node: Node | null | undefined = this.doc.contents as Node | null;
     let offset = node?.range?.[0] ?? 0;
     for (const seg of path) {
       if (isMap(node)) {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) break;
+        if (!pair) {
+          const merge = node.items.find(isMergePair);
+          offset = (merge?.value as Node | null | undefined)?.range?.[0] ?? offset;
+          break;
+        }
         const keyNode = pair.key as Node;
         const valueNode = pair.value as Node | null;
         offset = atKey || !valueNode?.range ? (keyNode.range?.[0] ?? offset) : valueNode.range[0];
@@ -59,6 +81,7 @@ export class YamlSource {
         node = node.items[seg] as Node;
         offset = node.range?.[0] ?? offset;
       } else {
+        // Past an alias (or a scalar) there is nothing closer to point at than where we are.
         break;
       }
     }
@@ -67,6 +90,18 @@ export class YamlSource {
   }
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+/** The file's data, or where and why it cannot be made: too many aliases, or a merge YAML refused. */
+function plainData(doc: Document): { data: unknown } | { mistake: NodeMistake } {
+  try {
+    return { data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+  } catch (e) {
+    if (/alias count/i.test(String(e))) return { mistake: aliasBombMistake(doc) };
+    return { mistake: { offset: 0, message: `cannot be read as data: ${e instanceof Error ? e.message : String(e)}` } };
+  }
+}
+
+function locate(file: string, lines: LineCounter, mistake: NodeMistake): Problem {
+  const { line, col } = lines.linePos(mistake.offset);
+  const field = mistake.field && mistake.field.length > 0 ? fieldPath(mistake.field) : undefined;
+  return { file, line, column: col, field, message: mistake.message };
 }

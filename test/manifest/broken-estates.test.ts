@@ -29,7 +29,7 @@ const CASES: Case[] = [
   {
     name: 'duplicate key',
     files: estate({ 'services/visits.yaml': webService('visits', 'port: 80\nport: 81\n') }),
-    expected: [{ file: 'services/visits.yaml', line: 7, field: 'port', message: /duplicate key/ }],
+    expected: [{ file: 'services/visits.yaml', line: 7, field: 'port', message: /duplicate key 'port': already set on line 6/ }],
   },
   {
     name: 'invalid Fargate size',
@@ -144,9 +144,9 @@ const CASES: Case[] = [
     expected: [{ file: 'estate.yaml', line: 1, field: 'alerts', message: /is required/ }],
   },
   {
-    name: 'YAML syntax error',
+    name: 'YAML syntax error: a bracket never closed, reported where it opens',
     files: estate({ 'services/visits.yaml': 'name: visits\nkind: [web\n' }),
-    expected: [{ file: 'services/visits.yaml', line: 3, message: /./ }],
+    expected: [{ file: 'services/visits.yaml', line: 2, field: 'kind', message: /the list opened here with \[ is never closed/ }],
   },
   {
     name: 'secret also given as plain env',
