@@ -5,6 +5,7 @@ import { CertificateStack } from '../platform/certificate-stack';
 import { FoundationStack } from '../platform/foundation-stack';
 import { IngressShardStack } from '../platform/ingress-shard-stack';
 import { RemovalStack } from '../platform/removal-stack';
+import { SERVICE_STACKS } from '../service/service-kinds';
 import { WebServiceStack } from '../service/web-service-stack';
 import type { EnvironmentAllocation } from './allocation';
 import type { Lock } from './lock';
@@ -27,7 +28,7 @@ export interface CompiledStack {
 
 /**
  * Builds the CDK app of an estate: per environment a foundation stack, a certificate stack, one
- * ingress stack per load-balancer shard, one stack per web service, and what is left of the stacks
+ * ingress stack per load-balancer shard, one stack per service, and what is left of the stacks
  * leaving the estate (see stack-plan.ts).
  */
 export function compileEstate(
@@ -98,15 +99,18 @@ export function compileEstate(
       });
     } else {
       const service = spec.services.get(env.name)!.find((s) => s.name === plan.service)!;
-      stack = new WebServiceStack(app, plan.name, {
+      const props = {
         ...common,
-        description: `cityplan ${spec.name}/${env.name}: web service ${service.name}`,
+        description: `cityplan ${spec.name}/${env.name}: ${service.kind} service ${service.name}`,
         service,
-        placement: allocation.get(env.name)!.placements[service.name]!,
         deliveryAccount: spec.delivery.account,
         deliveryRegion: spec.region,
         incarnation: allocation.get(env.name)!.incarnations[service.name],
-      });
+      };
+      stack =
+        service.kind === 'web'
+          ? new WebServiceStack(app, plan.name, { ...props, placement: allocation.get(env.name)!.placements[service.name]! })
+          : new SERVICE_STACKS[service.kind]!(app, plan.name, props);
     }
     // Only stacks built in this app can be ordered here; across parts the assembly merge does it.
     for (const dependency of plan.dependsOn) {

@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { explainFileErrors } from '../files/file-error';
 import { EstateError } from '../manifest/problems';
 import { parseRuleClaim } from './claims';
+import { SERVICE_KINDS } from '../manifest/schema';
 import { stackName } from '../naming/names';
 
 export const LOCK_FILE = 'cityplan.lock.json';
@@ -35,7 +36,7 @@ const position = z.strictObject({
 });
 
 const serviceEntry = z.strictObject({
-  kind: z.enum(['web', 'worker', 'job']),
+  kind: z.enum(SERVICE_KINDS),
   /** Web services: load balancer shard and listener-rule priority. */
   shard: z.int().min(0).optional(),
   priority: z.int().min(1).max(50000).optional(),

@@ -2,6 +2,7 @@ import type { EstateSpec } from '../manifest/spec';
 import type { EnvironmentAllocation } from './allocation';
 import type { EnvironmentLock, Lock, StackEntry } from './lock';
 import { stackName } from '../naming/names';
+import { isBuilt } from '../service/service-kinds';
 
 /** One stack the estate needs, before any CDK construct exists. */
 export interface StackPlan {
@@ -36,8 +37,8 @@ export interface StackSelection {
 
 /**
  * Every stack of the estate in a fixed order: per environment its foundation, its certificate,
- * its ingress shards, its web services by name, then the stacks leaving it (from the previous
- * lock). Worker and job services have no stacks yet.
+ * its ingress shards, its services by name, then the stacks leaving it (from the previous lock).
+ * A service stack depends on the stacks of the services it calls or subscribes to.
  */
 export function planStacks(
   spec: EstateSpec,
@@ -62,18 +63,24 @@ export function planStacks(
       if (!selection.service) plans.push({ name, role: 'ingress', environment: env.name, shard: shard.id, dependsOn: [certificate] });
     }
     for (const service of spec.services.get(env.name) ?? []) {
-      if (service.kind !== 'web') continue;
+      if (!isBuilt(service.kind)) continue;
       const name = stackName.service(spec.name, env.name, service.name);
       wanted.add(name);
       if (selection.service && service.name !== selection.service) continue;
-      const shard = placed.placements[service.name]!.shard;
+      const shard = service.kind === 'web' ? placed.placements[service.name]!.shard : undefined;
+      // What the stack reads must exist first: its shard's listener, or the foundation's network;
+      // the backends it calls (their security groups) and the topics it subscribes to.
+      const linked = [...service.calls, ...service.subscribe.map((s) => s.service)].filter((s) => s !== service.name);
       plans.push({
         name,
         role: 'service',
         environment: env.name,
-        shard,
+        ...(shard !== undefined ? { shard } : {}),
         service: service.name,
-        dependsOn: [stackName.ingress(spec.name, env.name, shard)],
+        dependsOn: [
+          shard !== undefined ? stackName.ingress(spec.name, env.name, shard) : foundation,
+          ...[...new Set(linked)].sort().map((s) => stackName.service(spec.name, env.name, s)),
+        ],
       });
     }
     const before = previous?.environments[env.name];

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { builtInLayer, type Layer, mergeLayers } from './layers';
 import { EstateError, type Problem, UsageError, uniqueProblems } from './problems';
-import { environmentRules, SERVICE_RULES, ServiceContext, uniqueHostnames, uniqueStackNames } from './rules';
+import { environmentRules, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
 import { checkShape } from './shape';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from './spec';
@@ -55,7 +55,7 @@ export function loadEstate(dir: string): EstateSpec {
     }
   }
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
-  problems.push(...uniqueHostnames(contexts), ...uniqueStackNames(contexts));
+  problems.push(...uniqueHostnames(contexts), ...uniqueStackNames(contexts), ...serviceLinks(contexts));
 
   if (problems.length > 0) throw new EstateError(uniqueProblems(problems));
 
@@ -221,7 +221,10 @@ function toEnvironment(name: string, e: EstateFile['environments'][string], esta
 }
 
 function toService(name: string, file: string, merged: Record<string, unknown>): ServiceSpec {
-  const m = merged as Omit<ServiceSpec, 'name' | 'file'> & { source?: Partial<NonNullable<ServiceSpec['source']>> };
+  const m = merged as Omit<ServiceSpec, 'name' | 'file' | 'deploy'> & {
+    source?: Partial<NonNullable<ServiceSpec['source']>>;
+    deploy?: Partial<ServiceSpec['deploy']>;
+  };
   return {
     ...m,
     name,
@@ -230,5 +233,11 @@ function toService(name: string, file: string, merged: Record<string, unknown>):
     hostnames: m.hostnames ?? [],
     env: m.env ?? {},
     secrets: m.secrets ?? [],
+    deploy: { strategy: m.deploy?.strategy ?? 'rolling', bake: m.deploy?.bake ?? 0 },
+    calls: m.calls ?? [],
+    publish: m.publish ?? [],
+    subscribe: m.subscribe ?? [],
+    // A worker's subscriptions arrive in its queue: subscribing alone gives it one.
+    queue: m.queue ?? (m.kind === 'worker' && m.subscribe?.length ? {} : undefined),
   };
 }

@@ -5,6 +5,7 @@
 import { availableZoneCount, derivedNames, isReservedServiceName, resourceName, stackName } from '../naming/names';
 import { describeFargateMemory, isValidFargateSize } from './fargate';
 import { failedIn, type Layer, originOf } from './layers';
+import { closest } from './near';
 import type { Problem } from './problems';
 import type { EnvironmentSpec, ServiceSpec } from './spec';
 import type { YamlSource } from './yaml-source';
@@ -115,25 +116,35 @@ const countRange: Rule = reading([['count', 'min'], ['count', 'max']], (ctx) => 
   return problems;
 });
 
-const ONLY_FOR: Array<{ path: string[]; kind: ServiceSpec['kind'] }> = [
-  { path: ['port'], kind: 'web' },
-  { path: ['health'], kind: 'web' },
-  { path: ['hostnames'], kind: 'web' },
-  { path: ['scale', 'requestsPerTarget'], kind: 'web' },
-  { path: ['alarms', 'errorRate'], kind: 'web' },
-  { path: ['alarms', 'latencyP99'], kind: 'web' },
-  { path: ['queue'], kind: 'worker' },
-  { path: ['schedule'], kind: 'job' },
+const ONLY_FOR: Array<{ path: string[]; kinds: readonly ServiceSpec['kind'][] }> = [
+  { path: ['port'], kinds: ['web', 'backend'] },
+  { path: ['health'], kinds: ['web', 'backend'] },
+  { path: ['healthGrace'], kinds: ['web', 'backend'] },
+  { path: ['hostnames'], kinds: ['web'] },
+  { path: ['scale', 'requestsPerTarget'], kinds: ['web'] },
+  { path: ['alarms', 'errorRate'], kinds: ['web'] },
+  { path: ['alarms', 'latencyP99'], kinds: ['web'] },
+  { path: ['deploy'], kinds: ['web', 'backend', 'worker'] },
+  { path: ['queue'], kinds: ['worker'] },
+  { path: ['subscribe'], kinds: ['worker'] },
+  { path: ['schedule'], kinds: ['job'] },
+  { path: ['timeout'], kinds: ['job'] },
 ];
+
+const kindList = (kinds: readonly string[]) => (kinds.length === 1 ? kinds[0]! : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}`);
 
 /** Kind-specific fields. Values inherited from the estate defaults are ignored where they do not apply. */
 const kindFields: Rule = reading([['kind']], (ctx) => {
   if (!ctx.spec.kind) return [];
-  const problems = ONLY_FOR.filter((f) => f.kind !== ctx.spec.kind && ctx.setsItself(f.path)).map((f) =>
-    ctx.problem(f.path, `only applies to ${f.kind} services; this is a ${ctx.spec.kind} service`),
+  const problems = ONLY_FOR.filter((f) => !f.kinds.includes(ctx.spec.kind) && ctx.setsItself(f.path)).map((f) =>
+    ctx.problem(f.path, `only applies to ${kindList(f.kinds)} services; this is a ${ctx.spec.kind} service`),
   );
   if (ctx.spec.kind === 'job' && !ctx.spec.schedule && !ctx.failed(['schedule'])) {
     problems.push(ctx.file.problem(['kind'], `a job needs a schedule, such as schedule: cron(0 2 * * ? *) or rate(1 day)${ctx.where(['kind'])}`));
+  }
+  // Canary, linear and blue-green shift traffic between two target groups behind the load balancer.
+  if (ctx.spec.kind !== 'web' && ctx.spec.deploy.strategy !== 'rolling' && ctx.setsItself(['deploy', 'strategy']) && !ctx.failed(['deploy'])) {
+    problems.push(ctx.problem(['deploy', 'strategy'], `${ctx.spec.deploy.strategy} shifts load balancer traffic, so only web services have it; use rolling (the default)`));
   }
   return problems;
 });
@@ -241,6 +252,72 @@ export function uniqueStackNames(contexts: readonly ServiceContext[]): Problem[]
   }
   return problems;
 }
+
+/**
+ * The links between services in one environment: `calls` name a backend or web service there,
+ * `subscribe` names a topic its service publishes. A backend's security group takes one inbound
+ * rule per caller, within the 60 inbound rules a security group has by default (Amazon VPC quotas).
+ */
+export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
+  const problems: Problem[] = [];
+  const byEnv = new Map<string, Map<string, ServiceContext>>();
+  for (const ctx of contexts) {
+    if (!byEnv.has(ctx.env.name)) byEnv.set(ctx.env.name, new Map());
+    byEnv.get(ctx.env.name)!.set(ctx.spec.name, ctx);
+  }
+  for (const services of byEnv.values()) {
+    const names = [...services.keys()];
+    const callers = new Map<string, string[]>();
+    for (const ctx of services.values()) {
+      if (!ctx.failed(['calls'])) {
+        const seen = new Set<string>();
+        for (const callee of ctx.spec.calls) {
+          const target = services.get(callee);
+          const near = closest(callee, names);
+          if (seen.has(callee)) problems.push(ctx.problem(['calls'], `lists ${callee} twice`));
+          else if (callee === ctx.spec.name) problems.push(ctx.problem(['calls'], `lists the service itself; a service reaches its own tasks without calls`));
+          else if (!target) problems.push(ctx.problem(['calls'], `${callee} is not a service of this estate${near ? `; did you mean ${near}?` : ''}`));
+          else if (target.spec.kind !== 'backend' && target.spec.kind !== 'web') {
+            problems.push(ctx.problem(['calls'], `${callee} is a ${target.spec.kind} service, which answers no calls; only backend and web services can be called`));
+          } else callers.set(callee, [...(callers.get(callee) ?? []), ctx.spec.name]);
+          seen.add(callee);
+        }
+      }
+      if (!ctx.failed(['publish'])) {
+        const topics = new Set<string>();
+        for (const t of ctx.spec.publish) {
+          if (topics.has(t)) problems.push(ctx.problem(['publish'], `lists topic ${t} twice`));
+          topics.add(t);
+        }
+      }
+      if (ctx.spec.kind === 'worker' && !ctx.failed(['subscribe'])) {
+        for (const sub of ctx.spec.subscribe) {
+          const publisher = services.get(sub.service);
+          const near = closest(sub.service, names);
+          if (!publisher) problems.push(ctx.problem(['subscribe'], `${sub.service} is not a service of this estate${near ? `; did you mean ${near}?` : ''}`));
+          else if (!publisher.spec.publish.includes(sub.topic)) {
+            const has = publisher.spec.publish;
+            problems.push(
+              ctx.problem(['subscribe'], `${sub.service} publishes no topic ${sub.topic}${has.length ? ` (it publishes ${has.join(', ')})` : '; it needs publish: [' + sub.topic + ']'}`),
+            );
+          }
+        }
+        if (ctx.spec.subscribe.length > 0 && ctx.spec.queue?.fifo && !ctx.failed(['queue'])) {
+          problems.push(ctx.problem(['queue', 'fifo'], 'a FIFO queue takes messages from FIFO topics only, and service topics are standard; drop fifo: true or the subscriptions'));
+        }
+      }
+    }
+    for (const [callee, list] of callers) {
+      if (list.length > BACKEND_CALLERS) {
+        problems.push(services.get(callee)!.file.problem(['name'], `is called by ${list.length} services; a security group takes ${BACKEND_CALLERS} inbound rules, one per caller`));
+      }
+    }
+  }
+  return problems;
+}
+
+/** Inbound rules per security group: the Amazon VPC default quota, one rule per caller. */
+const BACKEND_CALLERS = 60;
 
 export function environmentRules(env: EnvironmentSpec, source: YamlSource): Problem[] {
   const available = availableZoneCount(env.region);

@@ -35,7 +35,17 @@ export const SERVICE_DEFAULTS = {
   scale: { cpu: 60, requestsPerTarget: 1000 },
   alarms: { errorRate: 5, latencyP99: 2000 },
   source: { branch: 'main', dockerfile: 'Dockerfile' },
+  /** Not root: a container that is broken into should not hold root in its task. */
+  user: '1000:1000',
+  healthGrace: 60,
+  /** A run longer than an hour is stopped and alarmed unless the job says otherwise. */
+  timeout: 60,
 } as const;
+
+export const SERVICE_KINDS = ['web', 'backend', 'worker', 'job'] as const;
+
+/** `name`, `uid`, `name:group` or `uid:gid`, as the container definition's user takes them. */
+const USER_PATTERN = /^(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10})(?::(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10}))?$/;
 
 /** A string that `problem` checks (undefined: valid); its message is reported at the field as it is. */
 const checkedString = (problem: (value: string) => string | undefined) =>
@@ -77,8 +87,9 @@ const sourceFields = z
 
 /** Fields a service may set in its file, in the estate's `defaults`, or per environment. */
 export const serviceFields = z.strictObject({
-  kind: z.enum(['web', 'worker', 'job']).meta({
-    description: 'web: behind the load balancer; worker: no ingress, optional queue; job: scheduled.',
+  kind: z.enum(SERVICE_KINDS).meta({
+    description:
+      'web: behind the load balancer; backend: no public route, reachable by the services that call it; worker: no ingress, optional queue; job: scheduled.',
   }),
   owner: email.meta({ description: 'Team email: tagged on every resource and notified by responders.' }),
   source: sourceFields,
@@ -135,8 +146,53 @@ export const serviceFields = z.strictObject({
     .meta({ description: 'RDS PostgreSQL addon.' }),
   bucket: z.strictObject({ versioned: z.boolean().optional() }).meta({ description: 'S3 bucket addon.' }),
   queue: z
-    .strictObject({ visibilityTimeout: z.int().min(0).max(43200).optional() })
-    .meta({ description: 'SQS queue the worker consumes (worker only).' }),
+    .strictObject({
+      visibilityTimeout: z.int().min(0).max(43200).meta({ description: 'Seconds a received message is hidden from other consumers (SQS allows 0 to 43200).', default: 30 }),
+      fifo: z.boolean().meta({ description: 'A FIFO queue: messages in order, each once.', default: false }),
+      maxReceives: z.int().min(1).max(1000).meta({ description: 'Receives before a message moves to the dead-letter queue (SQS allows 1 to 1000).', default: 5 }),
+    })
+    .partial()
+    .meta({ description: 'SQS queue the worker consumes, with a dead-letter queue (worker only).' }),
+  command: z
+    .array(z.string().min(1))
+    .min(1)
+    .meta({ description: "Overrides the image's command, as a list of arguments.", examples: [['python', '-m', 'worker']] }),
+  user: z
+    .string()
+    .regex(USER_PATTERN, { error: 'must be a user name or uid, optionally with :group or :gid, such as 1000:1000' })
+    .meta({ description: 'User the container runs as; a non-root uid by default.', default: SERVICE_DEFAULTS.user }),
+  healthGrace: z
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .meta({ description: 'Seconds new tasks may fail health checks while they start (web and backend).', default: SERVICE_DEFAULTS.healthGrace }),
+  deploy: z
+    .strictObject({
+      strategy: z.enum(['rolling', 'canary', 'linear', 'blue-green']).meta({ default: 'rolling' }),
+      bake: z.int().min(0).max(1440).meta({ description: 'Minutes the new version runs with all traffic before the old is stopped (ECS allows 0 to 1440).', default: 0 }),
+    })
+    .partial()
+    .meta({ description: 'How a new version replaces the old (web only for canary, linear and blue-green).' }),
+  calls: z
+    .array(name(28, 'a service name'))
+    .meta({ description: 'The backend (or web) services this one may call over the environment service network.', examples: [['case-api']] }),
+  publish: z
+    .array(name(40, 'a topic name'))
+    .meta({ description: 'SNS topics this service owns and may publish to.', examples: [['case-updated']] }),
+  subscribe: z
+    .array(
+      z.strictObject({
+        service: name(28, 'a service name'),
+        topic: name(40, 'a topic name'),
+        filter: z.record(z.string(), z.unknown()).optional().meta({ description: 'SNS filter policy on message attributes.' }),
+      }),
+    )
+    .meta({ description: "Other services' topics delivered into this worker's queue (worker only)." }),
+  timeout: z
+    .int()
+    .min(1)
+    .max(1440)
+    .meta({ description: 'Minutes after which a job run is stopped and alarmed (job only).', default: SERVICE_DEFAULTS.timeout }),
   schedule: checkedString(scheduleProblem).meta({
     description: 'When the job runs, as an EventBridge schedule expression (job only, required).',
     examples: ['cron(0 2 * * ? *)', 'rate(1 hour)'],

@@ -13,7 +13,15 @@ export interface EnvironmentSpec {
   readonly protect: boolean;
 }
 
-export type ServiceKind = 'web' | 'worker' | 'job';
+export type ServiceKind = 'web' | 'backend' | 'worker' | 'job';
+
+/** A topic another service publishes, delivered into a worker's queue. */
+export interface Subscription {
+  readonly service: string;
+  readonly topic: string;
+  /** SNS filter policy on message attributes. */
+  readonly filter?: Readonly<Record<string, unknown>>;
+}
 
 /** One service as it runs in one environment. */
 export interface ServiceSpec {
@@ -35,8 +43,23 @@ export interface ServiceSpec {
   readonly secrets: readonly string[];
   readonly postgres?: { readonly size: 'small' | 'medium' | 'large' };
   readonly bucket?: { readonly versioned?: boolean };
-  readonly queue?: { readonly visibilityTimeout?: number };
+  /** A worker's queue; present also when the worker only subscribes (its topics need a queue). */
+  readonly queue?: { readonly visibilityTimeout?: number; readonly fifo?: boolean; readonly maxReceives?: number };
   readonly schedule?: string;
+  /** Overrides the image's command. */
+  readonly command?: readonly string[];
+  /** `uid[:gid]` or a name; built-in default 1000:1000. */
+  readonly user: string;
+  /** Seconds new tasks may fail health checks while starting (web and backend). */
+  readonly healthGrace: number;
+  readonly deploy: { readonly strategy: 'rolling' | 'canary' | 'linear' | 'blue-green'; readonly bake: number };
+  /** Services this one may call over the environment's service network. */
+  readonly calls: readonly string[];
+  /** Topic names this service owns and publishes to. */
+  readonly publish: readonly string[];
+  readonly subscribe: readonly Subscription[];
+  /** Minutes after which a job run is stopped (job only). */
+  readonly timeout: number;
   readonly alarms: { readonly errorRate: number; readonly latencyP99: number };
 }
 

@@ -1,36 +1,19 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { Placement } from '../estate/lock';
 import { parameter, resourceName } from '../naming/names';
-import type { ServiceSpec } from '../manifest/spec';
-import type { EnvironmentStackProps } from '../platform/props';
-import { importVpc, published } from '../platform/imports';
-import { logRetention } from '../platform/retention';
-import { serviceImage } from './service-image';
-import { grantKeyThroughSecretsManager, serviceSecrets } from './service-secrets';
+import { published } from '../platform/imports';
+import { fargateServiceDefaults, type ServiceStackProps, serviceTags, serviceTask } from './service-task';
 import { TaskScaling } from './task-scaling';
 import { WebAddresses } from './web-addresses';
 import { WebAlarms } from './web-alarms';
 
-export interface WebServiceStackProps extends EnvironmentStackProps {
-  readonly service: ServiceSpec;
+export interface WebServiceStackProps extends ServiceStackProps {
   /** Shard and listener-rule priority from the lock. */
   readonly placement: Placement;
-  /** Account holding the service's image repository (the delivery account). */
-  readonly deliveryAccount: string;
-  /** Region of the image repository. */
-  readonly deliveryRegion: string;
-  /**
-   * Which life of the service this is (from the lock): 2 and later when an earlier life was
-   * removed and left retained resources, whose names this life must not reuse.
-   * @default 1
-   */
-  readonly incarnation?: number;
 }
 
 /**
@@ -42,60 +25,12 @@ export interface WebServiceStackProps extends EnvironmentStackProps {
  */
 export class WebServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: WebServiceStackProps) {
-    // Stack tags: CloudFormation puts them on every resource it can, with no aspect walking the tree.
-    const ownership = { 'cityplan:service': props.service.name, ...(props.service.owner ? { 'cityplan:owner': props.service.owner } : {}) };
-    super(scope, id, { ...props, tags: { ...props.tags, ...ownership } });
+    super(scope, id, { ...props, tags: serviceTags(props) });
     const { estate, environment: env, service, placement } = props;
     if (service.kind !== 'web') throw new Error(`WebServiceStack needs a web service; ${service.name} is a ${service.kind}`);
     const shardValue = (key: Parameters<typeof parameter.shard>[3]) => published(this, parameter.shard(estate, env.name, placement.shard, key));
-
-
-    const vpc = importVpc(this, estate, env, 'private');
-    const cluster = ecs.Cluster.fromClusterAttributes(this, 'Cluster', {
-      clusterName: published(this, parameter.clusterName(estate, env.name)),
-      vpc,
-    });
-    const key = kms.Key.fromKeyArn(this, 'Key', published(this, parameter.keyArn(estate, env.name)));
-
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: resourceName.serviceLogGroup(estate, env.name, service.name, props.incarnation),
-      encryptionKey: key,
-      retention: logRetention(env.protect),
-      removalPolicy: env.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    });
-
-    const task = new ecs.FargateTaskDefinition(this, 'Task', {
-      family: resourceName.taskFamily(estate, env.name, service.name),
-      cpu: service.cpu,
-      memoryLimitMiB: service.memory,
-      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
-    });
-    const container = task.addContainer('app', {
-      image: serviceImage(this, props),
-      portMappings: [{ containerPort: service.port, name: 'http' }],
-      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: service.name }),
-      readonlyRootFilesystem: true,
-      environment: { ...service.env, CITYPLAN_SERVICE: service.name, CITYPLAN_ENVIRONMENT: env.name },
-      secrets: serviceSecrets(this, service.secrets, { estate, environment: env.name, service: service.name }),
-    });
-    if (service.secrets.length > 0) grantKeyThroughSecretsManager(task.obtainExecutionRole(), key, this.region);
-    Validations.of(task.obtainExecutionRole()).acknowledge({
-      id: 'NIST.800.53.R5-IAMNoInlinePolicy',
-      reason: 'The execution role policy is generated from this task definition alone (its log group, image repository, secrets); it lives and dies with the role and is never shared.',
-    });
-    if (!service.image) {
-      Validations.of(task.obtainExecutionRole()).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'ecr:GetAuthorizationToken has no resource-level permissions; the image pull itself is limited to the service repository.',
-      });
-    }
-    // A read-only root file system still needs somewhere to write scratch files.
-    task.addVolume({ name: 'tmp' });
-    container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
-    Validations.of(task).acknowledge({
-      id: 'AwsSolutions-ECS2',
-      reason: 'Environment variables hold plain configuration only; secrets come from Secrets Manager through the secrets field.',
-    });
+    const parts = serviceTask(this, props, { port: service.port });
+    const { vpc } = parts;
 
     // A target group can serve one load balancer. A service moving shard gets a new one (a new
     // logical id), so CloudFormation creates it for the new shard's rule before it deletes the old
@@ -137,34 +72,13 @@ export class WebServiceStack extends Stack {
       topicArn: published(this, parameter.alertsTopicArn(estate, env.name)),
     });
 
-    const securityGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
-      vpc,
-      description: `cityplan ${estate}/${env.name}/${service.name} tasks`,
-      allowAllOutbound: true,
-    });
     const fargate = new ecs.FargateService(this, 'Service', {
-      cluster,
-      taskDefinition: task,
-      serviceName: service.name,
-      securityGroups: [securityGroup],
-      vpcSubnets: { subnets: vpc.privateSubnets },
-      assignPublicIp: false,
+      ...fargateServiceDefaults(env, parts, service),
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
-      healthCheckGracePeriod: Duration.seconds(60),
+      healthCheckGracePeriod: Duration.seconds(service.healthGrace),
       circuitBreaker: { enable: true, rollback: true },
       deploymentAlarms: { alarmNames: [alarms.errorRate.alarmName], behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
-      availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
-      capacityProviderStrategies:
-        env.capacity === 'spot'
-          ? [
-              // One task always on regular Fargate, so a Spot reclaim never takes the whole service down.
-              { capacityProvider: 'FARGATE', base: 1, weight: 0 },
-              { capacityProvider: 'FARGATE_SPOT', weight: 1 },
-            ]
-          : [{ capacityProvider: 'FARGATE', weight: 1 }],
-      propagateTags: ecs.PropagatedTagSource.SERVICE,
-      enableECSManagedTags: true,
     });
     fargate.attachToApplicationTargetGroup(targets);
 

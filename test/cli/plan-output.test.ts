@@ -63,10 +63,10 @@ describe('the plan of the example estate', () => {
       expect(visits[header.indexOf(column) - 1], `${column} aligned`).toBe(' ');
       expect(visits[header.indexOf(column)], `${column} aligned`).not.toBe(' ');
     }
-    // The worker is not built, but its size is what it will run with.
-    expect(production.find((l) => l.trimStart().startsWith('court-case-notifications'))).toMatch(/worker\s+-\s+-\s+256\s+512 MiB\s+2–4\s+-/);
-    // Totals over the four web services with stacks (2+3+2+3 to 6+12+6+10 tasks).
-    expect(production).toContain('  tasks: 10–34 in all, 4.75–16 vCPU, 9.5–32 GiB memory');
+    // A worker has no shard or rule, and its size like any other.
+    expect(production.find((l) => l.trimStart().startsWith('court-case-notifications'))).toMatch(/worker\s+-\s+-\s+256\s+512 MiB\s+2–4\s+\d+/);
+    // Totals over the services that run all the time (2+3+2+2+3 to 6+12+4+6+10 tasks).
+    expect(production).toContain('  tasks: 12–38 in all, 5.25–17 vCPU, 10.5–34 GiB memory');
 
     const json = toJson(example).environments[1]!.services.find((s) => s.name === 'book-a-prison-visit');
     expect(json).toMatchObject({ cpu: 512, memory: 1024, count: { min: 3, max: 12 } });
@@ -154,10 +154,13 @@ describe('the plan of the example estate', () => {
     for (const g of groups.values()) {
       expect(rows, g.rule).toContainEqual(expect.stringMatching(new RegExp(`^ {2}${escape(g.rule)}\\s+×${g.times}\\s+${g.stacks.size}\\s+${escape(g.reason)}$`)));
     }
-    // Each web service stack acknowledges that its environment variables are configuration: 8 stacks, one row.
+    // Each service stack acknowledges that its environment variables are configuration: one row for all.
     const ecs2 = example.findings.acknowledgements.filter((a) => a.rule === 'AwsSolutions-ECS2');
-    expect(ecs2).toHaveLength(8);
-    expect(rows.filter((r) => r.includes('AwsSolutions-ECS2 '))).toEqual([expect.stringMatching(new RegExp(`^ {2}AwsSolutions-ECS2\\s+×8\\s+8\\s+${escape(ecs2[0]!.reason)}$`))]);
+    const serviceStacks = example.stacks.filter((s) => s.service).length;
+    expect(ecs2).toHaveLength(serviceStacks);
+    expect(rows.filter((r) => r.includes('AwsSolutions-ECS2 '))).toEqual([
+      expect.stringMatching(new RegExp(`^ {2}AwsSolutions-ECS2\\s+×${serviceStacks}\\s+${serviceStacks}\\s+${escape(ecs2[0]!.reason)}$`)),
+    ]);
   });
 
   it('carries every acknowledgement in JSON with its stack, and keeps the contract’s counts', () => {
@@ -176,12 +179,16 @@ describe('the plan of the example estate', () => {
     expect(renderPlan(example)).not.toContain('--detail lists each');
     const summary = renderPlan(example, { layout: 'summary' });
     const staging = block(summary, 'staging');
+    const stagingStacks = example.stacks.filter((s) => s.environment === 'staging');
+    const notes = new Map<string, number>();
+    for (const s of example.environments[0]!.services) if (s.note) notes.set(s.note, (notes.get(s.note) ?? 0) + 1);
     expect(staging).toEqual(
       expect.arrayContaining([
         '  services: 6 (4 web, 1 worker, 1 job)',
-        '  stacks: 7, ' + example.stacks.filter((s) => s.environment === 'staging').reduce((n, s) => n + s.resources, 0) + ' resources',
-        '  changes: 4 added, 0 moved, 0 removed, 0 orderings',
-        '  note ×1: worker services are accepted but not yet built',
+        `  stacks: ${stagingStacks.length}, ${stagingStacks.reduce((n, s) => n + s.resources, 0)} resources`,
+        `  changes: ${example.changes.added.filter((a) => a.environment === 'staging').length} added, 0 moved, 0 removed, 0 orderings`,
+        // Notes are grouped by what they say, each with how many services it is about.
+        ...[...notes].map(([note, n]) => `  note ×${n}: ${note}`),
       ]),
     );
     expect(staging.some((l) => l.includes('SERVICE'))).toBe(false);

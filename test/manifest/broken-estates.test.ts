@@ -111,7 +111,7 @@ const CASES: Case[] = [
   {
     name: 'web-only field on a worker',
     files: estate({ 'services/notify.yaml': 'name: notify\nkind: worker\nimage: example/notify:1\nport: 80\n' }),
-    expected: [{ file: 'services/notify.yaml', line: 4, field: 'port', message: /only applies to web services/ }],
+    expected: [{ file: 'services/notify.yaml', line: 4, field: 'port', message: /only applies to web and backend services; this is a worker service/ }],
   },
   {
     name: 'reserved service name',

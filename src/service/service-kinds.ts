@@ -1,0 +1,18 @@
+import type { Stack } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { ServiceKind } from '../manifest/spec';
+import type { ServiceStackProps } from './service-task';
+import { WorkerServiceStack } from './worker-service-stack';
+
+/**
+ * The stack of each kind of service that has one, other than web (whose stack also takes its
+ * load balancer placement; see compile.ts). A kind missing here is validated but not built.
+ */
+export const SERVICE_STACKS: Partial<Record<Exclude<ServiceKind, 'web'>, new (scope: Construct, id: string, props: ServiceStackProps) => Stack>> = {
+  worker: WorkerServiceStack,
+};
+
+/** Whether services of this kind get a stack. */
+export function isBuilt(kind: ServiceKind): boolean {
+  return kind === 'web' || SERVICE_STACKS[kind] !== undefined;
+}

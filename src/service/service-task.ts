@@ -1,0 +1,143 @@
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { parameter, resourceName } from '../naming/names';
+import type { EnvironmentSpec, ServiceSpec } from '../manifest/spec';
+import type { EnvironmentStackProps } from '../platform/props';
+import { importVpc, published } from '../platform/imports';
+import { logRetention } from '../platform/retention';
+import { serviceImage } from './service-image';
+import { grantKeyThroughSecretsManager, serviceSecrets } from './service-secrets';
+
+/** What every service stack is given, whatever its kind. */
+export interface ServiceStackProps extends EnvironmentStackProps {
+  readonly service: ServiceSpec;
+  /** Account holding the service's image repository (the delivery account). */
+  readonly deliveryAccount: string;
+  /** Region of the image repository. */
+  readonly deliveryRegion: string;
+  /**
+   * Which life of the service this is (from the lock): 2 and later when an earlier life was
+   * removed and left retained resources, whose names this life must not reuse.
+   * @default 1
+   */
+  readonly incarnation?: number;
+}
+
+/** The parts every kind of service runs on, built by `serviceTask`. */
+export interface ServiceTask {
+  readonly vpc: ec2.IVpc;
+  readonly cluster: ecs.ICluster;
+  /** The environment's KMS key (logs, secrets, queues and topics are encrypted with it). */
+  readonly key: kms.IKey;
+  readonly logGroup: logs.LogGroup;
+  readonly task: ecs.FargateTaskDefinition;
+  readonly container: ecs.ContainerDefinition;
+  /** The tasks' own security group: no inbound rule unless a load balancer or a caller is allowed. */
+  readonly securityGroup: ec2.SecurityGroup;
+}
+
+/**
+ * The task every kind of service runs: its log group, task definition and container (image,
+ * command, non-root user, read-only root file system with a writable /tmp, plain environment,
+ * secrets from Secrets Manager), and its security group.
+ *
+ * Built straight into the stack, not under a construct of its own: the logical ids of these
+ * resources are those web service stacks have always had, and a changed id would make
+ * CloudFormation replace a named log group with one of the same name, which it cannot.
+ *
+ * @param options.port the container port, named `http`, for services that answer requests
+ */
+export function serviceTask(stack: Stack, props: ServiceStackProps, options: { readonly port?: number } = {}): ServiceTask {
+  const { estate, environment: env, service } = props;
+  const vpc = importVpc(stack, estate, env, 'private');
+  const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: published(stack, parameter.clusterName(estate, env.name)),
+    vpc,
+  });
+  const key = kms.Key.fromKeyArn(stack, 'Key', published(stack, parameter.keyArn(estate, env.name)));
+
+  const logGroup = new logs.LogGroup(stack, 'Logs', {
+    logGroupName: resourceName.serviceLogGroup(estate, env.name, service.name, props.incarnation),
+    encryptionKey: key,
+    retention: logRetention(env.protect),
+    removalPolicy: env.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
+
+  const task = new ecs.FargateTaskDefinition(stack, 'Task', {
+    family: resourceName.taskFamily(estate, env.name, service.name),
+    cpu: service.cpu,
+    memoryLimitMiB: service.memory,
+    runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.X86_64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+  });
+  const container = task.addContainer('app', {
+    image: serviceImage(stack, props),
+    ...(service.command ? { command: [...service.command] } : {}),
+    user: service.user,
+    ...(options.port !== undefined ? { portMappings: [{ containerPort: options.port, name: 'http' }] } : {}),
+    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: service.name }),
+    readonlyRootFilesystem: true,
+    environment: { ...service.env, CITYPLAN_SERVICE: service.name, CITYPLAN_ENVIRONMENT: env.name },
+    secrets: serviceSecrets(stack, service.secrets, { estate, environment: env.name, service: service.name }),
+  });
+  if (service.secrets.length > 0) grantKeyThroughSecretsManager(task.obtainExecutionRole(), key, stack.region);
+  Validations.of(task.obtainExecutionRole()).acknowledge({
+    id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+    reason: 'The execution role policy is generated from this task definition alone (its log group, image repository, secrets); it lives and dies with the role and is never shared.',
+  });
+  if (!service.image) {
+    Validations.of(task.obtainExecutionRole()).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAuthorizationToken has no resource-level permissions; the image pull itself is limited to the service repository.',
+    });
+  }
+  // A read-only root file system still needs somewhere to write scratch files.
+  task.addVolume({ name: 'tmp' });
+  container.addMountPoints({ sourceVolume: 'tmp', containerPath: '/tmp', readOnly: false });
+  Validations.of(task).acknowledge({
+    id: 'AwsSolutions-ECS2',
+    reason: 'Environment variables hold plain configuration only; secrets come from Secrets Manager through the secrets field.',
+  });
+
+  const securityGroup = new ec2.SecurityGroup(stack, 'TaskSecurityGroup', {
+    vpc,
+    description: `cityplan ${estate}/${env.name}/${service.name} tasks`,
+    // Tasks call AWS APIs, other services and the internet through the NAT gateways.
+    allowAllOutbound: true,
+  });
+  return { vpc, cluster, key, logGroup, task, container, securityGroup };
+}
+
+/**
+ * The ECS service settings every long-running kind shares: private subnets only, the capacity of
+ * the environment (with one task always on regular Fargate under Spot, so that a Spot reclaim never
+ * takes the whole service down), tasks rebalanced over zones, and tags on every task.
+ */
+export function fargateServiceDefaults(env: EnvironmentSpec, parts: ServiceTask, service: ServiceSpec) {
+  return {
+    cluster: parts.cluster,
+    taskDefinition: parts.task,
+    serviceName: service.name,
+    securityGroups: [parts.securityGroup],
+    vpcSubnets: { subnets: parts.vpc.privateSubnets },
+    assignPublicIp: false,
+    availabilityZoneRebalancing: ecs.AvailabilityZoneRebalancing.ENABLED,
+    capacityProviderStrategies:
+      env.capacity === 'spot'
+        ? [
+            { capacityProvider: 'FARGATE', base: 1, weight: 0 },
+            { capacityProvider: 'FARGATE_SPOT', weight: 1 },
+          ]
+        : [{ capacityProvider: 'FARGATE', weight: 1 }],
+    propagateTags: ecs.PropagatedTagSource.SERVICE,
+    enableECSManagedTags: true,
+  } satisfies Partial<ecs.FargateServiceProps>;
+}
+
+/** Stack tags: CloudFormation puts them on every resource it can, with no aspect walking the tree. */
+export function serviceTags(props: ServiceStackProps): Record<string, string> {
+  const owner: Record<string, string> = props.service.owner ? { 'cityplan:owner': props.service.owner } : {};
+  return { ...props.tags, 'cityplan:service': props.service.name, ...owner };
+}
