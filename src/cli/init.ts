@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { FileError, explainFileErrors } from '../files/file-error';
 import { onInterrupt } from '../files/interrupt';
@@ -58,49 +58,67 @@ cdk.out.partial-*/
 .cityplan-*
 `;
 
-/** A starting folder of one process: `.cityplan-init-<pid>`, beside the estate folder it becomes. */
+/** A starting folder of one process: `.cityplan-init-<pid>`, beside the new estate folder or inside an existing one. */
 const STAGING_PATTERN = /^\.cityplan-init-(\d+)$/;
 
+/** What init writes; a folder holding any of these (but estate.yml, a misnamed estate) is in use. */
+const WRITTEN = ['estate.yaml', 'services', '.schema'] as const;
+
 /**
- * Writes a starter estate into `dir` (new, or an empty folder), all or nothing: estate.yaml (named
- * after the folder, see estateNameFrom; `my-estate` when its name makes none), one web service
+ * Writes a starter estate into `dir`, all or nothing: estate.yaml (named after the folder, see
+ * estateNameFrom; `my-estate` when its name makes none), one web service
  * (services/hello-world.yaml), .gitignore, and the JSON Schemas editors check the files with.
  *
- * @throws UsageError when `dir` is a folder that is not empty
+ * `dir` may be new, or an existing folder (a fresh git clone, the current folder) that holds none of
+ * what init writes: the folder itself is kept (its permissions, its .git, the shell standing in
+ * it), the estate is staged inside it and moved into place. An existing .gitignore gets cityplan's
+ * lines appended.
+ *
+ * @throws UsageError when `dir` already holds an estate or a services folder
  * @throws FileError when `dir` is a file, or cannot be created (read-only, a file on the path, a
  *   file system such as /proc that takes no folders)
  */
 export function initCommand(dir: string, io: Output): number {
+  if (dir.trim() === '') throw new UsageError('give the folder to write the estate into, such as cityplan init my-estate');
   const target = resolve(dir);
-  if (existsSync(target)) {
+  const exists = existsSync(target);
+  if (exists) {
     if (!statSync(target).isDirectory()) {
       throw new FileError(target, `cannot create the estate folder ${dir}: a file of that name is there; choose a new folder name`);
     }
-    if (readdirSync(target).length > 0) throw new UsageError(`${dir} is not empty; init writes a new estate into an empty or new folder`);
+    const inUse = [...WRITTEN, 'estate.yml'].filter((f) => existsSync(join(target, f)));
+    if (inUse.length > 0) throw new UsageError(`${dir} already holds ${inUse.join(' and ')}; init writes a new estate into a new folder, or one without these`);
   }
   const derived = estateNameFrom(basename(target));
   const name = derived ?? DEFAULT_ESTATE_NAME;
-  const parent = dirname(target);
-  const staging = join(parent, `.cityplan-init-${process.pid}`);
+  // Staged beside a new folder (renamed into place whole), or inside an existing one (its entries moved in).
+  const home = exists ? target : dirname(target);
+  const staging = join(home, `.cityplan-init-${process.pid}`);
   const release = onInterrupt(() => removeIfPresent(staging));
   try {
-    explainFileErrors(target, `create the estate folder ${dir}`, 'choose a folder you can write to, such as one under your home folder', () => {
-      makeDirs(parent);
-      removeLeftovers(parent, STAGING_PATTERN);
+    explainFileErrors(target, `create the estate in ${dir}`, 'choose a folder you can write to, such as one under your home folder', () => {
+      makeDirs(home);
+      removeLeftovers(home, STAGING_PATTERN);
       removeIfPresent(staging);
       // Each folder made alone: see makeDirs for why never recursively.
       mkdirSync(staging);
       mkdirSync(join(staging, 'services'));
       writeFileSync(join(staging, 'estate.yaml'), estateYaml(name));
       writeFileSync(join(staging, 'services', 'hello-world.yaml'), SERVICE);
-      writeFileSync(join(staging, '.gitignore'), GITIGNORE);
       // Editors with the YAML language server complete and check fields from these.
       mkdirSync(join(staging, '.schema'));
       for (const [which, schema] of Object.entries(jsonSchemas())) {
         writeFileSync(join(staging, '.schema', `${which}.schema.json`), `${JSON.stringify(schema, null, 2)}\n`);
       }
-      rmSync(target, { recursive: true, force: true });
-      renameSync(staging, target);
+      if (!exists) {
+        writeFileSync(join(staging, '.gitignore'), GITIGNORE);
+        renameSync(staging, target);
+        return;
+      }
+      for (const entry of WRITTEN) renameSync(join(staging, entry), join(target, entry));
+      const ignore = join(target, '.gitignore');
+      if (!existsSync(ignore)) writeFileSync(ignore, GITIGNORE);
+      else if (!readFileSync(ignore, 'utf8').includes('cdk.out/')) appendFileSync(ignore, `\n${GITIGNORE}`);
     });
   } finally {
     release();

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -253,6 +253,22 @@ describe('cityplan usage', () => {
     expect(whole.stdout).toMatch(/lock: .*cityplan\.lock\.json updated/);
 
     expect((await cityplan('init', dir)).code).toBe(2);
+  });
+
+  it('init writes into an existing folder (a fresh clone) and keeps the folder itself, its files and its .gitignore', async () => {
+    const dir = join(scratch(), 'visits-estate');
+    mkdirSync(dir);
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, 'README.md'), 'ours');
+    writeFileSync(join(dir, '.gitignore'), 'node_modules/\n');
+    const before = statSync(dir).ino;
+    expect(await cityplan('init', dir)).toMatchObject({ code: 0 });
+    expect(statSync(dir).ino).toBe(before);
+    expect(readdirSync(dir).sort()).toEqual(['.git', '.gitignore', '.schema', 'README.md', 'estate.yaml', 'services']);
+    expect(readFileSync(join(dir, 'README.md'), 'utf8')).toBe('ours');
+    expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toMatch(/^node_modules\/\n[\s\S]*^cdk\.out\/$/m);
+    expect((await cityplan('validate', dir)).code).toBe(0);
+    expect(await cityplan('init', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('already holds estate.yaml and services') });
   });
 
   it('init falls back to my-estate when the folder name makes no estate name, saying so', async () => {
