@@ -85,6 +85,7 @@ export function fileErrorOf(e: unknown): FileError | undefined {
   return new FileError(e.path, `cannot ${e.syscall ?? 'use'} ${e.path}: ${reasonOf(e)}; check the permissions of ${dirname(e.path)} and the space on its disk`);
 }
 
-function reasonOf(e: SystemError): string {
+/** "permission denied (EACCES)": what went wrong, in words, with the code to search for. */
+export function reasonOf(e: SystemError): string {
   return `${REASONS[e.code]} (${e.code})`;
 }

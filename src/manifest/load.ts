@@ -2,9 +2,11 @@
  * Reads an estate folder into an EstateSpec, or throws an EstateError listing every problem found
  * (each with file, line, column and field), never only the first.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { isUserFixable, reasonOf } from '../files/file-error';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { builtInLayer, type Layer, mergeLayers } from './layers';
+import { closest } from './near';
 import { EstateError, type Problem, UsageError, uniqueProblems } from './problems';
 import { environmentRules, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
@@ -139,10 +141,18 @@ function withPlaceholders(data: unknown): EstateFile | undefined {
  * (services/visits/book-a-prison-visit.yaml). Folders starting with a dot are not read.
  * @returns paths relative to the estate folder, with / separators, sorted
  */
-export function serviceFiles(dir: string): string[] {
+export function serviceFiles(dir: string, problems: Problem[] = []): string[] {
   const found: string[] = [];
   const walk = (rel: string) => {
-    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(dir, rel), { withFileTypes: true });
+    } catch (e) {
+      if (!isUserFixable(e)) throw e;
+      problems.push({ file: `${rel}/`, message: `cannot be read: ${reasonOf(e)}; service files must be readable` });
+      return;
+    }
+    for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const path = `${rel}/${entry.name}`;
       // Links to folders are not followed (one could lead back to where it starts); links to files are read.
@@ -150,14 +160,27 @@ export function serviceFiles(dir: string): string[] {
       else if (/\.ya?ml$/.test(entry.name)) found.push(path);
     }
   };
-  if (statSync(join(dir, SERVICES_DIR), { throwIfNoEntry: false })?.isDirectory()) walk(SERVICES_DIR);
+  const folder = statSync(join(dir, SERVICES_DIR), { throwIfNoEntry: false });
+  if (folder?.isDirectory()) walk(SERVICES_DIR);
+  else problems.push({ file: `${SERVICES_DIR}/`, message: missingServices(dir, folder !== undefined) });
   return found.sort();
+}
+
+/**
+ * Without services/, every service the lock knows would be planned as removed: that is never what
+ * a missing or misspelt folder means, so it is a problem, with the folder that was probably meant.
+ */
+function missingServices(dir: string, isFile: boolean): string {
+  if (isFile) return 'is a file; it must be the folder of service files (services/<name>.yaml)';
+  const folders = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name);
+  const near = closest(SERVICES_DIR, folders);
+  return `not found in ${dir}: each service is a file in services/ (services/<name>.yaml)${near ? `; rename ${near}/ to services/` : ''}. An estate with no services yet keeps an empty services/ folder (with a .gitkeep, so git keeps it)`;
 }
 
 function readServices(dir: string, problems: Problem[]): ParsedService[] {
   const parsed: ParsedService[] = [];
   const byName = new Map<string, string>();
-  for (const rel of serviceFiles(dir)) {
+  for (const rel of serviceFiles(dir, problems)) {
     const f = basename(rel);
     const read = YamlSource.read(join(dir, rel), rel);
     problems.push(...read.problems);

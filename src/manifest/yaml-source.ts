@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isUserFixable, reasonOf } from '../files/file-error';
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { type Problem, fieldPath } from './problems';
 import { explainErrors } from './yaml/mistakes';
@@ -19,7 +20,14 @@ export class YamlSource {
 
   /** Parses `absolutePath`; `file` is the name used in messages. Syntax and duplicate keys are problems. */
   static read(absolutePath: string, file: string): { source?: YamlSource; problems: Problem[] } {
-    const text = readFileSync(absolutePath, 'utf8');
+    let text: string;
+    try {
+      text = readFileSync(absolutePath, 'utf8');
+    } catch (e) {
+      // A folder of that name, a link to nothing, a file it may not read: the user's to fix.
+      if (!isUserFixable(e)) throw e;
+      return { problems: [{ file, message: `cannot be read: ${reasonOf(e)}; it must be a readable YAML file` }] };
+    }
     const lines = new LineCounter();
     // Keys are field names, so strings (a list as a key is a mistake); the library's own console
     // warnings are off, as every problem is reported through cityplan's output.

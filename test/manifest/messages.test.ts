@@ -2,6 +2,8 @@
  * One mistake, one message, in the user's words. A field that failed validation counts as set for
  * every rule that reads it, and no message speaks zod's language.
  */
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadEstate } from '../../src/manifest/load';
@@ -136,5 +138,28 @@ describe('messages in the user words, with a right value', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('the services folder', () => {
+  it('missing, is a problem naming the folder that was probably meant (never every service removed)', () => {
+    const dir = writeEstate({ 'estate.yaml': MINIMAL_ESTATE, 'Services/visits.yaml': webService('visits') });
+    rmSync(join(dir, 'services'), { recursive: true });
+    expect(() => loadEstate(dir)).toThrow(/services\/: not found in .*; rename Services\/ to services\//);
+  });
+
+  it('a file in its place, or a service file that cannot be read, is a problem of that file', () => {
+    const dir = writeEstate({ 'estate.yaml': MINIMAL_ESTATE });
+    rmSync(join(dir, 'services'), { recursive: true });
+    writeFileSync(join(dir, 'services'), '');
+    expect(() => loadEstate(dir)).toThrow(/services\/: is a file; it must be the folder of service files/);
+    const dangling = writeEstate({ 'estate.yaml': MINIMAL_ESTATE });
+    symlinkSync(join(dangling, 'nowhere.yaml'), join(dangling, 'services', 'visits.yaml'));
+    try {
+      loadEstate(dangling);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as EstateError).problems).toEqual([{ file: 'services/visits.yaml', message: expect.stringMatching(/^cannot be read: .*\(ENOENT\); it must be a readable YAML file$/) }]);
+    }
   });
 });

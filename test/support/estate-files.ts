@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 /** Writes an estate folder from a map of relative path → file text; returns its path. */
 export function writeEstate(files: Readonly<Record<string, string>>, parent = tmpdir()): string {
   const dir = mkdtempSync(join(parent, 'cityplan-estate-'));
+  // Every estate has its services folder, even with no services in it yet.
+  mkdirSync(join(dir, 'services'));
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
