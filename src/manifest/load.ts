@@ -8,7 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { builtInLayer, type Layer, mergeLayers } from './layers';
 import { closest } from './near';
 import { EstateError, type Problem, UsageError, uniqueProblems } from './problems';
-import { environmentRules, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
+import { domainsApart, environmentRules, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
 import { checkShape } from './shape';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from './spec';
@@ -57,7 +57,7 @@ export function loadEstate(dir: string): EstateSpec {
     }
   }
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
-  problems.push(...uniqueHostnames(contexts), ...uniqueStackNames(contexts), ...serviceLinks(contexts));
+  problems.push(...uniqueHostnames(contexts), ...uniqueStackNames(contexts), ...serviceLinks(contexts), ...domainsApart(environments, contexts, estateRead.source));
 
   if (problems.length > 0) throw new EstateError(uniqueProblems(problems));
 

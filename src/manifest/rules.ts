@@ -7,7 +7,7 @@ import { describeFargateMemory, isValidFargateSize } from './fargate';
 import { failedIn, type Layer, originOf } from './layers';
 import { closest } from './near';
 import type { Problem } from './problems';
-import type { EnvironmentSpec, ServiceSpec } from './spec';
+import { coveredByWildcard, type EnvironmentSpec, isInZone, type ServiceSpec } from './spec';
 import type { YamlSource } from './yaml-source';
 
 function valueIn(data: unknown, path: readonly string[]): unknown {
@@ -106,14 +106,14 @@ const fargateSize: Rule = reading([['cpu'], ['memory']], (ctx) => {
 
 const countRange: Rule = reading([['count', 'min'], ['count', 'max']], (ctx) => {
   const { min, max } = ctx.spec.count;
-  const problems: Problem[] = [];
-  if (min > max) problems.push(ctx.conflict([['count', 'min'], ['count', 'max']], `min ${min} is more than max ${max}${ctx.where(['count', 'min'], ['count', 'max'])}`));
-  if (ctx.env.protect && ctx.spec.kind !== 'job' && min < 2) {
-    problems.push(
-      ctx.problem(['count', 'min'], `is ${min}, but environment ${ctx.env.name} has protect: true, which needs at least 2 tasks`),
-    );
-  }
-  return problems;
+  return min > max ? [ctx.conflict([['count', 'min'], ['count', 'max']], `min ${min} is more than max ${max}${ctx.where(['count', 'min'], ['count', 'max'])}`)] : [];
+});
+
+/** Reads min alone: a wrong max must not hide that min is too low for a protected environment. */
+const protectedMinimum: Rule = reading([['count', 'min']], (ctx) => {
+  const { min } = ctx.spec.count;
+  if (!ctx.env.protect || ctx.spec.kind === 'job' || min >= 2) return [];
+  return [ctx.problem(['count', 'min'], `is ${min}, but environment ${ctx.env.name} has protect: true, which needs at least 2 tasks`)];
 });
 
 const ONLY_FOR: Array<{ path: string[]; kinds: readonly ServiceSpec['kind'][] }> = [
@@ -149,10 +149,17 @@ const kindFields: Rule = reading([['kind']], (ctx) => {
   return problems;
 });
 
+/** Variables cityplan sets in every container: a service's own value for one would be overwritten. */
+const PLATFORM_VARIABLE = /^CITYPLAN_/;
+
 const secretsAndEnv: Rule = reading([['secrets'], ['env']], (ctx) => {
   const problems: Problem[] = [];
   const seen = new Set<string>();
+  for (const name of Object.keys(ctx.spec.env).filter((n) => PLATFORM_VARIABLE.test(n))) {
+    problems.push(ctx.problem(['env', name], `${name}: names starting with CITYPLAN_ are set by cityplan (CITYPLAN_SERVICE, CITYPLAN_ENVIRONMENT); choose another name`));
+  }
   for (const s of ctx.spec.secrets) {
+    if (PLATFORM_VARIABLE.test(s)) problems.push(ctx.problem(['secrets'], `${s}: names starting with CITYPLAN_ are set by cityplan; choose another name`));
     if (seen.has(s)) problems.push(ctx.problem(['secrets'], `lists ${s} twice`));
     seen.add(s);
     if (s in ctx.spec.env) problems.push(ctx.problem(['env', s], `${s} is also a secret; a variable comes from env or secrets, not both`));
@@ -182,12 +189,18 @@ const hostnames: Rule = reading([['hostnames']], (ctx) => {
   for (const h of ctx.spec.hostnames) {
     if (h === own) problems.push(ctx.problem(['hostnames'], `${h} is the service's own name already; list only extra names`));
     else if (seen.has(h)) problems.push(ctx.problem(['hostnames'], `lists ${h} twice`));
+    else if (!coveredByWildcard(h, ctx.env.domain) && h.length > ACM_FIRST_NAME) {
+      problems.push(ctx.problem(['hostnames'], `${h} is ${h.length} characters; a name outside *.${ctx.env.domain} needs a certificate of its own, and ACM takes at most ${ACM_FIRST_NAME} characters for a certificate's name`));
+    }
     seen.add(h);
   }
   return problems;
 });
 
-export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, kindFields, secretsAndEnv, names, hostnames];
+/** ACM: a certificate's domain name (its first name) is at most 64 characters (ACM quotas; CDK checks it too). */
+const ACM_FIRST_NAME = 64;
+
+export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, secretsAndEnv, names, hostnames];
 
 /**
  * A host name belongs to one service in one environment: DNS can point it one place only. Every
@@ -236,6 +249,8 @@ export function uniqueStackNames(contexts: readonly ServiceContext[]): Problem[]
   const owners = new Map<string, ServiceContext>();
   const problems: Problem[] = [];
   for (const ctx of contexts) {
+    // A reserved name is reported once, as reserved (see names), not again for each clash it makes.
+    if (isReservedServiceName(ctx.spec.name)) continue;
     const name = stackName.service(ctx.estate, ctx.env.name, ctx.spec.name);
     const other = owners.get(name);
     const shard = shardOf(name);
@@ -318,6 +333,44 @@ export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
 
 /** Inbound rules per security group: the Amazon VPC default quota, one rule per caller. */
 const BACKEND_CALLERS = 60;
+
+/**
+ * DNS names belong to one environment: two environments cannot share a domain, and a service's
+ * name in one environment cannot fall in another's zone (staging.<domain> delegated to staging's
+ * own zone is where production's names must not go: the records would land in the wrong zone and
+ * never answer).
+ */
+export function domainsApart(environments: readonly EnvironmentSpec[], contexts: readonly ServiceContext[], source: YamlSource): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  for (const env of environments) {
+    const other = seen.get(env.domain);
+    if (other) problems.push(source.problem(['environments', env.name, 'domain'], `${env.domain} is environment ${other}'s domain too; each environment needs its own, such as ${env.name}.${env.domain}`));
+    seen.set(env.domain, env.name);
+    // The wildcard certificate *.<domain> is the certificate's name: ACM takes 64 characters.
+    if (env.domain.length > ACM_FIRST_NAME - 2) {
+      problems.push(source.problem(['environments', env.name, 'domain'], `is ${env.domain.length} characters; its certificate *.${env.domain} may have at most ${ACM_FIRST_NAME} (ACM), so the domain at most ${ACM_FIRST_NAME - 2}`));
+    }
+  }
+  for (const ctx of contexts) {
+    if (ctx.spec.kind !== 'web') continue;
+    for (const host of [resourceName.serviceHost(ctx.spec.name, ctx.env.domain), ...ctx.spec.hostnames]) {
+      // Another environment's zone delegated from inside this one's: records for the name would go
+      // into this environment's zone, where the delegation hides them. Or the other zone's own apex.
+      const zone = environments.find(
+        (e) => e.name !== ctx.env.name && (host === e.domain || (isInZone(host, e.domain) && e.domain !== ctx.env.domain && isInZone(e.domain, ctx.env.domain))),
+      );
+      if (!zone) continue;
+      const own = host === resourceName.serviceHost(ctx.spec.name, ctx.env.domain);
+      problems.push(
+        own
+          ? ctx.file.problem(['name'], `its name in environment ${ctx.env.name}, ${host}, is in environment ${zone.name}'s zone ${zone.domain}; rename the service`)
+          : ctx.problem(['hostnames'], `${host} is in environment ${zone.name}'s zone ${zone.domain}, not ${ctx.env.name}'s; give it under environments.${zone.name}.hostnames`),
+      );
+    }
+  }
+  return problems;
+}
 
 export function environmentRules(env: EnvironmentSpec, source: YamlSource): Problem[] {
   const available = availableZoneCount(env.region);

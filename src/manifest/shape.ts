@@ -33,6 +33,14 @@ export function checkShape<T extends z.ZodType>(schema: T, source: YamlSource, d
   const failed: PropertyKey[][] = [];
   const issues = result.error.issues;
   const said = new Set<string>();
+  // A misspelt required field is one mistake: its "unknown field, did you mean" says it all, and
+  // "is required" for the field it meant is not said as well.
+  const meant = new Set(
+    issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys.flatMap((k) => {
+      const near = closest(k, Object.keys(schemaAt(json, i.path)?.properties ?? {}));
+      return near ? [JSON.stringify([...i.path, near].map(String))] : [];
+    }) : [])),
+  );
   for (const issue of issues) {
     const path = [...issue.path];
     // zod runs every check of a field (empty, then its pattern): one wrong value is one mistake.
@@ -54,6 +62,7 @@ export function checkShape<T extends z.ZodType>(schema: T, source: YamlSource, d
     } else {
       const value = valueAt(data, issue.path);
       const missing = issue.code === 'invalid_type' && value === undefined;
+      if (missing && meant.has(where)) continue;
       if (!missing) failed.push(path);
       const message = missing ? 'is required' : issue.message === ZOD_DEFAULT ? describeIssue(issue, value, schemaAt(json, issue.path)) : issue.message;
       problems.push(source.problem(path, message));

@@ -163,3 +163,33 @@ describe('the services folder', () => {
     }
   });
 });
+
+describe('names AWS or DNS would refuse at deploy time', () => {
+  it('two environments with one domain', () => {
+    const problems = problemsOf({ 'estate.yaml': MINIMAL_ESTATE.replace('domain: staging.example.gov.uk', 'domain: example.gov.uk'), 'services/visits.yaml': webService('visits') });
+    expect(problems.map((p) => `${where(p)}: ${p.message}`)).toEqual([
+      "estate.yaml:15 environments.production.domain: example.gov.uk is environment staging's domain too; each environment needs its own, such as production.example.gov.uk",
+    ]);
+  });
+
+  it("a name in another environment's zone delegated from this one's", () => {
+    const problems = problemsOf({
+      'estate.yaml': MINIMAL_ESTATE,
+      'services/visits.yaml': webService('visits', 'environments:\n  production:\n    hostnames: [courts.staging.example.gov.uk]\n'),
+      'services/staging.yaml': webService('staging'),
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({ file: 'services/staging.yaml', field: 'name', message: expect.stringContaining("its name in environment production, staging.example.gov.uk, is in environment staging's zone") }),
+      expect.objectContaining({ file: 'services/visits.yaml', field: 'environments.production.hostnames', message: expect.stringContaining('give it under environments.staging.hostnames') }),
+    ]);
+  });
+
+  it('a certificate name longer than ACM takes, and platform variable names', () => {
+    const long = `${'c'.repeat(40)}.${'d'.repeat(24)}.justice.example.org`;
+    const problems = problemsOf(visits(`env:\n  CITYPLAN_SERVICE: mine\nenvironments:\n  production:\n    hostnames: [${long}]\n`));
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringContaining('names starting with CITYPLAN_ are set by cityplan'),
+      expect.stringContaining('ACM takes at most 64 characters'),
+    ]);
+  });
+});
