@@ -134,7 +134,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
         ]
       : read.origin === 'none'
         ? [`no ${LOCK_FILE} in ${dir}: this plan takes estate ${spec.name} as new, with nothing deployed, and starts one; commit it`]
-        : [];
+        : [...prepared.restarted];
     return {
       estate: spec.name,
       environments: summarizeEnvironments(spec, allocation, previous, next, synthesis.stacks, options),

@@ -3,7 +3,7 @@ import { EstateError } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { allocateEstate, type EnvironmentAllocation } from './allocation';
 import { estateChangeProblems } from './changes';
-import { adoptMigrated, type Lock, type LockOrigin, readLock } from './lock';
+import { adoptMigrated, emptyLock, type Lock, type LockOrigin, mayBeDeployed, readLock } from './lock';
 import { estateQuotaProblems } from './quotas';
 import type { StackSelection } from './stack-plan';
 
@@ -16,6 +16,8 @@ export interface PreparedEstate {
   /** The lock after allocation: services placed; stacks as the previous plan left them. */
   readonly allocated: Lock;
   readonly allocation: ReadonlyMap<string, EnvironmentAllocation>;
+  /** What of the lock was started afresh because nothing of it was ever deployed (plan flags). */
+  readonly restarted: readonly string[];
 }
 
 /**
@@ -27,10 +29,33 @@ export interface PreparedEstate {
 export function prepareEstate(dir: string, selection: StackSelection = {}): PreparedEstate {
   const spec = loadEstate(dir);
   const read = readLock(dir);
-  const previous = read.origin === 'migrated' ? adoptMigrated(read.lock, spec.name, spec.environments) : read.lock;
+  const adopted = read.origin === 'migrated' ? adoptMigrated(read.lock, spec.name, spec.environments) : read.lock;
+  const { lock: previous, restarted } = forgetWhatWasNeverDeployed(spec, adopted);
   const problems = estateChangeProblems(spec, previous);
   const { lock: allocated, environments: allocation } = allocateEstate(spec, previous, { selection });
   problems.push(...estateQuotaProblems(spec, allocation));
   if (problems.length > 0) throw new EstateError(problems);
-  return { spec, read, previous, allocated, allocation };
+  return { spec, read, previous, allocated, allocation, restarted };
+}
+
+/**
+ * A renamed estate, or an environment moved to another account or region, is refused while the
+ * lock records something deployed there (estateChangeProblems). When nothing ever was (an example
+ * copied and renamed, placeholder accounts replaced after a first plan), there is nothing to
+ * protect: that part of the lock starts afresh, and the plan says so.
+ */
+function forgetWhatWasNeverDeployed(spec: EstateSpec, lock: Lock): { lock: Lock; restarted: string[] } {
+  const deployedIn = (env: string) => Object.values(lock.environments[env]?.stacks ?? {}).some(mayBeDeployed);
+  if (lock.estate && lock.estate !== spec.name && !Object.keys(lock.environments).some(deployedIn)) {
+    return { lock: emptyLock(), restarted: [`the lock was written for estate ${lock.estate}, of which nothing was deployed: it starts afresh for estate ${spec.name}`] };
+  }
+  const restarted: string[] = [];
+  const environments = { ...lock.environments };
+  for (const env of spec.environments) {
+    const before = environments[env.name];
+    if (!before?.account || (before.account === env.account && before.region === env.region) || deployedIn(env.name)) continue;
+    delete environments[env.name];
+    restarted.push(`environment ${env.name} moved from account ${before.account}, ${before.region} to ${env.account}, ${env.region} before anything was deployed: its part of the lock starts afresh`);
+  }
+  return { lock: { ...lock, environments }, restarted };
 }

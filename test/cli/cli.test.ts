@@ -174,6 +174,15 @@ describe('cityplan plan', () => {
     expect(stderr).toContain("no service 'find-a-cort' in justice; did you mean find-a-court? (services: apply-for-legal-aid, book-a-prison-visit,");
   });
 
+  it('lets a copied estate of which nothing was deployed be renamed, starting its lock afresh', async () => {
+    const dir = copyExample();
+    writeFileSync(join(dir, 'estate.yaml'), readFileSync(join(dir, 'estate.yaml'), 'utf8').replace('name: justice', 'name: courts'));
+    const { code, stdout } = await cityplan('plan', dir, '--out', join(scratch(), 'a'), '--env', 'staging', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).changes.flags).toEqual(['the lock was written for estate justice, of which nothing was deployed: it starts afresh for estate courts']);
+    expect(JSON.parse(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).estate).toBe('courts');
+  });
+
   it('says why a service with nothing to build cannot be planned on its own', async () => {
     const dir = copyExample();
     expect(await cityplan('plan', dir, '--service', 'money-reconciliation', '--out', join(scratch(), 'a'))).toMatchObject({
