@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { knownRegions, partitionProblem, regionProblem } from './region';
+import { imageProblem } from './image';
 import { SCHEDULE_PATTERN, scheduleProblem } from './schedule';
 
 export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -93,10 +94,8 @@ export const serviceFields = z.strictObject({
   }),
   owner: email.meta({ description: 'Team email: tagged on every resource and notified by responders.' }),
   source: sourceFields,
-  image: z
-    .string()
+  image: checkedString(imageProblem)
     .min(1)
-    .regex(/^[^\s]+$/, { error: 'must be an image reference without spaces, such as public.ecr.aws/nginx/nginx:1.27' })
     .meta({ description: 'A prebuilt image instead of source.', examples: ['public.ecr.aws/nginx/nginx:1.27'] }),
   port: z.int().min(1).max(65535).meta({ description: 'Container port (web only).', default: SERVICE_DEFAULTS.port }),
   health: z

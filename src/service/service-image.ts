@@ -3,6 +3,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import { resourceName } from '../naming/names';
+import { ecrImage } from '../manifest/image';
 import type { ServiceSpec } from '../manifest/spec';
 
 export interface ServiceImageProps {
@@ -19,22 +20,26 @@ export interface ServiceImageProps {
  * an estate-wide deploy keeps the previous value, so it never rolls a service back to an older image.
  */
 export function serviceImage(scope: Construct, props: ServiceImageProps): ecs.ContainerImage {
-  if (props.service.image) return ecs.ContainerImage.fromRegistry(props.service.image);
+  if (props.service.image) {
+    // A private ECR image is pulled with the execution role, which needs ECR's pull permissions on
+    // that repository; any other registry is public (or its credentials are the team's to give).
+    const ecr = ecrImage(props.service.image);
+    if (!ecr) return ecs.ContainerImage.fromRegistry(props.service.image);
+    const repository = importRepository(scope, ecr.repository, ecr.account, ecr.region);
+    return ecs.ContainerImage.fromEcrRepository(repository, ecr.tagOrDigest);
+  }
   const tag = new CfnParameter(scope, 'ImageTag', {
     type: 'String',
     default: 'latest',
     description: 'Image tag to run; set by the service pipeline',
   });
-  const repositoryName = resourceName.imageRepository(props.estate, props.service.name);
-  const repository = ecr.Repository.fromRepositoryAttributes(scope, 'Repository', {
-    repositoryName,
-    repositoryArn: Stack.of(scope).formatArn({
-      service: 'ecr',
-      account: props.deliveryAccount,
-      region: props.deliveryRegion,
-      resource: 'repository',
-      resourceName: repositoryName,
-    }),
-  });
+  const repository = importRepository(scope, resourceName.imageRepository(props.estate, props.service.name), props.deliveryAccount, props.deliveryRegion);
   return ecs.ContainerImage.fromEcrRepository(repository, tag.valueAsString);
+}
+
+function importRepository(scope: Construct, repositoryName: string, account: string, region: string): ecr.IRepository {
+  return ecr.Repository.fromRepositoryAttributes(scope, 'Repository', {
+    repositoryName,
+    repositoryArn: Stack.of(scope).formatArn({ service: 'ecr', account, region, resource: 'repository', resourceName: repositoryName }),
+  });
 }

@@ -4,6 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { parameter, resourceName } from '../naming/names';
+import { ecrImage } from '../manifest/image';
 import type { EnvironmentSpec, ServiceSpec } from '../manifest/spec';
 import type { EnvironmentStackProps } from '../platform/props';
 import { importVpc, published } from '../platform/imports';
@@ -87,7 +88,7 @@ export function serviceTask(stack: Stack, props: ServiceStackProps, options: { r
     id: 'NIST.800.53.R5-IAMNoInlinePolicy',
     reason: 'The execution role policy is generated from this task definition alone (its log group, image repository, secrets); it lives and dies with the role and is never shared.',
   });
-  if (!service.image) {
+  if (!service.image || ecrImage(service.image)) {
     Validations.of(task.obtainExecutionRole()).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ecr:GetAuthorizationToken has no resource-level permissions; the image pull itself is limited to the service repository.',

@@ -188,3 +188,24 @@ describe('web service stack', () => {
     });
   });
 });
+
+describe('a prebuilt image in a private ECR repository', () => {
+  it('is pulled by the execution role with pull rights on that repository only, and runs as a non-root user', () => {
+    const image = '123456789012.dkr.ecr.eu-west-2.amazonaws.com/justice/visits:abc123';
+    const estate = compile({ 'estate.yaml': MINIMAL_ESTATE, 'services/visits.yaml': `name: visits\nkind: web\nimage: ${image}\n` });
+    const t = estate.template('test-staging-visits');
+    t.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ User: '1000:1000', Image: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('justice/visits:abc123')])]) }) })],
+    });
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+            Resource: 'arn:aws:ecr:eu-west-2:123456789012:repository/justice/visits',
+          }),
+        ]),
+      },
+    });
+  });
+});
