@@ -307,7 +307,7 @@ export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
           const publisher = services.get(sub.service);
           const near = closest(sub.service, names);
           const key = `${sub.service} ${sub.topic}`;
-          if (subscribed.has(key)) problems.push(ctx.problem(['subscribe'], `subscribes to ${sub.service}'s topic ${sub.topic} twice; one subscription takes one filter`));
+          if (subscribed.has(key)) problems.push(ctx.problem(['subscribe'], `subscribes twice to topic ${sub.topic} of ${sub.service}; one subscription takes one filter`));
           subscribed.add(key);
           if (!publisher) problems.push(ctx.problem(['subscribe'], `${sub.service} is not a service of this estate${near ? `; did you mean ${near}?` : ''}`));
           else if (!publisher.spec.publish.includes(sub.topic)) {
