@@ -94,9 +94,18 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::Route53::RecordSet': (p, r) => named('HostedZoneId', 'Name', 'Type')(p, r).map((c) => (p.SetIdentifier ? `${c} ${r(p.SetIdentifier)}` : c)),
   'AWS::S3::Bucket': optionallyNamed('BucketName'),
   'AWS::S3::BucketPolicy': named('Bucket'),
+  // SNS keeps one subscription per topic, protocol and endpoint; a worker's endpoint is its own
+  // queue, and rules.ts refuses a worker subscribing twice to one topic.
   'AWS::SNS::Subscription': null,
+  // Topic names are unique per account and region: CreateTopic of a name that exists returns that
+  // topic, so two stacks would share one, and the first to delete it would delete it for both.
   'AWS::SNS::Topic': optionallyNamed('TopicName'),
   'AWS::SNS::TopicPolicy': null,
+  // Queue names are unique per account and region (SQS CreateQueue).
+  'AWS::SQS::Queue': optionallyNamed('QueueName'),
+  // A queue has one policy: a second QueuePolicy on it would replace the first. Claimed per queue
+  // (its URL), which is the stack's own queue, so such a claim only ever finds duplicates.
+  'AWS::SQS::QueuePolicy': (p, r) => ((p.Queues as unknown[] | undefined) ?? []).map(r),
   'AWS::SSM::Parameter': optionallyNamed('Name'),
   'AWS::WAFv2::LoggingConfiguration': named('ResourceArn'),
   'AWS::WAFv2::WebACL': optionallyNamed('Name', 'Scope'),
@@ -220,6 +229,8 @@ export function describeClaim(claim: string): string {
     'AWS::ECS::Cluster': 'ECS cluster',
     'AWS::KMS::Alias': 'KMS alias',
     'AWS::WAFv2::WebACL': 'web ACL',
+    'AWS::SQS::Queue': 'SQS queue',
+    'AWS::SNS::Topic': 'SNS topic',
   };
   // The scope (`{cluster/name} `) says where; people know the name by itself.
   return `${what[type] ?? type} ${key.replace(/^(\{[^}]*\} )+/, '')}`;

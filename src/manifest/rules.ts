@@ -2,7 +2,7 @@
  * Cross-field rules: what the schema alone cannot say. Each rule reads one service's effective
  * configuration in one environment and reports at the line of the layer that set the value.
  */
-import { availableZoneCount, derivedNames, isReservedServiceName, resourceName, stackName } from '../naming/names';
+import { availableZoneCount, derivedNames, isReservedServiceName, resourceName, stackName, variable } from '../naming/names';
 import { describeFargateMemory, isValidFargateSize } from './fargate';
 import { failedIn, type Layer, originOf } from './layers';
 import { closest } from './near';
@@ -167,12 +167,22 @@ const secretsAndEnv: Rule = reading([['secrets'], ['env']], (ctx) => {
   return problems;
 });
 
+/** The variables cityplan sets itself (the queue's URL, each topic's ARN): `env` and `secrets` would be overwritten. */
+const platformVariables: Rule = reading([['secrets'], ['env'], ['publish'], ['queue']], (ctx) => {
+  const ours = new Map<string, string>(ctx.spec.publish.map((t) => [variable.topicArn(t), `the ARN of topic ${t}`]));
+  if (ctx.spec.kind === 'worker' && ctx.spec.queue) ours.set(variable.queueUrl, "the URL of the worker's queue");
+  return [
+    ...Object.keys(ctx.spec.env).filter((v) => ours.has(v)).map((v) => ctx.problem(['env', v], `${v} is set by cityplan to ${ours.get(v)}; choose another name`)),
+    ...ctx.spec.secrets.filter((v) => ours.has(v)).map((v) => ctx.problem(['secrets'], `${v} is set by cityplan to ${ours.get(v)}; choose another name`)),
+  ];
+});
+
 const names: Rule = (ctx) => {
   const problems: Problem[] = [];
   if (isReservedServiceName(ctx.spec.name)) {
     problems.push(ctx.file.problem(['name'], `'${ctx.spec.name}' is reserved for the platform's own stacks`));
   }
-  for (const d of derivedNames(ctx.estate, ctx.env.name, ctx.spec.name, ctx.env.domain)) {
+  for (const d of derivedNames(ctx.estate, ctx.env.name, ctx.spec.name, ctx.env.domain, ctx.failed(['publish']) ? [] : ctx.spec.publish)) {
     if (d.value.length > d.limit) {
       problems.push(
         ctx.file.problem(['name'], `the ${d.what} '${d.value}' would be ${d.value.length} characters; AWS allows ${d.limit}`),
@@ -200,7 +210,7 @@ const hostnames: Rule = reading([['hostnames']], (ctx) => {
 /** ACM: a certificate's domain name (its first name) is at most 64 characters (ACM quotas; CDK checks it too). */
 const ACM_FIRST_NAME = 64;
 
-export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, secretsAndEnv, names, hostnames];
+export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, secretsAndEnv, platformVariables, names, hostnames];
 
 /**
  * A host name belongs to one service in one environment: DNS can point it one place only. Every
@@ -306,9 +316,14 @@ export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
         }
       }
       if (ctx.spec.kind === 'worker' && !ctx.failed(['subscribe'])) {
+        // SNS keeps one subscription per topic and endpoint: a second, with another filter, would be refused.
+        const subscribed = new Set<string>();
         for (const sub of ctx.spec.subscribe) {
           const publisher = services.get(sub.service);
           const near = closest(sub.service, names);
+          const key = `${sub.service} ${sub.topic}`;
+          if (subscribed.has(key)) problems.push(ctx.problem(['subscribe'], `subscribes twice to topic ${sub.topic} of ${sub.service}; one subscription takes one filter`));
+          subscribed.add(key);
           if (!publisher) problems.push(ctx.problem(['subscribe'], `${sub.service} is not a service of this estate${near ? `; did you mean ${near}?` : ''}`));
           else if (!publisher.spec.publish.includes(sub.topic)) {
             const has = publisher.spec.publish;

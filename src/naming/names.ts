@@ -48,8 +48,25 @@ export const resourceName = {
    */
   serviceLogGroup: (estate: string, env: string, service: string, incarnation = 1) =>
     `/cityplan/${estate}/${env}/${service}${incarnation > 1 ? `/${incarnation}` : ''}`,
-  alarm: (estate: string, env: string, service: string, what: 'error-rate' | 'latency-p99' | 'unhealthy-hosts') =>
+  alarm: (estate: string, env: string, service: string, what: 'error-rate' | 'latency-p99' | 'unhealthy-hosts' | 'dead-letters') =>
     `${estate}-${env}-${service}-${what}`,
+  /**
+   * A worker's queue: its stack's name, ending in `.fifo` for a FIFO queue as SQS requires. Because
+   * the suffix changes the name, switching `fifo` (which replaces the queue) creates the new queue
+   * beside the old one instead of colliding with it.
+   */
+  queue: (estate: string, env: string, service: string, fifo: boolean) => `${estate}-${env}-${service}${fifo ? '.fifo' : ''}`,
+  /**
+   * A worker's dead-letter queue. `_` cannot occur in estate, environment or service names, so no
+   * other service's queue (a service named `<service>-dlq`, say) can take this name.
+   */
+  deadLetterQueue: (estate: string, env: string, service: string, fifo: boolean) => `${estate}-${env}-${service}_dlq${fifo ? '.fifo' : ''}`,
+  /**
+   * A topic a service publishes: `<estate>-<env>-<service>_<topic>`. Subscribers in other stacks
+   * compute its ARN from this name. The `_` keeps service `a` topic `b-c` apart from service `a-b`
+   * topic `c`.
+   */
+  topic: (estate: string, env: string, service: string, topic: string) => `${estate}-${env}-${service}_${topic}`,
   secret: (estate: string, env: string, service: string, secret: string) => `${estate}/${env}/${service}/${secret}`,
   imageRepository: (estate: string, service: string) => `${estate}/${service}`,
   keyAlias: (estate: string, env: string) => `alias/cityplan/${estate}/${env}`,
@@ -59,6 +76,17 @@ export const resourceName = {
   serviceHost: (service: string, domain: string) => `${service}.${domain}`,
 };
 
+/**
+ * Environment variables cityplan sets in a service's container, which its `env` and `secrets`
+ * must leave alone.
+ */
+export const variable = {
+  /** The URL of a worker's queue. */
+  queueUrl: 'QUEUE_URL',
+  /** The ARN of a topic the service publishes: `visit-booked` → `TOPIC_VISIT_BOOKED_ARN`. */
+  topicArn: (topic: string) => `TOPIC_${topic.toUpperCase().replace(/-/g, '_')}_ARN`,
+};
+
 /** AWS limits on the names above. */
 export interface DerivedName {
   readonly what: string;
@@ -66,7 +94,12 @@ export interface DerivedName {
   readonly limit: number;
 }
 
-export function derivedNames(estate: string, env: string, service: string, domain: string): DerivedName[] {
+/**
+ * @param topics the topics the service publishes (SNS topic names, 256 characters: Amazon SNS
+ *   CreateTopic). Today's name limits keep them and queue names well inside their limits; the
+ *   check guards the day those limits loosen.
+ */
+export function derivedNames(estate: string, env: string, service: string, domain: string, topics: readonly string[] = []): DerivedName[] {
   return [
     { what: 'CloudFormation stack name', value: stackName.service(estate, env, service), limit: 128 },
     { what: 'ECS task definition family', value: resourceName.taskFamily(estate, env, service), limit: 255 },
@@ -74,8 +107,10 @@ export function derivedNames(estate: string, env: string, service: string, domai
     { what: 'CloudWatch log group name', value: resourceName.serviceLogGroup(estate, env, service), limit: 512 },
     { what: 'ECR repository name', value: resourceName.imageRepository(estate, service), limit: 256 },
     { what: 'RDS instance identifier', value: `${estate}-${env}-${service}`, limit: 63 },
-    { what: 'SQS queue name', value: `${estate}-${env}-${service}`, limit: 80 },
+    // The longest queue name a worker can have: its FIFO dead-letter queue (SQS CreateQueue: 80).
+    { what: 'SQS queue name', value: resourceName.deadLetterQueue(estate, env, service, true), limit: 80 },
     { what: 'DNS name', value: resourceName.serviceHost(service, domain), limit: 253 },
+    ...topics.map((t) => ({ what: 'SNS topic name', value: resourceName.topic(estate, env, service, t), limit: 256 })),
   ];
 }
 

@@ -67,6 +67,18 @@ export class FoundationStack extends Stack {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );
+    // SNS delivers service topics into workers' queues, which are encrypted with this key: it
+    // encrypts each message for the queue on the topic's behalf (the SQS developer guide's key
+    // policy for SNS). Only topics of this account and region. Publishers and consumers need
+    // nothing here: their roles are granted the key through IAM, which the key policy allows.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'aws:SourceArn': `arn:${this.partition}:sns:${this.region}:${this.account}:*` } },
+      }),
+    );
 
     // NAT gateways give tasks outbound access to the APIs they call; the free S3 gateway endpoint
     // keeps image layer pulls off NAT data charges. Unprotected environments share one NAT gateway.

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { parameter, resourceName } from '../naming/names';
 import { ecrImage } from '../manifest/image';
 import type { EnvironmentSpec, ServiceSpec } from '../manifest/spec';
@@ -11,6 +12,7 @@ import { importVpc, published } from '../platform/imports';
 import { logRetention } from '../platform/retention';
 import { serviceImage } from './service-image';
 import { grantKeyThroughSecretsManager, serviceSecrets } from './service-secrets';
+import { ServiceTopics } from './service-topics';
 
 /** What every service stack is given, whatever its kind. */
 export interface ServiceStackProps extends EnvironmentStackProps {
@@ -38,12 +40,15 @@ export interface ServiceTask {
   readonly container: ecs.ContainerDefinition;
   /** The tasks' own security group: no inbound rule unless a load balancer or a caller is allowed. */
   readonly securityGroup: ec2.SecurityGroup;
+  /** The topics the service publishes (`publish`), by name; empty when it publishes none. */
+  readonly topics: ReadonlyMap<string, sns.ITopic>;
 }
 
 /**
  * The task every kind of service runs: its log group, task definition and container (image,
  * command, non-root user, read-only root file system with a writable /tmp, plain environment,
- * secrets from Secrets Manager), and its security group.
+ * secrets from Secrets Manager), its security group, and the SNS topics it publishes (see
+ * ServiceTopics: every kind may publish, so every kind gets them here).
  *
  * Built straight into the stack, not under a construct of its own: the logical ids of these
  * resources are those web service stacks have always had, and a changed id would make
@@ -108,7 +113,17 @@ export function serviceTask(stack: Stack, props: ServiceStackProps, options: { r
     // Tasks call AWS APIs, other services and the internet through the NAT gateways.
     allowAllOutbound: true,
   });
-  return { vpc, cluster, key, logGroup, task, container, securityGroup };
+  // Under a construct of their own: no existing resource's logical id changes.
+  const { topics } = new ServiceTopics(stack, 'Topics', {
+    estate,
+    environment: env.name,
+    service: service.name,
+    topics: service.publish,
+    key,
+    task,
+    container,
+  });
+  return { vpc, cluster, key, logGroup, task, container, securityGroup, topics };
 }
 
 /**

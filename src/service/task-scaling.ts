@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Names, Stack } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,9 +12,24 @@ export interface TaskScalingProps {
   readonly cpu: number;
   /** Target requests per minute per task, on this ALB resource label (load balancer/target group). */
   readonly requests?: { readonly perTarget: number; readonly resourceLabel: string };
+  /** Target messages waiting in this SQS queue per running task (see BACKLOG_PER_TASK). */
+  readonly backlog?: { readonly queueName: string; readonly perTask: number };
 }
 
-/** Target-tracking scaling of an ECS service's task count. */
+/**
+ * Messages waiting per running task that a worker's backlog scaling aims at. SQS returns at most
+ * 10 messages to one ReceiveMessage call (SQS API reference: MaxNumberOfMessages, 1 to 10): a
+ * backlog of 10 per task is one full batch waiting for each task, so more means messages queue
+ * behind work already taken and another task helps. A fixed figure, not one derived from the
+ * visibility timeout, which bounds how long one message may take, not how long messages wait.
+ */
+export const BACKLOG_PER_TASK = 10;
+
+/**
+ * Target-tracking scaling of an ECS service's task count: on CPU, and on requests per target or
+ * on queue backlog per task when given. With several policies Application Auto Scaling scales out
+ * when any of them asks and in only when all of them agree.
+ */
 export class TaskScaling extends Construct {
   constructor(scope: Construct, id: string, props: TaskScalingProps) {
     super(scope, id);
@@ -45,6 +60,51 @@ export class TaskScaling extends Construct {
         predefinedMetric: appscaling.PredefinedMetric.ALB_REQUEST_COUNT_PER_TARGET,
         resourceLabel: props.requests.resourceLabel,
         targetValue: props.requests.perTarget,
+      });
+    }
+    if (props.backlog) {
+      // The backlog per task of the Application Auto Scaling user guide ("Create a target tracking
+      // scaling policy using metric math"): messages visible in the queue over tasks running, each
+      // over one minute. CDK's target tracking takes no metric math, hence the L1 policy.
+      // RunningTaskCount comes from Container Insights, which the foundation's cluster has on.
+      new appscaling.CfnScalingPolicy(this, 'Backlog', {
+        // Named as CDK names the other policies: from the construct path (stack name + id + hash, under 100 characters).
+        policyName: `${Names.uniqueId(this)}Backlog`,
+        policyType: 'TargetTrackingScaling',
+        scalingTargetId: target.scalableTargetId,
+        targetTrackingScalingPolicyConfiguration: {
+          targetValue: props.backlog.perTask,
+          customizedMetricSpecification: {
+            metrics: [
+              {
+                id: 'messages',
+                label: 'Messages waiting in the queue',
+                metricStat: {
+                  metric: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: [{ name: 'QueueName', value: props.backlog.queueName }] },
+                  stat: 'Sum',
+                },
+                returnData: false,
+              },
+              {
+                id: 'tasks',
+                label: 'Tasks running',
+                metricStat: {
+                  metric: {
+                    namespace: 'ECS/ContainerInsights',
+                    metricName: 'RunningTaskCount',
+                    dimensions: [
+                      { name: 'ClusterName', value: props.service.cluster.clusterName },
+                      { name: 'ServiceName', value: props.service.serviceName },
+                    ],
+                  },
+                  stat: 'Average',
+                },
+                returnData: false,
+              },
+              { id: 'backlog', label: 'Messages waiting per task', expression: 'messages / tasks', returnData: true },
+            ],
+          },
+        },
       });
     }
   }

@@ -31,6 +31,26 @@ describe('claims', () => {
     expect(claims.some((c) => c.includes('test-production-service-0000:'))).toBe(false);
   });
 
+  it('of a worker and a publisher are their queue, dead-letter queue, alarm and topic names', () => {
+    const files = generatedEstateFiles(1, 1);
+    files['services/service-0000.yaml'] += 'publish: [case-updated]\n';
+    files['services/notify.yaml'] = 'name: notify\nkind: worker\nimage: example/notify:1\nsubscribe:\n  - service: service-0000\n    topic: case-updated\n';
+    const events = compile(files);
+    const synthesized = events.app.synth();
+    const claimsOf = (name: string) => templateClaims(synthesized.getStackByName(name).template, name, environmentRoot('test', 'staging'));
+    const worker = claimsOf('test-staging-notify');
+    expect(worker.claims).toEqual(
+      expect.arrayContaining([
+        'AWS::SQS::Queue test-staging-notify',
+        'AWS::SQS::Queue test-staging-notify_dlq',
+        'AWS::CloudWatch::Alarm test-staging-notify-dead-letters',
+      ]),
+    );
+    expect(worker.duplicates).toEqual([]);
+    expect(claimsOf('test-staging-service-0000').claims).toContain('AWS::SNS::Topic test-staging-service-0000_case-updated');
+    expect(describeClaim('AWS::SQS::Queue test-staging-notify')).toBe('SQS queue test-staging-notify');
+  });
+
   it('refuse a resource type nobody classified, naming it', () => {
     expect(() => templateClaims({ Resources: { X: { Type: 'AWS::New::Thing' } } }, 's', '/')).toThrow('claims.ts does not say what AWS::New::Thing claims');
   });

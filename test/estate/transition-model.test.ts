@@ -54,6 +54,13 @@ describe('the CloudFormation model', () => {
     expect(deployAssembly(before, after).collisions.join('\n')).toMatch(/AWS::ECS::Service c s held by a\/S#0 and by a\/S#1/);
   });
 
+  it('replaces a queue switched to FIFO: under one name it would collide with itself', () => {
+    const queue = (name: string, fifo: boolean) => ({ Type: 'AWS::SQS::Queue', Properties: { QueueName: name, ...(fifo ? { FifoQueue: true } : {}) } });
+    const before = world({ a: stack({ Q: queue('q', false) }) });
+    expect(deployAssembly(before, new Map([['a', stack({ Q: queue('q', true) })]])).collisions.join('\n')).toMatch(/AWS::SQS::Queue q held by a\/Q#0 and by a\/Q#1/);
+    expect(deployAssembly(before, new Map([['a', stack({ Q: queue('q.fifo', true) })]])).collisions).toEqual([]);
+  });
+
   it('keeps a retained resource after its stack forgets it, so a new one of that name collides', () => {
     const first = deployAssembly(world({ a: stack({ L: logGroup('/x', true) }) }), new Map([['a', stack({ W: { Type: 'AWS::CloudFormation::WaitConditionHandle' } })]]), new Set(['a']));
     expect(first.collisions).toEqual([]);

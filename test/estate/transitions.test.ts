@@ -296,6 +296,39 @@ describe('estate transitions, deployed over the previous plan', () => {
     ]);
   });
 
+  it('switches a worker’s queue to FIFO and back, each new queue created under its own name beside the old', async () => {
+    const worker = (queue: string, extra = '') => `name: notify\nkind: worker\nimage: example/notify:1\nqueue: ${queue}\n${extra}`;
+    const history = new EstateHistory({ 'estate.yaml': STAGING, 'services/notify.yaml': worker('{}') });
+    expect((await history.step()).collisions).toEqual([]);
+    const queues = () =>
+      Object.values(history.world.stacks.get('test-staging-notify')!.template.Resources!)
+        .filter((r) => r.Type === 'AWS::SQS::Queue')
+        .map((r) => r.Properties!.QueueName)
+        .sort();
+    expect(queues()).toEqual(['test-staging-notify', 'test-staging-notify_dlq']);
+
+    history.set('services/notify.yaml', worker('{ fifo: true }'));
+    expect((await history.step()).collisions).toEqual([]);
+    expect(queues()).toEqual(['test-staging-notify.fifo', 'test-staging-notify_dlq.fifo']);
+
+    history.set('services/notify.yaml', worker('{ fifo: false, maxReceives: 2 }'));
+    expect((await history.step()).collisions).toEqual([]);
+    expect(queues()).toEqual(['test-staging-notify', 'test-staging-notify_dlq']);
+  });
+
+  it('adds a topic and its subscriber in one plan, and removes both in another', async () => {
+    const publisher = (topics: string) => webService('visits', `publish: [${topics}]\n`);
+    const subscriber = 'name: notify\nkind: worker\nimage: example/notify:1\nsubscribe:\n  - service: visits\n    topic: visit-booked\n';
+    const history = new EstateHistory({ 'estate.yaml': STAGING, 'services/visits.yaml': publisher('') });
+    await history.step();
+    history.set('services/visits.yaml', publisher('visit-booked')).set('services/notify.yaml', subscriber);
+    const both = await history.step();
+    expect(both.collisions).toEqual([]);
+    expect(readAssembly(both.plan.assembly).get('test-staging-notify')!.dependencies).toContain('test-staging-visits');
+    history.set('services/visits.yaml', publisher('')).set('services/notify.yaml', undefined);
+    expect((await history.step()).collisions).toEqual([]);
+  });
+
   it('never collides, over random sequences of adds, removes and hostname moves, deployed or not', async () => {
     const names = ['alpha', 'bravo', 'charlie'];
     const hostnames = ['one.staging.example.gov.uk', 'two.staging.example.gov.uk', 'x.elsewhere.gov.uk'];

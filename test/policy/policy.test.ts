@@ -22,6 +22,25 @@ describe('policy packs (AwsSolutions, NIST 800-53 R5)', () => {
     expect(checkPolicy(app)).toEqual([]);
   });
 
+  // Events between services in both environments: web services publishing topics, workers with
+  // standard and FIFO queues subscribed to them (one to its own topic), and a worker without a queue.
+  it('find nothing unacknowledged in a generated estate of publishers and subscribing workers', () => {
+    const files = generatedEstateFiles(4);
+    files['services/service-0000.yaml'] += 'publish: [case-updated, case-closed]\n';
+    files['services/service-0001.yaml'] += 'publish: [payment-made]\n';
+    const worker = (name: string, extra: string) => `name: ${name}\nkind: worker\nowner: team@example.gov.uk\nimage: example/${name}:1\n${extra}`;
+    files['services/notify.yaml'] = worker(
+      'notify',
+      'publish: [notice-sent]\nsubscribe:\n  - service: service-0000\n    topic: case-updated\n    filter:\n      court: [crown]\n  - service: service-0001\n    topic: payment-made\n  - service: notify\n    topic: notice-sent\n',
+    );
+    files['services/ledger.yaml'] = worker('ledger', 'queue:\n  fifo: true\n  maxReceives: 2\n');
+    files['services/sweeper.yaml'] = worker('sweeper', '');
+    const { app, template } = compile(files);
+    app.synth();
+    template('test-production-notify').resourceCountIs('AWS::SNS::Subscription', 3);
+    expect(checkPolicy(app)).toEqual([]);
+  });
+
   it('report a resource nobody acknowledged', () => {
     const { app, stack } = compile('examples/justice', { environment: 'staging' });
     new s3.Bucket(stack('justice-staging-foundation'), 'Careless');
