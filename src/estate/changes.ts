@@ -25,7 +25,7 @@ export interface Changes {
     deletes: string[];
     keeps: string[];
   }>;
-  /** Services whose deployed place (shard, priority, hostnames) the plan changes, until a deploy confirms it. */
+  /** Services whose deployed place (shard, rule priorities, hostnames, strategy) the plan changes, until a deploy confirms it. */
   readonly moved: Array<{ environment: string; service: string; from: Position; to: Position }>;
   /** Orderings between stacks of this plan that the change needs (see transition.ts). */
   readonly order: Array<{ environment: string; stack: string; after: string; reason: string }>;
@@ -145,7 +145,13 @@ const CONTENTS: Partial<Record<StackEntry['role'], string>> = {
 };
 
 function position(s: ServiceEntry): Position {
-  return { shard: s.shard, priority: s.priority, ...(s.hostnames ? { hostnames: s.hostnames } : {}) };
+  return {
+    shard: s.shard,
+    priority: s.priority,
+    ...(s.priorities ? { priorities: s.priorities } : {}),
+    ...(s.hostnames ? { hostnames: s.hostnames } : {}),
+    ...(s.strategy ? { strategy: s.strategy } : {}),
+  };
 }
 
 function describeReason(o: Ordering): string {
