@@ -127,6 +127,15 @@ describe('allocate', () => {
     expect(third.s0000).toEqual({ shard: 0, priority: 1 });
   });
 
+  it('moves a service whose second target group no longer fits its full shard, and only it', () => {
+    const first = allocate({}, demands(95)).placements;
+    const previous = Object.fromEntries(Object.entries(first).map(([n, p]) => [n, { ...p, cost: plain }]));
+    const switched = demands(95).map((d) => (d.name === 's0042' ? { ...d, targetGroups: 2 } : d));
+    const second = allocate(previous, switched).placements;
+    expect(second.s0042).toEqual({ shard: 1, priority: 1 });
+    for (const d of switched.filter((x) => x.name !== 's0042')) expect(second[d.name]).toEqual(first[d.name]);
+  });
+
   it('moves only the service whose own certificate no longer fits its shard', () => {
     const base = demands(25, (i) => i < CERTIFICATES_PER_SHARD);
     const first = allocate({}, base).placements;
