@@ -46,7 +46,12 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
     lines.push(
       `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, approval ${yesNo(env.approval)}`,
     );
-    const shards = env.shards.map((s) => `#${s.id} ${count(s.services, 'service')}, ${count(s.certificates, 'extra certificate')}`);
+    const shards = env.shards.map(
+      (s) =>
+        `#${s.id} ${count(s.services, 'service')}, ${count(s.certificates, 'extra certificate')}${
+          s.rules !== s.services || s.targetGroups !== s.services ? ` (${count(s.rules, 'rule')}, ${count(s.targetGroups, 'target group')})` : ''
+        }`,
+    );
     lines.push(`  load balancer shards: ${shards.length > 0 ? shards.join('; ') : 'none'}`);
     const body = summary ? environmentSummary(r, env) : environmentDetail(r, env);
     lines.push(...body.map((l) => `  ${l}`));
@@ -78,7 +83,7 @@ function environmentDetail(r: PlanResult, env: Environment): string[] {
     s.name,
     s.kind,
     s.shard === undefined ? '-' : String(s.shard),
-    s.priority === undefined ? '-' : String(s.priority),
+    s.priority === undefined ? '-' : (s.priorities ?? [s.priority]).join(','),
     String(s.cpu),
     `${s.memory} MiB`,
     range(s.count.min, s.count.max),
@@ -159,10 +164,11 @@ function renderChanges(c: PlanResult['changes'], environment: string): string[] 
   for (const m of c.moved.filter((x) => x.environment === environment)) {
     const parts = [
       m.from.shard !== m.to.shard ? `shard ${m.from.shard} → ${m.to.shard}` : '',
-      m.from.priority !== m.to.priority ? `rule ${m.from.priority} → ${m.to.priority}` : '',
+      rules(m.from) !== rules(m.to) ? `rule ${rules(m.from)} → ${rules(m.to)}` : '',
       JSON.stringify(m.from.hostnames ?? []) !== JSON.stringify(m.to.hostnames ?? [])
         ? `hostnames ${(m.from.hostnames ?? []).join(' ') || '-'} → ${(m.to.hostnames ?? []).join(' ') || '-'}`
         : '',
+      (m.from.strategy ?? 'rolling') !== (m.to.strategy ?? 'rolling') ? `deploy ${m.from.strategy ?? 'rolling'} → ${m.to.strategy ?? 'rolling'}` : '',
     ].filter(Boolean);
     lines.push(`moved: ${m.service}: ${parts.join(', ')}`);
   }
@@ -177,6 +183,11 @@ function renderChanges(c: PlanResult['changes'], environment: string): string[] 
   }
   for (const o of c.order.filter((x) => x.environment === environment)) lines.push(`order: ${o.stack} after ${o.after}: ${o.reason}`);
   return lines;
+}
+
+/** A position's rule priorities, `3` or `3,7`. */
+function rules(p: { readonly priority?: number; readonly priorities?: readonly number[] }): string {
+  return (p.priorities ?? (p.priority === undefined ? [] : [p.priority])).join(',');
 }
 
 /** `2–6`, or `4` when both ends are equal. */

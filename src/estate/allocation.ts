@@ -1,9 +1,20 @@
-import { needsOwnCertificate, someUncovered, type EnvironmentSpec, type EstateSpec, type ServiceSpec } from '../manifest/spec';
+import type { EnvironmentSpec, EstateSpec, ServiceSpec } from '../manifest/spec';
+import { costOf, shiftsTraffic, webCost, webHosts, type WebCost } from '../service/web-routing';
 import { allocate, type PreviousPlacement, type Reservation, type ShardUsage } from './allocate';
 import { parseRuleClaim } from './claims';
-import { resourceName } from '../naming/names';
 import type { StackSelection } from './stack-plan';
-import { emptyEnvironment, type EnvironmentLock, type Lock, mayBeDeployed, type Placement, type Position, type ServiceEntry, type StackEntry, stacksByService } from './lock';
+import {
+  emptyEnvironment,
+  type EnvironmentLock,
+  type Lock,
+  mayBeDeployed,
+  type Placement,
+  type Position,
+  prioritiesOf,
+  type ServiceEntry,
+  type StackEntry,
+  stacksByService,
+} from './lock';
 
 export interface EnvironmentAllocation {
   readonly placements: Readonly<Record<string, Placement>>;
@@ -69,14 +80,15 @@ function allocateEnvironment(
     previousPlacements[name] = {
       shard: s.shard,
       priority: s.priority,
-      ...(s.hostnames ? { certificate: hadCertificate(s, env) } : {}),
+      ...(s.priorities ? { priorities: s.priorities } : {}),
+      ...(s.hostnames ? { cost: costHad(s, env) } : {}),
       ...(planned(name) ? {} : { pinned: true }),
     };
   }
   const web = services.filter((s) => s.kind === 'web');
   const result = allocate(
     previousPlacements,
-    web.map((s) => ({ name: s.name, needsCertificate: needsOwnCertificate(s, env) })),
+    web.map((s) => ({ name: s.name, ...webCost(s, env) })),
     reservations(before, new Set(web.map((s) => s.name)), env),
   );
 
@@ -95,7 +107,13 @@ function allocateEnvironment(
     incarnations[s.name] = incarnation;
     const placement = result.placements[s.name];
     const now: Position = placement
-      ? { shard: placement.shard, priority: placement.priority, hostnames: [resourceName.serviceHost(s.name, env.domain), ...s.hostnames] }
+      ? {
+          shard: placement.shard,
+          priority: placement.priority,
+          ...(placement.priorities ? { priorities: placement.priorities } : {}),
+          hostnames: webHosts(s, env),
+          ...(shiftsTraffic(s.deploy.strategy) ? { strategy: s.deploy.strategy as NonNullable<Position['strategy']> } : {}),
+        }
       : {};
     const lastDeployed = old && pendingMove(old, now, mayBeDeployed(stack) && stack!.removal !== 'drained');
     entries[s.name] = {
@@ -128,21 +146,32 @@ function reservations(before: EnvironmentLock, web: ReadonlySet<string>, env: En
   const reserved: Reservation[] = [];
   for (const [name, s] of Object.entries(before.services)) {
     if (web.has(name) || s.shard === undefined || s.priority === undefined) continue;
-    reserved.push({ shard: s.shard, priority: s.priority, certificate: hadCertificate(s, env) });
+    const cost = costHad(s, env);
+    reserved.push({ shard: s.shard, priorities: prioritiesOf(s), targetGroups: cost.targetGroups, certificates: cost.certificates });
   }
   for (const stack of Object.values(before.stacks)) {
     const leaving = stack.service !== undefined && !web.has(stack.service);
+    // What a stack holds on one shard is one service's rules with its target groups there.
+    const byShard = new Map<number, number[]>();
     for (const claim of leaving ? [...stack.claims, ...(stack.held ?? [])] : (stack.held ?? [])) {
       const rule = parseRuleClaim(claim);
-      if (rule) reserved.push({ ...rule, certificate: false });
+      if (rule) byShard.set(rule.shard, [...(byShard.get(rule.shard) ?? []), rule.priority]);
     }
+    const entry = stack.service !== undefined ? before.services[stack.service] : undefined;
+    // Whichever strategy it had there, it held at most two target groups.
+    const targetGroups = entry && (shiftsTraffic(entry.strategy) || shiftsTraffic(entry.lastDeployed?.strategy)) ? 2 : 1;
+    for (const [shard, priorities] of byShard) reserved.push({ shard, priorities, targetGroups, certificates: 0 });
   }
   return reserved;
 }
 
-/** Whether a service, as the lock recorded it, brought a certificate of its own (names past its first). */
-function hadCertificate(s: ServiceEntry, env: EnvironmentSpec): boolean {
-  return someUncovered((s.hostnames ?? []).slice(1), env.domain);
+/**
+ * What a service cost its shard as the lock recorded it: its rules, its target groups (by the
+ * strategy recorded), and its own certificates (of its names past its first).
+ */
+function costHad(s: ServiceEntry, env: EnvironmentSpec): WebCost {
+  const cost = costOf(s.hostnames ?? [], env.domain, s.strategy);
+  return { ...cost, rules: Math.max(1, prioritiesOf(s).length) };
 }
 
 /**
@@ -153,12 +182,16 @@ function hadCertificate(s: ServiceEntry, env: EnvironmentSpec): boolean {
 function pendingMove(old: ServiceEntry, now: Position, mayBeDeployed: boolean): Position | undefined {
   // A service that is no longer web does not move: its web stack leaves (see stack-plan.ts).
   if (now.shard === undefined) return undefined;
-  const base = old.lastDeployed ?? (mayBeDeployed ? { shard: old.shard, priority: old.priority, hostnames: old.hostnames } : undefined);
+  const base =
+    old.lastDeployed ??
+    (mayBeDeployed ? { shard: old.shard, priority: old.priority, priorities: old.priorities, hostnames: old.hostnames, strategy: old.strategy } : undefined);
   if (!base) return undefined;
   const differs =
     (base.shard !== undefined && base.shard !== now.shard) ||
-    (base.priority !== undefined && base.priority !== now.priority) ||
-    (base.hostnames !== undefined && JSON.stringify(base.hostnames) !== JSON.stringify(now.hostnames ?? []));
+    (base.priority !== undefined && prioritiesOf(base).join(',') !== prioritiesOf(now).join(',')) ||
+    (base.hostnames !== undefined && JSON.stringify(base.hostnames) !== JSON.stringify(now.hostnames ?? [])) ||
+    // Rolling is not written: a lock without a strategy had the default.
+    (base.strategy ?? 'rolling') !== (now.strategy ?? 'rolling');
   return differs ? Object.fromEntries(Object.entries(base).filter(([, v]) => v !== undefined)) : undefined;
 }
 

@@ -4,6 +4,7 @@
  * hostnames), the order the plan imposes, and the changes that are almost always mistakes.
  */
 import { isBuilt } from '../service/service-kinds';
+import { shiftsTraffic } from '../service/web-routing';
 import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { describeClaim } from './claims';
@@ -25,7 +26,7 @@ export interface Changes {
     deletes: string[];
     keeps: string[];
   }>;
-  /** Services whose deployed place (shard, priority, hostnames) the plan changes, until a deploy confirms it. */
+  /** Services whose deployed place (shard, rule priorities, hostnames, strategy) the plan changes, until a deploy confirms it. */
   readonly moved: Array<{ environment: string; service: string; from: Position; to: Position }>;
   /** Orderings between stacks of this plan that the change needs (see transition.ts). */
   readonly order: Array<{ environment: string; stack: string; after: string; reason: string }>;
@@ -106,6 +107,7 @@ export function summarizeChanges(
         changes.added.push({ environment: env.name, service, kind: entry.kind, ...(entry.incarnation ? { incarnation: entry.incarnation } : {}) });
       } else if (entry.lastDeployed) {
         changes.moved.push({ environment: env.name, service, from: entry.lastDeployed, to: position(entry) });
+        if (shiftsTraffic(entry.lastDeployed.strategy)) changes.flags.push(rewritesShiftedRule(service, env.name, entry.lastDeployed.strategy!));
       }
     }
     for (const [stack, entry] of Object.entries(after.stacks)) {
@@ -128,6 +130,17 @@ export function summarizeChanges(
   return changes;
 }
 
+/**
+ * ECS moves a canary, linear or blue-green service's traffic by changing the weights of its
+ * production listener rule, behind CloudFormation's back, and the two target groups swap roles at
+ * every deployment. A change to that rule (its names, its priority, its strategy) makes
+ * CloudFormation write the rule as the template has it: all traffic to the first group, which after
+ * an odd number of deployments has no tasks. cityplan cannot see which group serves now.
+ */
+function rewritesShiftedRule(service: string, environment: string, strategy: string): string {
+  return `${service} (${environment}) was deployed ${strategy}: ECS left its traffic on either of its two target groups, and this change rewrites its listener rule to send all traffic to the first. If the service's last deployment ended on the second (aws elbv2 describe-rules shows the weights), traffic fails until the service's next deployment: deploy this change at a quiet time and deploy the service right after it`;
+}
+
 /** What removing a stack deletes and what it leaves behind, for people. */
 export function describeRemoval(stack: string, entry: StackEntry): { deletes: string[]; keeps: string[] } {
   const held = [...new Set(entry.removal === 'drained' ? [] : [...entry.claims, ...(entry.held ?? [])])];
@@ -145,7 +158,13 @@ const CONTENTS: Partial<Record<StackEntry['role'], string>> = {
 };
 
 function position(s: ServiceEntry): Position {
-  return { shard: s.shard, priority: s.priority, ...(s.hostnames ? { hostnames: s.hostnames } : {}) };
+  return {
+    shard: s.shard,
+    priority: s.priority,
+    ...(s.priorities ? { priorities: s.priorities } : {}),
+    ...(s.hostnames ? { hostnames: s.hostnames } : {}),
+    ...(s.strategy ? { strategy: s.strategy } : {}),
+  };
 }
 
 function describeReason(o: Ordering): string {

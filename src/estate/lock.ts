@@ -24,29 +24,46 @@ export const LOCK_FILE = 'cityplan.lock.json';
 
 const claimList = z.array(z.string());
 
+const rulePriority = () => z.int().min(1).max(50000);
+/**
+ * Every rule priority of a service with several listener rules (more than 5 host names), its
+ * first equal to `priority`. Absent for a service with one rule: locks written before services had
+ * several rules read unchanged.
+ */
+const rulePriorities = () => z.array(rulePriority()).min(2).optional();
+/** A deploy strategy other than rolling (the default, not written). */
+const strategy = () => z.enum(['canary', 'linear', 'blue-green']).optional();
+
 const placement = z.strictObject({
   shard: z.int().min(0),
-  priority: z.int().min(1).max(50000),
+  priority: rulePriority(),
+  priorities: rulePriorities(),
 });
 
 const position = z.strictObject({
   shard: z.int().min(0).optional(),
-  priority: z.int().min(1).max(50000).optional(),
+  priority: rulePriority().optional(),
+  priorities: rulePriorities(),
   hostnames: z.array(z.string()).optional(),
+  strategy: strategy(),
 });
 
 const serviceEntry = z.strictObject({
   kind: z.enum(SERVICE_KINDS),
-  /** Web services: load balancer shard and listener-rule priority. */
+  /** Web services: load balancer shard and listener-rule priority (of its first rule). */
   shard: z.int().min(0).optional(),
-  priority: z.int().min(1).max(50000).optional(),
+  priority: rulePriority().optional(),
+  /** Web services with several listener rules: the priority of each, in rule order. */
+  priorities: rulePriorities(),
   /** Web services: every name the service answers to, its own first. */
   hostnames: z.array(z.string()).optional(),
+  /** Web services deployed by ECS shifting traffic between two target groups: how. */
+  strategy: strategy(),
   /** Which life of the service this is, when an earlier one left retained resources behind (2, 3, …). */
   incarnation: z.int().min(2).optional(),
   /** The day a plan first found the service gone; it stays until a deploy has deleted its stack. */
   removed: z.iso.date().optional(),
-  /** Where the service was when last deployed, while a planned move (shard, priority, hostnames) is not. */
+  /** Where the service was when last deployed, while a planned move (shard, priorities, hostnames, strategy) is not. */
   lastDeployed: position.optional(),
 });
 
@@ -225,21 +242,30 @@ function inconsistencies(lock: Lock): Array<{ field: string; message: string }> 
       // deployed is planned again.
       if (entry.removal || !mayBeDeployed(entry)) continue;
       touched.add(entry.service);
-      const rule = entry.claims.map(parseRuleClaim).find((r) => r);
-      if (rule && (rule.shard !== service.shard || rule.priority !== service.priority)) {
+      const rules = entry.claims.map(parseRuleClaim).filter((r) => r !== undefined);
+      if (rules.length === 0) continue;
+      const held = rules.map((r) => r.priority).sort((a, b) => a - b);
+      const listed = prioritiesOf(service).sort((a, b) => a - b);
+      if (rules.some((r) => r.shard !== service.shard) || held.join(',') !== listed.join(',')) {
         contradicted.add(entry.service);
         found.push({
           field: at('services', entry.service),
-          message: `says shard ${service.shard}, priority ${service.priority}, but its stack ${stack} holds priority ${rule.priority} on shard ${rule.shard}`,
+          message: `says shard ${service.shard}, ${listed.length > 1 ? 'priorities' : 'priority'} ${listed.join(', ')}, but its stack ${stack} holds ${held.length > 1 ? 'priorities' : 'priority'} ${held.join(', ')} on shard ${rules[0]!.shard}`,
         });
       }
     }
     const byPlace = new Map<string, string>();
     for (const [name, s] of Object.entries(env.services)) {
+      if (s.priorities && s.priorities[0] !== s.priority) {
+        found.push({ field: at('services', name, 'priorities'), message: `must start with the service's priority ${s.priority}` });
+        continue;
+      }
       if (s.shard === undefined || s.priority === undefined || contradicted.has(name) || !touched.has(name)) continue;
-      const other = byPlace.get(`${s.shard}/${s.priority}`);
-      if (other) found.push({ field: at('services', name), message: `has rule priority ${s.priority} on shard ${s.shard}, as ${other} has` });
-      byPlace.set(`${s.shard}/${s.priority}`, name);
+      for (const p of prioritiesOf(s)) {
+        const other = byPlace.get(`${s.shard}/${p}`);
+        if (other) found.push({ field: at('services', name), message: `has rule priority ${p} on shard ${s.shard}, as ${other} has` });
+        byPlace.set(`${s.shard}/${p}`, name);
+      }
     }
   }
   return found;
@@ -258,6 +284,12 @@ export function migrateV1(v1: z.infer<typeof lockV1>): Lock {
     }
   }
   return { version: 2, estate: '', environments };
+}
+
+/** Every rule priority of a placement, its first rule's first (`priorities` is written only when there are several). */
+export function prioritiesOf(p: { readonly priority?: number; readonly priorities?: readonly number[] }): number[] {
+  if (p.priorities) return [...p.priorities];
+  return p.priority === undefined ? [] : [p.priority];
 }
 
 /** Whether a cityplan deploy started or confirmed this stack: it may exist in AWS. */

@@ -11,7 +11,7 @@ import type { ShardUsage } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
 import { addDependencies } from './assembly-merge';
 import { type Changes, summarizeChanges } from './changes';
-import { type Lock, LOCK_FILE, mayBeDeployed, serializeLock } from './lock';
+import { type Lock, LOCK_FILE, mayBeDeployed, prioritiesOf, serializeLock } from './lock';
 import { committedLock } from './lock-history';
 import { PlanOutput } from './plan-output';
 import { stackName } from '../naming/names';
@@ -31,7 +31,10 @@ export interface PlannedService {
   readonly name: string;
   readonly kind: string;
   readonly shard?: number;
+  /** The priority of its first listener rule. */
   readonly priority?: number;
+  /** Web services: the priority of each of its listener rules (one per 5 host names), first rule first. */
+  readonly priorities?: number[];
   readonly urls: string[];
   readonly stack?: string;
   readonly resources?: number;
@@ -229,6 +232,7 @@ function summarizeEnvironments(
             kind: s.kind,
             shard: placement?.shard,
             priority: placement?.priority,
+            ...(placement ? { priorities: prioritiesOf(placement) } : {}),
             urls: serviceUrls(s, env),
             cpu: s.cpu,
             memory: s.memory,

@@ -4,7 +4,7 @@
  */
 import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
-import { CERTIFICATES_PER_SHARD, SERVICES_PER_SHARD } from './allocate';
+import { CERTIFICATES_PER_ALB } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
 
 export interface Quota {
@@ -72,11 +72,10 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
     const web = services.filter((s) => s.kind === 'web').length;
     for (const shard of placed.shards) {
       const where = `environment ${env.name}, load balancer shard ${shard.id}`;
-      if (shard.services > Math.min(SERVICES_PER_SHARD, QUOTAS.targetGroupsPerAlb.limit)) {
-        breaches.push({ quota: QUOTAS.targetGroupsPerAlb, found: shard.services, where });
-      }
-      if (shard.services > QUOTAS.rulesPerAlb.limit) breaches.push({ quota: QUOTAS.rulesPerAlb, found: shard.services, where });
-      if (shard.certificates > CERTIFICATES_PER_SHARD) breaches.push({ quota: QUOTAS.certificatesPerAlb, found: shard.certificates, where });
+      if (shard.targetGroups > QUOTAS.targetGroupsPerAlb.limit) breaches.push({ quota: QUOTAS.targetGroupsPerAlb, found: shard.targetGroups, where });
+      if (shard.rules > QUOTAS.rulesPerAlb.limit) breaches.push({ quota: QUOTAS.rulesPerAlb, found: shard.rules, where });
+      // One slot at least stays free for a certificate being replaced (see allocate.ts).
+      if (shard.certificates >= CERTIFICATES_PER_ALB) breaches.push({ quota: QUOTAS.certificatesPerAlb, found: shard.certificates, where });
     }
     if (services.length > QUOTAS.servicesPerCluster.limit) {
       breaches.push({ quota: QUOTAS.servicesPerCluster, found: services.length, where: `environment ${env.name}` });
@@ -89,7 +88,8 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
     const key = `${env.account}/${env.region}`;
     const r = perRegion.get(key) ?? { albs: 0, targetGroups: 0, stacks: 0 };
     r.albs += placed.shards.length;
-    r.targetGroups += web;
+    // Two target groups for a service that ECS deploys by shifting traffic between them.
+    r.targetGroups += placed.shards.reduce((n, s) => n + s.targetGroups, 0);
     // Foundation and certificate, then one per shard and one per web service.
     r.stacks += 2 + placed.shards.length + web;
     perRegion.set(key, r);

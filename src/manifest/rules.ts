@@ -9,6 +9,7 @@ import { closest } from './near';
 import type { Problem } from './problems';
 import { coveredByWildcard, type EnvironmentSpec, isInZone, type ServiceSpec } from './spec';
 import type { YamlSource } from './yaml-source';
+import { HOSTS_PER_RULE } from '../service/web-routing';
 
 function valueIn(data: unknown, path: readonly string[]): unknown {
   let cur = data;
@@ -210,7 +211,34 @@ const hostnames: Rule = reading([['hostnames']], (ctx) => {
 /** ACM: a certificate's domain name (its first name) is at most 64 characters (ACM quotas; CDK checks it too). */
 const ACM_FIRST_NAME = 64;
 
-export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, secretsAndEnv, platformVariables, names, hostnames];
+
+/**
+ * ECS-native canary, linear and blue/green deployments shift traffic on one production listener
+ * rule (an ECS service's load balancer advanced configuration names one), whose host-header
+ * condition holds at most 5 names (HOSTS_PER_RULE); rules beyond it would keep forwarding to the
+ * target group ECS shifted traffic away from. Bake time is a stage of those deployments only.
+ */
+const deployStrategy: Rule = reading([['deploy'], ['hostnames'], ['kind']], (ctx) => {
+  const { strategy, bake } = ctx.spec.deploy;
+  const problems: Problem[] = [];
+  const hosts = ctx.spec.hostnames.length + 1;
+  if (ctx.spec.kind === 'web' && strategy !== 'rolling' && hosts > HOSTS_PER_RULE) {
+    problems.push(
+      ctx.conflict(
+        [['hostnames'], ['deploy', 'strategy']],
+        `${strategy} shifts traffic on one listener rule, which matches at most ${HOSTS_PER_RULE} names (<service>.<domain> and ${HOSTS_PER_RULE - 1} hostnames); this service has ${hosts}${ctx.where(['hostnames'], ['deploy', 'strategy'])}: list at most ${HOSTS_PER_RULE - 1} hostnames, or deploy with rolling`,
+      ),
+    );
+  }
+  if (strategy === 'rolling' && bake > 0 && ctx.setsItself(['deploy', 'bake'])) {
+    problems.push(
+      ctx.problem(['deploy', 'bake'], `is a stage of canary, linear and blue-green deployments; rolling stops old tasks as soon as new ones are healthy${ctx.where(['deploy', 'bake'])}`),
+    );
+  }
+  return problems;
+});
+
+export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, secretsAndEnv, platformVariables, names, hostnames, deployStrategy];
 
 /**
  * A host name belongs to one service in one environment: DNS can point it one place only. Every

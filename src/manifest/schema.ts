@@ -45,6 +45,13 @@ export const SERVICE_DEFAULTS = {
 
 export const SERVICE_KINDS = ['web', 'backend', 'worker', 'job'] as const;
 
+/**
+ * Extra hostnames one service may have. 50 names take 11 listener rules and, outside the wildcard,
+ * 6 certificates: a shard still holds several such services, and one service stays within what a
+ * shard can ever give it.
+ */
+export const MAX_HOSTNAMES = 50;
+
 /** `name`, `uid`, `name:group` or `uid:gid`, as the container definition's user takes them. */
 const USER_PATTERN = /^(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10})(?::(?:[a-z_][a-z0-9_-]{0,31}|\d{1,10}))?$/;
 
@@ -130,8 +137,13 @@ export const serviceFields = z.strictObject({
     .meta({ description: 'Target-tracking autoscaling targets.' }),
   hostnames: z
     .array(dnsName)
-    .max(4, { error: 'at most 4 hostnames: a listener rule matches at most 5 host names, one is <service>.<domain>' })
-    .meta({ description: 'Extra DNS names beyond <service>.<environment domain>; unique across the estate.' }),
+    .max(MAX_HOSTNAMES, {
+      error: `at most ${MAX_HOSTNAMES} hostnames: each 5 names take a listener rule of the shard's 100, and each 10 outside the environment's wildcard a certificate of its 25`,
+    })
+    .meta({
+      description:
+        'Extra DNS names beyond <service>.<environment domain>; unique across the estate. Every 5 names (with its own) take a listener rule, every 10 outside the wildcard a certificate.',
+    }),
   env: z
     .record(z.string().regex(ENV_VAR_NAME, { error: 'must be an environment variable name' }), z.string({ error: 'must be a string (quote numbers and booleans)' }))
     .meta({ description: 'Plain configuration passed as environment variables. Never secrets.' }),

@@ -24,6 +24,7 @@ export const environmentRoot = (estate: string, env: string) => `${SSM_ROOT}/${e
 /** SSM parameter names through which the foundation and ingress stacks publish what service stacks need. */
 export const parameter = {
   vpcId: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/network/vpc-id`,
+  vpcCidr: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/network/vpc-cidr`,
   privateSubnet: (estate: string, env: string, zone: number) => `${SSM_ROOT}/${estate}/${env}/network/private-subnet-${zone}`,
   publicSubnet: (estate: string, env: string, zone: number) => `${SSM_ROOT}/${estate}/${env}/network/public-subnet-${zone}`,
   clusterName: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/cluster/name`,

@@ -148,6 +148,7 @@ export class FoundationStack extends Stack {
     });
 
     publish(parameter.vpcId(estate, env.name), this.vpc.vpcId, 'VPC of the environment');
+    publish(parameter.vpcCidr(estate, env.name), this.vpc.vpcCidrBlock, 'Address range of the VPC: where load balancers may send traffic');
     this.vpc.privateSubnets.forEach((s, i) => publish(parameter.privateSubnet(estate, env.name, i), s.subnetId, `Task subnet in zone ${i}`));
     this.vpc.publicSubnets.forEach((s, i) => publish(parameter.publicSubnet(estate, env.name, i), s.subnetId, `Load balancer subnet in zone ${i}`));
     publish(parameter.clusterName(estate, env.name), cluster.clusterName, 'ECS cluster');

@@ -33,9 +33,21 @@ export class IngressShardStack extends Stack {
 
     const securityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc,
+      // The description is unchanged since shards had open egress: changing it replaces the group.
       description: `cityplan ${estate}/${env.name} ingress shard ${shard}: HTTPS and HTTP (redirected) from the internet`,
-      allowAllOutbound: true,
+      allowAllOutbound: false,
     });
+    // The load balancer only forwards to (and health-checks) tasks in the environment's VPC, on
+    // whatever port each service listens on (1–65535, per manifest). One rule to the VPC's range
+    // keeps within the 60 outbound rules a group has by default (Amazon VPC quotas), where a rule
+    // per service (up to 95 per shard, each its own port) would not; each task group still admits
+    // only this group on its own port. No listener action reaches outside the VPC (no OIDC or
+    // Cognito authentication, which would need egress to the identity provider).
+    securityGroup.addEgressRule(
+      ec2.Peer.ipv4(published(this, parameter.vpcCidr(estate, env.name))),
+      ec2.Port.allTcp(),
+      'Forward to and health-check tasks inside the VPC only',
+    );
     securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS from the internet');
     securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(80), 'HTTP from the internet, redirected to HTTPS');
     Validations.of(securityGroup).acknowledge({

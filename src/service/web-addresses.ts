@@ -2,7 +2,8 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { coveredByWildcard, isInZone } from '../manifest/spec';
+import { isInZone } from '../manifest/spec';
+import { certificateNames } from './web-routing';
 
 export interface WebAddressesProps {
   /** Every name the service answers to: <service>.<domain> first, then its extra hostnames. */
@@ -16,8 +17,8 @@ export interface WebAddressesProps {
 
 /**
  * Alias records for every name in the environment's zone (names elsewhere are pointed by their
- * owners), and a certificate of its own, as one SNI slot on the shard, for names the
- * environment's wildcard does not cover.
+ * owners), and certificates of its own for names the environment's wildcard does not cover: one
+ * per 10 names (the ACM default quota of names per certificate), each one SNI slot on the shard.
  */
 export class WebAddresses extends Construct {
   constructor(scope: Construct, id: string, props: WebAddressesProps) {
@@ -34,20 +35,20 @@ export class WebAddresses extends Construct {
       .filter((h) => isInZone(h, props.domain))
       .forEach((name) => new route53.ARecord(this, name === props.hostnames[0] ? 'Record0' : `Record-${name}`, { zone, recordName: `${name}.`, target }));
 
-    const uncovered = props.hostnames.filter((h) => !coveredByWildcard(h, props.domain));
-    if (uncovered.length === 0) return;
     // Names in the environment's zone validate themselves; owners of other zones add the CNAME
-    // that ACM shows, and the deployment waits for it.
-    const certificate = new acm.Certificate(this, 'Certificate', {
-      domainName: uncovered[0]!,
-      subjectAlternativeNames: uncovered.slice(1),
-      validation: acm.CertificateValidation.fromDnsMultiZone(
-        Object.fromEntries(uncovered.filter((h) => isInZone(h, props.domain)).map((h) => [h, zone])),
-      ),
-    });
-    new elbv2.ApplicationListenerCertificate(this, 'ListenerCertificate', {
-      listener: props.listener,
-      certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate)],
+    // that ACM shows, and the deployment waits for it. The first certificate keeps the ids the one
+    // certificate of a service has always had.
+    certificateNames(props.hostnames, props.domain).forEach((names, i) => {
+      const suffix = i === 0 ? '' : String(i + 1);
+      const certificate = new acm.Certificate(this, `Certificate${suffix}`, {
+        domainName: names[0]!,
+        subjectAlternativeNames: names.slice(1),
+        validation: acm.CertificateValidation.fromDnsMultiZone(Object.fromEntries(names.filter((h) => isInZone(h, props.domain)).map((h) => [h, zone]))),
+      });
+      new elbv2.ApplicationListenerCertificate(this, `ListenerCertificate${suffix}`, {
+        listener: props.listener,
+        certificates: [elbv2.ListenerCertificate.fromCertificateManager(certificate)],
+      });
     });
   }
 }

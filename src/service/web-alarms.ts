@@ -12,6 +12,12 @@ export interface WebAlarmsProps {
   readonly service: ServiceSpec;
   readonly loadBalancerFullName: string;
   readonly targetGroupFullName: string;
+  /**
+   * The second target group of a service ECS deploys by shifting traffic (canary, linear,
+   * blue-green): the groups swap roles at every deployment, so each alarm watches both.
+   * @default none: the alarms watch `targetGroupFullName` alone
+   */
+  readonly alternateTargetGroupFullName?: string;
   /** SNS topic told on ALARM and OK. */
   readonly topicArn: string;
 }
@@ -28,25 +34,47 @@ export class WebAlarms extends Construct {
   constructor(scope: Construct, id: string, props: WebAlarmsProps) {
     super(scope, id);
     const { estate, environment: env, service } = props;
-    const metric = (metricName: string, statistic: string) =>
+    const metricOf = (targetGroup: string) => (metricName: string, statistic: string) =>
       new cloudwatch.Metric({
         namespace: 'AWS/ApplicationELB',
         metricName,
         statistic,
         period: Duration.minutes(1),
-        dimensionsMap: { LoadBalancer: props.loadBalancerFullName, TargetGroup: props.targetGroupFullName },
+        dimensionsMap: { LoadBalancer: props.loadBalancerFullName, TargetGroup: targetGroup },
+      });
+    const metric = metricOf(props.targetGroupFullName);
+    const other = props.alternateTargetGroupFullName ? metricOf(props.alternateTargetGroupFullName) : undefined;
+    // With two groups, a group without traffic reports nothing: FILL makes it count as 0.
+    const both = (metricName: string, statistic: string, combine: (a: string, b: string) => string, label: string) =>
+      new cloudwatch.MathExpression({
+        expression: combine('FILL(a, 0)', 'FILL(b, 0)'),
+        usingMetrics: { a: metric(metricName, statistic), b: other!(metricName, statistic) },
+        period: Duration.minutes(1),
+        label,
       });
     const name = (what: Parameters<typeof resourceName.alarm>[3]) => resourceName.alarm(estate, env.name, service.name, what);
 
     this.errorRate = new cloudwatch.Alarm(this, 'ErrorRate', {
       alarmName: name('error-rate'),
       alarmDescription: `More than ${service.alarms.errorRate}% of requests to ${service.name} (${env.name}) answered 5xx`,
-      metric: new cloudwatch.MathExpression({
-        expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-        usingMetrics: { errors: metric('HTTPCode_Target_5XX_Count', 'Sum'), requests: metric('RequestCount', 'Sum') },
-        period: Duration.minutes(1),
-        label: '5xx rate (%)',
-      }),
+      metric: other
+        ? new cloudwatch.MathExpression({
+            expression: 'IF((FILL(r1, 0) + FILL(r2, 0)) > 0, 100 * (FILL(e1, 0) + FILL(e2, 0)) / (FILL(r1, 0) + FILL(r2, 0)), 0)',
+            usingMetrics: {
+              e1: metric('HTTPCode_Target_5XX_Count', 'Sum'),
+              e2: other('HTTPCode_Target_5XX_Count', 'Sum'),
+              r1: metric('RequestCount', 'Sum'),
+              r2: other('RequestCount', 'Sum'),
+            },
+            period: Duration.minutes(1),
+            label: '5xx rate (%) of both target groups',
+          })
+        : new cloudwatch.MathExpression({
+            expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+            usingMetrics: { errors: metric('HTTPCode_Target_5XX_Count', 'Sum'), requests: metric('RequestCount', 'Sum') },
+            period: Duration.minutes(1),
+            label: '5xx rate (%)',
+          }),
       threshold: service.alarms.errorRate,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
@@ -56,7 +84,7 @@ export class WebAlarms extends Construct {
     this.latency = new cloudwatch.Alarm(this, 'LatencyP99', {
       alarmName: name('latency-p99'),
       alarmDescription: `p99 response time of ${service.name} (${env.name}) above ${service.alarms.latencyP99} ms`,
-      metric: metric('TargetResponseTime', 'p99'),
+      metric: other ? both('TargetResponseTime', 'p99', (a, b) => `MAX([${a}, ${b}])`, 'p99 response time (s), the slower group') : metric('TargetResponseTime', 'p99'),
       threshold: service.alarms.latencyP99 / 1000,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 5,
@@ -66,7 +94,7 @@ export class WebAlarms extends Construct {
     this.unhealthyHosts = new cloudwatch.Alarm(this, 'UnhealthyHosts', {
       alarmName: name('unhealthy-hosts'),
       alarmDescription: `${service.name} (${env.name}) has tasks failing their health check`,
-      metric: metric('UnHealthyHostCount', 'Maximum'),
+      metric: other ? both('UnHealthyHostCount', 'Maximum', (a, b) => `${a} + ${b}`, 'unhealthy tasks in both groups') : metric('UnHealthyHostCount', 'Maximum'),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 5,

@@ -39,7 +39,7 @@ describe('cityplan plan', () => {
       count: { min: 2, max: 6 },
     });
     expect(plan.environments[0].prerequisites.map((p: { kind: string }) => p.kind)).toEqual(['bootstrap', 'delegation', 'images', 'secrets']);
-    expect(plan.environments[0].shards[0]).toEqual({ id: 0, services: 4, certificates: 0 });
+    expect(plan.environments[0].shards[0]).toEqual({ id: 0, services: 4, rules: 4, targetGroups: 4, certificates: 0 });
     expect(plan.stacks).toContainEqual(expect.objectContaining({ name: 'justice-production-foundation', resources: expect.any(Number), bytes: expect.any(Number) }));
     expect(plan.findings).toEqual({ unacknowledged: 0, acknowledged: expect.any(Number), acknowledgements: expect.any(Array) });
     expect(plan.findings.acknowledgements).toHaveLength(plan.findings.acknowledged);

@@ -54,6 +54,29 @@ describe('ingress shard stack', () => {
     production.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cityplan/test/production/ingress/0/security-group-id' });
   });
 
+  it('sends traffic only into the VPC: one egress rule to its range, none to the internet', () => {
+    const groups = Object.values(production.findResources('AWS::EC2::SecurityGroup')) as Array<{ Properties: { SecurityGroupEgress?: Array<Record<string, unknown>> } }>;
+    expect(groups).toHaveLength(1);
+    const egress = groups[0]!.Properties.SecurityGroupEgress!;
+    expect(egress).toEqual([
+      expect.objectContaining({ IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: { Ref: expect.stringMatching(/^SsmParameterValuecityplantestproductionnetworkvpccidr/) } }),
+    ]);
+    for (const rule of egress) expect(rule.CidrIp).not.toBe('0.0.0.0/0');
+    expect(Object.values(production.toJSON().Parameters as Record<string, { Default?: string }>).map((p) => p.Default)).toContain('/cityplan/test/production/network/vpc-cidr');
+    production.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+  });
+
+  it('still lets each service admit it on the service port, and adds no egress rule from the service stack', () => {
+    const service = estate.template('test-production-visits');
+    service.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp',
+      FromPort: 8080,
+      ToPort: 8080,
+      SourceSecurityGroupId: { Ref: Match.stringLikeRegexp('^SsmParameterValuecityplantestproductioningress0securitygroupid') },
+    });
+    service.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
+  });
+
   it('opens a second shard once the first carries 95 services', () => {
     const big = compile(generatedEstateFiles(100, 1));
     expect(big.stacks.map((s) => s.stack.stackName).filter((n) => n.includes('-ingress-'))).toEqual([

@@ -141,9 +141,13 @@ function stepOf(name: string, before: DeployedStack | undefined, after: Deployed
       for (const claim of resourceClaims(r.Type, r.Properties, resolve)) out.push({ ...base, claim, holder });
       // A target group serves the load balancer of the listeners whose rules forward to it.
       if (r.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule') {
-        for (const action of (r.Properties?.Actions as Array<{ TargetGroupArn?: unknown }> | undefined) ?? []) {
-          const group = resolve(action.TargetGroupArn);
-          if (group) out.push({ ...base, claim: `target group ${group} serves one load balancer`, holder: `listener ${resolve(r.Properties?.ListenerArn)}` });
+        type Action = { TargetGroupArn?: unknown; ForwardConfig?: { TargetGroups?: Array<{ TargetGroupArn?: unknown }> } };
+        for (const action of (r.Properties?.Actions as Action[] | undefined) ?? []) {
+          // A single group, or the weighted groups of a forward (as canary, linear and blue-green rules have).
+          for (const arn of [action.TargetGroupArn, ...(action.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn)]) {
+            const group = resolve(arn);
+            if (group) out.push({ ...base, claim: `target group ${group} serves one load balancer`, holder: `listener ${resolve(r.Properties?.ListenerArn)}` });
+          }
         }
       }
     }
