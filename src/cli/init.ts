@@ -96,7 +96,7 @@ export function initCommand(dir: string, io: Output): number {
   const staging = join(home, `.cityplan-init-${process.pid}`);
   const release = onInterrupt(() => removeIfPresent(staging));
   try {
-    explainFileErrors(target, `create the estate in ${dir}`, 'choose a folder you can write to, such as one under your home folder', () => {
+    explainFileErrors(target, exists ? `write the estate into ${dir}` : `create the estate folder ${dir}`, 'choose a folder you can write to, such as one under your home folder', () => {
       makeDirs(home);
       removeLeftovers(home, STAGING_PATTERN);
       removeIfPresent(staging);
