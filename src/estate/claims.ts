@@ -94,10 +94,22 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::Route53::RecordSet': (p, r) => named('HostedZoneId', 'Name', 'Type')(p, r).map((c) => (p.SetIdentifier ? `${c} ${r(p.SetIdentifier)}` : c)),
   'AWS::S3::Bucket': optionallyNamed('BucketName'),
   'AWS::S3::BucketPolicy': named('Bucket'),
+  // A schedule's name is unique within its schedule group (its ARN is schedule/<group>/<name>);
+  // without GroupName it is in the account's `default` group.
+  'AWS::Scheduler::Schedule': (p, r) => {
+    const group = p.GroupName === undefined ? 'default' : r(p.GroupName);
+    const name = p.Name === undefined ? undefined : r(p.Name);
+    return group !== undefined && name !== undefined ? [`${group}/${name}`] : [];
+  },
   'AWS::SNS::Subscription': null,
   'AWS::SNS::Topic': optionallyNamed('TopicName'),
   'AWS::SNS::TopicPolicy': null,
+  // A queue's URL is its account, region and name.
+  'AWS::SQS::Queue': optionallyNamed('QueueName'),
+  'AWS::SQS::QueuePolicy': null,
   'AWS::SSM::Parameter': optionallyNamed('Name'),
+  // A state machine's ARN is its account, region and name.
+  'AWS::StepFunctions::StateMachine': optionallyNamed('StateMachineName'),
   'AWS::WAFv2::LoggingConfiguration': named('ResourceArn'),
   'AWS::WAFv2::WebACL': optionallyNamed('Name', 'Scope'),
   'AWS::WAFv2::WebACLAssociation': named('ResourceArn'),
@@ -220,6 +232,8 @@ export function describeClaim(claim: string): string {
     'AWS::ECS::Cluster': 'ECS cluster',
     'AWS::KMS::Alias': 'KMS alias',
     'AWS::WAFv2::WebACL': 'web ACL',
+    'AWS::StepFunctions::StateMachine': 'state machine',
+    'AWS::Scheduler::Schedule': 'schedule',
   };
   // The scope (`{cluster/name} `) says where; people know the name by itself.
   return `${what[type] ?? type} ${key.replace(/^(\{[^}]*\} )+/, '')}`;

@@ -39,7 +39,10 @@ const REPLACES: Record<string, readonly string[] | 'all'> = {
   'AWS::Logs::LogGroup': ['LogGroupClass', 'LogGroupName'],
   'AWS::Route53::RecordSet': ['HostedZoneId', 'HostedZoneName', 'Name', 'SetIdentifier'],
   'AWS::S3::Bucket': ['BucketName'],
+  'AWS::Scheduler::Schedule': ['GroupName', 'Name'],
+  'AWS::SQS::Queue': ['FifoQueue', 'QueueName'],
   'AWS::SSM::Parameter': ['Name'],
+  'AWS::StepFunctions::StateMachine': ['StateMachineName', 'StateMachineType'],
   'AWS::WAFv2::WebACL': ['Name', 'Scope'],
   'AWS::WAFv2::WebACLAssociation': ['ResourceArn', 'WebACLArn'],
 };
