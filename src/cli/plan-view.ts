@@ -86,9 +86,9 @@ function environmentDetail(r: PlanResult, env: Environment): string[] {
     s.priority === undefined ? '-' : (s.priorities ?? [s.priority]).join(','),
     String(s.cpu),
     `${s.memory} MiB`,
-    range(s.count.min, s.count.max),
+    s.kind === 'job' ? '1 per run' : range(s.count.min, s.count.max),
     s.resources === undefined ? '-' : String(s.resources),
-    s.urls.join(' '),
+    s.kind === 'job' ? `${s.schedule}, stops after ${s.timeout} min` : s.urls.join(' '),
   ]);
   return [
     ...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'CPU', 'MEMORY', 'TASKS', 'RESOURCES', 'URL'], rows),
@@ -120,9 +120,12 @@ function environmentSummary(r: PlanResult, env: Environment): string[] {
   ];
 }
 
-/** What the services with a stack run in all: tasks at their minimum and maximum, and the CPU and memory those take. */
+/**
+ * What the services with a stack run all the time: tasks at their minimum and maximum, and the CPU
+ * and memory those take. Jobs are left out: each runs one task only while a run lasts.
+ */
 function running(env: Environment): string[] {
-  const built = env.services.filter((s) => s.resources !== undefined);
+  const built = env.services.filter((s) => s.resources !== undefined && s.kind !== 'job');
   if (built.length === 0) return [];
   const sum = (f: (s: (typeof built)[number]) => number) => built.reduce((n, s) => n + f(s), 0);
   const at = (n: 'min' | 'max') => ({

@@ -96,6 +96,13 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::S3::BucketPolicy': named('Bucket'),
   // SNS keeps one subscription per topic, protocol and endpoint; a worker's endpoint is its own
   // queue, and rules.ts refuses a worker subscribing twice to one topic.
+  // A schedule's name is unique within its schedule group (its ARN is schedule/<group>/<name>);
+  // without GroupName it is in the account's `default` group.
+  'AWS::Scheduler::Schedule': (p, r) => {
+    const group = p.GroupName === undefined ? 'default' : r(p.GroupName);
+    const name = p.Name === undefined ? undefined : r(p.Name);
+    return group !== undefined && name !== undefined ? [`${group}/${name}`] : [];
+  },
   'AWS::SNS::Subscription': null,
   // Topic names are unique per account and region: CreateTopic of a name that exists returns that
   // topic, so two stacks would share one, and the first to delete it would delete it for both.
@@ -107,6 +114,8 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   // (its URL), which is the stack's own queue, so such a claim only ever finds duplicates.
   'AWS::SQS::QueuePolicy': (p, r) => ((p.Queues as unknown[] | undefined) ?? []).map(r),
   'AWS::SSM::Parameter': optionallyNamed('Name'),
+  // A state machine's ARN is its account, region and name.
+  'AWS::StepFunctions::StateMachine': optionallyNamed('StateMachineName'),
   'AWS::WAFv2::LoggingConfiguration': named('ResourceArn'),
   'AWS::WAFv2::WebACL': optionallyNamed('Name', 'Scope'),
   'AWS::WAFv2::WebACLAssociation': named('ResourceArn'),
@@ -231,6 +240,8 @@ export function describeClaim(claim: string): string {
     'AWS::WAFv2::WebACL': 'web ACL',
     'AWS::SQS::Queue': 'SQS queue',
     'AWS::SNS::Topic': 'SNS topic',
+    'AWS::StepFunctions::StateMachine': 'state machine',
+    'AWS::Scheduler::Schedule': 'schedule',
   };
   // The scope (`{cluster/name} `) says where; people know the name by itself.
   return `${what[type] ?? type} ${key.replace(/^(\{[^}]*\} )+/, '')}`;

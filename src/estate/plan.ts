@@ -41,8 +41,11 @@ export interface PlannedService {
   /** Fargate CPU units (1024 = 1 vCPU) and memory in MiB of each task, as resolved for this environment. */
   readonly cpu: number;
   readonly memory: number;
-  /** How many tasks autoscaling keeps running, at least and at most. */
+  /** How many tasks autoscaling keeps running, at least and at most; a job's 0–1: one task while a run lasts. */
   readonly count: { readonly min: number; readonly max: number };
+  /** A job's schedule expression (UTC) and the minutes after which a run is stopped. */
+  readonly schedule?: string;
+  readonly timeout?: number;
   /** Why a service has no stack in this plan. */
   readonly note?: string;
 }
@@ -236,7 +239,8 @@ function summarizeEnvironments(
             urls: serviceUrls(s, env),
             cpu: s.cpu,
             memory: s.memory,
-            count: { min: s.count.min, max: s.count.max },
+            count: s.kind === 'job' ? { min: 0, max: 1 } : { min: s.count.min, max: s.count.max },
+            ...(s.kind === 'job' ? { schedule: s.schedule, timeout: s.timeout } : {}),
             ...(size ? { stack, resources: size.resources } : { note: `${s.kind} services are accepted but not yet built` }),
             ...(newShard
               ? { note: `load balancer shard ${placement.shard} is new: plan and deploy ${env.name} without --service first` }

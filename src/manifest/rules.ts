@@ -130,6 +130,9 @@ const ONLY_FOR: Array<{ path: string[]; kinds: readonly ServiceSpec['kind'][] }>
   { path: ['subscribe'], kinds: ['worker'] },
   { path: ['schedule'], kinds: ['job'] },
   { path: ['timeout'], kinds: ['job'] },
+  // A job runs one task per run, and nothing between runs.
+  { path: ['count'], kinds: ['web', 'backend', 'worker'] },
+  { path: ['scale', 'cpu'], kinds: ['web', 'backend', 'worker'] },
 ];
 
 const kindList = (kinds: readonly string[]) => (kinds.length === 1 ? kinds[0]! : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}`);

@@ -49,7 +49,7 @@ export const resourceName = {
    */
   serviceLogGroup: (estate: string, env: string, service: string, incarnation = 1) =>
     `/cityplan/${estate}/${env}/${service}${incarnation > 1 ? `/${incarnation}` : ''}`,
-  alarm: (estate: string, env: string, service: string, what: 'error-rate' | 'latency-p99' | 'unhealthy-hosts' | 'dead-letters') =>
+  alarm: (estate: string, env: string, service: string, what: 'error-rate' | 'latency-p99' | 'unhealthy-hosts' | 'dead-letters' | 'run-failed' | 'run-not-started') =>
     `${estate}-${env}-${service}-${what}`,
   /**
    * A worker's queue: its stack's name, ending in `.fifo` for a FIFO queue as SQS requires. Because
@@ -75,6 +75,22 @@ export const resourceName = {
   wafLogGroup: (estate: string, env: string) => `aws-waf-logs-${estate}-${env}`,
   flowLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/vpc-flow-logs`,
   serviceHost: (service: string, domain: string) => `${service}.${domain}`,
+  /**
+   * A job's state machine. Fixed, because the state machine's own role names it (it lists its own
+   * running executions) and a CloudFormation reference from the role to the state machine would
+   * make each wait for the other.
+   */
+  jobStateMachine: (estate: string, env: string, service: string) => `${estate}-${env}-${service}`,
+  /** A job's schedule, in the default schedule group: fixed, so that a person can find and pause it. */
+  jobSchedule: (estate: string, env: string, service: string) => `${estate}-${env}-${service}`,
+  /**
+   * Where a job's state machine logs its runs. `/aws/vendedlogs/` keeps the account's CloudWatch
+   * Logs resource policy (5,120 characters) from growing with every job ("Avoiding CloudWatch Logs
+   * resource policy size restrictions", Step Functions Developer Guide). Retained where the
+   * environment is protected, so a later life of the job takes another name (see serviceLogGroup).
+   */
+  jobRunLogGroup: (estate: string, env: string, service: string, incarnation = 1) =>
+    `/aws/vendedlogs/states/cityplan/${estate}/${env}/${service}${incarnation > 1 ? `/${incarnation}` : ''}`,
 };
 
 /**
@@ -106,6 +122,9 @@ export function derivedNames(estate: string, env: string, service: string, domai
     { what: 'ECS task definition family', value: resourceName.taskFamily(estate, env, service), limit: 255 },
     { what: 'CloudWatch alarm name', value: resourceName.alarm(estate, env, service, 'unhealthy-hosts'), limit: 255 },
     { what: 'CloudWatch log group name', value: resourceName.serviceLogGroup(estate, env, service), limit: 512 },
+    { what: 'CloudWatch log group name', value: resourceName.jobRunLogGroup(estate, env, service), limit: 512 },
+    { what: 'Step Functions state machine name', value: resourceName.jobStateMachine(estate, env, service), limit: 80 },
+    { what: 'EventBridge Scheduler schedule name', value: resourceName.jobSchedule(estate, env, service), limit: 64 },
     { what: 'ECR repository name', value: resourceName.imageRepository(estate, service), limit: 256 },
     { what: 'RDS instance identifier', value: `${estate}-${env}-${service}`, limit: 63 },
     // The longest queue name a worker can have: its FIFO dead-letter queue (SQS CreateQueue: 80).

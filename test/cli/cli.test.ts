@@ -183,12 +183,11 @@ describe('cityplan plan', () => {
     expect(JSON.parse(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).estate).toBe('courts');
   });
 
-  it('says why a service with nothing to build cannot be planned on its own', async () => {
+  it('plans a job on its own, its schedule in place of a URL, the committed lock already holding its stack', async () => {
     const dir = copyExample();
-    expect(await cityplan('plan', dir, '--service', 'money-reconciliation', '--out', join(scratch(), 'a'))).toMatchObject({
-      code: 2,
-      stderr: expect.stringContaining('money-reconciliation is a job service; job services are checked but not built yet'),
-    });
+    const { code, stdout } = await cityplan('plan', dir, '--service', 'money-reconciliation', '--out', join(scratch(), 'a'));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/money-reconciliation\s+job\s.*cron\(0 2 \* \* \? \*\), stops after 60 min/);
     expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(readFileSync('examples/justice/cityplan.lock.json', 'utf8'));
   });
 });

@@ -65,8 +65,14 @@ describe('the plan of the example estate', () => {
     }
     // A worker has no shard or rule, and its size like any other.
     expect(production.find((l) => l.trimStart().startsWith('court-case-notifications'))).toMatch(/worker\s+-\s+-\s+256\s+512 MiB\s+2–4\s+\d+/);
-    // Totals over the services that run all the time (2+3+2+2+3 to 6+12+4+6+10 tasks).
+    // A job runs one task per run; its URL column says when, and for how long at most.
+    expect(production.find((l) => l.trimStart().startsWith('money-reconciliation'))).toMatch(
+      /job\s+-\s+-\s+512\s+1024 MiB\s+1 per run\s+\d+\s+cron\(0 2 \* \* \? \*\), stops after 60 min$/,
+    );
+    // Totals over the services that run all the time, not the job (2+3+2+2+3 to 6+12+4+6+10 tasks).
     expect(production).toContain('  tasks: 12–38 in all, 5.25–17 vCPU, 10.5–34 GiB memory');
+    const job = toJson(example).environments[1]!.services.find((s) => s.name === 'money-reconciliation');
+    expect(job).toMatchObject({ kind: 'job', urls: [], count: { min: 0, max: 1 }, schedule: 'cron(0 2 * * ? *)', timeout: 60 });
 
     const json = toJson(example).environments[1]!.services.find((s) => s.name === 'book-a-prison-visit');
     expect(json).toMatchObject({ cpu: 512, memory: 1024, count: { min: 3, max: 12 } });
@@ -87,11 +93,11 @@ describe('the plan of the example estate', () => {
     });
 
     const secrets = production!.prerequisites.find((p) => p.kind === 'secrets')!;
-    expect(secrets).toMatchObject({ account: '333333333333', region: 'eu-west-2', count: 6 });
+    expect(secrets).toMatchObject({ account: '333333333333', region: 'eu-west-2', count: 7 });
     expect(secrets.kind === 'secrets' && secrets.names).toContain('justice/production/book-a-prison-visit/SESSION_SECRET');
     expect(secrets.kind === 'secrets' && secrets.names).toContain(resourceName.secret('justice', 'production', 'apply-for-legal-aid', 'TRUE_LAYER_CLIENT_SECRET'));
-    // The job has no stack yet, so nothing reads its secret at deploy.
-    expect(JSON.stringify(secrets)).not.toContain('BANK_API_KEY');
+    // The job's task reads its secret at each run.
+    expect(secrets.kind === 'secrets' && secrets.names).toContain('justice/production/money-reconciliation/BANK_API_KEY');
 
     const images = production!.prerequisites.find((p) => p.kind === 'images')!;
     expect(images).toMatchObject({ account: '111111111111', pullAccount: '333333333333', tag: 'latest' });
@@ -105,7 +111,7 @@ describe('the plan of the example estate', () => {
     expect(section).toContain('cdk bootstrap aws://222222222222/eu-west-2 --trust 111111111111');
     expect(section).toContain('DNS: the foundation creates the zone staging.justice.example.gov.uk');
     expect(section).toContain(
-      'secrets: 6 secrets to fill in, in Secrets Manager of account 222222222222, eu-west-2, named justice/staging/<service>/<NAME>: apply-for-legal-aid: SECRET_KEY_BASE, TRUE_LAYER_CLIENT_SECRET;',
+      'secrets: 7 secrets to fill in, in Secrets Manager of account 222222222222, eu-west-2, named justice/staging/<service>/<NAME>: apply-for-legal-aid: SECRET_KEY_BASE, TRUE_LAYER_CLIENT_SECRET;',
     );
   });
 

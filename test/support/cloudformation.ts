@@ -41,8 +41,10 @@ const REPLACES: Record<string, readonly string[] | 'all'> = {
   'AWS::S3::Bucket': ['BucketName'],
   'AWS::SNS::Subscription': ['Endpoint', 'Protocol', 'TopicArn'],
   'AWS::SNS::Topic': ['FifoTopic', 'TopicName'],
+  'AWS::Scheduler::Schedule': ['GroupName', 'Name'],
   'AWS::SQS::Queue': ['FifoQueue', 'QueueName'],
   'AWS::SSM::Parameter': ['Name'],
+  'AWS::StepFunctions::StateMachine': ['StateMachineName', 'StateMachineType'],
   'AWS::WAFv2::WebACL': ['Name', 'Scope'],
   'AWS::WAFv2::WebACLAssociation': ['ResourceArn', 'WebACLArn'],
 };
