@@ -92,7 +92,7 @@ function minutes(value: string): number {
 /** An error as the contract's `problems`: the estate's own, or one problem saying what went wrong. */
 /** Every key of the contract on every problem, null where a problem has none: scripts can rely on the shape. */
 function withEveryKey(p: Problem) {
-  return { file: p.file, line: p.line ?? null, column: p.column ?? null, field: p.field ?? null, message: p.message };
+  return { file: p.file || null, line: p.line ?? null, column: p.column ?? null, field: p.field ?? null, message: p.message };
 }
 
 function problemsOf(e: unknown): readonly Problem[] {

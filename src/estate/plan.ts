@@ -158,8 +158,12 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
 
 function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
   if (options.environment && !spec.environments.some((e) => e.name === options.environment)) {
-    throw new UsageError(`no environment '${options.environment}' in ${spec.name} (${spec.environments.map((e) => e.name).join(', ')})`);
+    const names = spec.environments.map((e) => e.name);
+    const near = closest(options.environment, names);
+    throw new UsageError(`no environment '${options.environment}' in ${spec.name}${near ? `; did you mean ${near}?` : ''} (${names.join(', ')})`);
   }
+  if (options.service !== undefined && options.service.trim() === '') throw new UsageError('--service needs a service name, such as --service book-a-prison-visit');
+  if (options.environment !== undefined && options.environment.trim() === '') throw new UsageError(`--env needs an environment name (${spec.environments.map((e) => e.name).join(', ')})`);
   if (options.service) {
     const all = new Set([...spec.services.values()].flat().map((s) => s.name));
     // A removed service whose stack is still deployed can be planned on its own: that removes it.
