@@ -1,6 +1,7 @@
 import type { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ServiceKind } from '../manifest/spec';
+import { BackendServiceStack } from './backend-service-stack';
 import type { ServiceStackProps } from './service-task';
 import { WorkerServiceStack } from './worker-service-stack';
 
@@ -10,6 +11,7 @@ import { WorkerServiceStack } from './worker-service-stack';
  */
 export const SERVICE_STACKS: Partial<Record<Exclude<ServiceKind, 'web'>, new (scope: Construct, id: string, props: ServiceStackProps) => Stack>> = {
   worker: WorkerServiceStack,
+  backend: BackendServiceStack,
 };
 
 /** Whether services of this kind get a stack. */
