@@ -83,7 +83,7 @@ function environmentDetail(r: PlanResult, env: Environment): string[] {
     `${s.memory} MiB`,
     range(s.count.min, s.count.max),
     s.resources === undefined ? '-' : String(s.resources),
-    s.urls.join(' '),
+    s.urls.join(' ') + (s.calledBy ? ` (called by ${s.calledBy.join(', ')})` : ''),
   ]);
   return [
     ...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'CPU', 'MEMORY', 'TASKS', 'RESOURCES', 'URL'], rows),

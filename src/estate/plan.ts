@@ -33,6 +33,8 @@ export interface PlannedService {
   readonly shard?: number;
   readonly priority?: number;
   readonly urls: string[];
+  /** The services whose `calls` name this one (absent when none do). */
+  readonly calledBy?: string[];
   readonly stack?: string;
   readonly resources?: number;
   /** Fargate CPU units (1024 = 1 vCPU) and memory in MiB of each task, as resolved for this environment. */
@@ -224,12 +226,14 @@ function summarizeEnvironments(
           const size = sizeOf.get(stack);
           // A one-service plan does not build shards; a shard the lock did not have is not deployed yet.
           const newShard = options.service && placement && !knownShards.has(placement.shard);
+          const calledBy = (spec.services.get(env.name) ?? []).filter((c) => c.kind !== 'job' && c.calls.includes(s.name)).map((c) => c.name);
           return {
             name: s.name,
             kind: s.kind,
             shard: placement?.shard,
             priority: placement?.priority,
-            urls: serviceUrls(s, env),
+            urls: serviceUrls(s, env, calledBy.length > 0),
+            ...(calledBy.length > 0 ? { calledBy } : {}),
             cpu: s.cpu,
             memory: s.memory,
             count: { min: s.count.min, max: s.count.max },
