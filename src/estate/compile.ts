@@ -115,13 +115,17 @@ export function compileEstate(
           ? new WebServiceStack(app, plan.name, { ...props, placement: allocation.get(env.name)!.placements[service.name]! })
           : new SERVICE_STACKS[service.kind]!(app, plan.name, props);
     }
-    // Only stacks built in this app can be ordered here; across parts the assembly merge does it.
+    built.set(plan.name, stack);
+    stacks.push({ stack, plan });
+  }
+  // Once all are built: a service may depend on one built after it (a caller named before the
+  // service it calls). Only stacks built in this app can be ordered here; across parts the
+  // assembly merge does it.
+  for (const { stack, plan } of stacks) {
     for (const dependency of plan.dependsOn) {
       const other = built.get(dependency);
       if (other) stack.addStackDependency(other);
     }
-    built.set(plan.name, stack);
-    stacks.push({ stack, plan });
   }
   return { app, stacks };
 }
