@@ -88,7 +88,7 @@ function environmentDetail(r: PlanResult, env: Environment): string[] {
     `${s.memory} MiB`,
     s.kind === 'job' ? '1 per run' : range(s.count.min, s.count.max),
     s.resources === undefined ? '-' : String(s.resources),
-    s.kind === 'job' ? `${s.schedule}, stops after ${s.timeout} min` : s.urls.join(' '),
+    s.kind === 'job' ? `${s.schedule}, stops after ${s.timeout} min` : s.urls.join(' ') + (s.calledBy ? ` (called by ${s.calledBy.join(', ')})` : ''),
   ]);
   return [
     ...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'CPU', 'MEMORY', 'TASKS', 'RESOURCES', 'URL'], rows),

@@ -69,7 +69,9 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::EC2::Route': null,
   'AWS::EC2::RouteTable': null,
   'AWS::EC2::SecurityGroup': optionallyNamed('GroupName', 'VpcId'),
-  'AWS::EC2::SecurityGroupIngress': null,
+  // Two rules alike in group, source, protocol and ports cannot both exist (EC2 refuses a duplicate
+  // permission). See ingressRule for why a rule from the stack's own group is kept in the lock.
+  'AWS::EC2::SecurityGroupIngress': (p, r) => [ingressRule(p, r)],
   'AWS::EC2::Subnet': null,
   'AWS::EC2::SubnetRouteTableAssociation': null,
   'AWS::EC2::VPC': null,
@@ -77,7 +79,9 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::EC2::VPCGatewayAttachment': null,
   'AWS::ECS::Cluster': optionallyNamed('ClusterName'),
   'AWS::ECS::ClusterCapacityProviderAssociations': named('Cluster'),
-  'AWS::ECS::Service': optionallyNamed('ServiceName', 'Cluster'),
+  // A service's name is unique in its cluster; its Service Connect discovery names and client
+  // aliases (name and port) in their Cloud Map namespace (ECS ServiceConnectService, ServiceConnectClientAlias).
+  'AWS::ECS::Service': (p, r) => [...optionallyNamed('ServiceName', 'Cluster')(p, r), ...serviceConnectNames(p, r)],
   'AWS::ECS::TaskDefinition': null,
   'AWS::ElasticLoadBalancingV2::Listener': named('LoadBalancerArn', 'Port'),
   'AWS::ElasticLoadBalancingV2::ListenerCertificate': null,
@@ -113,6 +117,11 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   // A queue has one policy: a second QueuePolicy on it would replace the first. Claimed per queue
   // (its URL), which is the stack's own queue, so such a claim only ever finds duplicates.
   'AWS::SQS::QueuePolicy': (p, r) => ((p.Queues as unknown[] | undefined) ?? []).map(r),
+  // A private DNS namespace brings a Route 53 private hosted zone of its name, and two zones of one
+  // name cannot be associated with one VPC (Route 53 ConflictingDomainExists). Claimed in the whole
+  // account and region, which is stricter: whether Cloud Map also keeps namespace names unique per
+  // account (as HTTP namespaces are looked up by name) was not verified.
+  'AWS::ServiceDiscovery::PrivateDnsNamespace': named('Name'),
   'AWS::SSM::Parameter': optionallyNamed('Name'),
   // A state machine's ARN is its account, region and name.
   'AWS::StepFunctions::StateMachine': optionallyNamed('StateMachineName'),
@@ -123,9 +132,43 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
 };
 
 /**
+ * An inbound rule: `<group> <protocol> <from>-<to> from <source>`.
+ *
+ * A rule on another stack's group (a callee's, read from SSM) from this stack's own group (its
+ * tasks) can be held by no other stack, as its source is this stack's own; it is nonetheless kept
+ * in the lock, not treated as local, because it records that this stack uses the group the other
+ * stack publishes: that stack is then not removed before this one stops using it (transition.ts).
+ * So the source, when it is the stack's own resource, is written without braces. A rule on the
+ * stack's own group stays local, as a claim on any of the stack's own resources does.
+ */
+function ingressRule(p: Record<string, unknown>, r: Resolve): string | undefined {
+  const group = r(p.GroupId);
+  const raw = [p.SourceSecurityGroupId, p.CidrIp, p.CidrIpv6, p.SourcePrefixListId].find((x) => x !== undefined);
+  const source = r(raw);
+  const protocol = r(p.IpProtocol);
+  if (group === undefined || source === undefined || protocol === undefined) return undefined;
+  const from = isLocalClaim(group) ? source : source.replace(/^\{([^}]*:[^}]*)\}$/, '$1');
+  return `${group} ${protocol} ${r(p.FromPort) ?? '*'}-${r(p.ToPort) ?? '*'} from ${from}`;
+}
+
+/** The Service Connect names an ECS service takes in its namespace: `<namespace> discovery <name>`, `<namespace> alias <name>:<port>`. */
+function serviceConnectNames(p: Record<string, unknown>, r: Resolve): Array<string | undefined> {
+  const config = p.ServiceConnectConfiguration as
+    | { Namespace?: unknown; Services?: Array<{ DiscoveryName?: unknown; ClientAliases?: Array<{ DnsName?: unknown; Port?: unknown }> }> }
+    | undefined;
+  const namespace = r(config?.Namespace);
+  if (!config || namespace === undefined) return [];
+  return (config.Services ?? []).flatMap((s) => [
+    s.DiscoveryName === undefined ? undefined : `${namespace} discovery ${r(s.DiscoveryName)}`,
+    ...(s.ClientAliases ?? []).map((a) => (a.DnsName === undefined ? undefined : `${namespace} alias ${r(a.DnsName)}:${r(a.Port)}`)),
+  ]);
+}
+
+/**
  * Resolves a template value to text where it can: literals, joins, references to SSM parameter
  * values (`{relative/name}`) and to the stack's own resources (`{stack:LogicalId}`, or what
- * `local` makes of the logical id). Undefined for anything only known at deploy time.
+ * `local` makes of the logical id; an attribute of one as `{stack:LogicalId.Attribute}`).
+ * Undefined for anything only known at deploy time.
  *
  * @param root the environment's SSM root (`/cityplan/<estate>/<env>/`), so parameter references read short
  */
@@ -142,6 +185,8 @@ export function resolver(template: Template, stack: string, root: string, local 
       if (name !== undefined) return `{${name.startsWith(root) ? name.slice(root.length) : name}}`;
       return ref.startsWith('AWS::') ? undefined : `{${local(ref)}}`;
     }
+    const att = (value as { 'Fn::GetAtt'?: unknown } | null)?.['Fn::GetAtt'];
+    if (Array.isArray(att) && typeof att[0] === 'string' && typeof att[1] === 'string') return `{${local(att[0])}.${att[1]}}`;
     const join = (value as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
     if (join) {
       const parts = join[1].map(resolve);
@@ -242,6 +287,8 @@ export function describeClaim(claim: string): string {
     'AWS::SNS::Topic': 'SNS topic',
     'AWS::StepFunctions::StateMachine': 'state machine',
     'AWS::Scheduler::Schedule': 'schedule',
+    'AWS::EC2::SecurityGroupIngress': 'security group rule',
+    'AWS::ServiceDiscovery::PrivateDnsNamespace': 'Cloud Map namespace',
   };
   // The scope (`{cluster/name} `) says where; people know the name by itself.
   return `${what[type] ?? type} ${key.replace(/^(\{[^}]*\} )+/, '')}`;

@@ -1,11 +1,12 @@
 import { App, type Stack } from 'aws-cdk-lib';
 import { CURRENTLY_RECOMMENDED_FLAGS, DISABLE_CREATION_STACK_TRACES, ENABLE_ADDITIONAL_METADATA_COLLECTION } from 'aws-cdk-lib/cx-api';
-import type { EstateSpec } from '../manifest/spec';
+import type { EstateSpec, ServiceSpec } from '../manifest/spec';
 import { CertificateStack } from '../platform/certificate-stack';
 import { FoundationStack } from '../platform/foundation-stack';
 import { IngressShardStack } from '../platform/ingress-shard-stack';
 import { RemovalStack } from '../platform/removal-stack';
 import { SERVICE_STACKS } from '../service/service-kinds';
+import type { Callee } from '../service/service-task';
 import { WebServiceStack } from '../service/web-service-stack';
 import type { EnvironmentAllocation } from './allocation';
 import type { Lock } from './lock';
@@ -98,8 +99,10 @@ export function compileEstate(
         description: `cityplan ${spec.name}/${env.name}: ${plan.service ? `service ${plan.service}` : plan.name}, removed from the estate; cityplan deploy deletes this stack`,
       });
     } else {
-      const service = spec.services.get(env.name)!.find((s) => s.name === plan.service)!;
+      const services = spec.services.get(env.name)!;
+      const service = services.find((s) => s.name === plan.service)!;
       const props = {
+        ...serviceLinks(service, services),
         ...common,
         description: `cityplan ${spec.name}/${env.name}: ${service.kind} service ${service.name}`,
         service,
@@ -116,8 +119,8 @@ export function compileEstate(
     stacks.push({ stack, plan });
   }
   // Once all are built: a stack may depend on one built after it (a worker on the publisher it
-  // subscribes to, named later). Only stacks built in this app can be ordered here; across parts
-  // the assembly merge does it.
+  // subscribes to, a caller on the service it calls, named later). Only stacks built in this app
+  // can be ordered here; across parts the assembly merge does it.
   for (const { stack, plan } of stacks) {
     for (const dependency of plan.dependsOn) {
       const other = built.get(dependency);
@@ -125,4 +128,20 @@ export function compileEstate(
     }
   }
   return { app, stacks };
+}
+
+/**
+ * Whom a service calls (with each callee's port) and who calls it, among the services of its
+ * environment; a name that is no service there was refused by validation and is skipped.
+ */
+function serviceLinks(service: ServiceSpec, services: readonly ServiceSpec[]): { callees: Callee[]; callers: string[] } {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const callees = service.calls.flatMap((name) => {
+    const callee = byName.get(name);
+    return callee ? [{ name, port: callee.port }] : [];
+  });
+  // A job's calls are refused by validation (standalone tasks have no Service Connect proxy); one it
+  // inherits from the estate defaults is ignored.
+  const callers = services.filter((s) => s.kind !== 'job' && s.calls.includes(service.name)).map((s) => s.name);
+  return { callees, callers };
 }

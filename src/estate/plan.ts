@@ -36,6 +36,8 @@ export interface PlannedService {
   /** Web services: the priority of each of its listener rules (one per 5 host names), first rule first. */
   readonly priorities?: number[];
   readonly urls: string[];
+  /** The services whose `calls` name this one (absent when none do). */
+  readonly calledBy?: string[];
   readonly stack?: string;
   readonly resources?: number;
   /** Fargate CPU units (1024 = 1 vCPU) and memory in MiB of each task, as resolved for this environment. */
@@ -234,13 +236,15 @@ function summarizeEnvironments(
           const size = sizeOf.get(stack);
           // A one-service plan does not build shards; a shard the lock did not have is not deployed yet.
           const newShard = options.service && placement && !knownShards.has(placement.shard);
+          const calledBy = (spec.services.get(env.name) ?? []).filter((c) => c.kind !== 'job' && c.calls.includes(s.name)).map((c) => c.name);
           return {
             name: s.name,
             kind: s.kind,
             shard: placement?.shard,
             priority: placement?.priority,
             ...(placement ? { priorities: prioritiesOf(placement) } : {}),
-            urls: serviceUrls(s, env),
+            urls: serviceUrls(s, env, calledBy.length > 0),
+            ...(calledBy.length > 0 ? { calledBy } : {}),
             cpu: s.cpu,
             memory: s.memory,
             count: s.kind === 'job' ? { min: 0, max: 1 } : { min: s.count.min, max: s.count.max },

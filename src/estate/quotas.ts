@@ -6,6 +6,7 @@ import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { CERTIFICATES_PER_ALB } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
+import { isBuilt } from '../service/service-kinds';
 
 export interface Quota {
   readonly name: string;
@@ -70,6 +71,8 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
     const placed = allocation.get(env.name)!;
     const services = spec.services.get(env.name) ?? [];
     const web = services.filter((s) => s.kind === 'web').length;
+    // Every service with a stack (web, backend, worker) has a stack and a task security group.
+    const built = services.filter((s) => isBuilt(s.kind)).length;
     for (const shard of placed.shards) {
       const where = `environment ${env.name}, load balancer shard ${shard.id}`;
       if (shard.targetGroups > QUOTAS.targetGroupsPerAlb.limit) breaches.push({ quota: QUOTAS.targetGroupsPerAlb, found: shard.targetGroups, where });
@@ -81,7 +84,7 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
       breaches.push({ quota: QUOTAS.servicesPerCluster, found: services.length, where: `environment ${env.name}` });
     }
     // One group per service and one per shard, plus the VPC's default group.
-    const securityGroups = web + placed.shards.length + 1;
+    const securityGroups = built + placed.shards.length + 1;
     if (securityGroups > QUOTAS.securityGroupsPerVpc.limit) {
       breaches.push({ quota: QUOTAS.securityGroupsPerVpc, found: securityGroups, where: `environment ${env.name}` });
     }
@@ -90,8 +93,8 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
     r.albs += placed.shards.length;
     // Two target groups for a service that ECS deploys by shifting traffic between them.
     r.targetGroups += placed.shards.reduce((n, s) => n + s.targetGroups, 0);
-    // Foundation and certificate, then one per shard and one per web service.
-    r.stacks += 2 + placed.shards.length + web;
+    // Foundation and certificate, then one per shard and one per service with a stack.
+    r.stacks += 2 + placed.shards.length + built;
     perRegion.set(key, r);
   }
   for (const [key, r] of perRegion) {

@@ -206,6 +206,23 @@ export function checkTransition(
         else if (used) problem(leaving.name, undefined, `is removed while ${user.name} may still use ${used}; deploy ${user.environment} as a whole`);
       }
     }
+    // What a service's stack publishes for other services (a callee's security group) must exist
+    // when a stack that reads it deploys: published by a stack of this plan (ordered first by
+    // stack-plan.ts) or by one whose last plan published it. A web service publishes its group only
+    // once called, so a first caller planned alone (--service) would read a parameter not there yet.
+    const provided = new Set(here.flatMap((h) => [...h.after].map(createdParameter).filter((p): p is string => p !== undefined)));
+    for (const reader of here.filter((h) => h.inDeploy && !h.leaving)) {
+      for (const used of new Set([...reader.after].flatMap(referencedParameters))) {
+        const publisher = /\/service\/([^/]+)\/[^/]+$/.exec(used)?.[1];
+        if (publisher && !provided.has(used)) {
+          problem(
+            reader.name,
+            undefined,
+            `reads ${used}, which service ${publisher}'s stack does not publish yet: plan and deploy ${reader.environment} as a whole, or first service ${publisher}, then this`,
+          );
+        }
+      }
+    }
   }
   problems.push(...cycles(orderings, fileOf));
   return { lock: { ...lock, environments }, orderings: dedupe(orderings), problems };

@@ -85,7 +85,7 @@ const reading =
     ctx.failed(...fields) ? [] : rule(ctx);
 
 const kindIsGiven: Rule = reading([['kind']], (ctx) =>
-  ctx.spec.kind ? [] : [ctx.file.problem(['kind'], 'is required: web, worker or job (here or in the estate defaults)')],
+  ctx.spec.kind ? [] : [ctx.file.problem(['kind'], 'is required: web, backend, worker or job (here or in the estate defaults)')],
 );
 
 const sourceOrImage: Rule = reading([['image'], ['source', 'repo']], (ctx) => {
@@ -152,6 +152,13 @@ const kindFields: Rule = reading([['kind']], (ctx) => {
   }
   return problems;
 });
+
+/** `health: none` turns off a backend's container health check; a load balancer always needs a path. */
+const healthPath: Rule = reading([['health'], ['kind']], (ctx) =>
+  ctx.spec.kind === 'web' && ctx.spec.health === 'none'
+    ? [ctx.problem(['health'], 'a web service needs a path its load balancer checks, such as /health; none is for backends whose image cannot run a health check')]
+    : [],
+);
 
 /** Variables cityplan sets in every container: a service's own value for one would be overwritten. */
 const PLATFORM_VARIABLE = /^CITYPLAN_/;
@@ -241,7 +248,7 @@ const deployStrategy: Rule = reading([['deploy'], ['hostnames'], ['kind']], (ctx
   return problems;
 });
 
-export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, secretsAndEnv, platformVariables, names, hostnames, deployStrategy];
+export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, healthPath, secretsAndEnv, platformVariables, names, hostnames, deployStrategy];
 
 /**
  * A host name belongs to one service in one environment: DNS can point it one place only. Every
@@ -311,8 +318,12 @@ export function uniqueStackNames(contexts: readonly ServiceContext[]): Problem[]
 
 /**
  * The links between services in one environment: `calls` name a backend or web service there,
- * `subscribe` names a topic its service publishes. A backend's security group takes one inbound
- * rule per caller, within the 60 inbound rules a security group has by default (Amazon VPC quotas).
+ * `subscribe` names a topic its service publishes. A callee's security group takes one inbound
+ * rule per caller (a web service's also one from its load balancer), within the 60 inbound rules a
+ * security group has by default (Amazon VPC quotas: inbound or outbound rules per security group).
+ * A job calls nothing: its tasks are standalone, and ECS Service Connect serves only the tasks of
+ * ECS services (ServiceConnectConfiguration: "Only the tasks that Amazon ECS services create are
+ * supported with Service Connect").
  */
 export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
   const problems: Problem[] = [];
@@ -325,7 +336,17 @@ export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
     const names = [...services.keys()];
     const callers = new Map<string, string[]>();
     for (const ctx of services.values()) {
-      if (!ctx.failed(['calls'])) {
+      if (ctx.spec.kind === 'job' && ctx.spec.calls.length > 0) {
+        // Calls inherited from the estate defaults are ignored, as fields of other kinds are.
+        if (ctx.setsItself(['calls']) && !ctx.failed(['calls'])) {
+          problems.push(
+            ctx.problem(
+              ['calls'],
+              'a job cannot call other services: its tasks are started on a schedule, not by an ECS service, and Service Connect (the service network) serves only the tasks of ECS services; let a worker or backend make the call',
+            ),
+          );
+        }
+      } else if (!ctx.failed(['calls'])) {
         const seen = new Set<string>();
         for (const callee of ctx.spec.calls) {
           const target = services.get(callee);
@@ -369,16 +390,24 @@ export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
       }
     }
     for (const [callee, list] of callers) {
-      if (list.length > BACKEND_CALLERS) {
-        problems.push(services.get(callee)!.file.problem(['name'], `is called by ${list.length} services; a security group takes ${BACKEND_CALLERS} inbound rules, one per caller`));
+      const target = services.get(callee)!;
+      // A web service's group also lets its load balancer in: one rule fewer for callers.
+      const room = target.spec.kind === 'web' ? INBOUND_RULES - 1 : INBOUND_RULES;
+      if (list.length > room) {
+        problems.push(
+          target.file.problem(
+            ['name'],
+            `is called by ${list.length} services; its security group takes ${INBOUND_RULES} inbound rules by default${target.spec.kind === 'web' ? ', one of them its load balancer' : ''}, one per caller (at most ${room} callers)`,
+          ),
+        );
       }
     }
   }
   return problems;
 }
 
-/** Inbound rules per security group: the Amazon VPC default quota, one rule per caller. */
-const BACKEND_CALLERS = 60;
+/** Inbound rules per security group: the Amazon VPC default quota ("Inbound or outbound rules per security group", 60, for IPv4 rules). */
+const INBOUND_RULES = 60;
 
 /**
  * DNS names belong to one environment: two environments cannot share a domain, and a service's

@@ -104,11 +104,15 @@ export const serviceFields = z.strictObject({
   image: checkedString(imageProblem)
     .min(1)
     .meta({ description: 'A prebuilt image instead of source.', examples: ['public.ecr.aws/nginx/nginx:1.27'] }),
-  port: z.int().min(1).max(65535).meta({ description: 'Container port (web only).', default: SERVICE_DEFAULTS.port }),
+  port: z.int().min(1).max(65535).meta({ description: 'Container port (web and backend).', default: SERVICE_DEFAULTS.port }),
   health: z
     .string()
-    .regex(/^\/[^\s]*$/, { error: 'must be a path starting with / and without spaces, such as /health' })
-    .meta({ description: 'Health-check path (web only).', default: SERVICE_DEFAULTS.health }),
+    .regex(/^(\/[^\s]*|none)$/, { error: 'must be a path starting with / and without spaces, such as /health (or none: a backend without a container health check)' })
+    .meta({
+      description:
+        'Health-check path (web and backend): the load balancer checks a web service on it, a container health check (wget or curl in the image) a backend; none: a backend without one.',
+      default: SERVICE_DEFAULTS.health,
+    }),
   cpu: z
     .union(FARGATE_CPU.map((c) => z.literal(c)) as unknown as [z.ZodLiteral<256>, z.ZodLiteral<512>], {
       error: `must be a Fargate CPU value: ${FARGATE_CPU.join(', ')}`,

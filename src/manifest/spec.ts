@@ -94,7 +94,15 @@ export function isInZone(hostname: string, domain: string): boolean {
   return hostname === domain || hostname.endsWith(`.${domain}`);
 }
 
-export function serviceUrls(service: ServiceSpec, env: EnvironmentSpec): string[] {
+/**
+ * Where a service answers: a web service at its public names; a backend, and a web service some
+ * service calls, also at `http://<service>:<port>` on the environment's service network (Service
+ * Connect resolves that name in its callers' tasks only).
+ * @param called whether some service of the environment calls this one
+ */
+export function serviceUrls(service: ServiceSpec, env: EnvironmentSpec, called = false): string[] {
+  const internal = `http://${service.name}:${service.port}`;
+  if (service.kind === 'backend') return [internal];
   if (service.kind !== 'web') return [];
-  return [`${service.name}.${env.domain}`, ...service.hostnames].map((h) => `https://${h}`);
+  return [...[`${service.name}.${env.domain}`, ...service.hostnames].map((h) => `https://${h}`), ...(called ? [internal] : [])];
 }

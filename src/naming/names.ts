@@ -34,6 +34,11 @@ export const parameter = {
   certificateArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/dns/wildcard-certificate-arn`,
   accessLogBucket: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/logs/access-log-bucket`,
   webAclArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/ingress/web-acl-arn`,
+  /** The environment's Cloud Map namespace, which ECS Service Connect serves (see serviceNamespace). */
+  serviceNamespaceArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/network/service-namespace-arn`,
+  /** A callable service's task security group, on which each caller's stack opens the service's port. */
+  serviceSecurityGroupId: (estate: string, env: string, service: string) =>
+    `${SSM_ROOT}/${estate}/${env}/service/${service}/security-group-id`,
   shard: (estate: string, env: string, shard: number, key: ShardOutput) =>
     `${SSM_ROOT}/${estate}/${env}/ingress/${shard}/${key}`,
 };
@@ -75,6 +80,12 @@ export const resourceName = {
   wafLogGroup: (estate: string, env: string) => `aws-waf-logs-${estate}-${env}`,
   flowLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/vpc-flow-logs`,
   serviceHost: (service: string, domain: string) => `${service}.${domain}`,
+  /**
+   * The environment's private service network (a Cloud Map private DNS namespace, with a Route 53
+   * private hosted zone of this name in the environment's VPC). Callers reach a service by its
+   * short name through Service Connect, not by this name; it only has to be unique and private.
+   */
+  serviceNamespace: (estate: string, env: string) => `${env}.${estate}.internal`,
   /**
    * A job's state machine. Fixed, because the state machine's own role names it (it lists its own
    * running executions) and a CloudFormation reference from the role to the state machine would

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -21,8 +22,8 @@ export interface FoundationStackProps extends EnvironmentStackProps {
 }
 
 /**
- * What every service in one environment shares: network, cluster, key, DNS zone, access logs,
- * alerts and the web firewall (the certificate has a stack of its own, see CertificateStack). Everything service stacks need is published as SSM
+ * What every service in one environment shares: network, service network (Cloud Map namespace),
+ * cluster, key, DNS zone, access logs, alerts and the web firewall (the certificate has a stack of its own, see CertificateStack). Everything service stacks need is published as SSM
  * parameters (see naming.ts), never as CloudFormation exports, so the foundation can change
  * without thousands of importers holding it still.
  */
@@ -121,6 +122,16 @@ export class FoundationStack extends Stack {
       enableFargateCapacityProviders: true,
     });
 
+    // The service network: ECS Service Connect resolves `http://<service>:<port>` for the tasks of
+    // services in this namespace. A private DNS namespace (not HTTP) so that services can later also
+    // register DNS records for callers Service Connect does not serve (standalone tasks); its Route 53
+    // private hosted zone is visible in this VPC only.
+    const serviceNetwork = new servicediscovery.PrivateDnsNamespace(this, 'ServiceNetwork', {
+      name: resourceName.serviceNamespace(estate, env.name),
+      vpc: this.vpc,
+      description: `cityplan ${estate}/${env.name}: services reach each other here through ECS Service Connect`,
+    });
+
     const accessLogs = new AccessLogBucket(this, 'AccessLogs', { region: env.region, protect }).bucket;
 
     const zone = env.zoneId
@@ -152,6 +163,7 @@ export class FoundationStack extends Stack {
     this.vpc.privateSubnets.forEach((s, i) => publish(parameter.privateSubnet(estate, env.name, i), s.subnetId, `Task subnet in zone ${i}`));
     this.vpc.publicSubnets.forEach((s, i) => publish(parameter.publicSubnet(estate, env.name, i), s.subnetId, `Load balancer subnet in zone ${i}`));
     publish(parameter.clusterName(estate, env.name), cluster.clusterName, 'ECS cluster');
+    publish(parameter.serviceNamespaceArn(estate, env.name), serviceNetwork.namespaceArn, 'Cloud Map namespace of Service Connect');
     publish(parameter.keyArn(estate, env.name), this.key.keyArn, 'KMS key for logs and data');
     publish(parameter.alertsTopicArn(estate, env.name), alerts.topicArn, 'SNS topic for alarms');
     publish(parameter.zoneId(estate, env.name), zone.hostedZoneId, `Hosted zone of ${env.domain}`);

@@ -2,6 +2,7 @@ import type { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ServiceKind } from '../manifest/spec';
 import { JobStack } from './job-stack';
+import { BackendServiceStack } from './backend-service-stack';
 import type { ServiceStackProps } from './service-task';
 import { WorkerServiceStack } from './worker-service-stack';
 
@@ -12,6 +13,7 @@ import { WorkerServiceStack } from './worker-service-stack';
 export const SERVICE_STACKS: Partial<Record<Exclude<ServiceKind, 'web'>, new (scope: Construct, id: string, props: ServiceStackProps) => Stack>> = {
   worker: WorkerServiceStack,
   job: JobStack,
+  backend: BackendServiceStack,
 };
 
 /** Whether services of this kind get a stack. */

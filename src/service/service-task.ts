@@ -27,6 +27,23 @@ export interface ServiceStackProps extends EnvironmentStackProps {
    * @default 1
    */
   readonly incarnation?: number;
+  /**
+   * The services this one calls (its `calls`), each with the port it listens on, as the estate
+   * resolves them in this environment (see compile.ts).
+   * @default none
+   */
+  readonly callees?: readonly Callee[];
+  /**
+   * The services of this environment whose `calls` name this one.
+   * @default none
+   */
+  readonly callers?: readonly string[];
+}
+
+/** A service another one calls: its name (its Service Connect name) and the port it listens on. */
+export interface Callee {
+  readonly name: string;
+  readonly port: number;
 }
 
 /** The parts every kind of service runs on, built by `serviceTask`. */
@@ -55,8 +72,13 @@ export interface ServiceTask {
  * CloudFormation replace a named log group with one of the same name, which it cannot.
  *
  * @param options.port the container port, named `http`, for services that answer requests
+ * @param options.healthCheck a container health check, for services no load balancer checks
  */
-export function serviceTask(stack: Stack, props: ServiceStackProps, options: { readonly port?: number } = {}): ServiceTask {
+export function serviceTask(
+  stack: Stack,
+  props: ServiceStackProps,
+  options: { readonly port?: number; readonly healthCheck?: ecs.HealthCheck } = {},
+): ServiceTask {
   const { estate, environment: env, service } = props;
   const vpc = importVpc(stack, estate, env, 'private');
   const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', {
@@ -83,6 +105,7 @@ export function serviceTask(stack: Stack, props: ServiceStackProps, options: { r
     ...(service.command ? { command: [...service.command] } : {}),
     user: service.user,
     ...(options.port !== undefined ? { portMappings: [{ containerPort: options.port, name: 'http' }] } : {}),
+    ...(options.healthCheck ? { healthCheck: options.healthCheck } : {}),
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: service.name }),
     readonlyRootFilesystem: true,
     environment: { ...service.env, CITYPLAN_SERVICE: service.name, CITYPLAN_ENVIRONMENT: env.name },

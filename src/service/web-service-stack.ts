@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { type Placement, prioritiesOf } from '../estate/lock';
 import { parameter, resourceName } from '../naming/names';
 import { published } from '../platform/imports';
+import { allowCalls, publishSecurityGroup, serviceConnect } from './service-calls';
 import { fargateServiceDefaults, type ServiceStackProps, serviceTags, serviceTask } from './service-task';
 import { TaskScaling } from './task-scaling';
 import { WebAddresses } from './web-addresses';
@@ -24,6 +25,7 @@ export interface WebServiceStackProps extends ServiceStackProps {
  * scaled on CPU and requests, deployed rolling or by ECS shifting traffic between two target groups
  * (canary, linear, blue-green; see web-deployment.ts), and rolled back automatically when a
  * deployment fails or its error-rate alarm fires.
+ * Services that list it in `calls` also reach it at http://<service>:<port> through Service Connect.
  *
  * No custom resources and no Lambda: everything shared is read from SSM parameters at deploy time.
  */
@@ -35,6 +37,7 @@ export class WebServiceStack extends Stack {
     const shardValue = (key: Parameters<typeof parameter.shard>[3]) => published(this, parameter.shard(estate, env.name, placement.shard, key));
     const parts = serviceTask(this, props, { port: service.port });
     const { vpc } = parts;
+    const called = (props.callers ?? []).length > 0;
 
     // A target group can serve one load balancer. A service moving shard gets a new one (a new
     // logical id), so CloudFormation creates it for the new shard's rule before it deletes the old
@@ -111,6 +114,9 @@ export class WebServiceStack extends Stack {
       circuitBreaker: { enable: true, rollback: true },
       deploymentAlarms: { alarmNames: [alarms.errorRate.alarmName], behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
       ...deploymentSettings(service.deploy),
+      // Answers on the service network only while some service calls it (its tasks then run the
+      // Service Connect proxy); a client of it while it calls other services.
+      serviceConnectConfiguration: serviceConnect(this, props, parts, { serve: called }),
     });
     if (alternate) {
       fargate
@@ -127,6 +133,8 @@ export class WebServiceStack extends Stack {
     } else {
       fargate.attachToApplicationTargetGroup(targets);
     }
+    if (called) publishSecurityGroup(this, props, parts);
+    allowCalls(this, props, parts);
 
     new TaskScaling(this, 'Scaling', {
       service: fargate,

@@ -3,6 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import { parameter, variable } from '../naming/names';
 import { published } from '../platform/imports';
+import { allowCalls, serviceConnect } from './service-calls';
 import { fargateServiceDefaults, type ServiceStackProps, serviceTags, serviceTask } from './service-task';
 import { BACKLOG_PER_TASK, TaskScaling } from './task-scaling';
 import { WorkerQueue } from './worker-queue';
@@ -15,6 +16,8 @@ import { WorkerQueue } from './worker-queue';
  * encrypted, TLS only, a dead-letter queue with an alarm, subscriptions to other services'
  * topics), whose URL it reads from QUEUE_URL, and scales on the queue's backlog per task as well
  * as on CPU. Without one it scales on CPU only.
+ *
+ * It may call backend and web services (`calls`) through Service Connect.
  */
 export class WorkerServiceStack extends Stack {
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
@@ -43,7 +46,10 @@ export class WorkerServiceStack extends Stack {
       minHealthyPercent: 50,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
+      // A client of the service network only when it calls other services.
+      serviceConnectConfiguration: serviceConnect(this, props, parts, { serve: false }),
     });
+    allowCalls(this, props, parts);
     new TaskScaling(this, 'Scaling', {
       service: fargate,
       min: Math.max(service.count.min, env.protect ? 2 : 1),

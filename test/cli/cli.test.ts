@@ -207,7 +207,7 @@ describe('cityplan usage', () => {
   });
 
   it('validate exits 0 on the example and 2 when the folder given is not an estate', async () => {
-    expect(await cityplan('validate', 'examples/justice')).toMatchObject({ code: 0, stdout: expect.stringContaining('2 environments, 6 services, 2 load balancer shards') });
+    expect(await cityplan('validate', 'examples/justice')).toMatchObject({ code: 0, stdout: expect.stringContaining('2 environments, 7 services, 2 load balancer shards') });
     const missing = await cityplan('validate', join(scratch(), 'nothing-here'));
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/nothing-here does not exist; give the estate folder/) });
   });
@@ -230,7 +230,7 @@ describe('cityplan usage', () => {
     const dir = copyExample();
     mkdirSync(join(dir, 'services', 'legal-aid'));
     renameSync(join(dir, 'services', 'apply-for-legal-aid.yaml'), join(dir, 'services', 'legal-aid', 'apply-for-legal-aid.yaml'));
-    expect(await cityplan('validate', dir)).toMatchObject({ code: 0, stdout: expect.stringContaining('6 services') });
+    expect(await cityplan('validate', dir)).toMatchObject({ code: 0, stdout: expect.stringContaining('7 services') });
     writeFileSync(join(dir, 'services', 'apply-for-legal-aid.yaml'), readFileSync(join(dir, 'services', 'legal-aid', 'apply-for-legal-aid.yaml')));
     expect(await cityplan('validate', dir)).toMatchObject({
       code: 1,

@@ -69,8 +69,8 @@ describe('the plan of the example estate', () => {
     expect(production.find((l) => l.trimStart().startsWith('money-reconciliation'))).toMatch(
       /job\s+-\s+-\s+512\s+1024 MiB\s+1 per run\s+\d+\s+cron\(0 2 \* \* \? \*\), stops after 60 min$/,
     );
-    // Totals over the services that run all the time, not the job (2+3+2+2+3 to 6+12+4+6+10 tasks).
-    expect(production).toContain('  tasks: 12–38 in all, 5.25–17 vCPU, 10.5–34 GiB memory');
+    // Totals over the services that run all the time, not the job (2+3+2+2+2+3 to 6+12+4+6+6+10 tasks).
+    expect(production).toContain('  tasks: 14–44 in all, 5.75–18.5 vCPU, 11.5–37 GiB memory');
     const job = toJson(example).environments[1]!.services.find((s) => s.name === 'money-reconciliation');
     expect(job).toMatchObject({ kind: 'job', urls: [], count: { min: 0, max: 1 }, schedule: 'cron(0 2 * * ? *)', timeout: 60 });
 
@@ -181,7 +181,7 @@ describe('the plan of the example estate', () => {
     }
   });
 
-  it('shows the example, 12 service rows, in detail; --summary gives the counts', () => {
+  it('shows the example, 14 service rows, in detail; --summary gives the counts', () => {
     expect(renderPlan(example)).not.toContain('--detail lists each');
     const summary = renderPlan(example, { layout: 'summary' });
     const staging = block(summary, 'staging');
@@ -190,7 +190,7 @@ describe('the plan of the example estate', () => {
     for (const s of example.environments[0]!.services) if (s.note) notes.set(s.note, (notes.get(s.note) ?? 0) + 1);
     expect(staging).toEqual(
       expect.arrayContaining([
-        '  services: 6 (4 web, 1 worker, 1 job)',
+        '  services: 7 (4 web, 1 worker, 1 job, 1 backend)',
         `  stacks: ${stagingStacks.length}, ${stagingStacks.reduce((n, s) => n + s.resources, 0)} resources`,
         `  changes: ${example.changes.added.filter((a) => a.environment === 'staging').length} added, 0 moved, 0 removed, 0 orderings`,
         // Notes are grouped by what they say, each with how many services it is about.
@@ -198,7 +198,7 @@ describe('the plan of the example estate', () => {
       ]),
     );
     expect(staging.some((l) => l.includes('SERVICE'))).toBe(false);
-    expect(summary.trimEnd().split('\n').at(-1)).toBe('(6 services in 2 environments: --detail lists each)');
+    expect(summary.trimEnd().split('\n').at(-1)).toBe('(7 services in 2 environments: --detail lists each)');
   });
 });
 

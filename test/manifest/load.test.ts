@@ -13,6 +13,7 @@ describe('loadEstate', () => {
       'court-case-notifications',
       'find-a-court',
       'money-reconciliation',
+      'prisoner-search-api',
       'send-money-to-prisoners',
     ]);
   });
