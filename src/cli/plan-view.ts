@@ -44,7 +44,7 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
   if (r.changes.flags.length > 0) lines.push('');
   for (const env of r.environments) {
     lines.push(
-      `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, approval ${yesNo(env.approval)}`,
+      `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, approval ${yesNo(env.approval)}${env.approval ? ' (for pipelines, which are not built yet)' : ''}`,
     );
     const shards = env.shards.map(
       (s) =>

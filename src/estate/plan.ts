@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { closest } from '../manifest/near';
 import { EstateError, type Problem, UsageError } from '../manifest/problems';
-import { type EstateSpec, type EnvironmentSpec, serviceUrls } from '../manifest/spec';
+import { type EnvironmentSpec, type EstateSpec, type ServiceSpec, serviceUrls } from '../manifest/spec';
 import type { Acknowledgement } from '../policy/packs';
 import type { ShardUsage } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
@@ -158,6 +158,10 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
   }
 }
 
+/** Manifest addons validated today and built in a later release: a plan must not let them pass unsaid. */
+const ADDON_WORDS = { postgres: 'database', bucket: 'bucket' } as const;
+const notBuilt = (s: ServiceSpec): Array<keyof typeof ADDON_WORDS> => (['postgres', 'bucket'] as const).filter((a) => s[a] !== undefined);
+
 function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
   if (options.environment && !spec.environments.some((e) => e.name === options.environment)) {
     const names = spec.environments.map((e) => e.name);
@@ -250,6 +254,9 @@ function summarizeEnvironments(
             count: s.kind === 'job' ? { min: 0, max: 1 } : { min: s.count.min, max: s.count.max },
             ...(s.kind === 'job' ? { schedule: s.schedule, timeout: s.timeout } : {}),
             ...(size ? { stack, resources: size.resources } : { note: `${s.kind} services are accepted but not yet built` }),
+            ...(size && notBuilt(s).length > 0
+              ? { note: `${notBuilt(s).join(' and ')} ${notBuilt(s).length === 1 ? 'is' : 'are'} checked but not built yet: the stack creates no ${notBuilt(s).map((a) => ADDON_WORDS[a]).join(' or ')}` }
+              : {}),
             ...(newShard
               ? { note: `load balancer shard ${placement.shard} is new: plan and deploy ${env.name} without --service first` }
               : {}),

@@ -43,13 +43,15 @@ describe('the plan of the example estate', () => {
       'staging  account 222222222222, eu-west-2, *.staging.justice.example.gov.uk; protect no, zones 2, capacity spot, approval no',
     );
     expect(block(text, 'production')[0]).toBe(
-      'production  account 333333333333, eu-west-2, *.justice.example.gov.uk; protect yes, zones 3, capacity on-demand, approval yes',
+      'production  account 333333333333, eu-west-2, *.justice.example.gov.uk; protect yes, zones 3, capacity on-demand, approval yes (for pipelines, which are not built yet)',
     );
     const json = toJson(example);
     expect(json.environments.map(({ name, protect, zones, capacity, approval }) => ({ name, protect, zones, capacity, approval }))).toEqual([
       { name: 'staging', protect: false, zones: 2, capacity: 'spot', approval: false },
       { name: 'production', protect: true, zones: 3, capacity: 'on-demand', approval: true },
     ]);
+    // Addons checked but not built yet are said, never passed over in silence.
+    expect(renderPlan(example)).toContain('note: apply-for-legal-aid: postgres is checked but not built yet: the stack creates no database');
   });
 
   it('shows each service’s size as its manifest resolves it per environment, aligned under the header', () => {
