@@ -27,8 +27,16 @@ export interface PreparedEstate {
  * @throws EstateError listing every problem found
  */
 export function prepareEstate(dir: string, selection: StackSelection = {}): PreparedEstate {
-  const spec = loadEstate(dir);
-  const read = readLock(dir);
+  // The lock is read first for who held which host name, but the manifests' problems come first.
+  let lockRead: ReturnType<typeof readLock> | undefined;
+  try {
+    lockRead = readLock(dir);
+  } catch {
+    lockRead = undefined;
+  }
+  const held = lockRead?.lock;
+  const spec = loadEstate(dir, { holderOf: (env, host) => (held ? holderIn(held, env, host) : undefined) });
+  const read = lockRead ?? readLock(dir);
   const adopted = read.origin === 'migrated' ? adoptMigrated(read.lock, spec.name, spec.environments) : read.lock;
   const { lock: previous, restarted } = forgetWhatWasNeverDeployed(spec, adopted);
   const problems = estateChangeProblems(spec, previous);
@@ -58,4 +66,10 @@ function forgetWhatWasNeverDeployed(spec: EstateSpec, lock: Lock): { lock: Lock;
     restarted.push(`environment ${env.name} moved from account ${before.account}, ${before.region} to ${env.account}, ${env.region} before anything was deployed: its part of the lock starts afresh`);
   }
   return { lock: { ...lock, environments }, restarted };
+}
+
+/** The service the lock places at a host name in an environment, if any. */
+function holderIn(lock: Lock, env: string, host: string): string | undefined {
+  const services = lock.environments[env]?.services ?? {};
+  return Object.keys(services).find((name) => services[name]!.hostnames?.includes(host));
 }

@@ -24,7 +24,15 @@ interface ParsedService {
   readonly failed: ReadonlyArray<readonly PropertyKey[]>;
 }
 
-export function loadEstate(dir: string): EstateSpec {
+export interface LoadOptions {
+  /**
+   * Which service held a host name in an environment before this change (the lock's record): when
+   * two services claim one name, the newcomer is told, at its own file, not the holder.
+   */
+  readonly holderOf?: (environment: string, hostname: string) => string | undefined;
+}
+
+export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
   const problems: Problem[] = [];
   const estatePath = join(dir, ESTATE_FILE);
   checkEstateFolder(dir);
@@ -57,7 +65,7 @@ export function loadEstate(dir: string): EstateSpec {
     }
   }
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
-  problems.push(...uniqueHostnames(contexts), ...uniqueStackNames(contexts), ...serviceLinks(contexts), ...domainsApart(environments, contexts, estateRead.source));
+  problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts), ...domainsApart(environments, contexts, estateRead.source));
 
   if (problems.length > 0) throw new EstateError(uniqueProblems(problems));
 

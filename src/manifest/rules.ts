@@ -254,10 +254,14 @@ export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, farga
  * A host name belongs to one service in one environment: DNS can point it one place only. Every
  * service's own <service>.<domain> claims its name first, so an extra hostname never shadows one.
  */
-export function uniqueHostnames(contexts: readonly ServiceContext[]): Problem[] {
+export function uniqueHostnames(contexts: readonly ServiceContext[], holderOf?: (env: string, host: string) => string | undefined): Problem[] {
   const web = contexts.filter((ctx) => ctx.spec.kind === 'web');
   const holders = new Map<string, { service: string; env: string }>();
   for (const ctx of web) holders.set(resourceName.serviceHost(ctx.spec.name, ctx.env.domain), { service: ctx.spec.name, env: ctx.env.name });
+  // A name a service held before this change and still lists stays its own: the other is the newcomer.
+  for (const ctx of web) {
+    for (const h of ctx.spec.hostnames) if (!holders.has(h) && holderOf?.(ctx.env.name, h) === ctx.spec.name) holders.set(h, { service: ctx.spec.name, env: ctx.env.name });
+  }
   const problems: Problem[] = [];
   for (const ctx of web) {
     for (const h of new Set(ctx.spec.hostnames)) {

@@ -340,3 +340,16 @@ describe('the installed command', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('a host name two services claim', () => {
+  it('is reported at the service that newly claims it, not the one the lock says holds it', async () => {
+    const dir = copyExample();
+    const file = join(dir, 'services', 'find-a-court.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}hostnames: [send-money.staging.justice.example.gov.uk]\n`);
+    const { code, stderr } = await cityplan('validate', dir);
+    expect(code).toBe(1);
+    expect(stderr).toContain('services/find-a-court.yaml');
+    expect(stderr).toContain('send-money.staging.justice.example.gov.uk is already used by service send-money-to-prisoners in environment staging');
+    expect(stderr).not.toContain('services/send-money-to-prisoners.yaml');
+  });
+});
