@@ -53,8 +53,9 @@ export class ServiceContext {
     const others = paths
       .filter((p) => p !== at)
       .map((p) => ({ p, layer: originOf(this.layers, p) }))
-      .filter(({ layer }) => layer?.source && layer !== atLayer)
+      .filter(({ layer }) => layer && layer !== atLayer)
       .map(({ p, layer }) => {
+        if (!layer!.source) return `${p.join('.')} ${JSON.stringify(valueIn(layer!.data, p))} is the built-in default`;
         const { line } = layer!.source!.position([...layer!.base, ...p]);
         return `${p.join('.')} ${JSON.stringify(valueIn(layer!.data, p))} is set in ${layer!.source!.file}:${line}${layer!.kind === 'estate defaults' ? ', the estate defaults' : ''}`;
       });

@@ -39,7 +39,7 @@ const CASES: Case[] = [
   {
     name: 'CPU raised without memory',
     files: estate({ 'services/visits.yaml': webService('visits', 'cpu: 2048\n') }),
-    expected: [{ file: 'services/visits.yaml', line: 6, field: 'cpu', message: /512 MiB is not a valid Fargate size with cpu 2048; use memory 4096 to 16384/ }],
+    expected: [{ file: 'services/visits.yaml', line: 6, field: 'cpu', message: /512 MiB is not a valid Fargate size with cpu 2048; use memory 4096 to 16384.* \(memory 512 is the built-in default\)$/ }],
   },
   {
     name: 'CPU that Fargate does not offer',
