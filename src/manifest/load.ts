@@ -46,6 +46,12 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
   const estate = estateShape?.value ?? (estateRead.source && withPlaceholders(estateRead.source.data()));
   if (!estate || !estateRead.source) throw new EstateError(uniqueProblems([...problems]));
 
+  // A host name belongs to one service: as an estate default it would be every service's at once.
+  if (estate.defaults?.hostnames) {
+    problems.push(estateRead.source.problem(['defaults', 'hostnames'], "names one service each; list them in each service's own file", true));
+    const { hostnames: _hostnames, ...defaults } = estate.defaults;
+    estate.defaults = defaults;
+  }
   const environments = Object.entries(estate.environments).map(([name, e]) => toEnvironment(name, e, estate));
   for (const env of environments) problems.push(...environmentRules(env, estateRead.source));
 

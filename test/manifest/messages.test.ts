@@ -43,6 +43,11 @@ describe('one mistake, one message', () => {
       ['estate.yaml:21 defaults.memroy'],
     ],
     [
+      'hostnames in the estate defaults',
+      { 'estate.yaml': `${MINIMAL_ESTATE}defaults:\n  hostnames: [www.example.gov.uk]\n`, 'services/visits.yaml': webService('visits'), 'services/book.yaml': webService('book') },
+      ['estate.yaml:20 defaults.hostnames'],
+    ],
+    [
       'an invalid value in one environment override',
       visits('cpu: 512\nmemory: 1024\nenvironments:\n  production:\n    memory: lots\n'),
       ['services/visits.yaml:10 environments.production.memory'],
