@@ -77,6 +77,24 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
   return lines.join('\n');
 }
 
+/**
+ * What reaches a service or starts its work, by kind: a web service's URLs, a backend's address and
+ * callers, a worker's queue and the topics it takes, a job's schedule; then what it calls and
+ * publishes.
+ */
+function facts(s: Environment['services'][number]): string {
+  const first =
+    s.kind === 'job'
+      ? `${s.schedule}, stops after ${s.timeout} min`
+      : s.kind === 'worker'
+        ? s.queue
+          ? `${s.queue.fifo ? 'FIFO queue' : 'queue'}${s.queue.subscribes.length > 0 ? ` ← ${s.queue.subscribes.join(', ')}` : ''}`
+          : 'no queue'
+        : s.urls.join(' ') + (s.calledBy ? ` (called by ${s.calledBy.join(', ')})` : '');
+  const links = [s.calls ? `calls ${s.calls.join(', ')}` : '', s.publishes ? `publishes ${s.publishes.join(', ')}` : ''].filter(Boolean);
+  return [first, ...links].join('; ');
+}
+
 /** One row per service, its notes, and this environment's changes, one line each. */
 function environmentDetail(r: PlanResult, env: Environment): string[] {
   const rows = env.services.map((s) => [
@@ -88,10 +106,10 @@ function environmentDetail(r: PlanResult, env: Environment): string[] {
     `${s.memory} MiB`,
     s.kind === 'job' ? '1 per run' : range(s.count.min, s.count.max),
     s.resources === undefined ? '-' : String(s.resources),
-    s.kind === 'job' ? `${s.schedule}, stops after ${s.timeout} min` : s.urls.join(' ') + (s.calledBy ? ` (called by ${s.calledBy.join(', ')})` : ''),
+    facts(s),
   ]);
   return [
-    ...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'CPU', 'MEMORY', 'TASKS', 'RESOURCES', 'URL'], rows),
+    ...table(['SERVICE', 'KIND', 'SHARD', 'RULE', 'CPU', 'MEMORY', 'TASKS', 'RESOURCES', 'URL / QUEUE / SCHEDULE'], rows),
     ...running(env),
     ...env.services.filter((x) => x.note).map((s) => `note: ${s.name}: ${s.note}`),
     ...renderChanges(r.changes, env.name),

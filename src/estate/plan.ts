@@ -38,6 +38,12 @@ export interface PlannedService {
   readonly urls: string[];
   /** The services whose `calls` name this one (absent when none do). */
   readonly calledBy?: string[];
+  /** A worker's queue: FIFO or not, and the topics (`<service>/<topic>`) delivered into it. */
+  readonly queue?: { readonly fifo: boolean; readonly subscribes: string[] };
+  /** Topics this service publishes. */
+  readonly publishes?: string[];
+  /** Services this one calls. */
+  readonly calls?: string[];
   readonly stack?: string;
   readonly resources?: number;
   /** Fargate CPU units (1024 = 1 vCPU) and memory in MiB of each task, as resolved for this environment. */
@@ -253,6 +259,9 @@ function summarizeEnvironments(
             memory: s.memory,
             count: s.kind === 'job' ? { min: 0, max: 1 } : { min: s.count.min, max: s.count.max },
             ...(s.kind === 'job' ? { schedule: s.schedule, timeout: s.timeout } : {}),
+            ...(s.kind === 'worker' && s.queue ? { queue: { fifo: !!s.queue.fifo, subscribes: s.subscribe.map((x) => `${x.service}/${x.topic}`) } } : {}),
+            ...(s.publish.length > 0 ? { publishes: [...s.publish] } : {}),
+            ...(s.calls.length > 0 ? { calls: [...s.calls] } : {}),
             ...(size ? { stack, resources: size.resources } : { note: `${s.kind} services are accepted but not yet built` }),
             ...(size && notBuilt(s).length > 0
               ? { note: `${notBuilt(s).join(' and ')} ${notBuilt(s).length === 1 ? 'is' : 'are'} checked but not built yet: the stack creates no ${notBuilt(s).map((a) => ADDON_WORDS[a]).join(' or ')}` }

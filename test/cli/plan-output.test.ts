@@ -50,6 +50,12 @@ describe('the plan of the example estate', () => {
       { name: 'staging', protect: false, zones: 2, capacity: 'spot', approval: false },
       { name: 'production', protect: true, zones: 3, capacity: 'on-demand', approval: true },
     ]);
+    // Each kind's facts: what reaches it or starts its work, and its links to other services.
+    const staging = block(renderPlan(example), 'staging');
+    const row = (name: string) => staging.find((l) => l.trimStart().startsWith(`${name} `))!;
+    expect(row('court-case-notifications')).toMatch(/queue ← apply-for-legal-aid\/application-granted; calls prisoner-search-api$/);
+    expect(row('apply-for-legal-aid')).toMatch(/; publishes application-granted$/);
+    expect(row('prisoner-search-api')).toMatch(/http:\/\/prisoner-search-api:8080 \(called by book-a-prison-visit, court-case-notifications\)$/);
     // Addons checked but not built yet are said, never passed over in silence.
     expect(renderPlan(example)).toContain('note: apply-for-legal-aid: postgres is checked but not built yet: the stack creates no database');
   });
