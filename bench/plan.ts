@@ -1,15 +1,16 @@
 /**
- * Plan benchmark: generates estates of N web services and times, in a fresh process each,
- * a full plan and a one-service re-plan. Prints the median wall time (and range over runs),
- * the largest peak memory, and the size of the lock the plan wrote.
+ * Plan benchmark: generates estates of N services, web services only and every kind mixed (see
+ * mixedEstateFiles: web, backends, workers with queues and topics, jobs), and times, in a fresh
+ * process each, a full plan and a one-service re-plan. Prints the median wall time (and range over
+ * runs), the largest peak memory, and the size of the lock the plan wrote.
  *
- *   npm run bench:plan -- [--services 100,1000] [--environments 1,2] [--runs 3]
+ *   npm run bench:plan -- [--services 100,1000] [--environments 1,2] [--runs 3] [--kinds web,mixed]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generatedEstateFiles, writeEstate } from '../test/support/estate-files';
+import { generatedEstateFiles, mixedEstateFiles, writeEstate } from '../test/support/estate-files';
 
 function option(name: string, fallback: number[]): number[] {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,21 +43,29 @@ function summary(runs: readonly Run[]): string {
 }
 
 const [runs] = option('runs', [1]);
+const kindsArg = process.argv.indexOf('--kinds');
+const kinds = kindsArg > 0 ? process.argv[kindsArg + 1]!.split(',') : ['web', 'mixed'];
+
+/** Plans one generated estate `runs` times, whole and one service, and prints one line of figures. */
+function measure(services: number, environments: 1 | 2, kind: string): void {
+  const scratch = mkdtempSync(join(tmpdir(), 'cityplan-bench-'));
+  const dir = writeEstate(kind === 'mixed' ? mixedEstateFiles(services, environments) : generatedEstateFiles(services, environments), scratch);
+  const full: Run[] = [];
+  const one: Run[] = [];
+  for (let i = 0; i < runs!; i++) {
+    full.push(run(['plan', dir, '--out', join(scratch, `full-${i}`), '--json']));
+    one.push(run(['plan', dir, '--out', join(scratch, `one-${i}`), '--service', 'service-0001', '--json']));
+  }
+  // The lock holds every stack's claims: its size grows with the estate.
+  const lockKiB = statSync(join(dir, 'cityplan.lock.json')).size / 1024;
+  console.log(
+    `${String(services).padStart(5)} ${kind.padEnd(5)} services × ${environments} env   full plan ${summary(full)}   one-service re-plan ${summary(one)}   lock ${lockKiB.toFixed(0)} KiB`,
+  );
+  rmSync(scratch, { recursive: true, force: true });
+}
+
 for (const environments of option('environments', [1, 2]) as Array<1 | 2>) {
   for (const services of option('services', [100, 1000])) {
-    const scratch = mkdtempSync(join(tmpdir(), 'cityplan-bench-'));
-    const dir = writeEstate(generatedEstateFiles(services, environments), scratch);
-    const full: Run[] = [];
-    const one: Run[] = [];
-    for (let i = 0; i < runs!; i++) {
-      full.push(run(['plan', dir, '--out', join(scratch, `full-${i}`), '--json']));
-      one.push(run(['plan', dir, '--out', join(scratch, `one-${i}`), '--service', 'service-0001', '--json']));
-    }
-    // The lock holds every stack's claims: its size grows with the estate.
-    const lockKiB = statSync(join(dir, 'cityplan.lock.json')).size / 1024;
-    console.log(
-      `${String(services).padStart(5)} services × ${environments} env   full plan ${summary(full)}   one-service re-plan ${summary(one)}   lock ${lockKiB.toFixed(0)} KiB`,
-    );
-    rmSync(scratch, { recursive: true, force: true });
+    for (const kind of kinds) measure(services, environments, kind);
   }
 }

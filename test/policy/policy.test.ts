@@ -3,7 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { acknowledgements, checkPolicy } from '../../src/policy/packs';
 import { compile } from '../support/compile';
-import { generatedEstateFiles } from '../support/estate-files';
+import { generatedEstateFiles, mixedEstateFiles } from '../support/estate-files';
 
 describe('policy packs (AwsSolutions, NIST 800-53 R5)', () => {
   it('find nothing unacknowledged in the example estate', () => {
@@ -38,6 +38,14 @@ describe('policy packs (AwsSolutions, NIST 800-53 R5)', () => {
     const { app, template } = compile(files);
     app.synth();
     template('test-production-notify').resourceCountIs('AWS::SNS::Subscription', 3);
+    expect(checkPolicy(app)).toEqual([]);
+  });
+
+  it('find nothing unacknowledged in a generated estate with every kind of service and link between them', () => {
+    const { app, stacks } = compile(mixedEstateFiles(20));
+    const kinds = new Set(stacks.filter((s) => s.plan.role === 'service').map((s) => s.stack.templateOptions.description?.split(' ')[2]));
+    expect([...kinds].sort()).toEqual(['backend', 'job', 'web', 'worker']);
+    app.synth();
     expect(checkPolicy(app)).toEqual([]);
   });
 

@@ -73,3 +73,39 @@ export function generatedEstateFiles(count: number, environments: 1 | 2 = 2): Re
   }
   return files;
 }
+
+/**
+ * An estate of `count` services of every kind, in proportions a department's might have: per ten,
+ * five web services (one publishing a topic, one calling a backend, one deployed canary), two
+ * backends, two workers (one taking the topic into its queue, one FIFO) and one nightly job.
+ */
+export function mixedEstateFiles(count: number, environments: 1 | 2 = 2): Record<string, string> {
+  const files = generatedEstateFiles(0, environments);
+  for (let i = 0; i < count; i++) {
+    const group = Math.floor(i / 10) * 10;
+    const name = (n: number) => `service-${String(n).padStart(4, '0')}`;
+    const own = name(i);
+    const text = [
+      `name: ${own}`,
+      'owner: team@example.gov.uk',
+      `image: public.ecr.aws/docker/library/alpine:3.20`,
+      ...{
+        0: ['kind: web', 'publish: [case-updated]'],
+        1: ['kind: web', `calls: [${name(group + 5)}]`],
+        2: ['kind: web', 'deploy:\n  strategy: canary\n  bake: 10'],
+        3: ['kind: web'],
+        4: ['kind: web', 'secrets: [SESSION_SECRET]'],
+        5: ['kind: backend', 'port: 8080'],
+        6: ['kind: backend', `calls: [${name(group + 5)}]`],
+        7: ['kind: worker', `subscribe:\n  - service: ${name(group)}\n    topic: case-updated\n    filter:\n      kind: [urgent]`],
+        8: ['kind: worker', 'queue:\n  fifo: true\n  maxReceives: 3'],
+        9: ['kind: job', 'schedule: cron(0 2 * * ? *)', 'timeout: 90'],
+      }[i % 10]!,
+    ];
+    // The links of a group of ten point inside it: a last group cut short drops what it lacks.
+    const missing = (n: number) => n >= count;
+    const lines = text.filter((l) => !(l.startsWith('calls') && missing(group + 5)) && !(l.startsWith('subscribe') && missing(group)));
+    files[`services/${own}.yaml`] = `${lines.join('\n')}\n`;
+  }
+  return files;
+}
