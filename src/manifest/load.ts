@@ -71,7 +71,7 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
     }
   }
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
-  problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts), ...domainsApart(environments, contexts, estateRead.source));
+  problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts, new Set(serviceFiles(dir).map((f) => basename(f).replace(/\.ya?ml$/, '')))), ...domainsApart(environments, contexts, estateRead.source));
 
   if (problems.length > 0) throw new EstateError(uniqueProblems(problems));
 

@@ -330,7 +330,7 @@ export function uniqueStackNames(contexts: readonly ServiceContext[]): Problem[]
  * ECS services (ServiceConnectConfiguration: "Only the tasks that Amazon ECS services create are
  * supported with Service Connect").
  */
-export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
+export function serviceLinks(contexts: readonly ServiceContext[], fileNames: ReadonlySet<string> = new Set()): Problem[] {
   const problems: Problem[] = [];
   const byEnv = new Map<string, Map<string, ServiceContext>>();
   for (const ctx of contexts) {
@@ -358,8 +358,12 @@ export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
           const near = closest(callee, names);
           if (seen.has(callee)) problems.push(ctx.problem(['calls'], `lists ${callee} twice`));
           else if (callee === ctx.spec.name) problems.push(ctx.problem(['calls'], `lists the service itself; a service reaches its own tasks without calls`));
-          else if (!target) problems.push(ctx.problem(['calls'], `${callee} is not a service of this estate${near ? `; did you mean ${near}?` : ''}`));
-          else if (target.spec.kind !== 'backend' && target.spec.kind !== 'web') {
+          else if (!target) {
+            // A service whose own file is wrong is reported there, not again by everything that names it.
+            if (!fileNames.has(callee)) problems.push(ctx.problem(['calls'], `${callee} is not a service of this estate${near ? `; did you mean ${near}?` : ''}`));
+          } else if (target.failed(['kind'])) {
+            // Its kind is wrong in its own file: whether it can be called is not known yet.
+          } else if (target.spec.kind !== 'backend' && target.spec.kind !== 'web') {
             problems.push(ctx.problem(['calls'], `${callee} is a ${target.spec.kind} service, which answers no calls; only backend and web services can be called`));
           } else callers.set(callee, [...(callers.get(callee) ?? []), ctx.spec.name]);
           seen.add(callee);
@@ -381,8 +385,9 @@ export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
           const key = `${sub.service} ${sub.topic}`;
           if (subscribed.has(key)) problems.push(ctx.problem(['subscribe'], `subscribes twice to topic ${sub.topic} of ${sub.service}; one subscription takes one filter`));
           subscribed.add(key);
-          if (!publisher) problems.push(ctx.problem(['subscribe'], `${sub.service} is not a service of this estate${near ? `; did you mean ${near}?` : ''}`));
-          else if (!publisher.spec.publish.includes(sub.topic)) {
+          if (!publisher) {
+            if (!fileNames.has(sub.service)) problems.push(ctx.problem(['subscribe'], `${sub.service} is not a service of this estate${near ? `; did you mean ${near}?` : ''}`));
+          } else if (!publisher.failed(['publish']) && !publisher.spec.publish.includes(sub.topic)) {
             const has = publisher.spec.publish;
             problems.push(
               ctx.problem(['subscribe'], `${sub.service} publishes no topic ${sub.topic}${has.length ? ` (it publishes ${has.join(', ')})` : '; it needs publish: [' + sub.topic + ']'}`),
@@ -394,6 +399,7 @@ export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
         }
       }
     }
+    problems.push(...linkCycles(services));
     for (const [callee, list] of callers) {
       const target = services.get(callee)!;
       // A web service's group also lets its load balancer in: one rule fewer for callers.
@@ -410,6 +416,47 @@ export function serviceLinks(contexts: readonly ServiceContext[]): Problem[] {
   }
   return problems;
 }
+
+/**
+ * A service's stack is deployed after the stacks of the services it calls (it opens their security
+ * groups) and of those whose topics it takes (it subscribes to them): services that wait on each
+ * other, through any chain, can never be deployed. One problem per cycle, at the first service of it.
+ */
+function linkCycles(services: ReadonlyMap<string, ServiceContext>): Problem[] {
+  const after = (ctx: ServiceContext) =>
+    [...new Set([...(ctx.spec.kind === 'job' ? [] : ctx.spec.calls), ...(ctx.spec.kind === 'worker' ? ctx.spec.subscribe.map((s) => s.service) : [])])].filter(
+      (n) => n !== ctx.spec.name && services.has(n),
+    );
+  const problems: Problem[] = [];
+  const reported = new Set<string>();
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'open') {
+      const cycle = path.slice(path.indexOf(name));
+      const key = [...cycle].sort().join(' ');
+      if (reported.has(key)) return;
+      reported.add(key);
+      const first = services.get(cycle[0]!)!;
+      const steps = [...cycle, cycle[0]!].map((n, i, all) => (i === 0 ? n : `${link(services.get(all[i - 1]!)!, n)} ${n}`)).join(' ');
+      const field = first.spec.calls.includes(cycle[1]!) ? 'calls' : 'subscribe';
+      problems.push(
+        first.problem(
+          [field],
+          `${steps}: each service's stack is deployed after those it calls or takes topics from, so these can never be deployed; break the circle (one side publishing a topic the other takes, say, instead of calling it)`,
+        ),
+      );
+      return;
+    }
+    state.set(name, 'open');
+    for (const next of after(services.get(name)!)) visit(next, [...path, name]);
+    state.set(name, 'done');
+  };
+  for (const name of [...services.keys()].sort()) visit(name, []);
+  return problems;
+}
+
+const link = (from: ServiceContext, to: string) => (from.spec.calls.includes(to) ? 'calls' : 'takes topics of');
 
 /** Inbound rules per security group: the Amazon VPC default quota ("Inbound or outbound rules per security group", 60, for IPv4 rules). */
 const INBOUND_RULES = 60;

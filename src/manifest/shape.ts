@@ -83,6 +83,7 @@ function salvage<T extends z.ZodType>(schema: T, data: unknown, issues: readonly
       if (issue.code === 'unrecognized_keys') for (const key of issue.keys) removeAt(current, [...issue.path, key]);
       else removeAt(current, issue.path);
     }
+    current = compact(current);
     const again = schema.safeParse(current, { error: () => ZOD_DEFAULT });
     if (again.success) return again.data;
     pending = again.error.issues;
@@ -90,10 +91,21 @@ function salvage<T extends z.ZodType>(schema: T, data: unknown, issues: readonly
   return undefined;
 }
 
+/** Marks a list item removed: deleting it would leave a hole, itself invalid, and shift no index. */
+const REMOVED = Symbol('removed');
+
 function removeAt(data: unknown, path: readonly PropertyKey[]): void {
   if (path.length === 0) return;
   const parent = valueAt(data, path.slice(0, -1));
-  if (parent !== null && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[path.at(-1)!];
+  if (Array.isArray(parent) && typeof path.at(-1) === 'number') parent[path.at(-1) as number] = REMOVED;
+  else if (parent !== null && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[path.at(-1)!];
+}
+
+/** The data without the list items removeAt marked, so that the rest of a list stays valid. */
+function compact(data: unknown): unknown {
+  if (Array.isArray(data)) return data.filter((x) => x !== REMOVED).map(compact);
+  if (data !== null && typeof data === 'object') return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, compact(v)]));
+  return data;
 }
 
 const jsonSchemas = new WeakMap<z.ZodType, JsonSchema>();

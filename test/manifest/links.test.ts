@@ -126,3 +126,49 @@ describe('subscribe', () => {
     ]);
   });
 });
+
+describe('links between services, beyond one file', () => {
+  const estate = (files: Record<string, string>) => ({ 'estate.yaml': MINIMAL_ESTATE, ...files });
+  const load = (files: Record<string, string>) => {
+    try {
+      loadEstate(writeEstate(estate(files)));
+      return [];
+    } catch (e) {
+      return (e as EstateError).problems.map((p) => `${p.file}:${p.line} ${p.field}: ${p.message}`);
+    }
+  };
+
+  it('services that call each other are one problem, naming the circle', () => {
+    const problems = load({
+      'services/visits.yaml': 'name: visits\nkind: web\nimage: a:1\ncalls: [search]\n',
+      'services/search.yaml': 'name: search\nkind: backend\nimage: a:1\ncalls: [visits]\n',
+    });
+    expect(problems).toEqual([expect.stringMatching(/^services\/search.yaml:4 calls: search calls visits calls search: each service's stack is deployed after/)]);
+  });
+
+  it('a circle through a topic is found too', () => {
+    const problems = load({
+      'services/a.yaml': 'name: a\nkind: worker\nimage: a:1\npublish: [x]\nsubscribe:\n  - service: b\n    topic: y\n',
+      'services/b.yaml': 'name: b\nkind: worker\nimage: a:1\npublish: [y]\nsubscribe:\n  - service: a\n    topic: x\n',
+    });
+    expect(problems).toEqual([expect.stringMatching(/^services\/a.yaml:6 subscribe: a takes topics of b takes topics of a:/)]);
+  });
+
+  it('a wrong service file is one problem there, not also in the files that name the service', () => {
+    const callee = 'name: search\nkind: backnd\nimage: a:1\n';
+    const caller = 'name: visits\nkind: web\nimage: a:1\ncalls: [search]\npublish: [booked]\n';
+    const worker = 'name: notify\nkind: worker\nimage: a:1\nsubscribe:\n  - service: visits\n    topic: booked\n';
+    expect(load({ 'services/search.yaml': callee, 'services/visits.yaml': caller, 'services/notify.yaml': worker })).toEqual([
+      expect.stringMatching(/^services\/search.yaml:2 kind: /),
+    ]);
+    // A bad item in a list drops that item only: the service itself still exists for others.
+    const badItem = 'name: visits\nkind: web\nimage: a:1\ncalls: [Search-API]\npublish: [booked]\n';
+    expect(load({ 'services/search.yaml': 'name: search\nkind: backend\nimage: a:1\n', 'services/visits.yaml': badItem, 'services/notify.yaml': worker })).toEqual([
+      expect.stringMatching(/^services\/visits.yaml:4 calls\[0\]: /),
+    ]);
+    // A file whose name and service name differ is that file's problem alone.
+    expect(load({ 'services/search.yaml': 'name: search\nkind: backend\nimage: a:1\n', 'services/visits.yaml': caller.replace('name: visits', 'name: visit'), 'services/notify.yaml': worker })).toEqual([
+      expect.stringMatching(/^services\/visits.yaml:1 name: is 'visit' but the file is visits.yaml/),
+    ]);
+  });
+});
