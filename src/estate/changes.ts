@@ -6,7 +6,7 @@
 import { isBuilt } from '../service/service-kinds';
 import { shiftsTraffic } from '../service/web-routing';
 import type { Problem } from '../manifest/problems';
-import type { EstateSpec } from '../manifest/spec';
+import type { EstateSpec, ServiceKind } from '../manifest/spec';
 import { describeClaim } from './claims';
 import { type Lock, type LockOrigin, mayBeDeployed, type Position, type ServiceEntry, type StackEntry, stacksByService } from './lock';
 import type { StackPlan, StackSelection } from './stack-plan';
@@ -109,6 +109,17 @@ export function summarizeChanges(
         changes.moved.push({ environment: env.name, service, from: entry.lastDeployed, to: position(entry) });
         if (shiftsTraffic(entry.lastDeployed.strategy)) changes.flags.push(rewritesShiftedRule(service, env.name, entry.lastDeployed.strategy!));
       }
+      if (!added && old && old.kind !== entry.kind && mayBeDeployed(stack)) {
+        changes.flags.push(
+          `${service} (${env.name}) changes from a ${old.kind} to a ${entry.kind} service: the deploy deletes what only a ${old.kind} has (${KIND_CONTENTS[old.kind]}). Is that meant?`,
+        );
+      }
+      // A queue given up by a deployed stack goes with the messages still in it (a FIFO switch replaces it).
+      const stackName = Object.keys(after.stacks).find((k) => after.stacks[k] === stack);
+      const was = stack && stackName && mayBeDeployed(stack) ? (before?.stacks[stackName]?.claims ?? []) : [];
+      for (const queue of was.filter((c) => c.startsWith('AWS::SQS::Queue ') && !stack!.claims.includes(c))) {
+        changes.flags.push(`${service} (${env.name}): the deploy deletes ${describeClaim(queue)} with any messages still in it; let its consumer drain it first`);
+      }
     }
     for (const [stack, entry] of Object.entries(after.stacks)) {
       if (!entry.removal || !mine(entry.service)) continue;
@@ -120,7 +131,7 @@ export function summarizeChanges(
         ...(entry.service ? { service: entry.service } : {}),
         ...(entry.shard !== undefined ? { shard: entry.shard } : {}),
         step,
-        ...describeRemoval(stack, entry),
+        ...describeRemoval(stack, entry, entry.service ? (after.services[entry.service] ?? before?.services[entry.service])?.kind : undefined),
       });
       if (step !== 'later' && env.protect) {
         changes.flags.push(`${stack} leaves protected environment ${env.name}: cityplan deploy does this only with --allow-removal`);
@@ -142,20 +153,29 @@ function rewritesShiftedRule(service: string, environment: string, strategy: str
 }
 
 /** What removing a stack deletes and what it leaves behind, for people. */
-export function describeRemoval(stack: string, entry: StackEntry): { deletes: string[]; keeps: string[] } {
+/**
+ * @param kind the kind of the service whose stack this is (from the lock), which says what the
+ *   stack holds besides its claims
+ */
+export function describeRemoval(stack: string, entry: StackEntry, kind?: ServiceKind): { deletes: string[]; keeps: string[] } {
   const held = [...new Set(entry.removal === 'drained' ? [] : [...entry.claims, ...(entry.held ?? [])])];
   const kept = new Set(entry.retains ?? []);
+  const contents = entry.role === 'service' ? KIND_CONTENTS[kind ?? 'web'] : entry.role === 'ingress' ? SHARD_CONTENTS : undefined;
   return {
-    deletes: [`stack ${stack}${CONTENTS[entry.role] ? ` (${CONTENTS[entry.role]})` : ''}`, ...held.filter((c) => !kept.has(c)).map(describeClaim)],
+    deletes: [`stack ${stack}${contents ? ` (${contents})` : ''}`, ...held.filter((c) => !kept.has(c)).map(describeClaim)],
     keeps: held.filter((c) => kept.has(c)).map(describeClaim),
   };
 }
 
-/** What a stack of each role holds besides its claims (which are listed by name). */
-const CONTENTS: Partial<Record<StackEntry['role'], string>> = {
-  service: 'its ECS service and tasks, task definition, target group, listener rule, alarms, DNS records and any certificate of its own',
-  ingress: 'the internet-facing load balancer of the shard, its listeners and security group',
+/** What a service stack of each kind holds besides its claims (which are listed by name). */
+const KIND_CONTENTS: Readonly<Record<ServiceKind, string>> = {
+  web: 'its ECS service and tasks, task definition, target groups, listener rules, alarms, DNS records and any certificate of its own',
+  backend: 'its ECS service and tasks, task definition, its address on the service network and the rules that let its callers in',
+  worker: 'its ECS service and tasks, task definition, its queue and dead-letter queue with any messages still in them, its subscriptions and alarms',
+  job: 'its schedule, its state machine and any run still going, task definition and alarms',
 };
+
+const SHARD_CONTENTS = 'the internet-facing load balancer of the shard, its listeners and security group';
 
 function position(s: ServiceEntry): Position {
   return {
