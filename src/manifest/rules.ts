@@ -148,7 +148,8 @@ const kindFields: Rule = reading([['kind']], (ctx) => {
     problems.push(ctx.file.problem(['kind'], `a job needs a schedule, such as schedule: cron(0 2 * * ? *) or rate(1 day)${ctx.where(['kind'])}`));
   }
   // Canary, linear and blue-green shift traffic between two target groups behind the load balancer.
-  if (ctx.spec.kind !== 'web' && ctx.spec.deploy.strategy !== 'rolling' && ctx.setsItself(['deploy', 'strategy']) && !ctx.failed(['deploy'])) {
+  // (A job has no deploy at all: ONLY_FOR says so, once.)
+  if (ctx.spec.kind !== 'web' && ctx.spec.kind !== 'job' && ctx.spec.deploy.strategy !== 'rolling' && ctx.setsItself(['deploy', 'strategy']) && !ctx.failed(['deploy'])) {
     problems.push(ctx.problem(['deploy', 'strategy'], `${ctx.spec.deploy.strategy} shifts load balancer traffic, so only web services have it; use rolling (the default)`));
   }
   return problems;

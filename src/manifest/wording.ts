@@ -85,6 +85,8 @@ function wrongType(expected: string, value: unknown, field: FieldSchema | undefi
       return `must be true or false (unquoted), not ${got}; such as ${show(meant ?? exampleOf(field) ?? true)}`;
     }
     case 'array':
+      // A command is its arguments: `npm start` is the list [npm, start], not one item.
+      if (key === 'command' && typeof value === 'string') return `must be a list of the command's arguments: ${key}: [${value.trim().split(/\s+/).map(render).join(', ')}]`;
       if (value !== null && typeof value !== 'object') return `must be a list, even of one item: ${key}: [${render(value)}]`;
       return `must be a list, not ${got}; such as ${key}: [${render(exampleOf(field?.items) ?? 'item')}]`;
     case 'object':
