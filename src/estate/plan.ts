@@ -14,7 +14,7 @@ import { type Changes, summarizeChanges } from './changes';
 import { type Lock, LOCK_FILE, mayBeDeployed, prioritiesOf, serializeLock } from './lock';
 import { committedLock } from './lock-history';
 import { PlanOutput } from './plan-output';
-import { stackName } from '../naming/names';
+import { resourceName, stackName } from '../naming/names';
 import { type PreparedEstate, prepareEstate } from './prepare';
 import { environmentPrerequisites, type Prerequisite, type ServiceInPlan } from './prerequisites';
 import { checkStackQuotas, describeBreach } from './quotas';
@@ -103,6 +103,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
 
   const planned = planStacks(spec, allocation, options, previous);
   checkSomethingPlanned(spec, planned, options);
+  checkTopicsPublished(spec, previous, planned);
   const output = PlanOutput.open(options.out ?? 'cdk.out');
   const { out, staging } = output;
   try {
@@ -162,6 +163,34 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
   } finally {
     output.discard();
   }
+}
+
+/**
+ * A worker subscribes to a topic by its computed ARN, read from nothing the deploy could wait for:
+ * the topic must be in the publisher's stack as the lock records it, or in this plan. A one-service
+ * plan of a worker taking a topic its publisher has not been planned with yet is refused here, as
+ * one of a caller of a security group not yet published is (transition.ts).
+ */
+function checkTopicsPublished(spec: EstateSpec, previous: Lock, planned: readonly StackPlan[]): void {
+  const inPlan = new Set(planned.map((p) => p.name));
+  const problems: Problem[] = [];
+  for (const plan of planned) {
+    if (plan.role !== 'service') continue;
+    const service = spec.services.get(plan.environment)?.find((s) => s.name === plan.service);
+    if (service?.kind !== 'worker') continue;
+    for (const sub of service.subscribe) {
+      const publisherStack = stackName.service(spec.name, plan.environment, sub.service);
+      if (inPlan.has(publisherStack)) continue;
+      const topic = `AWS::SNS::Topic ${resourceName.topic(spec.name, plan.environment, sub.service, sub.topic)}`;
+      if (previous.environments[plan.environment]?.stacks[publisherStack]?.claims.includes(topic)) continue;
+      problems.push({
+        file: service.file,
+        field: 'subscribe',
+        message: `takes topic ${sub.topic} of ${sub.service}, which ${sub.service}'s stack does not publish yet in ${plan.environment}: plan and deploy ${plan.environment} as a whole, or first service ${sub.service}`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new EstateError(problems);
 }
 
 /** Manifest addons validated today and built in a later release: a plan must not let them pass unsaid. */

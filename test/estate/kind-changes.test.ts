@@ -45,3 +45,23 @@ describe('changes that delete what a deployed service holds', () => {
     expect(plan.changes.removed[0]!.deletes[0]).toBe('stack test-staging-nightly (its schedule, its state machine and any run still going, task definition and alarms)');
   });
 });
+
+describe('a worker planned alone', () => {
+  it('is refused while the topic it takes is not in its publisher’s stack yet, and planned with it works', async () => {
+    const publisher = (topics: string) => `name: visits\nkind: web\nimage: a:1\npublish: [${topics}]\n`;
+    const taker = (topic: string) => `name: notify\nkind: worker\nimage: a:1\nsubscribe:\n  - service: visits\n    topic: ${topic}\n`;
+    const history = new EstateHistory({ 'estate.yaml': STAGING, 'services/visits.yaml': publisher('booked'), 'services/notify.yaml': taker('booked') });
+    expect((await history.step()).collisions).toEqual([]);
+    history.set('services/visits.yaml', publisher('booked, cancelled')).set('services/notify.yaml', taker('cancelled'));
+    await expect(history.plan({ service: 'notify' })).rejects.toMatchObject({
+      problems: [
+        expect.objectContaining({
+          file: 'services/notify.yaml',
+          field: 'subscribe',
+          message: "takes topic cancelled of visits, which visits's stack does not publish yet in staging: plan and deploy staging as a whole, or first service visits",
+        }),
+      ],
+    });
+    expect((await history.step()).collisions).toEqual([]);
+  });
+});
