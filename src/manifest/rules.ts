@@ -356,12 +356,11 @@ export function serviceLinks(contexts: readonly ServiceContext[], fileNames: Rea
         const seen = new Set<string>();
         for (const callee of ctx.spec.calls) {
           const target = services.get(callee);
-          const near = closest(callee, names);
           if (seen.has(callee)) problems.push(ctx.problem(['calls'], `lists ${callee} twice`));
           else if (callee === ctx.spec.name) problems.push(ctx.problem(['calls'], `lists the service itself; a service reaches its own tasks without calls`));
           else if (!target) {
             // A service whose own file is wrong is reported there, not again by everything that names it.
-            if (!fileNames.has(callee)) problems.push(ctx.problem(['calls'], `${callee} is not a service of this estate${near ? `; did you mean ${near}?` : ''}`));
+            if (!fileNames.has(callee)) problems.push(ctx.problem(['calls'], `${callee} is not a service of this estate${didYouMean(callee, names)}`));
           } else if (target.failed(['kind'])) {
             // Its kind is wrong in its own file: whether it can be called is not known yet.
           } else if (target.spec.kind !== 'backend' && target.spec.kind !== 'web') {
@@ -382,12 +381,11 @@ export function serviceLinks(contexts: readonly ServiceContext[], fileNames: Rea
         const subscribed = new Set<string>();
         for (const sub of ctx.spec.subscribe) {
           const publisher = services.get(sub.service);
-          const near = closest(sub.service, names);
           const key = `${sub.service} ${sub.topic}`;
           if (subscribed.has(key)) problems.push(ctx.problem(['subscribe'], `subscribes twice to topic ${sub.topic} of ${sub.service}; one subscription takes one filter`));
           subscribed.add(key);
           if (!publisher) {
-            if (!fileNames.has(sub.service)) problems.push(ctx.problem(['subscribe'], `${sub.service} is not a service of this estate${near ? `; did you mean ${near}?` : ''}`));
+            if (!fileNames.has(sub.service)) problems.push(ctx.problem(['subscribe'], `${sub.service} is not a service of this estate${didYouMean(sub.service, names)}`));
           } else if (!publisher.failed(['publish']) && !publisher.spec.publish.includes(sub.topic)) {
             const has = publisher.spec.publish;
             problems.push(
@@ -458,6 +456,12 @@ function linkCycles(services: ReadonlyMap<string, ServiceContext>): Problem[] {
 }
 
 const link = (from: ServiceContext, to: string) => (from.spec.calls.includes(to) ? 'calls' : 'takes topics of');
+
+/** "; did you mean x?" when a known name is near: looked for only once a name is not found. */
+function didYouMean(name: string, known: readonly string[]): string {
+  const near = closest(name, known);
+  return near ? `; did you mean ${near}?` : '';
+}
 
 /** Inbound rules per security group: the Amazon VPC default quota ("Inbound or outbound rules per security group", 60, for IPv4 rules). */
 const INBOUND_RULES = 60;
