@@ -162,17 +162,10 @@ const healthPath: Rule = reading([['health'], ['kind']], (ctx) =>
     : [],
 );
 
-/** Variables cityplan sets in every container: a service's own value for one would be overwritten. */
-const PLATFORM_VARIABLE = /^CITYPLAN_/;
-
 const secretsAndEnv: Rule = reading([['secrets'], ['env']], (ctx) => {
   const problems: Problem[] = [];
   const seen = new Set<string>();
-  for (const name of Object.keys(ctx.spec.env).filter((n) => PLATFORM_VARIABLE.test(n))) {
-    problems.push(ctx.problem(['env', name], `${name}: names starting with CITYPLAN_ are set by cityplan (CITYPLAN_SERVICE, CITYPLAN_ENVIRONMENT); choose another name`));
-  }
   for (const s of ctx.spec.secrets) {
-    if (PLATFORM_VARIABLE.test(s)) problems.push(ctx.problem(['secrets'], `${s}: names starting with CITYPLAN_ are set by cityplan; choose another name`));
     if (seen.has(s)) problems.push(ctx.problem(['secrets'], `lists ${s} twice`));
     seen.add(s);
     if (s in ctx.spec.env) problems.push(ctx.problem(['env', s], `${s} is also a secret; a variable comes from env or secrets, not both`));
@@ -181,12 +174,18 @@ const secretsAndEnv: Rule = reading([['secrets'], ['env']], (ctx) => {
 });
 
 /** The variables cityplan sets itself (the queue's URL, each topic's ARN): `env` and `secrets` would be overwritten. */
+/**
+ * Variables cityplan sets in a container: a service's own value for one would be overwritten. All
+ * names starting with CITYPLAN_ are kept for cityplan, as well as those of the queue and topics.
+ */
 const platformVariables: Rule = reading([['secrets'], ['env'], ['publish'], ['queue']], (ctx) => {
   const ours = new Map<string, string>(ctx.spec.publish.map((t) => [variable.topicArn(t), `the ARN of topic ${t}`]));
   if (ctx.spec.kind === 'worker' && ctx.spec.queue) ours.set(variable.queueUrl, "the URL of the worker's queue");
+  const whose = (v: string) =>
+    ours.has(v) ? `is set by cityplan to ${ours.get(v)}` : v.startsWith(variable.prefix) ? `starts with ${variable.prefix}, which cityplan keeps for its own (${variable.service}, ${variable.environment})` : undefined;
   return [
-    ...Object.keys(ctx.spec.env).filter((v) => ours.has(v)).map((v) => ctx.problem(['env', v], `${v} is set by cityplan to ${ours.get(v)}; choose another name`)),
-    ...ctx.spec.secrets.filter((v) => ours.has(v)).map((v) => ctx.problem(['secrets'], `${v} is set by cityplan to ${ours.get(v)}; choose another name`)),
+    ...Object.keys(ctx.spec.env).filter(whose).map((v) => ctx.problem(['env', v], `${v} ${whose(v)}; choose another name`)),
+    ...ctx.spec.secrets.filter(whose).map((v) => ctx.problem(['secrets'], `${v} ${whose(v)}; choose another name`)),
   ];
 });
 

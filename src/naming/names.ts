@@ -109,6 +109,10 @@ export const resourceName = {
  * must leave alone.
  */
 export const variable = {
+  /** Names cityplan keeps for itself, of which it sets the two below in every container. */
+  prefix: 'CITYPLAN_',
+  service: 'CITYPLAN_SERVICE',
+  environment: 'CITYPLAN_ENVIRONMENT',
   /** The URL of a worker's queue. */
   queueUrl: 'QUEUE_URL',
   /** The ARN of a topic the service publishes: `visit-booked` → `TOPIC_VISIT_BOOKED_ARN`. */

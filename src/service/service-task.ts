@@ -4,7 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import { parameter, resourceName } from '../naming/names';
+import { parameter, resourceName, variable } from '../naming/names';
 import { ecrImage } from '../manifest/image';
 import type { EnvironmentSpec, ServiceSpec } from '../manifest/spec';
 import type { EnvironmentStackProps } from '../platform/props';
@@ -108,7 +108,7 @@ export function serviceTask(
     ...(options.healthCheck ? { healthCheck: options.healthCheck } : {}),
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: service.name }),
     readonlyRootFilesystem: true,
-    environment: { ...service.env, CITYPLAN_SERVICE: service.name, CITYPLAN_ENVIRONMENT: env.name },
+    environment: { ...service.env, [variable.service]: service.name, [variable.environment]: env.name },
     secrets: serviceSecrets(stack, service.secrets, { estate, environment: env.name, service: service.name }),
   });
   if (service.secrets.length > 0) grantKeyThroughSecretsManager(task.obtainExecutionRole(), key, stack.region);

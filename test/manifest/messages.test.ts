@@ -197,7 +197,7 @@ describe('names AWS or DNS would refuse at deploy time', () => {
     const long = `${'c'.repeat(40)}.${'d'.repeat(24)}.justice.example.org`;
     const problems = problemsOf(visits(`env:\n  CITYPLAN_SERVICE: mine\nenvironments:\n  production:\n    hostnames: [${long}]\n`));
     expect(problems.map((p) => p.message)).toEqual([
-      expect.stringContaining('names starting with CITYPLAN_ are set by cityplan'),
+      expect.stringContaining('CITYPLAN_SERVICE starts with CITYPLAN_, which cityplan keeps for its own'),
       expect.stringContaining('ACM takes at most 64 characters'),
     ]);
   });
