@@ -29,7 +29,7 @@
  * `cron` and `rate` are written in lower case, ranges go from low to high, and a rate has no
  * leading zeros.
  */
-import { closest } from './shape';
+import { closest } from './near';
 
 /**
  * A pattern every valid expression matches, published in the JSON Schema so that editors flag the
@@ -155,14 +155,18 @@ function cronProblem(fields: string[]): string | undefined {
     return `cron needs six fields (${FIELDS.map((f) => f.name).join(' ')}); this has ${fields.length}${why}. Did you mean ${six?.cron ?? EXAMPLE}?${note}`;
   }
   const [minutes, hours, dom, month, dow, year] = fields as [string, string, string, string, string, string];
-  const problem =
-    listProblem(MINUTES, minutes) ??
-    listProblem(HOURS, hours) ??
-    dayOfMonthProblem(dom) ??
-    listProblem(MONTH, month) ??
-    dayOfWeekProblem(dow) ??
-    listProblem(YEAR, year);
-  if (problem) return problem;
+  const checks = [
+    () => listProblem(MINUTES, minutes),
+    () => listProblem(HOURS, hours),
+    () => dayOfMonthProblem(dom),
+    () => listProblem(MONTH, month),
+    () => dayOfWeekProblem(dow),
+    () => listProblem(YEAR, year),
+  ];
+  for (const [i, check] of checks.entries()) {
+    const problem = check();
+    if (problem) return withRepair(problem, fields, i);
+  }
   const cron = (d: string, w: string) => `cron(${[minutes, hours, d, month, w, year].join(' ')})`;
   if (dom === '?' && dow === '?') return `day-of-month and day-of-week cannot both be ?; set one of them, such as ${cron('*', '?')} or ${cron('?', 'MON-FRI')}`;
   if (dom !== '?' && dow !== '?') {
@@ -170,6 +174,45 @@ function cronProblem(fields: string[]): string | undefined {
     return `day-of-month and day-of-week cannot both be set; one of them must be ?: ${fix}`;
   }
   return undefined;
+}
+
+/**
+ * A message ending in its field's general example ends instead in the user's own expression with
+ * only that field mended, when a mended value makes it valid: `cron(60 2 * * ? *)` is offered
+ * `cron(59 2 * * ? *)`, not an expression that runs at other times altogether.
+ */
+function withRepair(problem: string, fields: readonly string[], index: number): string {
+  const field = FIELDS[index]!;
+  if (repairing || !problem.endsWith(`: ${field.example}`)) return problem;
+  repairing = true;
+  try {
+    return repaired(problem, fields, index, field);
+  } finally {
+    repairing = false;
+  }
+}
+
+/** Set while a mended expression is checked: its own problems are only tested, never mended again. */
+let repairing = false;
+
+function repaired(problem: string, fields: readonly string[], index: number, field: Field): string {
+  const value = fields[index]!;
+  // A step or a list says more than one value can: mending it to one would change when it runs.
+  if (/[/,]/.test(value)) return problem;
+  const clamp = (n: string) => String(Math.min(Math.max(Number(n), field.min), field.max));
+  const candidates = [
+    // 25 → 23; the number inside 8#1 or 9L too (7#1, 7L)
+    /^\d+/.test(value) ? value.replace(/^\d+/, clamp) : undefined,
+    // MONDAY → MON
+    field.names ? closest(value.toUpperCase(), field.names) : undefined,
+    String(field.min),
+    '*',
+  ];
+  for (const candidate of candidates.filter((c): c is string => c !== undefined)) {
+    const mended = `cron(${fields.map((f, i) => (i === index ? candidate : f)).join(' ')})`;
+    if (scheduleProblem(mended) === undefined) return `${problem.slice(0, -field.example.length)}${mended}`;
+  }
+  return problem;
 }
 
 /**
