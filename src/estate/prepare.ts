@@ -1,5 +1,5 @@
 import { loadEstate } from '../manifest/load';
-import { EstateError } from '../manifest/problems';
+import { EstateError, type Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { allocateEstate, type EnvironmentAllocation } from './allocation';
 import { estateChangeProblems } from './changes';
@@ -39,7 +39,7 @@ export function prepareEstate(dir: string, selection: StackSelection = {}): Prep
   const read = lockRead ?? readLock(dir);
   const adopted = read.origin === 'migrated' ? adoptMigrated(read.lock, spec.name, spec.environments) : read.lock;
   const { lock: previous, restarted } = forgetWhatWasNeverDeployed(spec, adopted);
-  const problems = estateChangeProblems(spec, previous);
+  const problems = [...estateChangeProblems(spec, previous), ...everyServiceGone(spec, previous)];
   const { lock: allocated, environments: allocation } = allocateEstate(spec, previous, { selection });
   problems.push(...estateQuotaProblems(spec, allocation));
   if (problems.length > 0) throw new EstateError(problems);
@@ -72,4 +72,21 @@ function forgetWhatWasNeverDeployed(spec: EstateSpec, lock: Lock): { lock: Lock;
 function holderIn(lock: Lock, env: string, host: string): string | undefined {
   const services = lock.environments[env]?.services ?? {};
   return Object.keys(services).find((name) => services[name]!.hostnames?.includes(host));
+}
+
+/**
+ * No service files at all, where the lock has services: an empty or misplaced services/ folder is
+ * far likelier than a wish to remove every service at once, which would take every stack down.
+ * Removing them all is still possible, a few at a time, or by planning once with one left.
+ */
+function everyServiceGone(spec: EstateSpec, previous: Lock): Problem[] {
+  if ([...spec.services.values()].some((list) => list.length > 0)) return [];
+  const known = new Set(Object.values(previous.environments).flatMap((e) => Object.entries(e.services).filter(([, s]) => !s.removed).map(([name]) => name)));
+  if (known.size === 0) return [];
+  return [
+    {
+      file: 'services/',
+      message: `holds no service files, but the lock records ${known.size} service${known.size === 1 ? '' : 's'} (${[...known].sort().slice(0, 5).join(', ')}${known.size > 5 ? ', …' : ''}): a plan would remove every one. Put their files back in services/ (a folder of another name is not read); to remove them all, remove them a few at a time`,
+    },
+  ];
 }

@@ -109,7 +109,9 @@ function checkEstateFolder(dir: string): void {
   if (estateAbove) {
     throw new UsageError(`${dir} is inside the estate ${relativeOrAbsolute(estateAbove)}, not an estate of its own; give that folder instead`);
   }
-  throw new UsageError(`no ${ESTATE_FILE} in ${dir}; give the estate folder, or run 'cityplan init ${dir}' to start an estate there`);
+  // init writes into a folder without services/; with one there, estate.yaml is what is missing.
+  const start = existsSync(join(dir, SERVICES_DIR)) ? `write ${ESTATE_FILE} beside services/ (docs/manifest.md lists its fields)` : `run 'cityplan init ${dir}' to start an estate there`;
+  throw new UsageError(`no ${ESTATE_FILE} in ${dir}; give the estate folder, or ${start}`);
 }
 
 /** The nearest folder above `dir` that holds estate.yaml (a user who gave `<estate>/services`). */

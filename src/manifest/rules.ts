@@ -360,7 +360,7 @@ export function serviceLinks(contexts: readonly ServiceContext[], fileNames: Rea
           else if (!target) {
             // A service whose own file is wrong is reported there, not again by everything that names it.
             if (!fileNames.has(callee)) problems.push(ctx.problem(['calls'], `${callee} is not a service of this estate${didYouMean(callee, names)}`));
-          } else if (target.failed(['kind'])) {
+          } else if (target.failed(['kind']) || !target.spec.kind) {
             // Its kind is wrong in its own file: whether it can be called is not known yet.
           } else if (target.spec.kind !== 'backend' && target.spec.kind !== 'web') {
             problems.push(ctx.problem(['calls'], `${callee} is a ${target.spec.kind} service, which answers no calls; only backend and web services can be called`));
@@ -438,12 +438,11 @@ function linkCycles(services: ReadonlyMap<string, ServiceContext>): Problem[] {
       const first = services.get(cycle[0]!)!;
       const steps = [...cycle, cycle[0]!].map((n, i, all) => (i === 0 ? n : `${link(services.get(all[i - 1]!)!, n)} ${n}`)).join(' ');
       const field = first.spec.calls.includes(cycle[1]!) ? 'calls' : 'subscribe';
-      problems.push(
-        first.problem(
-          [field],
-          `${steps}: each service's stack is deployed after those it calls or takes topics from, so these can never be deployed; break the circle (one side publishing a topic the other takes, say, instead of calling it)`,
-        ),
-      );
+      const onlyTopics = cycle.every((n, i) => link(services.get(n)!, cycle[(i + 1) % cycle.length]!) !== 'calls');
+      const advice = onlyTopics
+        ? 'break the circle: one of them stops taking the other’s topic (a third service can publish what both need)'
+        : 'break the circle (one side publishing a topic the other takes, say, instead of calling it)';
+      problems.push(first.problem([field], `${steps}: each service's stack is deployed after those it calls or takes topics from, so these can never be deployed; ${advice}`));
       return;
     }
     state.set(name, 'open');

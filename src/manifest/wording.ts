@@ -86,7 +86,10 @@ function wrongType(expected: string, value: unknown, field: FieldSchema | undefi
     }
     case 'array':
       // A command is its arguments: `npm start` is the list [npm, start], not one item.
-      if (key === 'command' && typeof value === 'string') return `must be a list of the command's arguments: ${key}: [${value.trim().split(/\s+/).map(render).join(', ')}]`;
+      if (key === 'command' && typeof value === 'string') {
+        const words = shellWords(value);
+        return words.length > 0 ? `must be a list of the command's arguments: ${key}: [${words.map(render).join(', ')}]` : 'must be a list of the command and its arguments, such as command: [npm, start]';
+      }
       if (value !== null && typeof value !== 'object') return `must be a list, even of one item: ${key}: [${render(value)}]`;
       return `must be a list, not ${got}; such as ${key}: [${render(exampleOf(field?.items) ?? 'item')}]`;
     case 'object':
@@ -165,4 +168,14 @@ function render(value: unknown): string {
   if (typeof value !== 'string') return value === null || value === undefined ? 'nothing' : typeof value === 'object' ? JSON.stringify(value) : String(value);
   const plain = /^[A-Za-z_/][\w./@()*?, -]*$/.test(value) && !/^(true|false|yes|no|on|off|null|~)$/i.test(value) && !/: | #/.test(value);
   return plain ? value : JSON.stringify(value);
+}
+
+/**
+ * A command line split as a shell would split it for exec: words on spaces, quotes holding a
+ * word together (`sh -c "echo hi"` → sh, -c, echo hi). No expansion: ECS runs the list as given.
+ */
+function shellWords(line: string): string[] {
+  const words: string[] = [];
+  for (const m of line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3]!);
+  return words.filter((w) => w !== '');
 }

@@ -353,3 +353,15 @@ describe('a host name two services claim', () => {
     expect(stderr).not.toContain('services/send-money-to-prisoners.yaml');
   });
 });
+
+describe('an empty services folder where the lock has services', () => {
+  it('is one problem, never a plan removing every service', async () => {
+    const dir = copyExample();
+    renameSync(join(dir, 'services'), join(dir, 'Services'));
+    mkdirSync(join(dir, 'services'));
+    const { code, stderr } = await cityplan('plan', dir, '--out', join(scratch(), 'a'));
+    expect(code).toBe(1);
+    expect(stderr).toContain('services/: holds no service files, but the lock records 7 services');
+    expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(readFileSync('examples/justice/cityplan.lock.json', 'utf8'));
+  });
+});

@@ -75,6 +75,8 @@ describe('messages in the user words, with a right value', () => {
   it('one secret not in a list', () =>
     expect(message(visits('secrets: DATABASE_PASSWORD\n'))).toBe('must be a list, even of one item: secrets: [DATABASE_PASSWORD]'));
   it('memory with a unit', () => expect(message(visits('cpu: 512\nmemory: 2GB\n'))).toBe('is a number of MiB without a unit: memory: 2048'));
+  it('a command with a quoted argument', () =>
+    expect(message(visits(`command: 'sh -c "echo hi"'\n`))).toBe('must be a list of the command\'s arguments: command: [sh, "-c", echo hi]'));
   it('a command given as one string', () =>
     expect(message(visits('command: "npm run start"\n'))).toBe("must be a list of the command's arguments: command: [npm, run, start]"));
   it('a near-miss option', () => expect(message(service('visits', 'name: visits\nkind: wokrer\nimage: a:1\n'))).toMatch(/did you mean kind: worker\?/));
