@@ -27,9 +27,10 @@ export class ServiceContext {
   ) {}
 
   /** A problem at the line that set `path`, or at the service's name when a built-in default did. */
-  problem(path: readonly string[], message: string): Problem {
+  problem(path: readonly string[], message: string, item?: number): Problem {
     const layer = originOf(this.layers, path);
-    if (layer?.source) return layer.source.problem([...layer.base, ...path], message);
+    // `item`: the entry of a list the problem is about (the third hostname), so its line is shown.
+    if (layer?.source) return layer.source.problem([...layer.base, ...path, ...(item === undefined ? [] : [item])], message);
     return this.file.problem(['name'], `${path.join('.')}: ${message}`);
   }
 
@@ -208,11 +209,11 @@ const hostnames: Rule = reading([['hostnames']], (ctx) => {
   const own = resourceName.serviceHost(ctx.spec.name, ctx.env.domain);
   const seen = new Set<string>();
   const problems: Problem[] = [];
-  for (const h of ctx.spec.hostnames) {
-    if (h === own) problems.push(ctx.problem(['hostnames'], `${h} is the service's own name already; list only extra names`));
-    else if (seen.has(h)) problems.push(ctx.problem(['hostnames'], `lists ${h} twice`));
+  for (const [i, h] of ctx.spec.hostnames.entries()) {
+    if (h === own) problems.push(ctx.problem(['hostnames'], `${h} is the service's own name already; list only extra names`, i));
+    else if (seen.has(h)) problems.push(ctx.problem(['hostnames'], `lists ${h} twice`, i));
     else if (!coveredByWildcard(h, ctx.env.domain) && h.length > ACM_FIRST_NAME) {
-      problems.push(ctx.problem(['hostnames'], `${h} is ${h.length} characters; a name outside *.${ctx.env.domain} needs a certificate of its own, and ACM takes at most ${ACM_FIRST_NAME} characters for a certificate's name`));
+      problems.push(ctx.problem(['hostnames'], `${h} is ${h.length} characters; a name outside *.${ctx.env.domain} needs a certificate of its own, and ACM takes at most ${ACM_FIRST_NAME} characters for a certificate's name`, i));
     }
     seen.add(h);
   }
@@ -270,7 +271,7 @@ export function uniqueHostnames(contexts: readonly ServiceContext[], holderOf?: 
       if (!holder) {
         holders.set(h, { service: ctx.spec.name, env: ctx.env.name });
       } else if (holder.service !== ctx.spec.name) {
-        problems.push(ctx.problem(['hostnames'], `${h} is already used by service ${holder.service} in environment ${holder.env}`));
+        problems.push(ctx.problem(['hostnames'], `${h} is already used by service ${holder.service} in environment ${holder.env}`, ctx.spec.hostnames.indexOf(h)));
       } else if (holder.env !== ctx.env.name) {
         problems.push(
           ctx.problem(
@@ -495,7 +496,7 @@ export function domainsApart(environments: readonly EnvironmentSpec[], contexts:
       problems.push(
         own
           ? ctx.file.problem(['name'], `its name in environment ${ctx.env.name}, ${host}, is in environment ${zone.name}'s zone ${zone.domain}; rename the service`)
-          : ctx.problem(['hostnames'], `${host} is in environment ${zone.name}'s zone ${zone.domain}, not ${ctx.env.name}'s; give it under environments.${zone.name}.hostnames`),
+          : ctx.problem(['hostnames'], `${host} is in environment ${zone.name}'s zone ${zone.domain}, not ${ctx.env.name}'s; give it under environments.${zone.name}.hostnames`, ctx.spec.hostnames.indexOf(host)),
       );
     }
   }

@@ -77,7 +77,7 @@ const CASES: Case[] = [
       'services/bookings.yaml': webService('bookings', 'environments:\n  production:\n    hostnames: [visits.gov.uk]\n'),
     }),
     expected: [
-      { file: 'services/visits.yaml', line: 8, field: 'environments.production.hostnames', message: /visits.gov.uk is already used by service bookings in environment production/ },
+      { file: 'services/visits.yaml', line: 8, field: 'environments.production.hostnames[0]', message: /visits.gov.uk is already used by service bookings in environment production/ },
     ],
   },
   {
@@ -86,7 +86,7 @@ const CASES: Case[] = [
       'services/visits.yaml': webService('visits'),
       'services/bookings.yaml': webService('bookings', 'hostnames: [visits.staging.example.gov.uk]\n'),
     }),
-    expected: [{ file: 'services/bookings.yaml', line: 6, field: 'hostnames', message: /already used by service visits in environment staging/ }],
+    expected: [{ file: 'services/bookings.yaml', line: 6, field: 'hostnames[0]', message: /already used by service visits in environment staging/ }],
   },
   {
     name: 'one hostname claimed by two environments',

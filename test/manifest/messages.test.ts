@@ -191,8 +191,14 @@ describe('names AWS or DNS would refuse at deploy time', () => {
     });
     expect(problems).toEqual([
       expect.objectContaining({ file: 'services/staging.yaml', field: 'name', message: expect.stringContaining("its name in environment production, staging.example.gov.uk, is in environment staging's zone") }),
-      expect.objectContaining({ file: 'services/visits.yaml', field: 'environments.production.hostnames', message: expect.stringContaining('give it under environments.staging.hostnames') }),
+      expect.objectContaining({ file: 'services/visits.yaml', field: 'environments.production.hostnames[0]', message: expect.stringContaining('give it under environments.staging.hostnames') }),
     ]);
+  });
+
+  it('a problem with one host name points at its entry in the list', () => {
+    const long = `${'c'.repeat(40)}.${'d'.repeat(24)}.justice.example.org`;
+    const problems = problemsOf(visits(`environments:\n  production:\n    hostnames:\n      - ok.example.org\n      - ${long}\n`));
+    expect(problems.map(where)).toEqual(['services/visits.yaml:10 environments.production.hostnames[1]']);
   });
 
   it('a certificate name longer than ACM takes, and platform variable names', () => {
