@@ -8,7 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { builtInLayer, type Layer, mergeLayers } from './layers';
 import { closest } from './near';
 import { EstateError, type Problem, UsageError, uniqueProblems } from './problems';
-import { domainsApart, environmentRules, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
+import { domainsApart, environmentRules, NOT_FOR_THIS_KIND, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
 import { checkShape } from './shape';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from './spec';
@@ -73,7 +73,7 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
   problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts, new Set(serviceFiles(dir).map((f) => basename(f).replace(/\.ya?ml$/, '')))), ...domainsApart(environments, contexts, estateRead.source));
 
-  if (problems.length > 0) throw new EstateError(uniqueProblems(problems));
+  if (problems.length > 0) throw new EstateError(uniqueProblems(withoutValuesOfWrongKind(problems)));
 
   const byEnv = new Map<string, ServiceSpec[]>(environments.map((e) => [e.name, []]));
   for (const ctx of contexts) byEnv.get(ctx.env.name)!.push(ctx.spec);
@@ -126,6 +126,18 @@ function findEstateAbove(dir: string): string | undefined {
 function relativeOrAbsolute(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel === '' ? '.' : rel.startsWith('..') ? path : rel;
+}
+
+/**
+ * A field set on a kind it does not apply to is one mistake: what is wrong with its value does not
+ * matter, as the field must go (a web service's `schedule: rate(1 hours)` is not for web services,
+ * whatever its grammar).
+ */
+function withoutValuesOfWrongKind(problems: readonly Problem[]): Problem[] {
+  const wrongKind = new Set(problems.filter((p) => p.field && p.message.startsWith(NOT_FOR_THIS_KIND)).map((p) => `${p.file} ${p.field}`));
+  if (wrongKind.size === 0) return [...problems];
+  const under = (p: Problem) => [...wrongKind].some((k) => { const at = `${p.file} ${p.field}`; return at !== k && (at.startsWith(`${k}.`) || at.startsWith(`${k}[`)) || (at === k && !p.message.startsWith(NOT_FOR_THIS_KIND)); });
+  return problems.filter((p) => !p.field || !under(p));
 }
 
 /**

@@ -28,7 +28,8 @@ export class ServiceContext {
 
   /** A problem at the line that set `path`, or at the service's name when a built-in default did. */
   problem(path: readonly string[], message: string, item?: number): Problem {
-    const layer = originOf(this.layers, path);
+    // A value that failed validation is out of the layer's data, but its line is still the one to show.
+    const layer = originOf(this.layers, path) ?? [...this.layers].reverse().find((l) => l.source && failedIn([l], path));
     // `item`: the entry of a list the problem is about (the third hostname), so its line is shown.
     if (layer?.source) return layer.source.problem([...layer.base, ...path, ...(item === undefined ? [] : [item])], message);
     return this.file.problem(['name'], `${path.join('.')}: ${message}`);
@@ -66,6 +67,11 @@ export class ServiceContext {
   /** Whether any of `paths` failed validation in some layer: a rule on it would judge a stand-in. */
   failed(...paths: string[][]): boolean {
     return paths.some((p) => failedIn(this.layers, p));
+  }
+
+  /** Whether the service itself set `path` to a value that failed validation (left out of its data). */
+  failedItself(path: string[]): boolean {
+    return failedIn(this.layers.filter((l) => l.kind === 'service file' || l.kind === 'environment override'), path);
   }
 
   /** Whether the service itself set `path`, in its file or an environment override (not the estate defaults). */
@@ -142,8 +148,8 @@ const kindList = (kinds: readonly string[]) => (kinds.length === 1 ? kinds[0]! :
 /** Kind-specific fields. Values inherited from the estate defaults are ignored where they do not apply. */
 const kindFields: Rule = reading([['kind']], (ctx) => {
   if (!ctx.spec.kind) return [];
-  const problems = ONLY_FOR.filter((f) => !f.kinds.includes(ctx.spec.kind) && ctx.setsItself(f.path)).map((f) =>
-    ctx.problem(f.path, `only applies to ${kindList(f.kinds)} services; this is a ${ctx.spec.kind} service`),
+  const problems = ONLY_FOR.filter((f) => !f.kinds.includes(ctx.spec.kind) && (ctx.setsItself(f.path) || ctx.failedItself(f.path))).map((f) =>
+    ctx.problem(f.path, `${NOT_FOR_THIS_KIND} ${kindList(f.kinds)} services; this is a ${ctx.spec.kind} service`),
   );
   if (ctx.spec.kind === 'job' && !ctx.spec.schedule && !ctx.failed(['schedule'])) {
     problems.push(ctx.file.problem(['kind'], `a job needs a schedule, such as schedule: cron(0 2 * * ? *) or rate(1 day)${ctx.where(['kind'])}`));
@@ -249,6 +255,9 @@ const deployStrategy: Rule = reading([['deploy'], ['hostnames'], ['kind']], (ctx
   }
   return problems;
 });
+
+/** The message of a field set on a kind it does not apply to (see kindFields). */
+export const NOT_FOR_THIS_KIND = 'only applies to';
 
 export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, healthPath, secretsAndEnv, platformVariables, names, hostnames, deployStrategy];
 

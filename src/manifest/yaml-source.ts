@@ -26,7 +26,9 @@ export class YamlSource {
     } catch (e) {
       // A folder of that name, a link to nothing, a file it may not read: the user's to fix.
       if (!isUserFixable(e)) throw e;
-      return { problems: [{ file, message: `cannot be read: ${reasonOf(e)}; it must be a readable YAML file` }] };
+      // Reading, a missing path is a link to nothing (the file was listed, so it is no typo).
+      const why = e.code === 'ENOENT' ? 'it is a link to a file that does not exist (ENOENT)' : reasonOf(e);
+      return { problems: [{ file, message: `cannot be read: ${why}; it must be a readable YAML file` }] };
     }
     const lines = new LineCounter();
     // Keys are field names, so strings (a list as a key is a mistake); the library's own console

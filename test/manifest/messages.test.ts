@@ -37,6 +37,8 @@ describe('one mistake, one message', () => {
     ['an invalid source.repo', service('visits', 'name: visits\nkind: web\nsource:\n  repo: not a repo\n'), ['services/visits.yaml:4 source.repo']],
     ['an invalid schedule on a job', service('nightly', 'name: nightly\nkind: job\nimage: nightly:1\nschedule: every night\n'), ['services/nightly.yaml:4 schedule']],
     ['a count that is not a map', visits('count: 4\n'), ['services/visits.yaml:6 count']],
+    ['a wrong value in a field the kind does not have', visits('schedule: rate(1 hours)\n'), ['services/visits.yaml:6 schedule']],
+    ['a wrong nested value in a field the kind does not have', visits('queue:\n  visibilityTimeout: -1\n'), ['services/visits.yaml:7 queue']],
     [
       'a misspelt field in the estate defaults',
       { 'estate.yaml': `${MINIMAL_ESTATE}defaults:\n  cpu: 512\n  memroy: 1024\n`, 'services/visits.yaml': webService('visits') },
