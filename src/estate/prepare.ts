@@ -77,12 +77,13 @@ function holderIn(lock: Lock, env: string, host: string): string | undefined {
 /**
  * No service files at all, where the lock has services: an empty or misplaced services/ folder is
  * far likelier than a wish to remove every service at once, which would take every stack down.
- * Removing them all is still possible, a few at a time, or by planning once with one left.
+ * Removing them all is still possible, a few at a time.
  */
 function everyServiceGone(spec: EstateSpec, previous: Lock): Problem[] {
   if ([...spec.services.values()].some((list) => list.length > 0)) return [];
   const known = new Set(Object.values(previous.environments).flatMap((e) => Object.entries(e.services).filter(([, s]) => !s.removed).map(([name]) => name)));
-  if (known.size === 0) return [];
+  // One service going is an ordinary removal; all of several at once is the folder's mistake.
+  if (known.size < 2) return [];
   return [
     {
       file: 'services/',
