@@ -21,7 +21,10 @@ export function colonInValueOrIndent(ctx: Context): Explained {
     return {
       offset: at(ctx, index, line.valueColumn!),
       field: ctx.lines.fieldAt(index),
-      message: `a value containing ": " must be quoted: ${line.key}: ${quoted(line.value!)}`,
+      // `image: nginx:` holds no ': ' but ends in ':', which YAML reads the same way.
+      message: /:$/.test(line.value!.trimEnd()) && !/:\s/.test(line.value!)
+        ? `a value ending in ":" must be quoted, or the ":" dropped: ${line.key}: ${quoted(line.value!)}`
+        : `a value containing ": " must be quoted: ${line.key}: ${quoted(line.value!)}`,
     };
   }
   // Otherwise the value runs on into lines below that hold ': ': lines indented under a line
