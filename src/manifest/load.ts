@@ -109,6 +109,11 @@ function checkEstateFolder(dir: string): void {
   if (estateAbove) {
     throw new UsageError(`${dir} is inside the estate ${relativeOrAbsolute(estateAbove)}, not an estate of its own; give that folder instead`);
   }
+  // A folder of estates (examples/): name those below it.
+  const below = readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, ESTATE_FILE)))
+    .map((e) => relativeOrAbsolute(join(dir, e.name)));
+  if (below.length > 0) throw new UsageError(`no ${ESTATE_FILE} in ${dir}; the estate folder${below.length === 1 ? ' below it is' : 's below it are'} ${below.join(', ')}`);
   // init writes into a folder without services/; with one there, estate.yaml is what is missing.
   const start = existsSync(join(dir, SERVICES_DIR)) ? `write ${ESTATE_FILE} beside services/ (docs/manifest.md lists its fields)` : `run 'cityplan init ${dir}' to start an estate there`;
   throw new UsageError(`no ${ESTATE_FILE} in ${dir}; give the estate folder, or ${start}`);

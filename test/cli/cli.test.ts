@@ -222,6 +222,7 @@ describe('cityplan usage', () => {
       code: 2,
       stderr: expect.stringContaining(`estate.yaml is a file, not an estate folder; give the folder that holds it: ${dir}`),
     });
+    expect(await cityplan('validate', dirname(dir))).toMatchObject({ code: 2, stderr: expect.stringContaining(`the estate folder below it is ${dir}`) });
     renameSync(join(dir, 'estate.yaml'), join(dir, 'estate.yml'));
     expect(await cityplan('validate', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('cityplan reads estate.yaml; rename estate.yml to estate.yaml') });
   });
