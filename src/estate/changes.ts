@@ -131,7 +131,7 @@ export function summarizeChanges(
         ...(entry.service ? { service: entry.service } : {}),
         ...(entry.shard !== undefined ? { shard: entry.shard } : {}),
         step,
-        ...describeRemoval(stack, entry, entry.service ? (after.services[entry.service] ?? before?.services[entry.service])?.kind : undefined),
+        ...describeRemoval(stack, entry, entry.service ? (after.services[entry.service] ?? before?.services[entry.service])?.kind : undefined, env.protect),
       });
       if (step !== 'later' && env.protect) {
         changes.flags.push(`${stack} leaves protected environment ${env.name}: cityplan deploy does this only with --allow-removal`);
@@ -156,16 +156,23 @@ function rewritesShiftedRule(service: string, environment: string, strategy: str
 /**
  * @param kind the kind of the service whose stack this is (from the lock), which says what the
  *   stack holds besides its claims
+ * @param protect whether the stack's environment is protected: a service's bucket (unnamed, so in
+ *   no claim, and not in the lock) is then kept, and otherwise deleted only when empty
  */
-export function describeRemoval(stack: string, entry: StackEntry, kind?: ServiceKind): { deletes: string[]; keeps: string[] } {
+export function describeRemoval(stack: string, entry: StackEntry, kind?: ServiceKind, protect = false): { deletes: string[]; keeps: string[] } {
   const held = [...new Set(entry.removal === 'drained' ? [] : [...entry.claims, ...(entry.held ?? [])])];
   const kept = new Set(entry.retains ?? []);
   const contents = entry.role === 'service' ? KIND_CONTENTS[kind ?? 'web'] : entry.role === 'ingress' ? SHARD_CONTENTS : undefined;
+  const bucket = entry.role === 'service' && entry.removal !== 'drained' ? [protect ? BUCKET_KEPT : BUCKET_DELETED] : [];
   return {
-    deletes: [`stack ${stack}${contents ? ` (${contents})` : ''}`, ...held.filter((c) => !kept.has(c)).map(describeClaim)],
-    keeps: held.filter((c) => kept.has(c)).map(describeClaim),
+    deletes: [`stack ${stack}${contents ? ` (${contents})` : ''}`, ...held.filter((c) => !kept.has(c)).map(describeClaim), ...(protect ? [] : bucket)],
+    keeps: [...held.filter((c) => kept.has(c)).map(describeClaim), ...(protect ? bucket : [])],
   };
 }
+
+/** What becomes of a service's bucket (see ServiceBucket): CloudFormation deletes only an empty bucket. */
+const BUCKET_KEPT = 'any bucket of its own, with its objects';
+const BUCKET_DELETED = 'any bucket of its own if it is empty (a bucket with objects in it stops the deletion until someone empties it)';
 
 /** What a service stack of each kind holds besides its claims (which are listed by name). */
 const KIND_CONTENTS: Readonly<Record<ServiceKind, string>> = {

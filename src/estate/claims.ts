@@ -83,6 +83,8 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   // aliases (name and port) in their Cloud Map namespace (ECS ServiceConnectService, ServiceConnectClientAlias).
   'AWS::ECS::Service': (p, r) => [...optionallyNamed('ServiceName', 'Cluster')(p, r), ...serviceConnectNames(p, r)],
   'AWS::ECS::TaskDefinition': null,
+  // A serverless cache's name is its identifier, unique per account and region (CreateServerlessCache).
+  'AWS::ElastiCache::ServerlessCache': optionallyNamed('ServerlessCacheName'),
   'AWS::ElasticLoadBalancingV2::Listener': named('LoadBalancerArn', 'Port'),
   'AWS::ElasticLoadBalancingV2::ListenerCertificate': null,
   'AWS::ElasticLoadBalancingV2::ListenerRule': named('ListenerArn', 'Priority'),

@@ -83,8 +83,9 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
     if (services.length > QUOTAS.servicesPerCluster.limit) {
       breaches.push({ quota: QUOTAS.servicesPerCluster, found: services.length, where: `environment ${env.name}` });
     }
-    // One group per service and one per shard, plus the VPC's default group.
-    const securityGroups = built + placed.shards.length + 1;
+    // One group per service, one per cache (ServiceCache) and one per shard, plus the VPC's default group.
+    const caches = services.filter((s) => isBuilt(s.kind) && s.cache !== undefined).length;
+    const securityGroups = built + caches + placed.shards.length + 1;
     if (securityGroups > QUOTAS.securityGroupsPerVpc.limit) {
       breaches.push({ quota: QUOTAS.securityGroupsPerVpc, found: securityGroups, where: `environment ${env.name}` });
     }

@@ -183,11 +183,16 @@ const secretsAndEnv: Rule = reading([['secrets'], ['env']], (ctx) => {
 /** The variables cityplan sets itself (the queue's URL, each topic's ARN): `env` and `secrets` would be overwritten. */
 /**
  * Variables cityplan sets in a container: a service's own value for one would be overwritten. All
- * names starting with CITYPLAN_ are kept for cityplan, as well as those of the queue and topics.
+ * names starting with CITYPLAN_ are kept for cityplan, as well as those of the queue, topics, bucket and cache.
  */
-const platformVariables: Rule = reading([['secrets'], ['env'], ['publish'], ['queue']], (ctx) => {
+const platformVariables: Rule = reading([['secrets'], ['env'], ['publish'], ['queue'], ['bucket'], ['cache']], (ctx) => {
   const ours = new Map<string, string>(ctx.spec.publish.map((t) => [variable.topicArn(t), `the ARN of topic ${t}`]));
   if (ctx.spec.kind === 'worker' && ctx.spec.queue) ours.set(variable.queueUrl, "the URL of the worker's queue");
+  if (ctx.spec.bucket) ours.set(variable.bucketName, "the name of the service's bucket");
+  if (ctx.spec.cache) {
+    ours.set(variable.cacheHost, "the host name of the service's cache");
+    ours.set(variable.cachePort, "the port of the service's cache");
+  }
   const whose = (v: string) =>
     ours.has(v) ? `is set by cityplan to ${ours.get(v)}` : v.startsWith(variable.prefix) ? `starts with ${variable.prefix}, which cityplan keeps for its own (${variable.service}, ${variable.environment})` : undefined;
   return [
@@ -201,12 +206,18 @@ const names: Rule = (ctx) => {
   if (isReservedServiceName(ctx.spec.name)) {
     problems.push(ctx.file.problem(['name'], `'${ctx.spec.name}' is reserved for the platform's own stacks`));
   }
-  for (const d of derivedNames(ctx.estate, ctx.env.name, ctx.spec.name, ctx.env.domain, ctx.failed(['publish']) ? [] : ctx.spec.publish)) {
+  for (const d of derivedNames(ctx.estate, ctx.env.name, ctx.spec.name, ctx.env.domain, ctx.failed(['publish']) ? [] : ctx.spec.publish, ctx.spec.cache !== undefined)) {
     if (d.value.length > d.limit) {
       problems.push(
         ctx.file.problem(['name'], `the ${d.what} '${d.value}' would be ${d.value.length} characters; AWS allows ${d.limit}`),
       );
     }
+  }
+  // Serverless cache names are lower-case words joined by single hyphens (CloudFormation
+  // AWS::ElastiCache::ServerlessCacheSnapshot, ServerlessCacheName pattern ^[a-z][a-z0-9]*(-[a-z0-9]+)*$).
+  const cacheName = resourceName.cache(ctx.estate, ctx.env.name, ctx.spec.name);
+  if (ctx.spec.cache !== undefined && !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(cacheName)) {
+    problems.push(ctx.file.problem(['name'], `the ElastiCache Serverless cache name '${cacheName}' has two hyphens in a row, which ElastiCache does not allow`));
   }
   return problems;
 };

@@ -159,7 +159,17 @@ export const serviceFields = z.strictObject({
   postgres: z
     .strictObject({ size: z.enum(['small', 'medium', 'large']) })
     .meta({ description: 'RDS PostgreSQL addon.' }),
-  bucket: z.strictObject({ versioned: z.boolean().optional() }).meta({ description: 'S3 bucket addon.' }),
+  bucket: z.strictObject({ versioned: z.boolean().optional() }).meta({ description: 'S3 bucket addon: private, encrypted with the environment key, TLS only; its name reaches the container as BUCKET_NAME.' }),
+  cache: z
+    .strictObject({
+      maxMemory: z
+        .int()
+        .min(1)
+        .max(5000)
+        .meta({ description: 'Most data the cache may hold, in GB (ElastiCache Serverless data storage limit: 1 to 5000 GB). Absent: no limit.' }),
+    })
+    .partial()
+    .meta({ description: 'ElastiCache Serverless (Valkey) addon, reachable only from the service; its endpoint reaches the container as CACHE_HOST and CACHE_PORT (TLS).' }),
   queue: z
     .strictObject({
       visibilityTimeout: z.int().min(0).max(43200).meta({ description: 'Seconds a received message is hidden from other consumers (SQS allows 0 to 43200).', default: 30 }),

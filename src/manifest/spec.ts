@@ -43,6 +43,8 @@ export interface ServiceSpec {
   readonly secrets: readonly string[];
   readonly postgres?: { readonly size: 'small' | 'medium' | 'large' };
   readonly bucket?: { readonly versioned?: boolean };
+  /** ElastiCache Serverless (Valkey); `maxMemory` in GB (1–5000). */
+  readonly cache?: { readonly maxMemory?: number };
   /** A worker's queue; present also when the worker only subscribes (its topics need a queue). */
   readonly queue?: { readonly visibilityTimeout?: number; readonly fifo?: boolean; readonly maxReceives?: number };
   readonly schedule?: string;

@@ -100,6 +100,13 @@ export const resourceName = {
    * resource policy size restrictions", Step Functions Developer Guide). Retained where the
    * environment is protected, so a later life of the job takes another name (see serviceLogGroup).
    */
+  /**
+   * A service's ElastiCache Serverless cache. Serverless cache names are unique per account and
+   * region (the name is the cache's identifier in CreateServerlessCache).
+   */
+  cache: (estate: string, env: string, service: string) => `${estate}-${env}-${service}`,
+  /** Prefix under which S3 writes a service bucket's server access logs in the environment's log bucket. */
+  bucketAccessLogPrefix: (service: string) => `s3/${service}/`,
   jobRunLogGroup: (estate: string, env: string, service: string, incarnation = 1) =>
     `/aws/vendedlogs/states/cityplan/${estate}/${env}/${service}${incarnation > 1 ? `/${incarnation}` : ''}`,
 };
@@ -115,6 +122,11 @@ export const variable = {
   environment: 'CITYPLAN_ENVIRONMENT',
   /** The URL of a worker's queue. */
   queueUrl: 'QUEUE_URL',
+  /** The name of the service's bucket (`bucket`). */
+  bucketName: 'BUCKET_NAME',
+  /** The host name and port of the service's cache (`cache`); clients must use TLS. */
+  cacheHost: 'CACHE_HOST',
+  cachePort: 'CACHE_PORT',
   /** The ARN of a topic the service publishes: `visit-booked` → `TOPIC_VISIT_BOOKED_ARN`. */
   topicArn: (topic: string) => `TOPIC_${topic.toUpperCase().replace(/-/g, '_')}_ARN`,
 };
@@ -131,7 +143,11 @@ export interface DerivedName {
  *   CreateTopic). Today's name limits keep them and queue names well inside their limits; the
  *   check guards the day those limits loosen.
  */
-export function derivedNames(estate: string, env: string, service: string, domain: string, topics: readonly string[] = []): DerivedName[] {
+/**
+ * @param cache whether the service has a `cache`: its ElastiCache Serverless cache name is then
+ *   checked too (40 characters: CreateServerlessCache, ServerlessCacheName)
+ */
+export function derivedNames(estate: string, env: string, service: string, domain: string, topics: readonly string[] = [], cache = false): DerivedName[] {
   return [
     { what: 'CloudFormation stack name', value: stackName.service(estate, env, service), limit: 128 },
     { what: 'ECS task definition family', value: resourceName.taskFamily(estate, env, service), limit: 255 },
@@ -146,6 +162,7 @@ export function derivedNames(estate: string, env: string, service: string, domai
     { what: 'SQS queue name', value: resourceName.deadLetterQueue(estate, env, service, true), limit: 80 },
     { what: 'DNS name', value: resourceName.serviceHost(service, domain), limit: 253 },
     ...topics.map((t) => ({ what: 'SNS topic name', value: resourceName.topic(estate, env, service, t), limit: 256 })),
+    ...(cache ? [{ what: 'ElastiCache Serverless cache name', value: resourceName.cache(estate, env, service), limit: 40 }] : []),
   ];
 }
 

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
@@ -7,6 +7,9 @@ import { acknowledge } from '../policy/acknowledge';
 
 /** Prefix under which load balancers write access logs in the bucket. */
 export const ACCESS_LOG_PREFIX = 'ingress';
+
+/** Prefix under which S3 writes the server access logs of service buckets (see resourceName.bucketAccessLogPrefix). */
+export const SERVICE_BUCKET_LOG_PREFIX = 's3';
 
 export interface AccessLogBucketProps {
   readonly region: string;
@@ -35,6 +38,17 @@ export class AccessLogBucket extends Construct {
         principals: [loadBalancerLogWriter(props.region)],
         actions: ['s3:PutObject'],
         resources: [this.bucket.arnForObjects(`${ACCESS_LOG_PREFIX}/*`)],
+      }),
+    );
+    // S3 server access logs of the environment's service buckets (each under s3/<service>/),
+    // from buckets of this account only (S3 User Guide, "Enabling Amazon S3 server access
+    // logging": grant logging.s3.amazonaws.com s3:PutObject, with aws:SourceAccount).
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${SERVICE_BUCKET_LOG_PREFIX}/*`)],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
     const selfLogging = 'This bucket is the destination of access logs; logging its own access would log the logging.';

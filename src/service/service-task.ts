@@ -11,6 +11,8 @@ import type { EnvironmentStackProps } from '../platform/props';
 import { importVpc, published } from '../platform/imports';
 import { logRetention } from '../platform/retention';
 import { serviceImage } from './service-image';
+import { ServiceBucket } from './service-bucket';
+import { ServiceCache } from './service-cache';
 import { grantKeyThroughSecretsManager, serviceSecrets } from './service-secrets';
 import { ServiceTopics } from './service-topics';
 
@@ -64,8 +66,9 @@ export interface ServiceTask {
 /**
  * The task every kind of service runs: its log group, task definition and container (image,
  * command, non-root user, read-only root file system with a writable /tmp, plain environment,
- * secrets from Secrets Manager), its security group, and the SNS topics it publishes (see
- * ServiceTopics: every kind may publish, so every kind gets them here).
+ * secrets from Secrets Manager), its security group, the SNS topics it publishes (see
+ * ServiceTopics: every kind may publish, so every kind gets them here), and its addons: a bucket
+ * (ServiceBucket, name in BUCKET_NAME) and a cache (ServiceCache, CACHE_HOST and CACHE_PORT).
  *
  * Built straight into the stack, not under a construct of its own: the logical ids of these
  * resources are those web service stacks have always had, and a changed id would make
@@ -146,6 +149,17 @@ export function serviceTask(
     task,
     container,
   });
+  // The addons, under constructs of their own, for every kind alike.
+  const at = { estate, environment: env.name, service: service.name, protect: env.protect, key };
+  if (service.bucket) {
+    const { bucket } = new ServiceBucket(stack, 'Bucket', { ...at, bucket: service.bucket, user: task.taskRole });
+    container.addEnvironment(variable.bucketName, bucket.bucketName);
+  }
+  if (service.cache) {
+    const cache = new ServiceCache(stack, 'Cache', { ...at, cache: service.cache, vpc, clients: securityGroup });
+    container.addEnvironment(variable.cacheHost, cache.host);
+    container.addEnvironment(variable.cachePort, cache.port);
+  }
   return { vpc, cluster, key, logGroup, task, container, securityGroup, topics };
 }
 

@@ -33,6 +33,19 @@ describe('quota checks', () => {
     );
   });
 
+  it('count a security group per cache beside each service’s own against the security groups per VPC', () => {
+    // GIVEN 1,250 backends per environment, with caches and without
+    const backends = (cache: boolean): EstateSpec => {
+      const template = example.services.get('staging')!.find((s) => s.kind === 'backend')!;
+      const services: ServiceSpec[] = Array.from({ length: 1250 }, (_, i) => ({ ...template, name: `b${i}`, calls: [], ...(cache ? { cache: {} } : {}) }));
+      return { ...example, services: new Map(example.environments.map((e) => [e.name, services])) };
+    };
+    const groups = (spec: EstateSpec) => checkEstateQuotas(spec, allocateEstate(spec, emptyLock()).environments).filter((b) => b.quota === QUOTAS.securityGroupsPerVpc);
+    // THEN with caches each environment needs 2,501 groups (tasks, caches, the default group); without, 1,251
+    expect(groups(backends(true)).map((b) => b.found)).toEqual([2501, 2501]);
+    expect(groups(backends(false))).toEqual([]);
+  });
+
   it('count CloudFormation stacks and target groups per account and region across environments', () => {
     const spec = withServices(1600, true);
     const quotas = checkEstateQuotas(spec, allocateEstate(spec, emptyLock()).environments).map((b) => [b.quota.name, b.found]);

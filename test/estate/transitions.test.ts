@@ -179,7 +179,7 @@ describe('estate transitions, deployed over the previous plan', () => {
     history.set('services/alpha.yaml', undefined);
     const removal = await history.plan();
     expect(removal.changes.removed).toEqual([
-      expect.objectContaining({ service: 'alpha', step: 'remove', keeps: ['log group /cityplan/test/production/alpha'] }),
+      expect.objectContaining({ service: 'alpha', step: 'remove', keeps: ['log group /cityplan/test/production/alpha', 'any bucket of its own, with its objects'] }),
     ]);
     expect(removal.changes.flags).toContainEqual(expect.stringContaining('--allow-removal'));
     expect(history.deploy(removal)).toEqual([]);

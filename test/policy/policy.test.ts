@@ -41,6 +41,18 @@ describe('policy packs (AwsSolutions, NIST 800-53 R5)', () => {
     expect(checkPolicy(app)).toEqual([]);
   });
 
+  // Every kind with a bucket (versioned or not) and a cache, protected and not.
+  it('find nothing unacknowledged in an estate whose services of every kind have buckets and caches', () => {
+    const files = mixedEstateFiles(10);
+    for (const path of Object.keys(files).filter((p) => p.startsWith('services/'))) {
+      files[path] += path.endsWith('0.yaml') ? 'bucket:\n  versioned: true\ncache:\n  maxMemory: 10\n' : 'bucket: {}\ncache: {}\n';
+    }
+    const { app, template } = compile(files);
+    app.synth();
+    template('test-production-service-0000').resourceCountIs('AWS::ElastiCache::ServerlessCache', 1);
+    expect(checkPolicy(app)).toEqual([]);
+  });
+
   it('find nothing unacknowledged in a generated estate with every kind of service and link between them', () => {
     const { app, stacks } = compile(mixedEstateFiles(20));
     const kinds = new Set(stacks.filter((s) => s.plan.role === 'service').map((s) => s.stack.templateOptions.description?.split(' ')[2]));

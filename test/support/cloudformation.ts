@@ -41,6 +41,9 @@ const REPLACES: Record<string, readonly string[] | 'all'> = {
     'SourceSecurityGroupOwnerId',
     'ToPort',
   ],
+  // ServerlessCacheName, KmsKeyId and SubnetIds as the resource reference lists them; a change of
+  // the environment's zones (its subnets) therefore replaces a named cache, which collides.
+  'AWS::ElastiCache::ServerlessCache': ['KmsKeyId', 'ServerlessCacheName', 'SnapshotArnsToRestore', 'SubnetIds'],
   'AWS::ECS::Cluster': ['ClusterName'],
   'AWS::ECS::Service': ['Cluster', 'DeploymentController', 'LaunchType', 'Role', 'SchedulingStrategy', 'ServiceName'],
   'AWS::ECS::TaskDefinition': 'all',
