@@ -131,7 +131,7 @@ export function summarizeChanges(
         ...(entry.service ? { service: entry.service } : {}),
         ...(entry.shard !== undefined ? { shard: entry.shard } : {}),
         step,
-        ...describeRemoval(stack, entry, entry.service ? (after.services[entry.service] ?? before?.services[entry.service])?.kind : undefined),
+        ...describeRemoval(stack, entry, ...serviceOf(entry.service ? (after.services[entry.service] ?? before?.services[entry.service]) : undefined)),
       });
       if (step !== 'later' && env.protect) {
         changes.flags.push(`${stack} leaves protected environment ${env.name}: cityplan deploy does this only with --allow-removal`);
@@ -156,15 +156,30 @@ function rewritesShiftedRule(service: string, environment: string, strategy: str
 /**
  * @param kind the kind of the service whose stack this is (from the lock), which says what the
  *   stack holds besides its claims
+ * @param database what becomes of the service's PostgreSQL database, if it has one (from the lock);
+ *   unnamed, it holds no claim, so it is said here
  */
-export function describeRemoval(stack: string, entry: StackEntry, kind?: ServiceKind): { deletes: string[]; keeps: string[] } {
+export function describeRemoval(stack: string, entry: StackEntry, kind?: ServiceKind, database?: ServiceEntry['database']): { deletes: string[]; keeps: string[] } {
   const held = [...new Set(entry.removal === 'drained' ? [] : [...entry.claims, ...(entry.held ?? [])])];
   const kept = new Set(entry.retains ?? []);
   const contents = entry.role === 'service' ? KIND_CONTENTS[kind ?? 'web'] : entry.role === 'ingress' ? SHARD_CONTENTS : undefined;
+  const drained = entry.removal === 'drained';
   return {
-    deletes: [`stack ${stack}${contents ? ` (${contents})` : ''}`, ...held.filter((c) => !kept.has(c)).map(describeClaim)],
-    keeps: held.filter((c) => kept.has(c)).map(describeClaim),
+    deletes: [
+      `stack ${stack}${contents ? ` (${contents})` : ''}`,
+      ...held.filter((c) => !kept.has(c)).map(describeClaim),
+      ...(database === 'deleted' && !drained ? [DATABASE_DELETED] : []),
+    ],
+    keeps: [...held.filter((c) => kept.has(c)).map(describeClaim), ...(database === 'retained' && !drained ? [DATABASE_RETAINED] : [])],
   };
+}
+
+const DATABASE_DELETED = 'its PostgreSQL database, with its automated backups and no final snapshot';
+const DATABASE_RETAINED = 'its PostgreSQL database, still running with deletion protection (delete it yourself, taking a final snapshot, when it is no longer needed)';
+
+/** The kind and database of a service entry, as describeRemoval takes them. */
+function serviceOf(s: ServiceEntry | undefined): [ServiceKind | undefined, ServiceEntry['database']] {
+  return [s?.kind, s?.database];
 }
 
 /** What a service stack of each kind holds besides its claims (which are listed by name). */

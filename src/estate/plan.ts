@@ -194,8 +194,8 @@ function checkTopicsPublished(spec: EstateSpec, previous: Lock, planned: readonl
 }
 
 /** Manifest addons validated today and built in a later release: a plan must not let them pass unsaid. */
-const ADDON_WORDS = { postgres: 'database', bucket: 'bucket' } as const;
-const notBuilt = (s: ServiceSpec): Array<keyof typeof ADDON_WORDS> => (['postgres', 'bucket'] as const).filter((a) => s[a] !== undefined);
+const ADDON_WORDS = { bucket: 'bucket' } as const;
+const notBuilt = (s: ServiceSpec): Array<keyof typeof ADDON_WORDS> => (['bucket'] as const).filter((a) => s[a] !== undefined);
 
 function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
   if (options.environment && !spec.environments.some((e) => e.name === options.environment)) {

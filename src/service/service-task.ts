@@ -12,6 +12,7 @@ import { importVpc, published } from '../platform/imports';
 import { logRetention } from '../platform/retention';
 import { serviceImage } from './service-image';
 import { grantKeyThroughSecretsManager, serviceSecrets } from './service-secrets';
+import { ServicePostgres } from './service-postgres';
 import { ServiceTopics } from './service-topics';
 
 /** What every service stack is given, whatever its kind. */
@@ -65,7 +66,8 @@ export interface ServiceTask {
  * The task every kind of service runs: its log group, task definition and container (image,
  * command, non-root user, read-only root file system with a writable /tmp, plain environment,
  * secrets from Secrets Manager), its security group, and the SNS topics it publishes (see
- * ServiceTopics: every kind may publish, so every kind gets them here).
+ * ServiceTopics: every kind may publish, so every kind gets them here), and its PostgreSQL database
+ * when it has one (see ServicePostgres: every kind may have one).
  *
  * Built straight into the stack, not under a construct of its own: the logical ids of these
  * resources are those web service stacks have always had, and a changed id would make
@@ -146,7 +148,9 @@ export function serviceTask(
     task,
     container,
   });
-  return { vpc, cluster, key, logGroup, task, container, securityGroup, topics };
+  const parts = { vpc, cluster, key, logGroup, task, container, securityGroup, topics };
+  if (service.postgres) new ServicePostgres(stack, 'Postgres', { service, protect: env.protect, parts });
+  return parts;
 }
 
 /**
