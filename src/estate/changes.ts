@@ -114,6 +114,10 @@ export function summarizeChanges(
           `${service} (${env.name}) changes from a ${old.kind} to a ${entry.kind} service: the deploy deletes what only a ${old.kind} has (${KIND_CONTENTS[old.kind]}). Is that meant?`,
         );
       }
+      if (!added && old?.database && mayBeDeployed(stack)) {
+        const flag = databaseChange(service, env.name, old.database, entry.database);
+        if (flag) changes.flags.push(flag);
+      }
       // A queue given up by a deployed stack goes with the messages still in it (a FIFO switch replaces it).
       const stackName = Object.keys(after.stacks).find((k) => after.stacks[k] === stack);
       const was = stack && stackName && mayBeDeployed(stack) ? (before?.stacks[stackName]?.claims ?? []) : [];
@@ -168,14 +172,30 @@ export function describeRemoval(stack: string, entry: StackEntry, kind?: Service
     deletes: [
       `stack ${stack}${contents ? ` (${contents})` : ''}`,
       ...held.filter((c) => !kept.has(c)).map(describeClaim),
-      ...(database === 'deleted' && !drained ? [DATABASE_DELETED] : []),
+      ...(database?.dropped === 'deleted' && !drained ? [DATABASE_DELETED] : []),
     ],
-    keeps: [...held.filter((c) => kept.has(c)).map(describeClaim), ...(database === 'retained' && !drained ? [DATABASE_RETAINED] : [])],
+    keeps: [...held.filter((c) => kept.has(c)).map(describeClaim), ...(database?.dropped === 'retained' && !drained ? [DATABASE_RETAINED] : [])],
   };
 }
 
 const DATABASE_DELETED = 'its PostgreSQL database, with its automated backups and no final snapshot';
 const DATABASE_RETAINED = 'its PostgreSQL database, still running with deletion protection (delete it yourself, taking a final snapshot, when it is no longer needed)';
+
+/**
+ * What a deploy does to a deployed service's database when its `postgres` goes, or switches between
+ * an RDS instance and an Aurora cluster (a new, empty database of another resource type: the old
+ * one is deleted or, under `protect`, retained, as when it goes).
+ */
+function databaseChange(service: string, environment: string, was: NonNullable<ServiceEntry['database']>, now: ServiceEntry['database']): string | undefined {
+  const fate =
+    was.dropped === 'deleted'
+      ? 'deletes its PostgreSQL database with all its data and automated backups, taking no final snapshot'
+      : 'leaves its PostgreSQL database running outside any stack, with deletion protection (delete it yourself, taking a final snapshot, when it is no longer needed)';
+  if (!now) return `${service} (${environment}) no longer has postgres: the deploy ${fate}. Is that meant?`;
+  if (now.engine === was.engine) return undefined;
+  const name = { rds: 'an RDS instance', aurora: 'Aurora Serverless v2' } as const;
+  return `${service} (${environment}) moves its database from ${name[was.engine]} to ${name[now.engine]}: the deploy creates a new, empty database and ${fate}; move the data across yourself. Is that meant?`;
+}
 
 /** The kind and database of a service entry, as describeRemoval takes them. */
 function serviceOf(s: ServiceEntry | undefined): [ServiceKind | undefined, ServiceEntry['database']] {

@@ -214,10 +214,27 @@ describe('postgres over a service’s life', () => {
     const history = new EstateHistory({ 'estate.yaml': STAGING, 'services/visits.yaml': webService('visits') });
     expect((await history.step()).collisions).toEqual([]);
     history.set('services/visits.yaml', webService('visits', 'postgres: {size: small}\n'));
-    expect((await history.step()).collisions).toEqual([]);
+    let step = await history.step();
+    expect(step.collisions).toEqual([]);
+    expect(step.plan.changes.flags).toEqual([]);
+    // A resize changes the instance class in place: nothing to say.
     history.set('services/visits.yaml', webService('visits', 'postgres: {size: large}\n'));
-    expect((await history.step()).collisions).toEqual([]);
+    step = await history.step();
+    expect(step.collisions).toEqual([]);
+    expect(step.plan.changes.flags).toEqual([]);
+    // A switch to serverless is a new, empty database: said before it happens.
     history.set('services/visits.yaml', webService('visits', 'postgres:\n  serverless: {min: 0, max: 8}\n'));
+    step = await history.step();
+    expect(step.collisions).toEqual([]);
+    expect(step.plan.changes.flags).toEqual([
+      'visits (staging) moves its database from an RDS instance to Aurora Serverless v2: the deploy creates a new, empty database and deletes its PostgreSQL database with all its data and automated backups, taking no final snapshot; move the data across yourself. Is that meant?',
+    ]);
+    // Dropping the addon deletes the database: said too.
+    history.set('services/visits.yaml', webService('visits'));
+    step = await history.step();
+    expect(step.collisions).toEqual([]);
+    expect(step.plan.changes.flags).toEqual([expect.stringMatching(/^visits \(staging\) no longer has postgres: the deploy deletes its PostgreSQL database with all its data/)]);
+    history.set('services/visits.yaml', webService('visits', 'postgres: {}\n'));
     expect((await history.step()).collisions).toEqual([]);
     history.set('services/visits.yaml', undefined);
     const removal = await history.plan();
@@ -237,5 +254,16 @@ describe('postgres over a service’s life', () => {
       'its PostgreSQL database, still running with deletion protection (delete it yourself, taking a final snapshot, when it is no longer needed)',
     );
     expect(entry!.deletes.join('\n')).not.toContain('PostgreSQL');
+  });
+
+  it('says a protected database dropped from its service is left running', async () => {
+    const history = new EstateHistory({ 'estate.yaml': PRODUCTION, 'services/visits.yaml': webService('visits', 'postgres: {}\n') });
+    await history.step();
+    history.set('services/visits.yaml', webService('visits'));
+    const plan = await history.plan();
+    expect(plan.changes.flags).toContain(
+      'visits (production) no longer has postgres: the deploy leaves its PostgreSQL database running outside any stack, with deletion protection (delete it yourself, taking a final snapshot, when it is no longer needed). Is that meant?',
+    );
+    expect(history.deploy(plan)).toEqual([]);
   });
 });
