@@ -94,9 +94,12 @@ export class ServicePostgres extends Construct {
       vpcSubnets: { subnets: vpc.privateSubnets },
       securityGroups: [this.securityGroup],
       port: POSTGRES_PORT,
+      // With manageMasterUserPassword the key goes to MasterUserSecret.KmsKeyId: RDS encrypts the
+      // secret it creates with the environment key, and no password is in the template.
       credentials: rds.Credentials.fromUsername(MASTER_USER, { encryptionKey: key }),
       manageMasterUserPassword: true,
       storageEncryptionKey: key,
+      // Lets a role be granted rds-db:connect later instead of a password; none is granted today.
       iamAuthentication: true,
       deletionProtection: protect,
       removalPolicy: protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
