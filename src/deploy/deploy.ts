@@ -141,7 +141,13 @@ function preflight({ spec, previous, allocation }: PreparedEstate, options: Depl
     .filter((p) => (p.role === 'removal' || p.retiring) && protect.has(p.environment))
     .map((p) => {
       const entry = previous.environments[p.environment]!.stacks[p.name]!;
-      const { deletes, keeps } = describeRemoval(p.name, entry, entry.service ? previous.environments[p.environment]!.services[entry.service]?.kind : undefined, true);
+      const { deletes, keeps } = describeRemoval(
+        p.name,
+        entry,
+        entry.service ? previous.environments[p.environment]!.services[entry.service]?.kind : undefined,
+        entry.service ? previous.environments[p.environment]!.services[entry.service]?.database : undefined,
+        true,
+      );
       return `  ${p.name} (${p.environment}): ${p.retiring ? 'lifts deletion protection of' : 'deletes'} ${deletes.join(', ')}${keeps.length ? `; keeps ${keeps.join(', ')}` : ''}`;
     });
   if (removals.length > 0 && !options.allowRemoval) {

@@ -119,6 +119,8 @@ function allocateEnvironment(
     entries[s.name] = {
       kind: s.kind,
       ...now,
+      // Recorded so that a plan removing the service can say what becomes of the database.
+      ...(s.postgres ? { database: { engine: s.postgres.serverless ? ('aurora' as const) : ('rds' as const), dropped: env.protect ? ('retained' as const) : ('deleted' as const) } } : {}),
       ...(incarnation > 1 ? { incarnation } : {}),
       ...(lastDeployed ? { lastDeployed } : {}),
     };

@@ -114,6 +114,10 @@ export function summarizeChanges(
           `${service} (${env.name}) changes from a ${old.kind} to a ${entry.kind} service: the deploy deletes what only a ${old.kind} has (${KIND_CONTENTS[old.kind]}). Is that meant?`,
         );
       }
+      if (!added && old?.database && mayBeDeployed(stack)) {
+        const flag = databaseChange(service, env.name, old.database, entry.database);
+        if (flag) changes.flags.push(flag);
+      }
       // A queue given up by a deployed stack goes with the messages still in it (a FIFO switch replaces it).
       const stackName = Object.keys(after.stacks).find((k) => after.stacks[k] === stack);
       const was = stack && stackName && mayBeDeployed(stack) ? (before?.stacks[stackName]?.claims ?? []) : [];
@@ -131,7 +135,7 @@ export function summarizeChanges(
         ...(entry.service ? { service: entry.service } : {}),
         ...(entry.shard !== undefined ? { shard: entry.shard } : {}),
         step,
-        ...describeRemoval(stack, entry, entry.service ? (after.services[entry.service] ?? before?.services[entry.service])?.kind : undefined, env.protect),
+        ...describeRemoval(stack, entry, ...serviceOf(entry.service ? (after.services[entry.service] ?? before?.services[entry.service]) : undefined), env.protect),
       });
       if (step !== 'later' && env.protect) {
         changes.flags.push(`${stack} leaves protected environment ${env.name}: cityplan deploy does this only with --allow-removal`);
@@ -156,23 +160,67 @@ function rewritesShiftedRule(service: string, environment: string, strategy: str
 /**
  * @param kind the kind of the service whose stack this is (from the lock), which says what the
  *   stack holds besides its claims
+ * @param database what becomes of the service's PostgreSQL database, if it has one (from the lock);
+ *   unnamed, it holds no claim, so it is said here
  * @param protect whether the stack's environment is protected: a service's bucket (unnamed, so in
  *   no claim, and not in the lock) is then kept, and otherwise deleted only when empty
  */
-export function describeRemoval(stack: string, entry: StackEntry, kind?: ServiceKind, protect = false): { deletes: string[]; keeps: string[] } {
+export function describeRemoval(
+  stack: string,
+  entry: StackEntry,
+  kind?: ServiceKind,
+  database?: ServiceEntry['database'],
+  protect = false,
+): { deletes: string[]; keeps: string[] } {
   const held = [...new Set(entry.removal === 'drained' ? [] : [...entry.claims, ...(entry.held ?? [])])];
   const kept = new Set(entry.retains ?? []);
   const contents = entry.role === 'service' ? KIND_CONTENTS[kind ?? 'web'] : entry.role === 'ingress' ? SHARD_CONTENTS : undefined;
-  const bucket = entry.role === 'service' && entry.removal !== 'drained' ? [protect ? BUCKET_KEPT : BUCKET_DELETED] : [];
+  const drained = entry.removal === 'drained';
+  const bucket = entry.role === 'service' && !drained ? [protect ? BUCKET_KEPT : BUCKET_DELETED] : [];
   return {
-    deletes: [`stack ${stack}${contents ? ` (${contents})` : ''}`, ...held.filter((c) => !kept.has(c)).map(describeClaim), ...(protect ? [] : bucket)],
-    keeps: [...held.filter((c) => kept.has(c)).map(describeClaim), ...(protect ? bucket : [])],
+    deletes: [
+      `stack ${stack}${contents ? ` (${contents})` : ''}`,
+      ...held.filter((c) => !kept.has(c)).map(describeClaim),
+      ...(database?.dropped === 'deleted' && !drained ? [DATABASE_DELETED] : []),
+      ...(protect ? [] : bucket),
+    ],
+    keeps: [
+      ...held.filter((c) => kept.has(c)).map(describeClaim),
+      ...(database?.dropped === 'retained' && !drained ? [DATABASE_RETAINED] : []),
+      ...(protect ? bucket : []),
+    ],
   };
 }
 
 /** What becomes of a service's bucket (see ServiceBucket): CloudFormation deletes only an empty bucket. */
 const BUCKET_KEPT = 'any bucket of its own, with its objects';
 const BUCKET_DELETED = 'any bucket of its own if it is empty (a bucket with objects in it stops the deletion until someone empties it)';
+
+const DATABASE_DELETED = 'its PostgreSQL database, with its automated backups and no final snapshot';
+const DATABASE_RETAINED = 'its PostgreSQL database, still running with deletion protection (delete it yourself, taking a final snapshot, when it is no longer needed)';
+
+/**
+ * What a deploy does to a deployed service's database when its `postgres` goes, or switches between
+ * an RDS instance and an Aurora cluster (a new, empty database of another resource type: the old
+ * one is deleted or, under `protect`, retained, as when it goes).
+ */
+function databaseChange(service: string, environment: string, was: NonNullable<ServiceEntry['database']>, now: ServiceEntry['database']): string | undefined {
+  const fate =
+    was.dropped === 'deleted'
+      ? 'deletes its PostgreSQL database with all its data and automated backups, taking no final snapshot'
+      : 'leaves its PostgreSQL database running outside any stack, with deletion protection (delete it yourself, taking a final snapshot, when it is no longer needed)';
+  if (!now) return `${service} (${environment}) no longer has postgres: the deploy ${fate}. Is that meant?`;
+  if (now.engine === was.engine) return undefined;
+  const name = { rds: 'an RDS instance', aurora: 'Aurora Serverless v2' } as const;
+  return `${service} (${environment}) moves its database from ${name[was.engine]} to ${name[now.engine]}: the deploy creates a new, empty database and ${fate}; move the data across yourself. Is that meant?`;
+}
+
+/** The kind and database of a service entry, as describeRemoval takes them. */
+function serviceOf(s: ServiceEntry | undefined): [ServiceKind | undefined, ServiceEntry['database']] {
+  return [s?.kind, s?.database];
+}
+
+
 
 /** What a service stack of each kind holds besides its claims (which are listed by name). */
 const KIND_CONTENTS: Readonly<Record<ServiceKind, string>> = {

@@ -96,6 +96,14 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::KMS::Key': null,
   'AWS::Lambda::Function': optionallyNamed('FunctionName'),
   'AWS::Logs::LogGroup': optionallyNamed('LogGroupName'),
+  // A database is left unnamed (service-postgres.ts: a replacement would collide with its own
+  // name), as are its subnet and parameter groups; RDS identifiers are unique per account and
+  // region (RDS CreateDBInstance, CreateDBCluster, CreateDBSubnetGroup, CreateDBParameterGroup).
+  'AWS::RDS::DBCluster': optionallyNamed('DBClusterIdentifier'),
+  'AWS::RDS::DBClusterParameterGroup': optionallyNamed('DBClusterParameterGroupName'),
+  'AWS::RDS::DBInstance': optionallyNamed('DBInstanceIdentifier'),
+  'AWS::RDS::DBParameterGroup': optionallyNamed('DBParameterGroupName'),
+  'AWS::RDS::DBSubnetGroup': optionallyNamed('DBSubnetGroupName'),
   'AWS::Route53::HostedZone': null,
   'AWS::Route53::RecordSet': (p, r) => named('HostedZoneId', 'Name', 'Type')(p, r).map((c) => (p.SetIdentifier ? `${c} ${r(p.SetIdentifier)}` : c)),
   'AWS::S3::Bucket': optionallyNamed('BucketName'),

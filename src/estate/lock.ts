@@ -59,6 +59,11 @@ const serviceEntry = z.strictObject({
   hostnames: z.array(z.string()).optional(),
   /** Web services deployed by ECS shifting traffic between two target groups: how. */
   strategy: strategy(),
+  /**
+   * Services with a `postgres` database: an RDS instance (`size`) or an Aurora cluster
+   * (`serverless`), and what a deploy that drops it does to it (retained under `protect`).
+   */
+  database: z.strictObject({ engine: z.enum(['rds', 'aurora']), dropped: z.enum(['retained', 'deleted']) }).optional(),
   /** Which life of the service this is, when an earlier one left retained resources behind (2, 3, …). */
   incarnation: z.int().min(2).optional(),
   /** The day a plan first found the service gone; it stays until a deploy has deleted its stack. */

@@ -193,10 +193,6 @@ function checkTopicsPublished(spec: EstateSpec, previous: Lock, planned: readonl
   if (problems.length > 0) throw new EstateError(problems);
 }
 
-/** Manifest addons validated today and built in a later release: a plan must not let them pass unsaid. */
-const ADDON_WORDS = { postgres: 'database' } as const;
-const notBuilt = (s: ServiceSpec): Array<keyof typeof ADDON_WORDS> => (['postgres'] as const).filter((a) => s[a] !== undefined);
-
 function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
   if (options.environment && !spec.environments.some((e) => e.name === options.environment)) {
     const names = spec.environments.map((e) => e.name);
@@ -292,9 +288,6 @@ function summarizeEnvironments(
             ...(s.publish.length > 0 ? { publishes: [...s.publish] } : {}),
             ...(s.calls.length > 0 ? { calls: [...s.calls] } : {}),
             ...(size ? { stack, resources: size.resources } : { note: `${s.kind} services are accepted but not yet built` }),
-            ...(size && notBuilt(s).length > 0
-              ? { note: `${notBuilt(s).join(' and ')} ${notBuilt(s).length === 1 ? 'is' : 'are'} checked but not built yet: the stack creates no ${notBuilt(s).map((a) => ADDON_WORDS[a]).join(' or ')}` }
-              : {}),
             ...(newShard
               ? { note: `load balancer shard ${placement.shard} is new: plan and deploy ${env.name} without --service first` }
               : {}),

@@ -118,6 +118,20 @@ const countRange: Rule = reading([['count', 'min'], ['count', 'max']], (ctx) => 
   return min > max ? [ctx.conflict([['count', 'min'], ['count', 'max']], `min ${min} is more than max ${max}${ctx.where(['count', 'min'], ['count', 'max'])}`)] : [];
 });
 
+/** A database is an RDS instance by size or an Aurora Serverless v2 cluster by capacity range, never both. */
+const postgresShape: Rule = reading([['postgres']], (ctx) => {
+  const pg = ctx.spec.postgres;
+  if (!pg) return [];
+  const problems: Problem[] = [];
+  if (pg.size && pg.serverless) {
+    problems.push(ctx.conflict([['postgres', 'serverless'], ['postgres', 'size']], `give size or serverless, not both${ctx.where(['postgres', 'size'], ['postgres', 'serverless'])}`));
+  }
+  if (pg.serverless && pg.serverless.min > pg.serverless.max) {
+    problems.push(ctx.conflict([['postgres', 'serverless', 'min'], ['postgres', 'serverless', 'max']], `min ${pg.serverless.min} ACUs is more than max ${pg.serverless.max}`));
+  }
+  return problems;
+});
+
 /** Reads min alone: a wrong max must not hide that min is too low for a protected environment. */
 const protectedMinimum: Rule = reading([['count', 'min']], (ctx) => {
   const { min } = ctx.spec.count;
@@ -185,7 +199,7 @@ const secretsAndEnv: Rule = reading([['secrets'], ['env']], (ctx) => {
  * Variables cityplan sets in a container: a service's own value for one would be overwritten. All
  * names starting with CITYPLAN_ are kept for cityplan, as well as those of the queue, topics, bucket and cache.
  */
-const platformVariables: Rule = reading([['secrets'], ['env'], ['publish'], ['queue'], ['bucket'], ['cache']], (ctx) => {
+const platformVariables: Rule = reading([['secrets'], ['env'], ['publish'], ['queue'], ['bucket'], ['cache'], ['postgres']], (ctx) => {
   const ours = new Map<string, string>(ctx.spec.publish.map((t) => [variable.topicArn(t), `the ARN of topic ${t}`]));
   if (ctx.spec.kind === 'worker' && ctx.spec.queue) ours.set(variable.queueUrl, "the URL of the worker's queue");
   if (ctx.spec.bucket) ours.set(variable.bucketName, "the name of the service's bucket");
@@ -193,6 +207,7 @@ const platformVariables: Rule = reading([['secrets'], ['env'], ['publish'], ['qu
     ours.set(variable.cacheHost, "the host name of the service's cache");
     ours.set(variable.cachePort, "the port of the service's cache");
   }
+  if (ctx.spec.postgres) for (const v of Object.values(variable.postgres)) ours.set(v, 'the connection to its database');
   const whose = (v: string) =>
     ours.has(v) ? `is set by cityplan to ${ours.get(v)}` : v.startsWith(variable.prefix) ? `starts with ${variable.prefix}, which cityplan keeps for its own (${variable.service}, ${variable.environment})` : undefined;
   return [
@@ -270,7 +285,7 @@ const deployStrategy: Rule = reading([['deploy'], ['hostnames'], ['kind']], (ctx
 /** The message of a field set on a kind it does not apply to (see kindFields). */
 export const NOT_FOR_THIS_KIND = 'only applies to';
 
-export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, healthPath, secretsAndEnv, platformVariables, names, hostnames, deployStrategy];
+export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, postgresShape, protectedMinimum, kindFields, healthPath, secretsAndEnv, platformVariables, names, hostnames, deployStrategy];
 
 /**
  * A host name belongs to one service in one environment: DNS can point it one place only. Every

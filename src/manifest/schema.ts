@@ -13,6 +13,17 @@ import { imageProblem } from './image';
 import { SCHEDULE_PATTERN, scheduleProblem } from './schedule';
 
 export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/** PostgreSQL majors built: both offered by RDS and Aurora and by aws-cdk-lib 2.276's engine versions. */
+export const POSTGRES_VERSIONS = ['16', '17'] as const;
+export const DEFAULT_POSTGRES_VERSION = '17';
+/** Aurora Serverless v2 capacity: 0 to 256 ACUs in steps of 0.5 (Aurora User Guide, "Aurora Serverless v2 capacity"). */
+const acus = z
+  .number({ error: 'must be a number of ACUs' })
+  .min(0, { error: 'must be at least 0 ACUs' })
+  .max(256, { error: 'must be at most 256 ACUs (the Aurora Serverless v2 maximum)' })
+  .multipleOf(0.5, { error: 'must be a multiple of 0.5 ACUs' });
+
 const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECRET_NAME = /^[A-Z][A-Z0-9_]*$/;
@@ -157,8 +168,19 @@ export const serviceFields = z.strictObject({
       description: 'Secrets Manager secrets injected as environment variables of the same name; read from <estate>/<environment>/<service>/<NAME>.',
     }),
   postgres: z
-    .strictObject({ size: z.enum(['small', 'medium', 'large']) })
-    .meta({ description: 'RDS PostgreSQL addon.' }),
+    .strictObject({
+      size: z
+        .enum(['small', 'medium', 'large'], { error: 'must be small, medium or large' })
+        .meta({ description: 'RDS instance class and storage (see the size table in docs/manifest.md); not with serverless.', default: 'small' }),
+      version: z
+        .enum(POSTGRES_VERSIONS, { error: `must be a PostgreSQL major version cityplan builds: ${POSTGRES_VERSIONS.map((v) => `'${v}'`).join(' or ')} (quoted)` })
+        .meta({ description: 'PostgreSQL major version; RDS applies minor versions automatically.', default: DEFAULT_POSTGRES_VERSION }),
+      serverless: z
+        .strictObject({ min: acus, max: acus })
+        .meta({ description: 'Aurora PostgreSQL Serverless v2 capacity range in ACUs, instead of size (min 0 pauses the database when idle).' }),
+    })
+    .partial()
+    .meta({ description: 'PostgreSQL addon: an RDS instance by size, or Aurora Serverless v2 by capacity range.' }),
   bucket: z.strictObject({ versioned: z.boolean().optional() }).meta({ description: 'S3 bucket addon: private, encrypted with the environment key, TLS only; its name reaches the container as BUCKET_NAME.' }),
   cache: z
     .strictObject({

@@ -41,7 +41,13 @@ export interface ServiceSpec {
   readonly hostnames: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
-  readonly postgres?: { readonly size: 'small' | 'medium' | 'large' };
+  /** PostgreSQL addon: exactly one of size and serverless once validated (rules.ts; neither means size small). */
+  readonly postgres?: {
+    readonly size?: 'small' | 'medium' | 'large';
+    readonly version?: '16' | '17';
+    /** Aurora Serverless v2 capacity range, in ACUs. */
+    readonly serverless?: { readonly min: number; readonly max: number };
+  };
   readonly bucket?: { readonly versioned?: boolean };
   /** ElastiCache Serverless (Valkey); `maxMemory` in GB (1–5000). */
   readonly cache?: { readonly maxMemory?: number };

@@ -129,6 +129,8 @@ export const variable = {
   cachePort: 'CACHE_PORT',
   /** The ARN of a topic the service publishes: `visit-booked` → `TOPIC_VISIT_BOOKED_ARN`. */
   topicArn: (topic: string) => `TOPIC_${topic.toUpperCase().replace(/-/g, '_')}_ARN`,
+  /** The database connection, in libpq's own variable names so that most PostgreSQL clients need no code. */
+  postgres: { host: 'PGHOST', port: 'PGPORT', database: 'PGDATABASE', user: 'PGUSER', password: 'PGPASSWORD', sslMode: 'PGSSLMODE' },
 };
 
 /** AWS limits on the names above. */

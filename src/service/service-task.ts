@@ -14,6 +14,7 @@ import { serviceImage } from './service-image';
 import { ServiceBucket } from './service-bucket';
 import { ServiceCache } from './service-cache';
 import { grantKeyThroughSecretsManager, serviceSecrets } from './service-secrets';
+import { ServicePostgres } from './service-postgres';
 import { ServiceTopics } from './service-topics';
 
 /** What every service stack is given, whatever its kind. */
@@ -67,8 +68,9 @@ export interface ServiceTask {
  * The task every kind of service runs: its log group, task definition and container (image,
  * command, non-root user, read-only root file system with a writable /tmp, plain environment,
  * secrets from Secrets Manager), its security group, the SNS topics it publishes (see
- * ServiceTopics: every kind may publish, so every kind gets them here), and its addons: a bucket
- * (ServiceBucket, name in BUCKET_NAME) and a cache (ServiceCache, CACHE_HOST and CACHE_PORT).
+ * ServiceTopics: every kind may publish, so every kind gets them here), and its addons: a
+ * PostgreSQL database (ServicePostgres), a bucket (ServiceBucket, name in BUCKET_NAME) and a cache
+ * (ServiceCache, CACHE_HOST and CACHE_PORT).
  *
  * Built straight into the stack, not under a construct of its own: the logical ids of these
  * resources are those web service stacks have always had, and a changed id would make
@@ -160,7 +162,9 @@ export function serviceTask(
     container.addEnvironment(variable.cacheHost, cache.host);
     container.addEnvironment(variable.cachePort, cache.port);
   }
-  return { vpc, cluster, key, logGroup, task, container, securityGroup, topics };
+  const parts = { vpc, cluster, key, logGroup, task, container, securityGroup, topics };
+  if (service.postgres) new ServicePostgres(stack, 'Postgres', { service, protect: env.protect, parts });
+  return parts;
 }
 
 /**
