@@ -107,6 +107,9 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
     const name = p.Name === undefined ? undefined : r(p.Name);
     return group !== undefined && name !== undefined ? [`${group}/${name}`] : [];
   },
+  // A secret's name is unique per account and region (Secrets Manager CreateSecret: ResourceExistsException),
+  // also while a deleted one waits out its recovery window.
+  'AWS::SecretsManager::Secret': optionallyNamed('Name'),
   'AWS::SNS::Subscription': null,
   // Topic names are unique per account and region: CreateTopic of a name that exists returns that
   // topic, so two stacks would share one, and the first to delete it would delete it for both.
