@@ -59,6 +59,13 @@ const optionallyNamed =
 export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::ApplicationAutoScaling::ScalableTarget': null,
   'AWS::ApplicationAutoScaling::ScalingPolicy': null,
+  // A plan is identified by a generated id; whether AWS Backup refuses a second plan of one name
+  // was not verified, so its name is claimed, which is stricter.
+  'AWS::Backup::BackupPlan': (p, r) => [r((p.BackupPlan as { BackupPlanName?: unknown } | undefined)?.BackupPlanName)],
+  // A selection's name is unique within its plan, the stack's own.
+  'AWS::Backup::BackupSelection': null,
+  // Vault names are unique per account and region (CreateBackupVault: AlreadyExistsException).
+  'AWS::Backup::BackupVault': named('BackupVaultName'),
   'AWS::CertificateManager::Certificate': null,
   'AWS::CloudFormation::WaitConditionHandle': null,
   'AWS::CloudWatch::Alarm': optionallyNamed('AlarmName'),

@@ -82,6 +82,10 @@ export const resourceName = {
     `${estate}/${env}/${service}/${incarnation > 1 ? `${incarnation}/` : ''}${secret}`,
   imageRepository: (estate: string, service: string) => `${estate}/${service}`,
   keyAlias: (estate: string, env: string) => `alias/cityplan/${estate}/${env}`,
+  /** A protected environment's backup vault: 2–50 letters, digits, `-` and `_` (AWS Backup); at most 40 here. */
+  backupVault: (estate: string, env: string) => `${estate}-${env}-backup`,
+  /** A protected environment's backup plan. */
+  backupPlan: (estate: string, env: string) => `${estate}-${env}`,
   webAcl: (estate: string, env: string) => `${estate}-${env}-ingress`,
   wafLogGroup: (estate: string, env: string) => `aws-waf-logs-${estate}-${env}`,
   flowLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/vpc-flow-logs`,
