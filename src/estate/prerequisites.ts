@@ -170,13 +170,13 @@ function images(spec: EstateSpec, env: EnvironmentSpec, services: readonly Servi
 /**
  * Each service stack creates its secrets with a generated placeholder (service-secrets.ts); the
  * team puts the real values in, and until then tasks start with the placeholder. A secret made by
- * hand under the same name stops the stack's deploy (the name is taken): it has to be imported
- * into the stack or deleted first (docs/manifest.md, `secrets`).
+ * hand under the same name stops the stack's deploy (the name is taken) unless the service lists
+ * it in `secretsMadeByHand`, when the stack reads it instead (docs/manifest.md, `secrets`).
  */
 function secrets(spec: EstateSpec, env: EnvironmentSpec, services: readonly ServiceInPlan[]): SecretsPrerequisite[] {
   const reading = services.filter((s) => s.spec.secrets.length > 0);
   if (reading.length === 0) return [];
-  const names = reading.flatMap((s) => s.spec.secrets.map((n) => resourceName.secret(spec.name, env.name, s.spec.name, n, s.incarnation)));
+  const names = reading.flatMap((s) => s.spec.secrets.map((n) => resourceName.secret(spec.name, env.name, s.spec.name, n, s.spec.secretsMadeByHand.includes(n) ? 1 : s.incarnation)));
   const pattern = resourceName.secret(spec.name, env.name, '<service>', '<NAME>');
   const list = reading.length <= NAMED_IN_MESSAGE ? reading.map((s) => `${s.spec.name}: ${s.spec.secrets.join(', ')}`).join('; ') : `for ${reading.length} services (plan --json lists every name)`;
   return [
@@ -186,7 +186,7 @@ function secrets(spec: EstateSpec, env: EnvironmentSpec, services: readonly Serv
       region: env.region,
       count: names.length,
       names,
-      message: `secrets: ${count(names.length, 'secret')} to fill in, in Secrets Manager of account ${env.account}, ${env.region}, named ${pattern}: ${list}. The service stacks create them with a placeholder value, which tasks get until the team puts the real one in (aws secretsmanager put-secret-value --secret-id <name> --secret-string …) and restarts the service; a secret already made by hand under one of these names stops the deploy: save its value and delete it (--force-delete-without-recovery), or import it into the stack (docs/manifest.md, secrets)`,
+      message: `secrets: ${count(names.length, 'secret')} to fill in, in Secrets Manager of account ${env.account}, ${env.region}, named ${pattern}: ${list}. The service stacks create them with a placeholder value, which tasks get until the team puts the real one in (aws secretsmanager put-secret-value --secret-id <name> --secret-string …) and restarts the service; a secret already made by hand under one of these names stops the deploy unless the service lists it in secretsMadeByHand, which reads it instead (docs/manifest.md, secrets)`,
     },
   ];
 }

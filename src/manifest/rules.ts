@@ -181,6 +181,14 @@ const secretsAndEnv: Rule = reading([['secrets'], ['env']], (ctx) => {
   return problems;
 });
 
+/** `secretsMadeByHand` says how a secret of `secrets` is found: a name not in `secrets` is a mistake. */
+const secretsMadeByHand: Rule = reading([['secrets'], ['secretsMadeByHand']], (ctx) =>
+  ctx.spec.secretsMadeByHand
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => !ctx.spec.secrets.includes(s))
+    .map(({ s, i }) => ctx.problem(['secretsMadeByHand'], `${s} is not in secrets; list it there too, or take it out of secretsMadeByHand`, i)),
+);
+
 /**
  * A credential in `env` would be written into the task definition, the template and the plan:
  * one message per variable, at its line, naming `secrets` as the fix and never the value. A
@@ -279,7 +287,7 @@ const deployStrategy: Rule = reading([['deploy'], ['hostnames'], ['kind']], (ctx
 /** The message of a field set on a kind it does not apply to (see kindFields). */
 export const NOT_FOR_THIS_KIND = 'only applies to';
 
-export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, healthPath, secretsAndEnv, credentialsInEnv, platformVariables, names, hostnames, deployStrategy];
+export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, protectedMinimum, kindFields, healthPath, secretsAndEnv, secretsMadeByHand, credentialsInEnv, platformVariables, names, hostnames, deployStrategy];
 
 /**
  * A host name belongs to one service in one environment: DNS can point it one place only. Every

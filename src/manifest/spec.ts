@@ -41,6 +41,8 @@ export interface ServiceSpec {
   readonly hostnames: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
+  /** Names from `secrets` made by hand before stacks owned them: read by name, not created. */
+  readonly secretsMadeByHand: readonly string[];
   readonly postgres?: { readonly size: 'small' | 'medium' | 'large' };
   readonly bucket?: { readonly versioned?: boolean };
   /** A worker's queue; present also when the worker only subscribes (its topics need a queue). */

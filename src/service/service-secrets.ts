@@ -17,6 +17,12 @@ export interface SecretsPlace {
   readonly key: kms.IKey;
   /** A protected environment retains a secret (and its value) when the stack or the name leaves. */
   readonly protect: boolean;
+  /**
+   * Names made by hand before stacks owned their secrets (`secretsMadeByHand`): read by their
+   * name, `<estate>/<env>/<service>/<NAME>`, never created, so the deploy does not collide with them.
+   * @default none
+   */
+  readonly madeByHand?: readonly string[];
 }
 
 /**
@@ -39,6 +45,10 @@ export interface SecretsPlace {
 export function serviceSecrets(scope: Construct, names: readonly string[], at: SecretsPlace): Record<string, ecs.Secret> {
   return Object.fromEntries(
     names.map((name) => {
+      if (at.madeByHand?.includes(name)) {
+        const existing = secretsmanager.Secret.fromSecretNameV2(scope, `Secret-${name}`, resourceName.secret(at.estate, at.environment, at.service, name));
+        return [name, ecs.Secret.fromSecretsManager(existing)];
+      }
       const secret = new secretsmanager.Secret(scope, `Secret-${name}`, {
         secretName: resourceName.secret(at.estate, at.environment, at.service, name, at.incarnation),
         description: `${name} of cityplan service ${at.estate}/${at.environment}/${at.service}: a placeholder until the team puts the value in`,

@@ -76,3 +76,12 @@ describe('set by one environment', () => {
     expect(problems).toEqual([expect.objectContaining({ line: 9, field: 'environments.production.env.SMTP_PASSWORD', message: expect.stringContaining('Secrets Manager at test/production/visits/SMTP_PASSWORD') })]);
   });
 });
+
+describe('secretsMadeByHand', () => {
+  it('names only secrets the service lists', () => {
+    expect(problemsOf(webService('visits', 'secrets: [API_KEY]\nsecretsMadeByHand: [API_KEY, SESSION_SECRET]\n'))).toEqual([
+      expect.objectContaining({ line: 7, field: 'secretsMadeByHand[1]', message: 'SESSION_SECRET is not in secrets; list it there too, or take it out of secretsMadeByHand' }),
+    ]);
+    expect(problemsOf(webService('visits', 'secrets: [API_KEY]\nsecretsMadeByHand: [API_KEY]\n'))).toEqual([]);
+  });
+});

@@ -68,3 +68,21 @@ describe('owned secrets', () => {
     bare.template('test-production-visits').resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
 });
+
+describe('secrets made by hand before stacks owned them', () => {
+  // GIVEN a service whose API_KEY was made by hand under today's name, and whose SESSION_SECRET was not
+  const estate = compile({
+    'estate.yaml': MINIMAL_ESTATE,
+    'services/visits.yaml': webService('visits', 'secrets: [SESSION_SECRET, API_KEY]\nsecretsMadeByHand: [API_KEY]\n'),
+  });
+  const production = estate.template('test-production-visits');
+
+  it('are read by their name and not created, so the deploy does not collide with them', () => {
+    production.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    production.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'test/production/visits/SESSION_SECRET' });
+    expect(JSON.stringify(production.toJSON())).toContain('secret:test/production/visits/API_KEY-??????');
+    production.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({ Secrets: Match.arrayWith([Match.objectLike({ Name: 'API_KEY' })]) })],
+    });
+  });
+});
