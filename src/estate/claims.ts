@@ -59,6 +59,13 @@ const optionallyNamed =
 export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::ApplicationAutoScaling::ScalableTarget': null,
   'AWS::ApplicationAutoScaling::ScalingPolicy': null,
+  // A plan is identified by a generated id; whether AWS Backup refuses a second plan of one name
+  // was not verified, so its name is claimed, which is stricter.
+  'AWS::Backup::BackupPlan': (p, r) => [r((p.BackupPlan as { BackupPlanName?: unknown } | undefined)?.BackupPlanName)],
+  // A selection's name is unique within its plan, the stack's own.
+  'AWS::Backup::BackupSelection': null,
+  // Vault names are unique per account and region (CreateBackupVault: AlreadyExistsException).
+  'AWS::Backup::BackupVault': named('BackupVaultName'),
   'AWS::CertificateManager::Certificate': null,
   'AWS::CloudFormation::WaitConditionHandle': null,
   'AWS::CloudWatch::Alarm': optionallyNamed('AlarmName'),
@@ -117,6 +124,9 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
     const name = p.Name === undefined ? undefined : r(p.Name);
     return group !== undefined && name !== undefined ? [`${group}/${name}`] : [];
   },
+  // A secret's name is unique per account and region (Secrets Manager CreateSecret: ResourceExistsException),
+  // also while a deleted one waits out its recovery window.
+  'AWS::SecretsManager::Secret': optionallyNamed('Name'),
   'AWS::SNS::Subscription': null,
   // Topic names are unique per account and region: CreateTopic of a name that exists returns that
   // topic, so two stacks would share one, and the first to delete it would delete it for both.

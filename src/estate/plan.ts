@@ -297,7 +297,7 @@ function summarizeEnvironments(
       // Only services with a stack in this plan read secrets, images and records at deploy.
       const inPlan = (spec.services.get(env.name) ?? [])
         .filter((s) => sizeOf.has(stackName.service(spec.name, env.name, s.name)))
-        .map((s): ServiceInPlan => ({ spec: s, shard: placed.placements[s.name]?.shard }));
+        .map((s): ServiceInPlan => ({ spec: s, shard: placed.placements[s.name]?.shard, incarnation: placed.incarnations[s.name] }));
       return {
         name: env.name,
         account: env.account,

@@ -78,6 +78,8 @@ export type Prerequisite =
 export interface ServiceInPlan {
   readonly spec: ServiceSpec;
   readonly shard?: number;
+  /** The service's life (allocation.ts); its secrets' names carry it from 2 on. @default 1 */
+  readonly incarnation?: number;
 }
 
 /** The tag a stack of a source-built service runs until its pipeline sets ImageTag (service-image.ts). */
@@ -165,11 +167,16 @@ function images(spec: EstateSpec, env: EnvironmentSpec, services: readonly Servi
   ];
 }
 
-/** Each secret is read by name when a task starts (service-secrets.ts); a missing one stops every task. */
+/**
+ * Each service stack creates its secrets with a generated placeholder (service-secrets.ts); the
+ * team puts the real values in, and until then tasks start with the placeholder. A secret made by
+ * hand under the same name stops the stack's deploy (the name is taken) unless the service lists
+ * it in `secretsMadeByHand`, when the stack reads it instead (docs/manifest.md, `secrets`).
+ */
 function secrets(spec: EstateSpec, env: EnvironmentSpec, services: readonly ServiceInPlan[]): SecretsPrerequisite[] {
   const reading = services.filter((s) => s.spec.secrets.length > 0);
   if (reading.length === 0) return [];
-  const names = reading.flatMap((s) => s.spec.secrets.map((n) => resourceName.secret(spec.name, env.name, s.spec.name, n)));
+  const names = reading.flatMap((s) => s.spec.secrets.map((n) => resourceName.secret(spec.name, env.name, s.spec.name, n, s.spec.secretsMadeByHand.includes(n) ? 1 : s.incarnation)));
   const pattern = resourceName.secret(spec.name, env.name, '<service>', '<NAME>');
   const list = reading.length <= NAMED_IN_MESSAGE ? reading.map((s) => `${s.spec.name}: ${s.spec.secrets.join(', ')}`).join('; ') : `for ${reading.length} services (plan --json lists every name)`;
   return [
@@ -179,7 +186,7 @@ function secrets(spec: EstateSpec, env: EnvironmentSpec, services: readonly Serv
       region: env.region,
       count: names.length,
       names,
-      message: `secrets: ${count(names.length, 'secret')} to fill in, in Secrets Manager of account ${env.account}, ${env.region}, named ${pattern}: ${list}`,
+      message: `secrets: ${count(names.length, 'secret')} to fill in, in Secrets Manager of account ${env.account}, ${env.region}, named ${pattern}: ${list}. The service stacks create them with a placeholder value, which tasks get until the team puts the real one in (aws secretsmanager put-secret-value --secret-id <name> --secret-string …) and restarts the service; a secret already made by hand under one of these names stops the deploy unless the service lists it in secretsMadeByHand, which reads it instead (docs/manifest.md, secrets)`,
     },
   ];
 }

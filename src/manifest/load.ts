@@ -289,6 +289,7 @@ function toService(name: string, file: string, merged: Record<string, unknown>):
     hostnames: m.hostnames ?? [],
     env: m.env ?? {},
     secrets: m.secrets ?? [],
+    secretsMadeByHand: m.secretsMadeByHand ?? [],
     deploy: { strategy: m.deploy?.strategy ?? 'rolling', bake: m.deploy?.bake ?? 0 },
     calls: m.calls ?? [],
     publish: m.publish ?? [],

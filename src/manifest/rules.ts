@@ -3,6 +3,7 @@
  * configuration in one environment and reports at the line of the layer that set the value.
  */
 import { availableZoneCount, derivedNames, isReservedServiceName, resourceName, stackName, variable } from '../naming/names';
+import { embeddedCredential, isCredentialKey } from './credentials';
 import { describeFargateMemory, isValidFargateSize } from './fargate';
 import { failedIn, type Layer, originOf } from './layers';
 import { closest } from './near';
@@ -194,6 +195,33 @@ const secretsAndEnv: Rule = reading([['secrets'], ['env']], (ctx) => {
   return problems;
 });
 
+/** `secretsMadeByHand` says how a secret of `secrets` is found: a name not in `secrets` is a mistake. */
+const secretsMadeByHand: Rule = reading([['secrets'], ['secretsMadeByHand']], (ctx) =>
+  ctx.spec.secretsMadeByHand
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => !ctx.spec.secrets.includes(s))
+    .map(({ s, i }) => ctx.problem(['secretsMadeByHand'], `${s} is not in secrets; list it there too, or take it out of secretsMadeByHand`, i)),
+);
+
+/**
+ * A credential in `env` would be written into the task definition, the template and the plan:
+ * one message per variable, at its line, naming `secrets` as the fix and never the value. A
+ * variable also listed in `secrets` has its own message (secretsAndEnv).
+ */
+const credentialsInEnv: Rule = reading([['env'], ['secrets']], (ctx) =>
+  Object.entries(ctx.spec.env)
+    .filter(([key]) => !ctx.spec.secrets.includes(key))
+    .flatMap(([key, value]) => {
+      const embeds = embeddedCredential(value);
+      if (!isCredentialKey(key) && !embeds) return [];
+      const what = embeds ? `holds ${embeds}` : 'looks like a credential';
+      // Set once for every environment, it reads once: the secret's name then stands for each.
+      const env = ctx.where(['env', key]) ? ctx.env.name : '<environment>';
+      const at = resourceName.secret(ctx.estate, env, ctx.spec.name, key);
+      return [ctx.problem(['env', key], `${what}; move it to secrets: [${key}] and put the value in Secrets Manager at ${at}`)];
+    }),
+);
+
 /** The variables cityplan sets itself (the queue's URL, each topic's ARN): `env` and `secrets` would be overwritten. */
 /**
  * Variables cityplan sets in a container: a service's own value for one would be overwritten. All
@@ -285,7 +313,7 @@ const deployStrategy: Rule = reading([['deploy'], ['hostnames'], ['kind']], (ctx
 /** The message of a field set on a kind it does not apply to (see kindFields). */
 export const NOT_FOR_THIS_KIND = 'only applies to';
 
-export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, postgresShape, protectedMinimum, kindFields, healthPath, secretsAndEnv, platformVariables, names, hostnames, deployStrategy];
+export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, postgresShape, protectedMinimum, kindFields, healthPath, secretsAndEnv, secretsMadeByHand, credentialsInEnv, platformVariables, names, hostnames, deployStrategy];
 
 /**
  * A host name belongs to one service in one environment: DNS can point it one place only. Every

@@ -165,7 +165,12 @@ export const serviceFields = z.strictObject({
   secrets: z
     .array(z.string().regex(SECRET_NAME, { error: 'must be an upper-case variable name such as DATABASE_URL' }))
     .meta({
-      description: 'Secrets Manager secrets injected as environment variables of the same name; read from <estate>/<environment>/<service>/<NAME>.',
+      description: 'Secrets Manager secrets injected as environment variables of the same name; the service stack creates each as <estate>/<environment>/<service>/<NAME> with a placeholder value the team replaces.',
+    }),
+  secretsMadeByHand: z
+    .array(z.string().regex(SECRET_NAME, { error: 'must be an upper-case variable name such as DATABASE_URL' }))
+    .meta({
+      description: 'Names from secrets whose secret was made by hand under <estate>/<environment>/<service>/<NAME> before cityplan created them: the stack reads them by name and does not create them.',
     }),
   postgres: z
     .strictObject({

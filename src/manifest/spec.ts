@@ -41,6 +41,8 @@ export interface ServiceSpec {
   readonly hostnames: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly secrets: readonly string[];
+  /** Names from `secrets` made by hand before stacks owned them: read by name, not created. */
+  readonly secretsMadeByHand: readonly string[];
   /** PostgreSQL addon: exactly one of size and serverless once validated (rules.ts; neither means size small). */
   readonly postgres?: {
     readonly size?: 'small' | 'medium' | 'large';

@@ -73,9 +73,19 @@ export const resourceName = {
    * topic `c`.
    */
   topic: (estate: string, env: string, service: string, topic: string) => `${estate}-${env}-${service}_${topic}`,
-  secret: (estate: string, env: string, service: string, secret: string) => `${estate}/${env}/${service}/${secret}`,
+  /**
+   * A service's secret. Retained in a protected environment, so from the service's second life on
+   * (see serviceLogGroup) the name carries the incarnation: `<estate>/<env>/<service>/<n>/<NAME>`.
+   * A secret NAME is upper case, so it cannot be mistaken for the number.
+   */
+  secret: (estate: string, env: string, service: string, secret: string, incarnation = 1) =>
+    `${estate}/${env}/${service}/${incarnation > 1 ? `${incarnation}/` : ''}${secret}`,
   imageRepository: (estate: string, service: string) => `${estate}/${service}`,
   keyAlias: (estate: string, env: string) => `alias/cityplan/${estate}/${env}`,
+  /** A protected environment's backup vault: 2–50 letters, digits, `-` and `_` (AWS Backup); at most 40 here. */
+  backupVault: (estate: string, env: string) => `${estate}-${env}-backup`,
+  /** A protected environment's backup plan. */
+  backupPlan: (estate: string, env: string) => `${estate}-${env}`,
   webAcl: (estate: string, env: string) => `${estate}-${env}-ingress`,
   wafLogGroup: (estate: string, env: string) => `aws-waf-logs-${estate}-${env}`,
   flowLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/vpc-flow-logs`,

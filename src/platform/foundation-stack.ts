@@ -12,6 +12,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { availabilityZones, parameter, resourceName } from '../naming/names';
 import { AccessLogBucket } from './access-log-bucket';
+import { EnvironmentBackup } from './environment-backup';
 import type { EnvironmentStackProps } from './props';
 import { logRetention } from './retention';
 import { IngressFirewall } from './ingress-firewall';
@@ -157,6 +158,9 @@ export class FoundationStack extends Stack {
       key: this.key,
       protect,
     });
+
+    // Retained data needs a way back: every database and bucket tagged by markForBackup.
+    if (protect) new EnvironmentBackup(this, 'Backup', { vaultName: resourceName.backupVault(estate, env.name), planName: resourceName.backupPlan(estate, env.name), key: this.key });
 
     publish(parameter.vpcId(estate, env.name), this.vpc.vpcId, 'VPC of the environment');
     publish(parameter.vpcCidr(estate, env.name), this.vpc.vpcCidrBlock, 'Address range of the VPC: where load balancers may send traffic');

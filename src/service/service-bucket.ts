@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { markForBackup } from './backup-tag';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -73,6 +74,8 @@ export class ServiceBucket extends Construct {
       ],
       removalPolicy: props.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // AWS Backup takes versioned buckets only: those join the environment's plan (protected environments).
+    if (versioned) markForBackup(this.bucket);
 
     props.user.addToPrincipalPolicy(
       new iam.PolicyStatement({

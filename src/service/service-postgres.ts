@@ -6,6 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_POSTGRES_VERSION } from '../manifest/schema';
+import { markForBackup } from './backup-tag';
 import type { ServiceSpec } from '../manifest/spec';
 import { variable } from '../naming/names';
 import { grantKeyThroughSecretsManager } from './service-secrets';
@@ -108,6 +109,8 @@ export class ServicePostgres extends Construct {
     const ssl = { 'rds.force_ssl': '1' };
     const insights = { enablePerformanceInsights: true, performanceInsightEncryptionKey: key };
 
+    // The environment's AWS Backup plan (protected environments) selects its data by this tag.
+    markForBackup(this);
     let resource: rds.CfnDBInstance | rds.CfnDBCluster;
     let endpoint: rds.Endpoint;
     if (pg.serverless) {
@@ -188,7 +191,7 @@ function acknowledgeFindings(database: Construct, protect: boolean): void {
   );
   ack(
     'NIST.800.53.R5-RDSInBackupPlan',
-    'RDS automated backups with point-in-time recovery cover the database (7 days, 35 under protect); plans of AWS Backup are the environment\'s, not each service\'s.',
+    'Under protect the database carries cityplan:backup=true, which the environment\'s AWS Backup plan selects by tag from the foundation stack (a selection this rule cannot see); everywhere RDS automated backups with point-in-time recovery cover it (7 days, 35 under protect).',
   );
   if (protect) return;
   const unprotected = 'The environment is not protect: true, which declares it disposable; protect turns on Multi-AZ and deletion protection and retains the database.';

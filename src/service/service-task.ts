@@ -114,7 +114,7 @@ export function serviceTask(
     logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: service.name }),
     readonlyRootFilesystem: true,
     environment: { ...service.env, [variable.service]: service.name, [variable.environment]: env.name },
-    secrets: serviceSecrets(stack, service.secrets, { estate, environment: env.name, service: service.name }),
+    secrets: serviceSecrets(stack, service.secrets, { estate, environment: env.name, service: service.name, incarnation: props.incarnation, key, protect: env.protect, madeByHand: service.secretsMadeByHand }),
   });
   if (service.secrets.length > 0) grantKeyThroughSecretsManager(task.obtainExecutionRole(), key, stack.region);
   Validations.of(task.obtainExecutionRole()).acknowledge({

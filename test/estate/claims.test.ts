@@ -25,7 +25,11 @@ describe('claims', () => {
     expect(claims).toContain('AWS::Route53::RecordSet {dns/zone-id} service-0000.example.gov.uk. A');
     expect(claims).toContain('AWS::Route53::RecordSet {dns/zone-id} service-0000.services.example.gov.uk. A');
     expect(claims).toContain('AWS::ECS::Service {cluster/name} service-0000');
-    expect(retains).toEqual(['AWS::Logs::LogGroup /cityplan/test/production/service-0000']);
+    expect(retains).toEqual([
+      'AWS::Logs::LogGroup /cityplan/test/production/service-0000',
+      'AWS::SecretsManager::Secret test/production/service-0000/SESSION_SECRET',
+      'AWS::SecretsManager::Secret test/production/service-0000/API_KEY',
+    ]);
     expect(duplicates).toEqual([]);
     // A claim on one of the stack's own resources can never meet another stack's: it is not recorded.
     expect(claims.some((c) => c.includes('test-production-service-0000:'))).toBe(false);

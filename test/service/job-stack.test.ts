@@ -300,7 +300,7 @@ describe('job stack', () => {
     });
   });
 
-  it('claims its state machine, schedule, alarms and log groups; the protected environment retains its log groups', () => {
+  it('claims its state machine, schedule, alarms, log groups and secret; the protected environment retains its log groups and secret', () => {
     const template = estate.app.synth().getStackByName('test-production-nightly').template;
     const { claims, retains } = templateClaims(template, 'test-production-nightly', environmentRoot('test', 'production'));
     expect(claims).toEqual(
@@ -312,7 +312,11 @@ describe('job stack', () => {
         'AWS::Logs::LogGroup /aws/vendedlogs/states/cityplan/test/production/nightly',
       ]),
     );
-    expect(retains.sort()).toEqual(['AWS::Logs::LogGroup /aws/vendedlogs/states/cityplan/test/production/nightly', 'AWS::Logs::LogGroup /cityplan/test/production/nightly']);
+    expect(retains.sort()).toEqual([
+      'AWS::Logs::LogGroup /aws/vendedlogs/states/cityplan/test/production/nightly',
+      'AWS::Logs::LogGroup /cityplan/test/production/nightly',
+      'AWS::SecretsManager::Secret test/production/nightly/BANK_API_KEY',
+    ]);
   });
 
   it('refuses count and scale on a job: it runs one task per run', () => {
