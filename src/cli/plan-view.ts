@@ -79,8 +79,8 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
 
 /**
  * What reaches a service or starts its work, by kind: a web service's URLs, a backend's address and
- * callers, a worker's queue and the topics it takes, a job's schedule; then what it calls and
- * publishes.
+ * callers, a worker's queue and the topics it takes, a job's schedule; then what it calls,
+ * publishes and keeps (its database, bucket and cache).
  */
 function facts(s: Environment['services'][number]): string {
   const first =
@@ -91,7 +91,7 @@ function facts(s: Environment['services'][number]): string {
           ? `${s.queue.fifo ? 'FIFO queue' : 'queue'}${s.queue.subscribes.length > 0 ? ` ← ${s.queue.subscribes.join(', ')}` : ''}`
           : 'no queue'
         : s.urls.join(' ') + (s.calledBy ? ` (called by ${s.calledBy.join(', ')})` : '');
-  const links = [s.calls ? `calls ${s.calls.join(', ')}` : '', s.publishes ? `publishes ${s.publishes.join(', ')}` : ''].filter(Boolean);
+  const links = [s.calls ? `calls ${s.calls.join(', ')}` : '', s.publishes ? `publishes ${s.publishes.join(', ')}` : '', s.data ? `keeps ${s.data.join(', ')}` : ''].filter(Boolean);
   return [first, ...links].join('; ');
 }
 

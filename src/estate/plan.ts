@@ -44,6 +44,8 @@ export interface PlannedService {
   readonly publishes?: string[];
   /** Services this one calls. */
   readonly calls?: string[];
+  /** The data stores the service owns: `postgres small`, `postgres serverless 0.5–4 ACU`, `bucket (versioned)`, `cache`. */
+  readonly data?: string[];
   readonly stack?: string;
   readonly resources?: number;
   /** Fargate CPU units (1024 = 1 vCPU) and memory in MiB of each task, as resolved for this environment. */
@@ -193,6 +195,16 @@ function checkTopicsPublished(spec: EstateSpec, previous: Lock, planned: readonl
   if (problems.length > 0) throw new EstateError(problems);
 }
 
+/** What a service keeps: its database, bucket and cache, in a few words each. */
+function dataStores(s: ServiceSpec): string[] {
+  const pg = s.postgres;
+  return [
+    pg ? (pg.serverless ? `postgres serverless ${pg.serverless.min}–${pg.serverless.max} ACU` : `postgres ${pg.size ?? 'small'}`) : '',
+    s.bucket ? `bucket${s.bucket.versioned ? ' (versioned)' : ''}` : '',
+    s.cache ? 'cache' : '',
+  ].filter(Boolean);
+}
+
 function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
   if (options.environment && !spec.environments.some((e) => e.name === options.environment)) {
     const names = spec.environments.map((e) => e.name);
@@ -287,6 +299,7 @@ function summarizeEnvironments(
             ...(s.kind === 'worker' && s.queue ? { queue: { fifo: !!s.queue.fifo, subscribes: s.subscribe.map((x) => `${x.service}/${x.topic}`) } } : {}),
             ...(s.publish.length > 0 ? { publishes: [...s.publish] } : {}),
             ...(s.calls.length > 0 ? { calls: [...s.calls] } : {}),
+            ...(dataStores(s).length > 0 ? { data: dataStores(s) } : {}),
             ...(size ? { stack, resources: size.resources } : { note: `${s.kind} services are accepted but not yet built` }),
             ...(newShard
               ? { note: `load balancer shard ${placement.shard} is new: plan and deploy ${env.name} without --service first` }

@@ -54,7 +54,8 @@ describe('the plan of the example estate', () => {
     const staging = block(renderPlan(example), 'staging');
     const row = (name: string) => staging.find((l) => l.trimStart().startsWith(`${name} `))!;
     expect(row('court-case-notifications')).toMatch(/queue ← apply-for-legal-aid\/application-granted; calls prisoner-search-api$/);
-    expect(row('apply-for-legal-aid')).toMatch(/; publishes application-granted$/);
+    expect(row('apply-for-legal-aid')).toMatch(/; publishes application-granted; keeps postgres medium$/);
+    expect(row('send-money-to-prisoners')).toMatch(/; keeps bucket \(versioned\)$/);
     expect(row('prisoner-search-api')).toMatch(/http:\/\/prisoner-search-api:8080 \(called by book-a-prison-visit, court-case-notifications\)$/);
     // Every addon is built: no note passes one off as unbuilt.
     expect(renderPlan(example)).not.toContain('checked but not built yet');

@@ -44,7 +44,7 @@ describe('policy packs (AwsSolutions, NIST 800-53 R5)', () => {
   // Every kind with a bucket (versioned or not) and a cache, protected and not.
   it('find nothing unacknowledged in an estate whose services of every kind have buckets and caches', () => {
     const files = mixedEstateFiles(10);
-    for (const path of Object.keys(files).filter((p) => p.startsWith('services/'))) {
+    for (const path of Object.keys(files).filter((p) => p.startsWith('services/') && !files[p]!.includes('bucket:'))) {
       files[path] += path.endsWith('0.yaml') ? 'bucket:\n  versioned: true\ncache:\n  maxMemory: 10\n' : 'bucket: {}\ncache: {}\n';
     }
     const { app, template } = compile(files);

@@ -76,8 +76,9 @@ export function generatedEstateFiles(count: number, environments: 1 | 2 = 2): Re
 
 /**
  * An estate of `count` services of every kind, in proportions a department's might have: per ten,
- * five web services (one publishing a topic, one calling a backend, one deployed canary), two
- * backends, two workers (one taking the topic into its queue, one FIFO) and one nightly job.
+ * five web services (one publishing a topic, one calling a backend, one deployed canary, one with a
+ * bucket and a cache), two backends (each with a database: an instance, a serverless cluster), two
+ * workers (one taking the topic into its queue, one FIFO) and one nightly job.
  */
 export function mixedEstateFiles(count: number, environments: 1 | 2 = 2): Record<string, string> {
   const files = generatedEstateFiles(0, environments);
@@ -93,10 +94,10 @@ export function mixedEstateFiles(count: number, environments: 1 | 2 = 2): Record
         0: ['kind: web', 'publish: [case-updated]'],
         1: ['kind: web', `calls: [${name(group + 5)}]`],
         2: ['kind: web', 'deploy:\n  strategy: canary\n  bake: 10'],
-        3: ['kind: web'],
+        3: ['kind: web', 'bucket:\n  versioned: true', 'cache: {}'],
         4: ['kind: web', 'secrets: [SESSION_SECRET]'],
-        5: ['kind: backend', 'port: 8080'],
-        6: ['kind: backend', `calls: [${name(group + 5)}]`],
+        5: ['kind: backend', 'port: 8080', 'postgres:\n  size: small'],
+        6: ['kind: backend', `calls: [${name(group + 5)}]`, 'postgres:\n  serverless:\n    min: 0.5\n    max: 4'],
         7: ['kind: worker', `subscribe:\n  - service: ${name(group)}\n    topic: case-updated\n    filter:\n      kind: [urgent]`],
         8: ['kind: worker', 'queue:\n  fifo: true\n  maxReceives: 3'],
         9: ['kind: job', 'schedule: cron(0 2 * * ? *)', 'timeout: 90'],
