@@ -127,6 +127,10 @@ const postgresShape: Rule = reading([['postgres']], (ctx) => {
   if (pg.size && pg.serverless) {
     problems.push(ctx.conflict([['postgres', 'serverless'], ['postgres', 'size']], `give size or serverless, not both${ctx.where(['postgres', 'size'], ['postgres', 'serverless'])}`));
   }
+  // Aurora Serverless v2 scales down to 0 ACUs but its maximum is at least 1 (CreateDBCluster, MaxCapacity).
+  if (pg.serverless && pg.serverless.max < 1) {
+    problems.push(ctx.problem(['postgres', 'serverless', 'max'], `is ${pg.serverless.max}; an Aurora Serverless v2 maximum is at least 1 ACU, such as max: 1`));
+  }
   if (pg.serverless && pg.serverless.min > pg.serverless.max) {
     problems.push(ctx.conflict([['postgres', 'serverless', 'min'], ['postgres', 'serverless', 'max']], `min ${pg.serverless.min} ACUs is more than max ${pg.serverless.max}`));
   }
@@ -217,8 +221,10 @@ const credentialsInEnv: Rule = reading([['env'], ['secrets']], (ctx) =>
       const what = embeds ? `holds ${embeds}` : 'looks like a credential';
       // Set once for every environment, it reads once: the secret's name then stands for each.
       const env = ctx.where(['env', key]) ? ctx.env.name : '<environment>';
-      const at = resourceName.secret(ctx.estate, env, ctx.spec.name, key);
-      return [ctx.problem(['env', key], `${what}; move it to secrets: [${key}] and put the value in Secrets Manager at ${at}`)];
+      // A secret's name is an upper-case variable name: the suggestion must be one secrets takes.
+      const name = key.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^[^A-Z]+/, '');
+      const at = resourceName.secret(ctx.estate, env, ctx.spec.name, name);
+      return [ctx.problem(['env', key], `${what}; move it to secrets: [${name}] and put the value in Secrets Manager at ${at}`)];
     }),
 );
 

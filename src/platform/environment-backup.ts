@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -69,12 +70,17 @@ export class EnvironmentBackup extends Construct {
       resources: [backup.BackupResource.fromTag(BACKUP_TAG.key, BACKUP_TAG.value)],
       allowRestores: true,
     });
-    const role = selection.node.findChild('Role');
-    for (const policy of ['AWSBackupServiceRolePolicyForBackup', 'AWSBackupServiceRolePolicyForRestores']) {
+    const role = selection.node.findChild('Role') as iam.Role;
+    // S3 is not in the general Backup policies: AWS Backup documents these two for backing up and
+    // restoring buckets ("Amazon S3 backups", AWS Backup Developer Guide). Not under service-role/.
+    for (const policy of S3_POLICIES) role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName(policy));
+    for (const policy of ['service-role/AWSBackupServiceRolePolicyForBackup', 'service-role/AWSBackupServiceRolePolicyForRestores', ...S3_POLICIES]) {
       Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${policy}]`,
-        reason: `${policy} is the policy AWS Backup documents for its service role; AWS keeps it in step with every resource type Backup supports, and the role serves this plan only.`,
+        id: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+        reason: `${policy.replace('service-role/', '')} is the policy AWS Backup documents for its service role; AWS keeps it in step with the resource types Backup supports, and the role serves this plan only.`,
       });
     }
   }
 }
+
+const S3_POLICIES = ['AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore'] as const;

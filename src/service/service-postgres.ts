@@ -118,7 +118,9 @@ export class ServicePostgres extends Construct {
       const cluster = new rds.DatabaseCluster(this, 'Cluster', {
         ...common,
         engine,
-        parameterGroup: new rds.ParameterGroup(this, 'Parameters', { engine, parameters: ssl }),
+        // Its own id: a cluster parameter group is another resource type, and CloudFormation cannot
+        // change the type under one logical id when a service switches from size to serverless.
+        parameterGroup: new rds.ParameterGroup(this, 'ClusterParameters', { engine, parameters: ssl }),
         defaultDatabaseName: DATABASE_NAME,
         serverlessV2MinCapacity: pg.serverless.min,
         serverlessV2MaxCapacity: pg.serverless.max,
@@ -153,6 +155,8 @@ export class ServicePostgres extends Construct {
         cloudwatchLogsExports: ['postgresql', 'upgrade'],
         ...insights,
         autoMinorVersionUpgrade: true,
+        // A raised `version` is a major version upgrade, which RDS refuses unless allowed.
+        allowMajorVersionUpgrade: true,
         publiclyAccessible: false,
         caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
       });
@@ -160,6 +164,16 @@ export class ServicePostgres extends Construct {
       endpoint = instance.instanceEndpoint;
     }
     acknowledgeFindings(resource.node.scope as Construct, protect);
+    // A kept database keeps what it is attached to: EC2 and RDS refuse to delete a security group,
+    // subnet group or parameter group still in use, which would leave the removed stack DELETE_FAILED.
+    if (protect) {
+      for (const child of this.node.findAll()) {
+        const type = (child as { cfnResourceType?: string }).cfnResourceType;
+        if (type && /^AWS::(EC2::SecurityGroup|RDS::DB(Subnet|Cluster)?(Parameter)?Group|RDS::DBSubnetGroup|RDS::DBParameterGroup|RDS::DBClusterParameterGroup)$/.test(type)) {
+          (child as unknown as { applyRemovalPolicy(p: RemovalPolicy): void }).applyRemovalPolicy(RemovalPolicy.RETAIN);
+        }
+      }
+    }
     // A replaced protected database leaves a snapshot behind; a removed one stays (DeletionPolicy Retain).
     if (protect) resource.cfnOptions.updateReplacePolicy = CfnDeletionPolicy.SNAPSHOT;
     this.secretArn = resource.attrMasterUserSecretSecretArn;

@@ -85,3 +85,14 @@ describe('secretsMadeByHand', () => {
     expect(problemsOf(webService('visits', 'secrets: [API_KEY]\nsecretsMadeByHand: [API_KEY]\n'))).toEqual([]);
   });
 });
+
+describe('the secret name a credential in env is moved to', () => {
+  it('is one secrets takes: upper case', () => {
+    try {
+      loadEstate(writeEstate({ 'estate.yaml': MINIMAL_ESTATE, 'services/visits.yaml': webService('visits', 'env:\n  db_password: abc\n') }));
+      expect.unreachable();
+    } catch (e) {
+      expect((e as EstateError).problems.map((p) => p.message)).toEqual([expect.stringContaining('move it to secrets: [DB_PASSWORD]')]);
+    }
+  });
+});
