@@ -3,7 +3,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import { containerHealthCheck } from './container-health';
 import { allowCalls, publishSecurityGroup, serviceConnect } from './service-calls';
-import { fargateServiceDefaults, type ServiceStackProps, serviceTags, serviceTask } from './service-task';
+import { fargateServiceDefaults, type ServiceStackProps, serviceTags, serviceTask, taskRange } from './service-task';
 import { TaskScaling } from './task-scaling';
 
 /**
@@ -26,18 +26,14 @@ export class BackendServiceStack extends Stack {
       ...fargateServiceDefaults(env, parts, service),
       // Callers reach any healthy task: keep every task serving while new ones start.
       minHealthyPercent: 100,
-      maxHealthyPercent: 200,
       healthCheckGracePeriod: Duration.seconds(service.healthGrace),
-      circuitBreaker: { enable: true, rollback: true },
       serviceConnectConfiguration: serviceConnect(this, props, parts, { serve: true }),
     });
     publishSecurityGroup(this, props, parts);
     allowCalls(this, props, parts);
     new TaskScaling(this, 'Scaling', {
       service: fargate,
-      min: Math.max(service.count.min, env.protect ? 2 : 1),
-      max: service.count.max,
-      cpu: service.scale.cpu,
+      ...taskRange(env, service),
     });
   }
 }

@@ -170,7 +170,8 @@ export function serviceTask(
 /**
  * The ECS service settings every long-running kind shares: private subnets only, the capacity of
  * the environment (with one task always on regular Fargate under Spot, so that a Spot reclaim never
- * takes the whole service down), tasks rebalanced over zones, and tags on every task.
+ * takes the whole service down), tasks rebalanced over zones, tags on every task, and rollback by
+ * the deployment circuit breaker.
  */
 export function fargateServiceDefaults(env: EnvironmentSpec, parts: ServiceTask, service: ServiceSpec) {
   return {
@@ -190,7 +191,18 @@ export function fargateServiceDefaults(env: EnvironmentSpec, parts: ServiceTask,
         : [{ capacityProvider: 'FARGATE', weight: 1 }],
     propagateTags: ecs.PropagatedTagSource.SERVICE,
     enableECSManagedTags: true,
+    // New tasks start beside the old; a deployment whose tasks keep failing is rolled back.
+    maxHealthyPercent: 200,
+    circuitBreaker: { enable: true, rollback: true },
   } satisfies Partial<ecs.FargateServiceProps>;
+}
+
+/**
+ * The task count range and CPU target every long-running kind scales within: at least 2 tasks in a
+ * protected environment (one per zone survives a zone's loss), 1 elsewhere.
+ */
+export function taskRange(env: EnvironmentSpec, service: ServiceSpec): { readonly min: number; readonly max: number; readonly cpu: number } {
+  return { min: Math.max(service.count.min, env.protect ? 2 : 1), max: service.count.max, cpu: service.scale.cpu };
 }
 
 /** Stack tags: CloudFormation puts them on every resource it can, with no aspect walking the tree. */

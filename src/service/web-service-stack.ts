@@ -7,7 +7,7 @@ import { type Placement, prioritiesOf } from '../estate/lock';
 import { parameter, resourceName } from '../naming/names';
 import { published } from '../platform/imports';
 import { allowCalls, publishSecurityGroup, serviceConnect } from './service-calls';
-import { fargateServiceDefaults, type ServiceStackProps, serviceTags, serviceTask } from './service-task';
+import { fargateServiceDefaults, type ServiceStackProps, serviceTags, serviceTask, taskRange } from './service-task';
 import { TaskScaling } from './task-scaling';
 import { WebAddresses } from './web-addresses';
 import { WebAlarms } from './web-alarms';
@@ -109,9 +109,7 @@ export class WebServiceStack extends Stack {
     const fargate = new ecs.FargateService(this, 'Service', {
       ...fargateServiceDefaults(env, parts, service),
       minHealthyPercent: 100,
-      maxHealthyPercent: 200,
       healthCheckGracePeriod: Duration.seconds(service.healthGrace),
-      circuitBreaker: { enable: true, rollback: true },
       deploymentAlarms: { alarmNames: [alarms.errorRate.alarmName], behavior: ecs.AlarmBehavior.ROLLBACK_ON_ALARM },
       ...deploymentSettings(service.deploy),
       // Answers on the service network only while some service calls it (its tasks then run the
@@ -138,9 +136,7 @@ export class WebServiceStack extends Stack {
 
     new TaskScaling(this, 'Scaling', {
       service: fargate,
-      min: Math.max(service.count.min, env.protect ? 2 : 1),
-      max: service.count.max,
-      cpu: service.scale.cpu,
+      ...taskRange(env, service),
       requests: {
         perTarget: service.scale.requestsPerTarget,
         resourceLabel: `${albFullName}/${targets.targetGroupFullName}`,

@@ -4,7 +4,7 @@ import type { Construct } from 'constructs';
 import { parameter, variable } from '../naming/names';
 import { published } from '../platform/imports';
 import { allowCalls, serviceConnect } from './service-calls';
-import { fargateServiceDefaults, type ServiceStackProps, serviceTags, serviceTask } from './service-task';
+import { fargateServiceDefaults, type ServiceStackProps, serviceTags, serviceTask, taskRange } from './service-task';
 import { BACKLOG_PER_TASK, TaskScaling } from './task-scaling';
 import { WorkerQueue } from './worker-queue';
 
@@ -44,17 +44,13 @@ export class WorkerServiceStack extends Stack {
       ...fargateServiceDefaults(env, parts, service),
       // A worker has no load balancer to drain: half its tasks may restart at once on a deploy.
       minHealthyPercent: 50,
-      maxHealthyPercent: 200,
-      circuitBreaker: { enable: true, rollback: true },
       // A client of the service network only when it calls other services.
       serviceConnectConfiguration: serviceConnect(this, props, parts, { serve: false }),
     });
     allowCalls(this, props, parts);
     new TaskScaling(this, 'Scaling', {
       service: fargate,
-      min: Math.max(service.count.min, env.protect ? 2 : 1),
-      max: service.count.max,
-      cpu: service.scale.cpu,
+      ...taskRange(env, service),
       ...(queue ? { backlog: { queueName: queue.queue.queueName, perTask: BACKLOG_PER_TASK } } : {}),
     });
   }
