@@ -9,16 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { loadEstate } from '../../src/manifest/load';
 import { EstateError, type Problem } from '../../src/manifest/problems';
 import { MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
+import { estateProblems } from '../support/problems';
 
-function problemsOf(files: Record<string, string>): readonly Problem[] {
-  try {
-    loadEstate(writeEstate(files));
-    return [];
-  } catch (e) {
-    if (e instanceof EstateError) return e.problems;
-    throw e;
-  }
-}
+const problemsOf = estateProblems;
 
 const service = (name: string, text: string) => ({ 'estate.yaml': MINIMAL_ESTATE, [`services/${name}.yaml`]: text });
 const visits = (extra: string) => service('visits', webService('visits', extra));

@@ -1,9 +1,9 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { loadEstate } from '../../src/manifest/load';
-import { EstateError, type Problem } from '../../src/manifest/problems';
+import type { Problem } from '../../src/manifest/problems';
 import { compile } from '../support/compile';
-import { MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
+import { MINIMAL_ESTATE, webService } from '../support/estate-files';
+import { estateProblems } from '../support/problems';
 
 const KEY = { Ref: expect.stringMatching(/^SsmParameterValuecityplantestproductionkeyarn/) };
 const other = (name: string, kind: string, extra = '') =>
@@ -21,15 +21,7 @@ const taskRolePolicies = (t: Template) =>
     .filter(([, r]) => r.Type === 'AWS::IAM::Policy' && JSON.stringify(r.Properties.Roles).includes('TaskTaskRole'))
     .flatMap(([, r]) => (r.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement);
 
-function problemsOf(files: Record<string, string>): readonly Problem[] {
-  try {
-    loadEstate(writeEstate(files));
-  } catch (e) {
-    if (e instanceof EstateError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problemsOf = estateProblems;
 
 describe('bucket addon', () => {
   // GIVEN a web service with a versioned bucket, a worker with a plain one, a job and a backend with

@@ -1,10 +1,10 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { resourceClaims, resolver } from '../../src/estate/claims';
-import { loadEstate } from '../../src/manifest/load';
-import { EstateError, type Problem } from '../../src/manifest/problems';
+import type { Problem } from '../../src/manifest/problems';
 import { compile } from '../support/compile';
-import { MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
+import { MINIMAL_ESTATE, webService } from '../support/estate-files';
+import { estateProblems } from '../support/problems';
 
 const other = (name: string, kind: string, extra = '') =>
   `name: ${name}\nkind: ${kind}\nowner: team@example.gov.uk\nimage: example/${name}:1\n${kind === 'job' ? 'schedule: rate(1 hour)\n' : ''}${extra}`;
@@ -18,15 +18,7 @@ const only = (t: Template, type: string): [string, Resource] => {
 };
 const ssm = (name: string) => ({ Ref: expect.stringMatching(new RegExp(`^SsmParameterValue${name}`)) });
 
-function problemsOf(files: Record<string, string>): readonly Problem[] {
-  try {
-    loadEstate(writeEstate(files));
-  } catch (e) {
-    if (e instanceof EstateError) return e.problems;
-    throw e;
-  }
-  return [];
-}
+const problemsOf = estateProblems;
 
 describe('cache addon', () => {
   // GIVEN a web service with a 5 GB cache, a worker and a job with default caches, a web service without
