@@ -542,11 +542,21 @@ const INBOUND_RULES = 60;
  */
 export function domainsApart(environments: readonly EnvironmentSpec[], contexts: readonly ServiceContext[], source: YamlSource): Problem[] {
   const problems: Problem[] = [];
-  const seen = new Map<string, string>();
+  const seen = new Map<string, EnvironmentSpec>();
   for (const env of environments) {
     const other = seen.get(env.domain);
-    if (other) problems.push(source.problem(['environments', env.name, 'domain'], `${env.domain} is environment ${other}'s domain too; each environment needs its own, such as ${env.name}.${env.domain}`));
-    seen.set(env.domain, env.name);
+    if (other) {
+      // The unprotected one moves to a name under the other's, as staging.<production domain> does:
+      // the protected environment keeps its addresses.
+      const [moves, keeps] = env.protect && !other.protect ? [other, env] : [env, other];
+      problems.push(
+        source.problem(
+          ['environments', moves.name, 'domain'],
+          `${env.domain} is environment ${keeps.name}'s domain too; each environment needs its own, such as ${moves.name}.${env.domain} (delegated from ${keeps.name}'s zone)`,
+        ),
+      );
+    }
+    seen.set(env.domain, env);
     // The wildcard certificate *.<domain> is the certificate's name: ACM takes 64 characters.
     if (env.domain.length > ACM_FIRST_NAME - 2) {
       problems.push(source.problem(['environments', env.name, 'domain'], `is ${env.domain.length} characters; its certificate *.${env.domain} may have at most ${ACM_FIRST_NAME} (ACM), so the domain at most ${ACM_FIRST_NAME - 2}`));

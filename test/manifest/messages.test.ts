@@ -174,7 +174,7 @@ describe('names AWS or DNS would refuse at deploy time', () => {
   it('two environments with one domain', () => {
     const problems = problemsOf({ 'estate.yaml': MINIMAL_ESTATE.replace('domain: staging.example.gov.uk', 'domain: example.gov.uk'), 'services/visits.yaml': webService('visits') });
     expect(problems.map((p) => `${where(p)}: ${p.message}`)).toEqual([
-      "estate.yaml:15 environments.production.domain: example.gov.uk is environment staging's domain too; each environment needs its own, such as production.example.gov.uk",
+      "estate.yaml:12 environments.staging.domain: example.gov.uk is environment production's domain too; each environment needs its own, such as staging.example.gov.uk (delegated from production's zone)",
     ]);
   });
 
