@@ -3,10 +3,9 @@
  * and a queue given up (a FIFO switch replaces it), whose messages go with it.
  */
 import { describe, expect, it } from 'vitest';
-import { MINIMAL_ESTATE } from '../support/estate-files';
+import { STAGING_ESTATE as STAGING } from '../support/estate-files';
 import { EstateHistory } from '../support/history';
 
-const STAGING = MINIMAL_ESTATE.replace(/\n {2}production:[\s\S]*$/, '\n');
 const worker = (extra = '') => `name: notify\nkind: worker\nimage: a:1\nqueue:\n  visibilityTimeout: 60\n${extra}`;
 
 describe('changes that delete what a deployed service holds', () => {

@@ -1,10 +1,9 @@
 /** Adding and removing a service's secret, planned and deployed over what is deployed (issue 3's model). */
 import { describe, expect, it } from 'vitest';
 import { EstateError } from '../../src/manifest/problems';
-import { MINIMAL_ESTATE, webService } from '../support/estate-files';
+import { MINIMAL_ESTATE, webService, STAGING_ESTATE as STAGING } from '../support/estate-files';
 import { EstateHistory } from '../support/history';
 
-const STAGING = MINIMAL_ESTATE.replace(/\n {2}production:[\s\S]*$/, '\n');
 const PRODUCTION = MINIMAL_ESTATE.replace(/\n {2}staging:\n( {4}.*\n)+/, '\n');
 const visits = (secrets: string[]) => webService('visits', secrets.length ? `secrets: [${secrets.join(', ')}]\n` : '');
 const secretClaims = (history: EstateHistory) =>

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseRuleClaim } from '../../src/estate/claims';
 import { readLock } from '../../src/estate/lock';
-import { MINIMAL_ESTATE, webService } from '../support/estate-files';
+import { webService, STAGING_ESTATE as STAGING } from '../support/estate-files';
 import { EstateHistory } from '../support/history';
 
 // One unprotected environment whose zone the foundation creates.
-const STAGING = MINIMAL_ESTATE.replace(/\n {2}production:[\s\S]*$/, '\n');
 
 const hosts = (n: number) => Array.from({ length: n }, (_, i) => `h${i}.staging.example.gov.uk`);
 const service = (name: string, hostnames: string[], strategy?: string) =>

@@ -5,10 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadEstate } from '../../src/manifest/load';
 import { EstateError, type Problem } from '../../src/manifest/problems';
-import { MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
+import { MINIMAL_ESTATE, webService, writeEstate, STAGING_ESTATE as STAGING } from '../support/estate-files';
 
 // One environment, so that each problem is reported once.
-const STAGING = MINIMAL_ESTATE.replace(/\n {2}production:[\s\S]*$/, '\n');
 
 const service = (name: string, kind: string, extra = '') => `name: ${name}
 kind: ${kind}

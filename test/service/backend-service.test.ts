@@ -3,10 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { templateClaims } from '../../src/estate/claims';
 import { environmentRoot } from '../../src/naming/names';
 import { compile } from '../support/compile';
-import { MINIMAL_ESTATE, webService } from '../support/estate-files';
+import { webService, STAGING_ESTATE as STAGING } from '../support/estate-files';
 
 // One environment is enough here: what differs per environment is the web service's business.
-const STAGING = MINIMAL_ESTATE.replace(/\n {2}production:[\s\S]*$/, '\n');
 
 const backend = (name: string, extra = '') => `name: ${name}
 kind: backend

@@ -6,7 +6,7 @@ import { loadEstate } from '../../src/manifest/load';
 import { EstateError, type Problem } from '../../src/manifest/problems';
 import { checkPolicy } from '../../src/policy/packs';
 import { compile } from '../support/compile';
-import { MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
+import { MINIMAL_ESTATE, webService, writeEstate, STAGING_ESTATE as STAGING } from '../support/estate-files';
 import { EstateHistory } from '../support/history';
 
 const KEY_ID = /^SsmParameterValuecityplantest(staging|production)keyarn/;
@@ -207,7 +207,6 @@ describe('postgres fields', () => {
 });
 
 describe('postgres over a service’s life', () => {
-  const STAGING = MINIMAL_ESTATE.replace(/\n {2}production:[\s\S]*$/, '\n');
   const PRODUCTION = MINIMAL_ESTATE.replace(/\n {2}staging:[\s\S]*?(?=\n {2}production:)/, '');
 
   it('is added, resized and removed without a collision, and its removal says it goes', async () => {

@@ -4,9 +4,8 @@ import { prioritiesOf } from '../../src/estate/lock';
 import { EstateError } from '../../src/manifest/problems';
 import { checkPolicy } from '../../src/policy/packs';
 import { compile } from '../support/compile';
-import { MINIMAL_ESTATE, webService } from '../support/estate-files';
+import { webService, STAGING_ESTATE as STAGING } from '../support/estate-files';
 
-const STAGING = MINIMAL_ESTATE.replace(/\n {2}production:[\s\S]*$/, '\n');
 const withDeploy = (name: string, strategy: string, bake = 0) => webService(name, `deploy:\n  strategy: ${strategy}\n  bake: ${bake}\n`);
 const manyHosts = Array.from({ length: 12 }, (_, i) => `n${i}.elsewhere.gov.uk`);
 

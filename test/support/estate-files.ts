@@ -41,6 +41,9 @@ environments:
     protect: true
 `;
 
+/** MINIMAL_ESTATE with its staging environment only: each problem and stack once. */
+export const STAGING_ESTATE = MINIMAL_ESTATE.replace(/\n {2}production:[\s\S]*$/, '\n');
+
 export const webService = (name: string, extra = '') => `name: ${name}
 kind: web
 owner: team@example.gov.uk
@@ -56,7 +59,7 @@ export function generatedEstateFiles(count: number, environments: 1 | 2 = 2): Re
   const estate =
     environments === 2
       ? MINIMAL_ESTATE
-      : MINIMAL_ESTATE.replace(/\n  production:[\s\S]*$/, '\n');
+      : STAGING_ESTATE;
   const files: Record<string, string> = { 'estate.yaml': estate };
   for (let i = 0; i < count; i++) {
     const name = `service-${String(i).padStart(4, '0')}`;

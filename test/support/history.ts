@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { recordDeployment } from '../../src/estate/deployment';
 import { readLock, writeLock } from '../../src/estate/lock';
+import { EstateError, type Problem } from '../../src/manifest/problems';
 import { type PlanOptions, type PlanResult, planEstate } from '../../src/estate/plan';
 import { deployAssembly, emptyWorld, readAssembly, type World } from './cloudformation';
 import { writeEstate } from './estate-files';
@@ -47,6 +48,17 @@ export class EstateHistory {
     const next = recordDeployment(lock, { deployed: [...assembly.keys()], destroyed: [...removals], removals });
     writeLock(this.dir, next);
     return check.collisions;
+  }
+
+  /** Plans, expecting the plan to fail; returns its problems. */
+  async problems(options: Omit<PlanOptions, 'out'> = {}): Promise<readonly Problem[]> {
+    try {
+      await this.plan(options);
+    } catch (e) {
+      if (e instanceof EstateError) return e.problems;
+      throw e;
+    }
+    throw new Error('expected the plan to fail');
   }
 
   /** Plans, expecting success, and deploys; returns the plan and the deploy's collisions. */
