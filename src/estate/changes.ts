@@ -3,7 +3,6 @@
  * added, removed (what the deploy deletes and what it keeps) and moved (shard, priority,
  * hostnames), the order the plan imposes, and the changes that are almost always mistakes.
  */
-import { isBuilt } from '../service/service-kinds';
 import { shiftsTraffic } from '../service/web-routing';
 import type { Problem } from '../manifest/problems';
 import type { EstateSpec, ServiceKind } from '../manifest/spec';
@@ -100,9 +99,9 @@ export function summarizeChanges(
     for (const [service, entry] of Object.entries(after.services)) {
       const old = before?.services[service];
       if (entry.removed || !mine(service)) continue;
-      // New to what is deployed: a service whose stack no deploy has touched; a service without stacks new to the lock.
+      // New to what is deployed: a service whose stack no deploy has touched.
       const stack = stackOf.get(service);
-      const added = isBuilt(entry.kind) ? !mayBeDeployed(stack) : (!old && origin !== 'migrated') || !!old?.removed;
+      const added = !mayBeDeployed(stack);
       if (added) {
         changes.added.push({ environment: env.name, service, kind: entry.kind, ...(entry.incarnation ? { incarnation: entry.incarnation } : {}) });
       } else if (entry.lastDeployed) {

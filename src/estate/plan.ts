@@ -104,7 +104,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
   const problems: Problem[] = [];
 
   const planned = planStacks(spec, allocation, options, previous);
-  checkSomethingPlanned(spec, planned, options);
+  checkSomethingPlanned(planned, options);
   checkTopicsPublished(spec, previous, planned);
   const output = PlanOutput.open(options.out ?? 'cdk.out');
   const { out, staging } = output;
@@ -230,17 +230,13 @@ function serviceHint(wanted: string, services: readonly string[]): string {
 }
 
 /**
- * A selection that builds no stack is a request cityplan cannot carry out: say why rather than
- * let the toolkit say "This app contains no stacks".
+ * A selection that builds no stack (a removed service, in an environment it never was in) is a
+ * request cityplan cannot carry out: say so rather than let the toolkit say "This app contains no
+ * stacks".
  */
-function checkSomethingPlanned(spec: EstateSpec, planned: readonly StackPlan[], options: PlanOptions): void {
+function checkSomethingPlanned(planned: readonly StackPlan[], options: PlanOptions): void {
   if (planned.length > 0 || !options.service) return;
-  const service = [...spec.services.values()].flat().find((s) => s.name === options.service);
-  throw new UsageError(
-    service
-      ? `service ${service.name} is a ${service.kind} service; ${service.kind} services are checked but not built yet, so there is nothing to plan or deploy for it`
-      : `nothing to plan for service ${options.service}${options.environment ? ` in environment ${options.environment}` : ''}`,
-  );
+  throw new UsageError(`nothing to plan for service ${options.service}${options.environment ? ` in environment ${options.environment}` : ''}`);
 }
 
 /**
@@ -300,7 +296,7 @@ function summarizeEnvironments(
             ...(s.publish.length > 0 ? { publishes: [...s.publish] } : {}),
             ...(s.calls.length > 0 ? { calls: [...s.calls] } : {}),
             ...(dataStores(s).length > 0 ? { data: dataStores(s) } : {}),
-            ...(size ? { stack, resources: size.resources } : { note: `${s.kind} services are accepted but not yet built` }),
+            ...(size ? { stack, resources: size.resources } : {}),
             ...(newShard
               ? { note: `load balancer shard ${placement.shard} is new: plan and deploy ${env.name} without --service first` }
               : {}),

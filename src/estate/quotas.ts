@@ -6,7 +6,6 @@ import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { CERTIFICATES_PER_ALB } from './allocate';
 import type { EnvironmentAllocation } from './allocation';
-import { isBuilt } from '../service/service-kinds';
 
 export interface Quota {
   readonly name: string;
@@ -72,7 +71,7 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
     const services = spec.services.get(env.name) ?? [];
     const web = services.filter((s) => s.kind === 'web').length;
     // Every service with a stack (web, backend, worker) has a stack and a task security group.
-    const built = services.filter((s) => isBuilt(s.kind)).length;
+    const built = services.length;
     for (const shard of placed.shards) {
       const where = `environment ${env.name}, load balancer shard ${shard.id}`;
       if (shard.targetGroups > QUOTAS.targetGroupsPerAlb.limit) breaches.push({ quota: QUOTAS.targetGroupsPerAlb, found: shard.targetGroups, where });
@@ -84,7 +83,7 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
       breaches.push({ quota: QUOTAS.servicesPerCluster, found: services.length, where: `environment ${env.name}` });
     }
     // One group per service, one per cache (ServiceCache) and one per shard, plus the VPC's default group.
-    const caches = services.filter((s) => isBuilt(s.kind) && s.cache !== undefined).length;
+    const caches = services.filter((s) => s.cache !== undefined).length;
     const securityGroups = built + caches + placed.shards.length + 1;
     if (securityGroups > QUOTAS.securityGroupsPerVpc.limit) {
       breaches.push({ quota: QUOTAS.securityGroupsPerVpc, found: securityGroups, where: `environment ${env.name}` });

@@ -2,7 +2,6 @@ import type { EstateSpec } from '../manifest/spec';
 import type { EnvironmentAllocation } from './allocation';
 import type { EnvironmentLock, Lock, StackEntry } from './lock';
 import { stackName } from '../naming/names';
-import { isBuilt } from '../service/service-kinds';
 
 /** One stack the estate needs, before any CDK construct exists. */
 export interface StackPlan {
@@ -63,7 +62,6 @@ export function planStacks(
       if (!selection.service) plans.push({ name, role: 'ingress', environment: env.name, shard: shard.id, dependsOn: [certificate] });
     }
     for (const service of spec.services.get(env.name) ?? []) {
-      if (!isBuilt(service.kind)) continue;
       const name = stackName.service(spec.name, env.name, service.name);
       wanted.add(name);
       if (selection.service && service.name !== selection.service) continue;

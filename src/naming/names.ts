@@ -169,7 +169,6 @@ export function derivedNames(estate: string, env: string, service: string, domai
     { what: 'Step Functions state machine name', value: resourceName.jobStateMachine(estate, env, service), limit: 80 },
     { what: 'EventBridge Scheduler schedule name', value: resourceName.jobSchedule(estate, env, service), limit: 64 },
     { what: 'ECR repository name', value: resourceName.imageRepository(estate, service), limit: 256 },
-    { what: 'RDS instance identifier', value: `${estate}-${env}-${service}`, limit: 63 },
     // The longest queue name a worker can have: its FIFO dead-letter queue (SQS CreateQueue: 80).
     { what: 'SQS queue name', value: resourceName.deadLetterQueue(estate, env, service, true), limit: 80 },
     { what: 'DNS name', value: resourceName.serviceHost(service, domain), limit: 253 },

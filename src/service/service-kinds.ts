@@ -7,16 +7,11 @@ import type { ServiceStackProps } from './service-task';
 import { WorkerServiceStack } from './worker-service-stack';
 
 /**
- * The stack of each kind of service that has one, other than web (whose stack also takes its
- * load balancer placement; see compile.ts). A kind missing here is validated but not built.
+ * The stack of each kind of service other than web (whose stack also takes its load balancer
+ * placement; see compile.ts).
  */
-export const SERVICE_STACKS: Partial<Record<Exclude<ServiceKind, 'web'>, new (scope: Construct, id: string, props: ServiceStackProps) => Stack>> = {
+export const SERVICE_STACKS: Readonly<Record<Exclude<ServiceKind, 'web'>, new (scope: Construct, id: string, props: ServiceStackProps) => Stack>> = {
   worker: WorkerServiceStack,
   job: JobStack,
   backend: BackendServiceStack,
 };
-
-/** Whether services of this kind get a stack. */
-export function isBuilt(kind: ServiceKind): boolean {
-  return kind === 'web' || SERVICE_STACKS[kind] !== undefined;
-}
