@@ -42,7 +42,8 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
   const estateShape = estateRead.source ? checkShape(estateFile, estateRead.source, estateRead.source.data()) : undefined;
   problems.push(...(estateShape?.problems ?? []));
 
-  const services = readServices(dir, problems);
+  const files = serviceFiles(dir, problems);
+  const services = readServices(dir, files, problems);
   const estate = estateShape?.value ?? (estateRead.source && withPlaceholders(estateRead.source.data()));
   if (!estate || !estateRead.source) throw new EstateError(uniqueProblems([...problems]));
 
@@ -71,7 +72,7 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
     }
   }
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
-  problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts, new Set(serviceFiles(dir).map((f) => basename(f).replace(/\.ya?ml$/, '')))), ...domainsApart(environments, contexts, estateRead.source));
+  problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts, new Set(files.map((f) => basename(f).replace(/\.ya?ml$/, '')))), ...domainsApart(environments, contexts, estateRead.source));
 
   if (problems.length > 0) throw new EstateError(uniqueProblems(withoutValuesOfWrongKind(problems)));
 
@@ -174,7 +175,7 @@ function withPlaceholders(data: unknown): EstateFile | undefined {
  * (services/visits/book-a-prison-visit.yaml). Folders starting with a dot are not read.
  * @returns paths relative to the estate folder, with / separators, sorted
  */
-export function serviceFiles(dir: string, problems: Problem[] = []): string[] {
+function serviceFiles(dir: string, problems: Problem[]): string[] {
   const found: string[] = [];
   const walk = (rel: string) => {
     let entries: Dirent[];
@@ -210,10 +211,10 @@ function missingServices(dir: string, isFile: boolean): string {
   return `not found in ${dir}: each service is a file in services/ (services/<name>.yaml)${near ? `; rename ${near}/ to services/` : ''}. An estate with no services yet keeps an empty services/ folder (with a .gitkeep, so git keeps it)`;
 }
 
-function readServices(dir: string, problems: Problem[]): ParsedService[] {
+function readServices(dir: string, files: readonly string[], problems: Problem[]): ParsedService[] {
   const parsed: ParsedService[] = [];
   const byName = new Map<string, string>();
-  for (const rel of serviceFiles(dir, problems)) {
+  for (const rel of files) {
     const f = basename(rel);
     const read = YamlSource.read(join(dir, rel), rel);
     problems.push(...read.problems);
