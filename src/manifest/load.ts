@@ -142,8 +142,10 @@ function relativeOrAbsolute(path: string): string {
 function withoutValuesOfWrongKind(problems: readonly Problem[]): Problem[] {
   const wrongKind = new Set(problems.filter((p) => p.field && p.message.startsWith(NOT_FOR_THIS_KIND)).map((p) => `${p.file} ${p.field}`));
   if (wrongKind.size === 0) return [...problems];
-  const under = (p: Problem) => [...wrongKind].some((k) => { const at = `${p.file} ${p.field}`; return at !== k && (at.startsWith(`${k}.`) || at.startsWith(`${k}[`)) || (at === k && !p.message.startsWith(NOT_FOR_THIS_KIND)); });
-  return problems.filter((p) => !p.field || !under(p));
+  const within = (at: string, k: string) => at === k || at.startsWith(`${k}.`) || at.startsWith(`${k}[`);
+  // Keep the kind problems themselves; drop every other problem of those fields or inside them.
+  const superseded = (p: Problem) => !p.message.startsWith(NOT_FOR_THIS_KIND) && [...wrongKind].some((k) => within(`${p.file} ${p.field}`, k));
+  return problems.filter((p) => !p.field || !superseded(p));
 }
 
 /**
