@@ -9,6 +9,8 @@ import { fileErrorOf } from '../files/file-error';
 import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
 import { type DeployFlags, deployCommand } from './deploy';
 import { initCommand } from './init';
+import { LogQueryError } from '../analytics/local-run';
+import { type LogsQueryFlags, logsQueryCommand } from './logs';
 import { type Output, stdio } from './output';
 import { type PlanFlags, planCommand } from './plan';
 import { schemaCommand } from './schema';
@@ -71,6 +73,16 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .argument('[which]', 'estate or service (default: both)')
     .action((which: string | undefined) => run(() => schemaCommand(which, io))());
 
+  program
+    .command('logs')
+    .description("query the estate's logs")
+    .command('query')
+    .description('a named query or SQL over log files laid out as in the log buckets, run locally (DuckDB)')
+    .argument('<query>', 'a named query (errors-by-service, 5xx-rate-by-service, slowest-paths, top-4xx-clients, deployments-over-time, responder-actions-over-time) or SQL')
+    .requiredOption('--data <dir>', 'folder the log buckets were synced into (aws s3 sync)')
+    .option('--json', 'print the result as JSON')
+    .action((query: string, opts: LogsQueryFlags) => run(() => logsQueryCommand(query, opts, io))());
+
   try {
     await program.parseAsync(argv as string[]);
     return code;
@@ -97,6 +109,7 @@ function withEveryKey(p: Problem) {
 
 function problemsOf(e: unknown): readonly Problem[] {
   if (e instanceof EstateError) return e.problems;
+  if (e instanceof LogQueryError) return [{ file: e.file, message: e.message }];
   const fileError = fileErrorOf(e);
   if (fileError) return [{ file: fileError.path, message: fileError.message }];
   const message = e instanceof Error ? e.message.replace(/^error: /, '') : String(e);
@@ -111,6 +124,10 @@ function reportError(e: unknown, io: Output): number {
   if (e instanceof UsageError) {
     io.err(`cityplan: ${e.message}`);
     return 2;
+  }
+  if (e instanceof LogQueryError) {
+    io.err(`cityplan: ${e.message}`);
+    return 1;
   }
   if (e instanceof EstateError) {
     const n = e.problems.length;

@@ -1,0 +1,49 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+import { writeAlbLogObject } from '../support/log-bucket';
+
+async function cityplan(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
+  return { code, stdout, stderr };
+}
+
+let data: string;
+beforeAll(() => {
+  data = mkdtempSync(join(tmpdir(), 'cityplan-logs-cli-'));
+  writeAlbLogObject(data, 0, readFileSync(join(__dirname, '../fixtures/events/alb-access-log.http-https-h2.log'), 'utf8').trim().split('\n'));
+});
+afterAll(() => rmSync(data, { recursive: true, force: true }));
+
+describe('cityplan logs query', () => {
+  it('prints a named query as a table, and as JSON with --json', async () => {
+    const text = await cityplan('logs', 'query', '5xx-rate-by-service', '--data', data);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split('\n')[0]).toMatch(/^service\s+requests\s+errors_5xx\s+rate_5xx_percent$/);
+    const json = await cityplan('logs', 'query', '5xx-rate-by-service', '--data', data, '--json');
+    expect(JSON.parse(json.stdout).rows).toEqual([
+      { service: 'www', requests: 2, errors_5xx: 0, rate_5xx_percent: 0 },
+      { service: '10', requests: 1, errors_5xx: 0, rate_5xx_percent: 0 },
+    ]);
+  });
+
+  it('fails with one line and exit 1 for bad SQL, an unknown name or a missing folder, as problems with --json', async () => {
+    for (const [query, dir, message] of [
+      ['SELECT FROM WHERE', data, /^cityplan: the query failed: Parser Error/],
+      ['slowest-path', data, /did you mean slowest-paths\?/],
+      ['slowest-paths', join(data, 'nope'), /nope is not a folder/],
+    ] as const) {
+      const r = await cityplan('logs', 'query', query, '--data', dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+      const j = await cityplan('logs', 'query', query, '--data', dir, '--json');
+      expect(j.code).toBe(1);
+      expect(JSON.parse(j.stdout).problems).toEqual([{ file: expect.any(String), line: null, column: null, field: null, message: expect.stringMatching(message.source.replace('^cityplan: ', '^')) }]);
+    }
+  });
+});
