@@ -58,6 +58,10 @@ const optionallyNamed =
  */
 export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::ApplicationAutoScaling::ScalableTarget': null,
+  // A named query is identified by a generated id; several may share a name (CreateNamedQuery).
+  'AWS::Athena::NamedQuery': null,
+  // Workgroup names are unique per account and region (CreateWorkGroup: InvalidRequestException when it exists).
+  'AWS::Athena::WorkGroup': named('Name'),
   'AWS::ApplicationAutoScaling::ScalingPolicy': null,
   // A plan is identified by a generated id; whether AWS Backup refuses a second plan of one name
   // was not verified, so its name is claimed, which is stricter.
@@ -69,6 +73,8 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::CertificateManager::Certificate': null,
   'AWS::CloudFormation::WaitConditionHandle': null,
   'AWS::CloudWatch::Alarm': optionallyNamed('AlarmName'),
+  // Dashboard names are unique per account (PutDashboard of an existing name replaces its body).
+  'AWS::CloudWatch::Dashboard': optionallyNamed('DashboardName'),
   'AWS::EC2::EIP': null,
   'AWS::EC2::FlowLog': null,
   'AWS::EC2::InternetGateway': null,
@@ -91,6 +97,14 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::ECS::Service': (p, r) => [...optionallyNamed('ServiceName', 'Cluster')(p, r), ...serviceConnectNames(p, r)],
   'AWS::ECS::TaskDefinition': null,
   // A serverless cache's name is its identifier, unique per account and region (CreateServerlessCache).
+  // Glue database names are unique per catalog, the account's in its region (CreateDatabase:
+  // AlreadyExistsException); a table's name is unique within its database.
+  'AWS::Glue::Database': (p, r) => [r((p.DatabaseInput as { Name?: unknown } | undefined)?.Name)],
+  'AWS::Glue::Table': (p, r) => {
+    const database = r(p.DatabaseName);
+    const table = r((p.TableInput as { Name?: unknown } | undefined)?.Name);
+    return database !== undefined && table !== undefined ? [`${database}.${table}`] : [];
+  },
   'AWS::ElastiCache::ServerlessCache': optionallyNamed('ServerlessCacheName'),
   'AWS::ElasticLoadBalancingV2::Listener': named('LoadBalancerArn', 'Port'),
   'AWS::ElasticLoadBalancingV2::ListenerCertificate': null,
@@ -100,9 +114,21 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::IAM::Policy': null,
   'AWS::IAM::Role': optionallyNamed('RoleName'),
   'AWS::KMS::Alias': named('AliasName'),
+  // Firehose stream names are unique per account and region (CreateDeliveryStream: ResourceInUseException).
+  'AWS::KinesisFirehose::DeliveryStream': optionallyNamed('DeliveryStreamName'),
   'AWS::KMS::Key': null,
   'AWS::Lambda::Function': optionallyNamed('FunctionName'),
   'AWS::Logs::LogGroup': optionallyNamed('LogGroupName'),
+  // A detector's identity is a generated ARN; its name is not unique (CreateLogAnomalyDetector). The
+  // name is claimed nonetheless, as alarms on its AnomalyCount find it by name (dimension LogAnomalyDetector).
+  'AWS::Logs::LogAnomalyDetector': optionallyNamed('DetectorName'),
+  // A metric filter's name is unique within its log group (PutMetricFilter replaces one of the same name).
+  // A stream's name is unique within its log group (CreateLogStream).
+  'AWS::Logs::LogStream': optionallyNamed('LogStreamName', 'LogGroupName'),
+  'AWS::Logs::MetricFilter': optionallyNamed('FilterName', 'LogGroupName'),
+  // A log group has at most 2 subscription filters, each name unique in it (PutSubscriptionFilter):
+  // the log group is claimed for the pipeline's filter, so that no second stack subscribes it.
+  'AWS::Logs::SubscriptionFilter': (p, r) => [`${r(p.LogGroupName) ?? ''} ${r(p.DestinationArn) ?? ''}`.trim() || undefined],
   // A database is left unnamed (service-postgres.ts: a replacement would collide with its own
   // name), as are its subnet and parameter groups; RDS identifiers are unique per account and
   // region (RDS CreateDBInstance, CreateDBCluster, CreateDBSubnetGroup, CreateDBParameterGroup).

@@ -34,6 +34,10 @@ export const parameter = {
   certificateArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/dns/wildcard-certificate-arn`,
   accessLogBucket: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/logs/access-log-bucket`,
   webAclArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/ingress/web-acl-arn`,
+  /** The environment's log pipeline (Firehose stream) that every service log group is subscribed to. */
+  logStreamArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/logs/stream-arn`,
+  /** The role CloudWatch Logs assumes to put a subscription's records into the log pipeline. */
+  logSubscriptionRoleArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/logs/subscription-role-arn`,
   /** The environment's Cloud Map namespace, which ECS Service Connect serves (see serviceNamespace). */
   serviceNamespaceArn: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/network/service-namespace-arn`,
   /** A callable service's task security group, on which each caller's stack opens the service's port. */
@@ -54,7 +58,12 @@ export const resourceName = {
    */
   serviceLogGroup: (estate: string, env: string, service: string, incarnation = 1) =>
     `/cityplan/${estate}/${env}/${service}${incarnation > 1 ? `/${incarnation}` : ''}`,
-  alarm: (estate: string, env: string, service: string, what: 'error-rate' | 'latency-p99' | 'unhealthy-hosts' | 'dead-letters' | 'run-failed' | 'run-not-started') =>
+  alarm: (
+    estate: string,
+    env: string,
+    service: string,
+    what: 'error-rate' | 'latency-p99' | 'unhealthy-hosts' | 'dead-letters' | 'run-failed' | 'run-not-started' | 'requests-anomaly' | 'latency-anomaly' | 'log-anomaly',
+  ) =>
     `${estate}-${env}-${service}-${what}`,
   /**
    * A worker's queue: its stack's name, ending in `.fifo` for a FIFO queue as SQS requires. Because
@@ -89,6 +98,21 @@ export const resourceName = {
   webAcl: (estate: string, env: string) => `${estate}-${env}-ingress`,
   wafLogGroup: (estate: string, env: string) => `aws-waf-logs-${estate}-${env}`,
   flowLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/vpc-flow-logs`,
+  responderLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/responder`,
+  /** The environment's log pipeline: Firehose stream names are 1–64 characters (CreateDeliveryStream); at most 39 here. */
+  logDeliveryStream: (estate: string, env: string) => `${estate}-${env}-logs`,
+  /**
+   * The environment's Glue database: lower-case letters, digits and `_`, at most 255 characters
+   * (Glue CreateDatabase; Athena reads only these). `-` becomes `_`, and `__` parts estate from
+   * environment, which can start only with a letter, so no two estate/environment pairs share one.
+   */
+  logDatabase: (estate: string, env: string) => `cityplan_${estate.replace(/-/g, '_')}__${env.replace(/-/g, '_')}`,
+  /** The environment's Athena workgroup: 1–128 of `[a-zA-Z0-9._-]` (CreateWorkGroup). */
+  logWorkgroup: (estate: string, env: string) => `cityplan-${estate}-${env}`,
+  /** The environment's CloudWatch dashboard: up to 255 of `[A-Za-z0-9_-]` (PutDashboard). */
+  dashboard: (estate: string, env: string) => `cityplan-${estate}-${env}`,
+  /** A service's CloudWatch Logs anomaly detector (one log group each: CreateLogAnomalyDetector). */
+  logAnomalyDetector: (estate: string, env: string, service: string) => `${estate}-${env}-${service}`,
   serviceHost: (service: string, domain: string) => `${service}.${domain}`,
   /**
    * The environment's private service network (a Cloud Map private DNS namespace, with a Route 53

@@ -16,6 +16,7 @@ import { ServiceCache } from './service-cache';
 import { grantKeyThroughSecretsManager, serviceSecrets } from './service-secrets';
 import { ServicePostgres } from './service-postgres';
 import { ServiceTopics } from './service-topics';
+import { ServiceLogs } from '../observability/service-logs';
 
 /** What every service stack is given, whatever its kind. */
 export interface ServiceStackProps extends EnvironmentStackProps {
@@ -98,6 +99,8 @@ export function serviceTask(
     retention: logRetention(env.protect),
     removalPolicy: env.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
+  // Into the environment's log pipeline, with error counts and anomaly detection.
+  new ServiceLogs(stack, 'LogPipeline', { estate, environment: env.name, service: service.name, logGroup, key });
 
   const task = new ecs.FargateTaskDefinition(stack, 'Task', {
     family: resourceName.taskFamily(estate, env.name, service.name),

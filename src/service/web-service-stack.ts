@@ -11,6 +11,7 @@ import { fargateServiceDefaults, type ServiceStackProps, serviceTags, serviceTas
 import { TaskScaling } from './task-scaling';
 import { WebAddresses } from './web-addresses';
 import { WebAlarms } from './web-alarms';
+import { WebAnomalyAlarms } from '../observability/web-anomaly-alarms';
 import { deploymentSettings, LoadBalancerInfrastructureRole } from './web-deployment';
 import { ruleHosts, shiftsTraffic } from './web-routing';
 
@@ -103,6 +104,14 @@ export class WebServiceStack extends Stack {
       loadBalancerFullName: albFullName,
       targetGroupFullName: targets.targetGroupFullName,
       ...(alternate ? { alternateTargetGroupFullName: alternate.targetGroupFullName } : {}),
+      topicArn: published(this, parameter.alertsTopicArn(estate, env.name)),
+    });
+    new WebAnomalyAlarms(this, 'AnomalyAlarms', {
+      estate,
+      environment: env.name,
+      service: service.name,
+      loadBalancerFullName: albFullName,
+      targetGroupFullNames: alternate ? [targets.targetGroupFullName, alternate.targetGroupFullName] : [targets.targetGroupFullName],
       topicArn: published(this, parameter.alertsTopicArn(estate, env.name)),
     });
 
