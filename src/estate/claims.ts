@@ -111,6 +111,8 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::ElasticLoadBalancingV2::ListenerRule': named('ListenerArn', 'Priority'),
   'AWS::ElasticLoadBalancingV2::LoadBalancer': optionallyNamed('Name'),
   'AWS::ElasticLoadBalancingV2::TargetGroup': optionallyNamed('Name'),
+  // A rule's name is unique on its event bus (PutRule of an existing name updates that rule).
+  'AWS::Events::Rule': (p, r) => (p.Name === undefined ? [] : [`${p.EventBusName === undefined ? 'default' : r(p.EventBusName)}/${r(p.Name)}`]),
   'AWS::IAM::Policy': null,
   'AWS::IAM::Role': optionallyNamed('RoleName'),
   'AWS::KMS::Alias': named('AliasName'),
@@ -132,6 +134,14 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   // A database is left unnamed (service-postgres.ts: a replacement would collide with its own
   // name), as are its subnet and parameter groups; RDS identifiers are unique per account and
   // region (RDS CreateDBInstance, CreateDBCluster, CreateDBSubnetGroup, CreateDBParameterGroup).
+  // OpenSearch Serverless (logs.opensearch): collection names are unique per account and region
+  // (CreateCollection: ConflictException), as are policy names per policy type
+  // (CreateSecurityPolicy, CreateAccessPolicy).
+  'AWS::OpenSearchServerless::AccessPolicy': named('Type', 'Name'),
+  'AWS::OpenSearchServerless::Collection': named('Name'),
+  'AWS::OpenSearchServerless::SecurityPolicy': named('Type', 'Name'),
+  // OpenSearch Ingestion pipeline names are unique per account and region (CreatePipeline).
+  'AWS::OSIS::Pipeline': named('PipelineName'),
   'AWS::RDS::DBCluster': optionallyNamed('DBClusterIdentifier'),
   'AWS::RDS::DBClusterParameterGroup': optionallyNamed('DBClusterParameterGroupName'),
   'AWS::RDS::DBInstance': optionallyNamed('DBInstanceIdentifier'),

@@ -86,6 +86,7 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
     region: estate.region,
     delivery: estate.delivery,
     alerts: estate.alerts,
+    logs: { opensearch: estate.logs?.opensearch ?? false },
     environments,
     services: byEnv,
   };

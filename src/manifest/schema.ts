@@ -299,6 +299,16 @@ export const estateFile = z
       connectionArn: z.string().regex(CONNECTION_ARN, { error: 'must be a CodeConnections connection ARN, such as arn:aws:codeconnections:eu-west-2:111111111111:connection/0f6c7e4b-3a1d-4c55-9a51-4c1e6e2b9f10' }),
     }),
     alerts: z.strictObject({ email: z.array(email).min(1, { error: 'needs at least one address' }) }),
+    logs: z
+      .strictObject({
+        opensearch: z.boolean().optional().meta({
+          description:
+            'Also deliver every environment\'s service logs to an OpenSearch Serverless collection (through an OpenSearch Ingestion pipeline reading the log bucket) for OpenSearch Dashboards. Costs at least about $350 a month per environment.',
+          default: false,
+        }),
+      })
+      .optional()
+      .meta({ description: 'The log pipeline: every service log line goes to S3 (Athena, cityplan logs query); this adds OpenSearch.' }),
     environments: z.record(name(12, 'an environment name'), environmentFields).refine((envs) => Object.keys(envs).length > 0, {
       error: 'needs at least one environment',
     }),

@@ -81,6 +81,8 @@ export interface EstateSpec {
   readonly region: string;
   readonly delivery: { readonly account: string; readonly connectionArn: string };
   readonly alerts: { readonly email: readonly string[] };
+  /** The log pipeline: `opensearch` also delivers logs to OpenSearch Serverless (default false). */
+  readonly logs: { readonly opensearch: boolean };
   readonly environments: readonly EnvironmentSpec[];
   /** Services by environment name, each list sorted by service name. */
   readonly services: ReadonlyMap<string, readonly ServiceSpec[]>;

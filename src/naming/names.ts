@@ -4,7 +4,17 @@
  * every derived name can be checked against its AWS limit before anything is synthesized.
  */
 
+import { createHash } from 'node:crypto';
+
 export const SSM_ROOT = '/cityplan';
+
+/**
+ * `base` when it fits in `limit` characters, else its head and 8 hex digits of its SHA-256: the
+ * same name at every plan, distinct for distinct bases (but for a hash collision).
+ */
+function bounded(base: string, limit: number): string {
+  return base.length <= limit ? base : `${base.slice(0, limit - 9).replace(/-+$/, '')}-${createHash('sha256').update(base).digest('hex').slice(0, 8)}`;
+}
 
 export const stackName = {
   foundation: (estate: string, env: string) => `${estate}-${env}-foundation`,
@@ -111,6 +121,14 @@ export const resourceName = {
   logWorkgroup: (estate: string, env: string) => `cityplan-${estate}-${env}`,
   /** The environment's CloudWatch dashboard: up to 255 of `[A-Za-z0-9_-]` (PutDashboard). */
   dashboard: (estate: string, env: string) => `cityplan-${estate}-${env}`,
+  /**
+   * The environment's OpenSearch Serverless collection (`logs.opensearch`): 3–32 lower-case
+   * letters, digits and `-`, starting with a letter (CreateCollection); also the name of its
+   * encryption and network policies (3–32, same characters) and data access policy.
+   */
+  logCollection: (estate: string, env: string) => bounded(`${estate}-${env}`, 32),
+  /** The OpenSearch Ingestion pipeline feeding it: 3–28 lower-case letters, digits and `-` (CreatePipeline). */
+  logIngestion: (estate: string, env: string) => bounded(`${estate}-${env}`, 28),
   /** A service's CloudWatch Logs anomaly detector (one log group each: CreateLogAnomalyDetector). */
   logAnomalyDetector: (estate: string, env: string, service: string) => `${estate}-${env}-${service}`,
   serviceHost: (service: string, domain: string) => `${service}.${domain}`,

@@ -6,6 +6,7 @@ import { parameter, resourceName } from '../naming/names';
 import { EnvironmentDashboard } from './environment-dashboard';
 import { LogCatalog } from './log-catalog';
 import { LogPipeline } from './log-pipeline';
+import { LogSearch } from './log-search';
 
 export interface EnvironmentObservabilityProps {
   readonly estate: string;
@@ -14,11 +15,14 @@ export interface EnvironmentObservabilityProps {
   readonly key: kms.IKey;
   /** The environment's access-log bucket: ALB logs are read from it, the log bucket's access logs written to it. */
   readonly accessLogs: s3.IBucket;
+  /** Also index the logs in OpenSearch Serverless (LogSearch). */
+  readonly openSearch: boolean;
 }
 
 /**
  * What the foundation adds for seeing the environment: the log pipeline (LogPipeline), the log
- * catalog and Athena workgroup (LogCatalog) and the dashboard (EnvironmentDashboard). It
+ * catalog and Athena workgroup (LogCatalog), the dashboard (EnvironmentDashboard) and, with
+ * `logs.opensearch`, an OpenSearch Serverless collection fed from the log bucket (LogSearch). It
  * subscribes the responder's log group (`resourceName.responderLogGroup`) to the pipeline, and
  * publishes the stream and the subscription role for service stacks (ServiceLogs).
  */
@@ -43,6 +47,7 @@ export class EnvironmentObservability extends Construct {
       accessLogBucket: props.accessLogs,
       days: props.protect ? 400 : 90,
     });
+    if (props.openSearch) new LogSearch(this, 'Search', { estate, environment: env, protect: props.protect, key: props.key, bucket: this.pipeline.bucket });
     new EnvironmentDashboard(this, 'Dashboard', { estate, environment: env, deliveryStreamName: this.pipeline.stream.deliveryStreamName });
 
     const publish = (id: string, name: string, value: string, description: string) =>

@@ -21,6 +21,8 @@ import { EnvironmentObservability } from '../observability/environment-observabi
 export interface FoundationStackProps extends EnvironmentStackProps {
   /** Who is told when an alarm fires. */
   readonly alertEmails: readonly string[];
+  /** Also deliver logs to OpenSearch Serverless (estate `logs.opensearch`). @default false */
+  readonly openSearch?: boolean;
 }
 
 /**
@@ -161,7 +163,7 @@ export class FoundationStack extends Stack {
     });
 
     // The log pipeline, Athena, the dashboard; publishes what service stacks subscribe with.
-    new EnvironmentObservability(this, 'Observability', { estate, environment: env.name, protect, key: this.key, accessLogs });
+    new EnvironmentObservability(this, 'Observability', { estate, environment: env.name, protect, key: this.key, accessLogs, openSearch: props.openSearch ?? false });
 
     // Retained data needs a way back: every database and bucket tagged by markForBackup.
     if (protect) new EnvironmentBackup(this, 'Backup', { vaultName: resourceName.backupVault(estate, env.name), planName: resourceName.backupPlan(estate, env.name), key: this.key });
