@@ -43,11 +43,14 @@ export const SERVICE_PARTITION_QUERY = '((.logGroup | split("/") | .[4]) // "_co
  * bucket in the layout of analytics/layout.ts. Records it cannot decompress, partition or deliver
  * go under `errors/<error type>/`, so nothing is lost silently.
  *
- * Figures (Firehose quotas and pricing pages): direct PUT streams take 1 MiB/s, 1,000 records/s
- * and 5,000 PutRecordBatch requests/s per stream by default in most regions (up to 5 MiB/s in
- * us-east-1, us-west-2 and eu-west-1); dynamic partitioning allows 500 active partitions per
- * stream by default (adjustable); the buffer is 64 MiB or 300 s, whichever comes first, the
- * smallest size dynamic partitioning accepts.
+ * Figures (Amazon Data Firehose quotas, as documented; adjustable on request): a direct PUT
+ * stream takes 1 MiB/s, 1,000 requests/s and 100,000 records/s in most regions, eu-west-2
+ * included (5 MiB/s, 2,000 requests/s and 500,000 records/s in us-east-1, us-west-2 and
+ * eu-west-1); dynamic partitioning keeps at most 500 active partitions (service × hour within a
+ * buffer) per stream, beyond which records go under the error prefix (metric
+ * PartitionCountExceeded, on the dashboard). The buffer is 64 MiB or 300 s, whichever comes
+ * first; 64 MiB is the smallest size dynamic partitioning accepts. See docs/architecture.md,
+ * "Logs and anomalies", for the cost per GB and the choice of no Lambda.
  */
 export class LogPipeline extends Construct {
   readonly bucket: s3.Bucket;
