@@ -69,7 +69,8 @@ beforeAll(() => {
 
 afterAll(() => rmSync(data, { recursive: true, force: true }));
 
-describe('logs query, run locally with DuckDB', () => {
+// DuckDB starts an instance per query: generous time on a busy machine, no timing asserted.
+describe('logs query, run locally with DuckDB', { timeout: 60_000 }, () => {
   it('counts errors by service: JSON level or a plain ERROR/FATAL word, every life of the log group', async () => {
     const { rows } = await runLogQuery('errors-by-service', data);
     expect(rows).toEqual([

@@ -19,7 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(data, { recursive: true, force: true }));
 
-describe('cityplan logs query', () => {
+describe('cityplan logs query', { timeout: 60_000 }, () => {
   it('prints a named query as a table, and as JSON with --json', async () => {
     const text = await cityplan('logs', 'query', '5xx-rate-by-service', '--data', data);
     expect(text.code).toBe(0);
