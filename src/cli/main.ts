@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { fileErrorOf } from '../files/file-error';
 import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
 import { type DeployFlags, deployCommand } from './deploy';
+import { type ImportFlags, importCopilotCommand } from './import-copilot';
 import { initCommand } from './init';
 import { type Output, stdio } from './output';
 import { type PlanFlags, planCommand } from './plan';
@@ -65,6 +66,15 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--detail', 'print the plan with one row per service, also for a large estate')
     .option('--findings', 'print the acknowledged policy findings with their reasons')
     .action((dir: string, opts: DeployFlags) => run(() => deployCommand(dir, opts, io))());
+  program
+    .command('import')
+    .description('turn another platform\'s manifests into a cityplan estate')
+    .command('copilot')
+    .description("an AWS Copilot application's manifests → a new estate, with IMPORT.md listing what did not map")
+    .argument('<app-dir>', 'folder of the Copilot application (holding copilot/)')
+    .requiredOption('--out <dir>', 'new (or empty) folder to write the estate into')
+    .option('--json', 'print the import as JSON')
+    .action((appDir: string, opts: ImportFlags) => run(() => importCopilotCommand(appDir, opts, io))());
   program
     .command('schema')
     .description('print the JSON Schema of estate.yaml and service files')
