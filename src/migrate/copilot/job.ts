@@ -30,7 +30,7 @@ export function mapJobLayer(raw: Raw, out: LayerDraft, input: LayerInput): void 
     else {
       const minutes = Math.min(1440, Math.max(1, Math.ceil(s / 60)));
       out.fields.timeout = minutes;
-      if (minutes * 60 !== s) ctx.findings.add('timeout', `${String(timeout)} is not a whole number of minutes from 1 to 1440 (cityplan's unit); set to ${minutes} minutes`, 'check the new timeout');
+      if (minutes * 60 !== s) ctx.findings.add('timeout', `${String(timeout)} is not a whole number of minutes from 1 to 1440 (cityplan's unit); set to ${minutes} minute${minutes === 1 ? "" : "s"}`, 'check the new timeout');
     }
   }
   if (raw.take('retries') !== undefined) {
