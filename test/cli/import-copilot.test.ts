@@ -101,6 +101,20 @@ describe('cityplan import copilot', () => {
     expect(existsSync(join(empty, 'estate.yaml'))).toBe(true);
   });
 
+  it('writes, then says so and lists the problems, when Copilot allowed what cityplan refuses (one alias on two services)', async () => {
+    const app = copyApp('simple');
+    const manifest = join(app, 'copilot/hello/manifest.yml');
+    writeFileSync(manifest, `${readFileSync(manifest, 'utf8').replace("healthcheck: /health", "healthcheck: /health\n  alias: hello.example.org")}`);
+    mkdirSync(join(app, 'copilot/hello2'));
+    writeFileSync(join(app, 'copilot/hello2/manifest.yml'), 'name: hello2\ntype: Load Balanced Web Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n  port: 8080\nhttp:\n  alias: hello.example.org\n');
+    const out = join(scratch(), 'estate');
+    const { code, stderr } = await cityplan('import', 'copilot', app, '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`the estate is written to ${out} (see IMPORT.md), but does not validate yet`);
+    expect(stderr).toMatch(/services\/hello2\.yaml:\d+:\d+: hostnames\[0\]: hello\.example\.org is already used by service hello/);
+    expect(existsSync(join(out, 'IMPORT.md'))).toBe(true);
+  });
+
   it('is a usage error without --out', async () => {
     const { code, stderr } = await cityplan('import', 'copilot', 'test/fixtures/copilot/simple');
     expect(code).toBe(2);

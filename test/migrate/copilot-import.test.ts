@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -104,6 +104,8 @@ describe('import copilot: the visits application (every workload type, addons, o
     expect(yaml('services/admin.yaml')).toMatchObject({ kind: 'backend', port: 8080, count: { min: 1, max: 1 }, source: { dockerfile: 'admin/Dockerfile' } });
     expect(unmappedAt(result, 'copilot/admin/manifest.yml', 'http')[0]!.why).toContain('imported as a backend');
     expect(unmappedAt(result, 'copilot/admin/manifest.yml', 'nlb')).toHaveLength(1);
+    // Copilot checked nothing in this container: cityplan's default container check (/health) would fail it.
+    expect(yaml('services/admin.yaml').health).toBe('none');
   });
 
   it('maps the Worker Service: subscriptions by service and topic with their filter, and its queue', () => {
@@ -205,6 +207,22 @@ describe('import copilot: the visits application (every workload type, addons, o
   });
 });
 
+describe("import copilot: Copilot's defaults where cityplan's differ", () => {
+  it('keeps the load balancer checking / when the manifest names no health check, and reports a count left to the default', () => {
+    const app = mkdtempSync(join(tmpdir(), 'cityplan-copilot-app-'));
+    mkdirSync(join(app, 'copilot/plain'), { recursive: true });
+    writeFileSync(join(app, 'copilot/plain/manifest.yml'), 'name: plain\ntype: Load Balanced Web Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n  port: 8080\n');
+    const result = importCopilot(app);
+    const plain = parse(result.files.get('services/plain.yaml')!);
+    expect(plain.health).toBe('/');
+    expect(plain.count).toBeUndefined();
+    expect(unmappedAt(result, 'copilot/plain/manifest.yml', 'count')[0]!.why).toContain('Copilot ran 1 task');
+    // No environment anywhere: one placeholder environment, reported.
+    expect(parse(result.files.get('estate.yaml')!).environments).toEqual({ staging: expect.any(Object) });
+    expect(result.unmapped.map((u) => u.file)).toContain('copilot/environments');
+  });
+});
+
 describe('import copilot: the legacy application (older pipeline.yml, no environment manifests, odd forms)', () => {
   const { result, dir, yaml, read } = imported('legacy');
 
@@ -237,6 +255,9 @@ describe('import copilot: the legacy application (older pipeline.yml, no environ
     expect(yaml('services/internal.yaml')).toMatchObject({ kind: 'backend', port: 9000, health: '/status', command: ['python', '-m', 'internal'], count: { min: 1, max: 3 }, scale: { cpu: 90 } });
     expect(unmappedAt(result, 'copilot/internal/manifest.yml', 'count.cpu_percentage')).toHaveLength(1);
     expect(unmappedAt(result, 'copilot/internal/manifest.yml', 'http.alias')).toHaveLength(1);
+    // Copilot's default count was one task: cityplan's default is kept, and said.
+    expect(yaml('services/internal.yaml').count).toEqual({ min: 1, max: 3 });
+    expect(unmappedAt(result, 'copilot/cleanup/manifest.yml', 'count')).toEqual([]);
     expect(yaml('services/mailer.yaml')).toMatchObject({ kind: 'worker', count: { min: 1, max: 10 }, queue: { fifo: true } });
   });
 

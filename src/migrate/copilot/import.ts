@@ -216,9 +216,21 @@ function placeHostnames(d: ServiceDraft, production: string, environments: numbe
   f.add('http.alias', `set for every environment; a cityplan host name belongs to one environment, so ${hostnames.join(', ')} ${layer.fields.hostnames === hostnames ? `is kept in ${production} only` : `is dropped (${production} sets its own)`}`, 'give other environments their own names under environments.<env>.hostnames if they need them');
 }
 
-/** Names cityplan sets in every container that has the matching feature. */
+/**
+ * Variables cityplan sets in the container (src/manifest/rules.ts platformVariables): those with
+ * its prefix always, the queue's, topics', bucket's, cache's and database's when the service has
+ * one. A Copilot variable of such a name would be refused, so it is dropped and reported.
+ */
 function dropPlatformVariables(d: ServiceDraft, f: Findings): void {
-  const ours = (key: string) => key.startsWith(variable.prefix) || [variable.queueUrl, variable.bucketName, variable.cacheHost, variable.cachePort, ...Object.values(variable.postgres)].includes(key) || /^TOPIC_[A-Z0-9_]+_ARN$/.test(key);
+  const fields = d.base.fields;
+  const set = new Set<string>([
+    ...((fields.publish as string[] | undefined) ?? []).map(variable.topicArn),
+    ...(d.kind === 'worker' ? [variable.queueUrl] : []),
+    ...(fields.bucket ? [variable.bucketName] : []),
+    ...(fields.cache ? [variable.cacheHost, variable.cachePort] : []),
+    ...(fields.postgres ? Object.values(variable.postgres) : []),
+  ]);
+  const ours = (key: string) => key.startsWith(variable.prefix) || set.has(key);
   for (const [where, layer] of [['', d.base] as const, ...[...d.environments].map(([e, l]) => [`environments.${e}.`, l] as const)]) {
     const env = layer.fields.env as Record<string, string> | undefined;
     if (!env) continue;

@@ -21,7 +21,8 @@ export function mapWorkerLayer(raw: Raw, out: LayerDraft, input: LayerInput): vo
   const subscribe = raw.take('subscribe');
   if (isMap(subscribe)) {
     const { topics, queue, ...others } = subscribe;
-    if (Array.isArray(topics)) input.subscriptions.push(...readTopics(topics, ctx));
+    if (Array.isArray(topics) && !ctx.override) input.subscriptions.push(...readTopics(topics, ctx));
+    else if (Array.isArray(topics)) ctx.findings.add('subscribe.topics', 'a cityplan worker subscribes to the same topics in every environment', 'subscribe in the manifest itself; filter messages in the worker if an environment must ignore some');
     if (isMap(queue)) out.fields.queue = readQueue(queue, ctx, 'subscribe.queue');
     for (const key of Object.keys(others)) ctx.findings.add(`subscribe.${key}`, 'not a subscribe field cityplan knows', 'remove it');
   }

@@ -138,7 +138,25 @@ export function mapWorkload(workload: CopilotWorkload, context: WorkloadContext,
     secrets.set(env, envSecrets);
   }
   fixSizes(type.size, data, rawOverrides, context.environments, base, environments, findings);
+  keepCopilotDefaults(kind, data, base, findings);
   return { copilotName, name, kind, file: manifest.file, base, environments, secrets, subscriptions };
+}
+
+/**
+ * Where Copilot's default differs from cityplan's, the service keeps Copilot's, so that it behaves
+ * as it did: a load balancer checks `/` unless told otherwise ("http.healthcheck", default "/"); a
+ * backend without a health check has none (`health: none`, as cityplan's container check would
+ * otherwise fetch /health). A service without `count` ran one task (Copilot's default): cityplan's
+ * default of 2 to 4 is kept, for the second zone, and reported.
+ */
+function keepCopilotDefaults(kind: Kind, data: Record<string, unknown>, base: LayerDraft, findings: Findings): void {
+  if (base.fields.health === undefined && (kind === 'web' || kind === 'backend')) {
+    const checkedByLoadBalancer = kind === 'web' || isMap(data.http);
+    base.fields.health = checkedByLoadBalancer ? '/' : 'none';
+  }
+  if (data.count === undefined && kind !== 'job') {
+    findings.add('count', 'not set: Copilot ran 1 task; cityplan runs its default of 2 to 4, one in each zone at least', 'set count.min and count.max if 2 to 4 does not suit the service');
+  }
 }
 
 /**
