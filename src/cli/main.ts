@@ -116,7 +116,9 @@ function problemsOf(e: unknown): readonly Problem[] {
 function reportError(e: unknown, io: Output): number {
   if (e instanceof CommanderError) {
     // Help and version are not errors; everything else commander rejects is a usage error.
-    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+    // A command group without its subcommand (`cityplan import`) shows help as an error (exitCode 1).
+    if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
   }
   if (e instanceof UsageError) {
     io.err(`cityplan: ${e.message}`);

@@ -119,5 +119,10 @@ describe('cityplan import copilot', () => {
     const { code, stderr } = await cityplan('import', 'copilot', 'test/fixtures/copilot/simple');
     expect(code).toBe(2);
     expect(stderr).toContain("required option '--out <dir>'");
+    // import without what to import from shows its help, as a usage error.
+    const bare = await cityplan('import');
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('copilot [options] <app-dir>');
+    expect((await cityplan('import', 'heroku', 'app')).code).toBe(2);
   });
 });
