@@ -65,7 +65,8 @@ describe('import copilot: the visits application (every workload type, addons, o
       count: { min: 2, max: 10 },
       scale: { cpu: 70, requestsPerTarget: 30 },
       command: ['npm', 'run', 'start', '--', '--port', '8080'],
-      env: { LOG_LEVEL: 'info', FEATURE_BOOKING: 'true' },
+      // ${COPILOT_ENVIRONMENT_NAME} makes one value per environment (below); another ${VAR} is kept and reported.
+      env: { LOG_LEVEL: 'info', FEATURE_BOOKING: 'true', RELEASE: '${GIT_SHA}' },
       // A credential written into the manifest's variables goes to secrets, never into env.
       secrets: ['DB_PASSWORD', 'SESSION_SECRET', 'STRIPE_API_KEY'],
       publish: ['visit-booked', 'visit-cancelled'],
@@ -76,10 +77,11 @@ describe('import copilot: the visits application (every workload type, addons, o
     expect(frontend.hostnames).toBeUndefined();
     expect(frontend.environments).toEqual({
       // cpu 1024 with 1024 MiB is no Fargate size: the nearest with at least as much of both.
-      test: { cpu: 1024, memory: 2048, count: { min: 1, max: 1 }, env: { LOG_LEVEL: 'debug' } },
+      test: { cpu: 1024, memory: 2048, count: { min: 1, max: 1 }, env: { LOG_LEVEL: 'debug', API_URL: 'https://api.test.visits.internal' } },
       // aliases as a list of maps; the manifest's own alias is replaced here, as Copilot replaced it.
-      prod: { count: { min: 3, max: 12 }, hostnames: ['visits.service.gov.uk', 'www.visits.service.gov.uk'] },
+      prod: { count: { min: 3, max: 12 }, hostnames: ['visits.service.gov.uk', 'www.visits.service.gov.uk'], env: { API_URL: 'https://api.prod.visits.internal' } },
     });
+    expect(unmappedAt(result, 'copilot/frontend/manifest.yml', 'variables.RELEASE')[0]!.why).toContain('${GIT_SHA} was filled in by Copilot');
   });
 
   it('maps the Backend Service with its container health check and its addons', () => {

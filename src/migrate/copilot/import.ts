@@ -111,6 +111,7 @@ export function importCopilot(appDir: string): ImportResult {
   for (const d of drafts) {
     resolveSubscriptions(d, drafts, findingsOf(d.file));
     placeHostnames(d, production, envNames.size, findingsOf(d.file));
+    fillCopilotNames(d, application, envNames, findingsOf(d.file));
     dropPlatformVariables(d, findingsOf(d.file));
     noteCopilotVariables(d, findingsOf(d.file));
   }
@@ -214,6 +215,43 @@ function placeHostnames(d: ServiceDraft, production: string, environments: numbe
   d.environments.set(production, layer);
   if (layer.fields.hostnames === undefined) layer.fields.hostnames = hostnames;
   f.add('http.alias', `set for every environment; a cityplan host name belongs to one environment, so ${hostnames.join(', ')} ${layer.fields.hostnames === hostnames ? `is kept in ${production} only` : `is dropped (${production} sets its own)`}`, 'give other environments their own names under environments.<env>.hostnames if they need them');
+}
+
+/**
+ * Copilot fills `${COPILOT_APPLICATION_NAME}`, `${COPILOT_ENVIRONMENT_NAME}` and
+ * `${COPILOT_SERVICE_NAME}` in a manifest's values at deploy time (and any other `${VAR}` from the
+ * deploying shell). In `env` the first and last are filled in; a value that names the environment
+ * becomes one value per environment (in each override that does not set its own); any other
+ * `${VAR}` is kept as written and reported.
+ */
+function fillCopilotNames(d: ServiceDraft, application: string, envNames: ReadonlyMap<string, string>, f: Findings): void {
+  const fixed = (value: string) => value.replace(/\$\{COPILOT_APPLICATION_NAME\}/g, application).replace(/\$\{COPILOT_SERVICE_NAME\}/g, d.copilotName);
+  const layers: Array<[string | undefined, LayerDraft]> = [[undefined, d.base], ...[...d.environments]];
+  for (const [env, layer] of layers) {
+    const vars = layer.fields.env as Record<string, string> | undefined;
+    if (!vars) continue;
+    for (const [key, value] of Object.entries(vars)) {
+      let text = fixed(value);
+      const copilotEnv = env && [...envNames].find(([, v]) => v === env)![0];
+      if (copilotEnv) text = text.replace(/\$\{COPILOT_ENVIRONMENT_NAME\}/g, copilotEnv);
+      vars[key] = text;
+      const other = /\$\{(?!COPILOT_ENVIRONMENT_NAME\})([A-Za-z_][A-Za-z0-9_]*)\}/.exec(text);
+      if (other) f.add(`${env ? `environments.${env}.` : ''}variables.${key}`, `\${${other[1]}} was filled in by Copilot from the deploying shell; cityplan writes values as they are`, 'write the value itself (per environment under environments.<env>.env if it differs)');
+    }
+  }
+  const base = d.base.fields.env as Record<string, string> | undefined;
+  for (const [key, value] of Object.entries(base ?? {})) {
+    if (!value.includes('${COPILOT_ENVIRONMENT_NAME}')) continue;
+    delete base![key];
+    for (const [copilotEnv, env] of envNames) {
+      const layer = d.environments.get(env) ?? emptyLayer();
+      d.environments.set(env, layer);
+      const vars = (layer.fields.env as Record<string, string> | undefined) ?? {};
+      layer.fields.env = vars;
+      if (vars[key] === undefined) vars[key] = value.replace(/\$\{COPILOT_ENVIRONMENT_NAME\}/g, copilotEnv);
+    }
+  }
+  if (base && Object.keys(base).length === 0) delete d.base.fields.env;
 }
 
 /**
