@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { loadEstate } from '../../src/manifest/load';
 import { importCopilot, type ImportResult } from '../../src/migrate/copilot/import';
 import { writeEstateFolder } from '../../src/migrate/copilot/write';
@@ -271,3 +271,39 @@ describe('import copilot: the legacy application (older pipeline.yml, no environ
     expect(unmappedAt(result, 'copilot/manual/manifest.yml', 'on.schedule')).toHaveLength(1);
   });
 });
+
+describe('import copilot: values in forms Copilot does not document', () => {
+  const TYPES = ['Load Balanced Web Service', 'Backend Service', 'Worker Service', 'Scheduled Job', 'Request-Driven Web Service'];
+  /** Field → wrong values, each with the field it must be reported at. */
+  const WRONG: Record<string, Array<[unknown, string]>> = {
+    http: [['yes', 'http'], [3, 'http'], [['/'], 'http'], [{ alias: 5 }, 'http.alias']],
+    image: [['nginx', 'image'], [{ location: ['a'] }, 'image.location']],
+    count: [[true, 'count'], [{ range: 7 }, 'count.range']],
+    variables: [['A=1', 'variables'], [['A'], 'variables']],
+    secrets: [['A', 'secrets'], [[1], 'secrets']],
+    command: [[3, 'command'], [{ a: 1 }, 'command']],
+    deployment: [['rolling', 'deployment']],
+    publish: [['topic', 'publish'], [{ topics: 'one' }, 'publish.topics']],
+    subscribe: [[['t'], 'subscribe'], [{ topics: { name: 'x' } }, 'subscribe.topics']],
+    on: [['@daily', 'on'], [{ schedule: 5 }, 'on.schedule']],
+    timeout: [[[1], 'timeout']],
+    cpu: [['lots', 'cpu']],
+    environments: [[['prod'], 'environments']],
+  };
+
+  it('reports each one at its field, and never fails on it', () => {
+    const app = mkdtempSync(join(tmpdir(), 'cityplan-copilot-odd-'));
+    mkdirSync(join(app, 'copilot/svc'), { recursive: true });
+    for (const type of TYPES) {
+      for (const [field, cases] of Object.entries(WRONG)) {
+        for (const [value, at] of cases) {
+          const manifest = { name: 'svc', type, image: { location: 'public.ecr.aws/nginx/nginx:1.27', port: 80 }, [field]: value };
+          writeFileSync(join(app, 'copilot/svc/manifest.yml'), stringify(manifest));
+          const result = importCopilot(app);
+          expect(result.unmapped.map((u) => u.field), `${type} ${field}: ${JSON.stringify(value)}`).toContain(at);
+        }
+      }
+    }
+  });
+});
+

@@ -15,6 +15,7 @@ import type { CopilotWorkload } from './read';
 import { Findings, type Unmapped } from './report';
 import { mapRequestDrivenLayer } from './request-driven';
 import { mapWebLayer } from './web';
+import { wellFormed } from './shapes';
 import { mapWorkerLayer, type PendingSubscription } from './worker';
 import { isValidFargateSize } from '../../manifest/fargate';
 
@@ -114,9 +115,10 @@ export function mapWorkload(workload: CopilotWorkload, context: WorkloadContext,
     return out;
   };
 
-  const { name: _n, type: _t, environments: overrides, secrets: _s, ...rest } = data;
+  const checked = wellFormed(data, findings);
+  const { name: _n, type: _t, environments: overrides, secrets: _s, ...rest } = checked;
   const base = layer(new Raw(rest), findings, false);
-  const baseSecrets = readSecrets(new Raw({ secrets: data.secrets }), { findings, override: false });
+  const baseSecrets = readSecrets(new Raw({ secrets: checked.secrets }), { findings, override: false });
   Object.assign(base.fields, mapAddons(workload.addons, (file) => new Findings(file, context.unmapped)));
   if (workload.overrides) {
     new Findings(workload.overrides, context.unmapped).add('', 'YAML patches or a CDK application applied to the CloudFormation template Copilot generated; cityplan generates its own', 'express each change as a cityplan field if one exists (docs/manifest.md), otherwise raise it with the platform team');
@@ -126,7 +128,9 @@ export function mapWorkload(workload: CopilotWorkload, context: WorkloadContext,
   const secrets = new Map<string, Map<string, SecretSource | undefined>>();
   const rawOverrides = isMap(overrides) ? overrides : {};
   for (const [copilotEnv, env] of context.environments) {
-    const over = rawOverrides[copilotEnv];
+    const given = rawOverrides[copilotEnv];
+    const over = isMap(given) ? wellFormed(given, findings.under(`environments.${copilotEnv}`)) : given;
+    if (given !== undefined && !isMap(given)) findings.add(`environments.${copilotEnv}`, 'is not a map of overrides', 'write the overrides as a map of fields');
     const envSecrets = new Map<string, SecretSource | undefined>(baseSecrets);
     if (isMap(over)) {
       const f = findings.under(`environments.${copilotEnv}`);
@@ -137,8 +141,8 @@ export function mapWorkload(workload: CopilotWorkload, context: WorkloadContext,
     for (const moved of movedToSecrets) if (!envSecrets.has(moved)) envSecrets.set(moved, undefined);
     secrets.set(env, envSecrets);
   }
-  fixSizes(type.size, data, rawOverrides, context.environments, base, environments, findings);
-  keepCopilotDefaults(kind, data, base, findings);
+  fixSizes(type.size, checked, rawOverrides, context.environments, base, environments, findings);
+  keepCopilotDefaults(kind, checked, base, findings);
   return { copilotName, name, kind, file: manifest.file, base, environments, secrets, subscriptions };
 }
 
