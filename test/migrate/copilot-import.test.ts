@@ -261,6 +261,7 @@ describe('import copilot: the legacy application (older pipeline.yml, no environ
     expect(yaml('services/internal.yaml').count).toEqual({ min: 1, max: 3 });
     expect(unmappedAt(result, 'copilot/cleanup/manifest.yml', 'count')).toEqual([]);
     expect(yaml('services/mailer.yaml')).toMatchObject({ kind: 'worker', count: { min: 1, max: 10 }, queue: { fifo: true } });
+    expect(unmappedAt(result, 'copilot/mailer/manifest.yml', 'image.healthcheck')).toHaveLength(1);
   });
 
   it('converts @every, five-field cron and none, marking the placeholder', () => {

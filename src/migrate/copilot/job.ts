@@ -36,6 +36,9 @@ export function mapJobLayer(raw: Raw, out: LayerDraft, input: LayerInput): void 
   if (raw.take('retries') !== undefined) {
     ctx.findings.add('retries', 'cityplan runs a job once per schedule and raises an alarm when a run fails; it does not retry', 'make the job safe to run again and let the next run catch up, or retry inside the job');
   }
+  if (isMap(raw.data.image) && raw.data.image.healthcheck !== undefined) {
+    ctx.findings.add('image.healthcheck', 'cityplan runs a job without a container health check: ECS watches that the task keeps running', 'make the process exit when it cannot work, so that ECS replaces the task');
+  }
   mapImage(raw, out, { ...ctx, withPort: false, repo: input.repo });
   mapSize(raw, out);
   mapCount(raw, out, { ...ctx, web: false, job: true });

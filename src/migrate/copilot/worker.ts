@@ -28,6 +28,9 @@ export function mapWorkerLayer(raw: Raw, out: LayerDraft, input: LayerInput): vo
   }
   // Every Copilot worker has a queue; so does every imported one.
   if (!ctx.override && out.fields.queue === undefined) out.fields.queue = {};
+  if (isMap(raw.data.image) && raw.data.image.healthcheck !== undefined) {
+    ctx.findings.add('image.healthcheck', 'cityplan runs a worker without a container health check: ECS watches that the task keeps running', 'make the process exit when it cannot work, so that ECS replaces the task');
+  }
   mapImage(raw, out, { ...ctx, withPort: false, repo: input.repo });
   mapSize(raw, out);
   mapCount(raw, out, { ...ctx, web: false, job: false });
