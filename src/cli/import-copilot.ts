@@ -38,7 +38,7 @@ export function importCopilotCommand(appDir: string, flags: ImportFlags, io: Out
   const copies = result.secrets.filter((s) => s.command);
   io.out(
     [
-      `imported ${result.services.length} service${result.services.length === 1 ? '' : 's'} of Copilot application ${result.application} into estate ${result.estate} at ${flags.out}: ${result.services.map((s) => `${s.name} (${s.kind})`).join(', ') || 'none'}`,
+      `imported ${result.services.length} service${result.services.length === 1 ? '' : 's'} of Copilot application ${result.application} into estate ${result.estate} at ${flags.out}: ${listed(result.services)}`,
       `${result.unmapped.length} field${result.unmapped.length === 1 ? '' : 's'} did not map or were approximated: see ${flags.out}/IMPORT.md`,
       ...(copies.length > 0
         ? ['', `after each service's first deploy, copy its secrets from where Copilot read them (${copies.length}):`, ...copies.map((s) => `  ${s.command}`), '']
@@ -47,4 +47,13 @@ export function importCopilotCommand(appDir: string, flags: ImportFlags, io: Out
     ].join('\n'),
   );
   return 0;
+}
+
+/** Each service with its kind, or for more than ten (a line stays readable) the number of each kind. */
+function listed(services: ReadonlyArray<{ name: string; kind: string }>): string {
+  if (services.length === 0) return 'none';
+  if (services.length <= 10) return services.map((s) => `${s.name} (${s.kind})`).join(', ');
+  const kinds = new Map<string, number>();
+  for (const s of services) kinds.set(s.kind, (kinds.get(s.kind) ?? 0) + 1);
+  return [...kinds].map(([kind, n]) => `${n} ${kind}`).join(', ');
 }
