@@ -273,6 +273,30 @@ describe('import copilot: the legacy application (older pipeline.yml, no environ
   });
 });
 
+describe('import copilot: an environment name cityplan cannot take', () => {
+  it('renames it, reports the rename, and reports its overrides under the Copilot name', () => {
+    const app = mkdtempSync(join(tmpdir(), 'cityplan-copilot-env-'));
+    mkdirSync(join(app, 'copilot/jobs'), { recursive: true });
+    writeFileSync(
+      join(app, 'copilot/jobs/manifest.yml'),
+      stringify({
+        name: 'jobs',
+        type: 'Worker Service',
+        image: { location: 'public.ecr.aws/docker/library/alpine:3.20' },
+        environments: { 'Production_London': { variables: { QUEUE_URL: 'https://example', MODE: 'live-${COPILOT_ENVIRONMENT_NAME}' } } },
+      }),
+    );
+    const result = importCopilot(app);
+    expect(Object.keys(parse(result.files.get('estate.yaml')!).environments)).toEqual(['production-l']);
+    expect(unmappedAt(result, 'copilot/environments/Production_London', 'name')[0]!.why).toBe(
+      "environment 'Production_London' is named 'production-l' in cityplan (lower-case letters, digits and hyphens, at most 12)",
+    );
+    // QUEUE_URL is the worker's queue in cityplan: dropped, and said where the manifest set it.
+    expect(unmappedAt(result, 'copilot/jobs/manifest.yml', 'environments.Production_London.variables.QUEUE_URL')).toHaveLength(1);
+    expect(parse(result.files.get('services/jobs.yaml')!).environments).toEqual({ 'production-l': { env: { MODE: 'live-Production_London' } } });
+  });
+});
+
 describe('import copilot: values in forms Copilot does not document', () => {
   const TYPES = ['Load Balanced Web Service', 'Backend Service', 'Worker Service', 'Scheduled Job', 'Request-Driven Web Service'];
   /** Field → wrong values, each with the field it must be reported at. */

@@ -112,7 +112,7 @@ export function importCopilot(appDir: string): ImportResult {
     resolveSubscriptions(d, drafts, findingsOf(d.file));
     placeHostnames(d, production, envNames.size, findingsOf(d.file));
     fillCopilotNames(d, application, envNames, findingsOf(d.file));
-    dropPlatformVariables(d, findingsOf(d.file));
+    dropPlatformVariables(d, envNames, findingsOf(d.file));
     noteCopilotVariables(d, findingsOf(d.file));
   }
 
@@ -120,7 +120,7 @@ export function importCopilot(appDir: string): ImportResult {
   for (const d of drafts) {
     const names = new Set<string>();
     for (const [env, map] of d.secrets) {
-      const copilotEnv = [...envNames].find(([, v]) => v === env)![0];
+      const copilotEnv = copilotName(envNames, env);
       for (const [name, source] of map) {
         names.add(name);
         secrets.push(secretCopy(estate, env, d, name, source && fill(source, application, copilotEnv, d.copilotName)));
@@ -152,6 +152,11 @@ export function importCopilot(appDir: string): ImportResult {
   });
   files.set('IMPORT.md', renderImportReport({ estate, application, services, unmapped, secrets, environments: [...envNames] }));
   return { estate, application, services, unmapped, secrets, files };
+}
+
+/** The Copilot name of a cityplan environment (`envNames` maps Copilot's names to cityplan's). */
+function copilotName(envNames: ReadonlyMap<string, string>, env: string): string {
+  return [...envNames].find(([, v]) => v === env)![0];
 }
 
 /** The environment base aliases go to: one named like production, or the last (the pipeline's last stage). */
@@ -232,11 +237,11 @@ function fillCopilotNames(d: ServiceDraft, application: string, envNames: Readon
     if (!vars) continue;
     for (const [key, value] of Object.entries(vars)) {
       let text = fixed(value);
-      const copilotEnv = env && [...envNames].find(([, v]) => v === env)![0];
+      const copilotEnv = env && copilotName(envNames, env);
       if (copilotEnv) text = text.replace(/\$\{COPILOT_ENVIRONMENT_NAME\}/g, copilotEnv);
       vars[key] = text;
       const other = /\$\{(?!COPILOT_ENVIRONMENT_NAME\})([A-Za-z_][A-Za-z0-9_]*)\}/.exec(text);
-      if (other) f.add(`${env ? `environments.${env}.` : ''}variables.${key}`, `\${${other[1]}} was filled in by Copilot from the deploying shell; cityplan writes values as they are`, 'write the value itself (per environment under environments.<env>.env if it differs)');
+      if (other) f.add(`${copilotEnv ? `environments.${copilotEnv}.` : ''}variables.${key}`, `\${${other[1]}} was filled in by Copilot from the deploying shell; cityplan writes values as they are`, 'write the value itself (per environment under environments.<env>.env if it differs)');
     }
   }
   const base = d.base.fields.env as Record<string, string> | undefined;
@@ -259,7 +264,7 @@ function fillCopilotNames(d: ServiceDraft, application: string, envNames: Readon
  * its prefix always, the queue's, topics', bucket's, cache's and database's when the service has
  * one. A Copilot variable of such a name would be refused, so it is dropped and reported.
  */
-function dropPlatformVariables(d: ServiceDraft, f: Findings): void {
+function dropPlatformVariables(d: ServiceDraft, envNames: ReadonlyMap<string, string>, f: Findings): void {
   const fields = d.base.fields;
   const set = new Set<string>([
     ...((fields.publish as string[] | undefined) ?? []).map(variable.topicArn),
@@ -269,7 +274,7 @@ function dropPlatformVariables(d: ServiceDraft, f: Findings): void {
     ...(fields.postgres ? Object.values(variable.postgres) : []),
   ]);
   const ours = (key: string) => key.startsWith(variable.prefix) || set.has(key);
-  for (const [where, layer] of [['', d.base] as const, ...[...d.environments].map(([e, l]) => [`environments.${e}.`, l] as const)]) {
+  for (const [where, layer] of [['', d.base] as const, ...[...d.environments].map(([e, l]) => [`environments.${copilotName(envNames, e)}.`, l] as const)]) {
     const env = layer.fields.env as Record<string, string> | undefined;
     if (!env) continue;
     for (const key of Object.keys(env).filter(ours)) {
