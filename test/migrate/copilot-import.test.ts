@@ -283,7 +283,7 @@ describe('import copilot: an environment name cityplan cannot take', () => {
         name: 'jobs',
         type: 'Worker Service',
         image: { location: 'public.ecr.aws/docker/library/alpine:3.20' },
-        environments: { 'Production_London': { variables: { QUEUE_URL: 'https://example', MODE: 'live-${COPILOT_ENVIRONMENT_NAME}' } } },
+        environments: { 'Production_London': { image: { build: 'Dockerfile' }, variables: { QUEUE_URL: 'https://example', MODE: 'live-${COPILOT_ENVIRONMENT_NAME}' } } },
       }),
     );
     const result = importCopilot(app);
@@ -293,7 +293,9 @@ describe('import copilot: an environment name cityplan cannot take', () => {
     );
     // QUEUE_URL is the worker's queue in cityplan: dropped, and said where the manifest set it.
     expect(unmappedAt(result, 'copilot/jobs/manifest.yml', 'environments.Production_London.variables.QUEUE_URL')).toHaveLength(1);
+    // Built from source in one environment and prebuilt elsewhere: cityplan builds a service one way.
     expect(parse(result.files.get('services/jobs.yaml')!).environments).toEqual({ 'production-l': { env: { MODE: 'live-Production_London' } } });
+    expect(unmappedAt(result, 'copilot/jobs/manifest.yml', 'environments.Production_London.image')).toHaveLength(1);
   });
 });
 

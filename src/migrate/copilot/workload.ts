@@ -141,6 +141,15 @@ export function mapWorkload(workload: CopilotWorkload, context: WorkloadContext,
     for (const moved of movedToSecrets) if (!envSecrets.has(moved)) envSecrets.set(moved, undefined);
     secrets.set(env, envSecrets);
   }
+  for (const [copilotEnv, env] of context.environments) {
+    const layer = environments.get(env);
+    const swapped = layer && ((layer.fields.image !== undefined && base.fields.source !== undefined) || (layer.fields.source !== undefined && base.fields.image !== undefined));
+    if (!swapped) continue;
+    // cityplan takes source or image for the whole service: one environment cannot switch.
+    delete layer.fields.image;
+    delete layer.fields.source;
+    findings.add(`environments.${copilotEnv}.image`, 'switches between building the image and a prebuilt image in one environment; a cityplan service is built one way in every environment', 'deploy the same image in every environment (promote it), or make this environment\'s variant a service of its own');
+  }
   fixSizes(type.size, checked, rawOverrides, context.environments, base, environments, findings);
   keepCopilotDefaults(kind, checked, base, findings);
   return { copilotName, name, kind, file: manifest.file, base, environments, secrets, subscriptions };
