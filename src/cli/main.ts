@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { fileErrorOf } from '../files/file-error';
 import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
 import { type DeployFlags, deployCommand } from './deploy';
+import { type ImportFlags, importCopilotCommand } from './import-copilot';
 import { initCommand } from './init';
 import { LogQueryError } from '../analytics/local-run';
 import { type LogsQueryFlags, logsQueryCommand } from './logs';
@@ -68,6 +69,15 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--findings', 'print the acknowledged policy findings with their reasons')
     .action((dir: string, opts: DeployFlags) => run(() => deployCommand(dir, opts, io))());
   program
+    .command('import')
+    .description('turn another platform\'s manifests into a cityplan estate')
+    .command('copilot')
+    .description("an AWS Copilot application's manifests → a new estate, with IMPORT.md listing what did not map")
+    .argument('<app-dir>', 'folder of the Copilot application (holding copilot/)')
+    .requiredOption('--out <dir>', 'new (or empty) folder to write the estate into')
+    .option('--json', 'print the import as JSON')
+    .action((appDir: string, opts: ImportFlags) => run(() => importCopilotCommand(appDir, opts, io))());
+  program
     .command('schema')
     .description('print the JSON Schema of estate.yaml and service files')
     .argument('[which]', 'estate or service (default: both)')
@@ -119,7 +129,9 @@ function problemsOf(e: unknown): readonly Problem[] {
 function reportError(e: unknown, io: Output): number {
   if (e instanceof CommanderError) {
     // Help and version are not errors; everything else commander rejects is a usage error.
-    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help' ? 0 : 2;
+    // A command group without its subcommand (`cityplan import`) shows help as an error (exitCode 1).
+    if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
   }
   if (e instanceof UsageError) {
     io.err(`cityplan: ${e.message}`);

@@ -1,0 +1,128 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+
+async function cityplan(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
+  return { code, stdout, stderr };
+}
+
+const scratch = () => mkdtempSync(join(tmpdir(), 'cityplan-import-'));
+
+/** A copy of a fixture application that a test may break. */
+function copyApp(name: string): string {
+  const dir = join(scratch(), name);
+  cpSync(join('test/fixtures/copilot', name), dir, { recursive: true });
+  return dir;
+}
+
+describe('cityplan import copilot', () => {
+  it('writes the estate and prints estate, services, unmapped and secrets with --json', async () => {
+    const out = join(scratch(), 'estate');
+    const { code, stdout, stderr } = await cityplan('import', 'copilot', 'test/fixtures/copilot/simple', '--out', out, '--json');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json.estate).toBe('hello');
+    expect(json.services).toEqual([
+      { name: 'hello', kind: 'web', copilot: 'hello', file: 'services/hello.yaml', from: 'copilot/hello/manifest.yml' },
+      { name: 'listener', kind: 'worker', copilot: 'listener', file: 'services/listener.yaml', from: 'copilot/listener/manifest.yml' },
+      { name: 'tidy', kind: 'job', copilot: 'tidy', file: 'services/tidy.yaml', from: 'copilot/tidy/manifest.yml' },
+    ]);
+    for (const u of json.unmapped) expect(Object.keys(u).sort()).toEqual(['field', 'file', 'todo', 'why']);
+    expect(json.secrets).toEqual([expect.objectContaining({ service: 'hello', environment: 'staging', name: 'API_TOKEN', to: 'hello/staging/hello/API_TOKEN' })]);
+    expect(readdirSync(out).sort()).toEqual(['IMPORT.md', 'estate.yaml', 'services']);
+  });
+
+  it('prints the secret copy commands and where the report is', async () => {
+    const out = join(scratch(), 'estate');
+    const { code, stdout } = await cityplan('import', 'copilot', 'test/fixtures/copilot/simple', '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`see ${out}/IMPORT.md`);
+    expect(stdout).toContain(`aws ssm get-parameter --name '/copilot/hello/staging/secrets/api_token'`);
+  });
+
+  it('refuses a folder without copilot/, naming it, and writes nothing', async () => {
+    const app = scratch();
+    const out = join(scratch(), 'estate');
+    const { code, stdout, stderr } = await cityplan('import', 'copilot', app, '--out', out, '--json');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).problems).toEqual([expect.objectContaining({ file: 'copilot', message: expect.stringContaining('has no copilot folder') })]);
+    expect(stderr).toContain('copilot: ');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a manifest that is not valid YAML with its file and line, and writes nothing', async () => {
+    const app = copyApp('simple');
+    writeFileSync(join(app, 'copilot/tidy/manifest.yml'), 'name: tidy\ntype: Scheduled Job\non:\n  schedule: "@daily"\n  schedule: "@hourly"\n');
+    const out = join(scratch(), 'estate');
+    const { code, stdout } = await cityplan('import', 'copilot', app, '--out', out, '--json');
+    expect(code).toBe(1);
+    const [problem] = JSON.parse(stdout).problems;
+    expect(problem).toMatchObject({ file: 'copilot/tidy/manifest.yml', line: 5 });
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(join(out, '..'))).toEqual([]);
+  });
+
+  it('refuses an unknown workload type, naming the file, the field and the known types', async () => {
+    const app = copyApp('simple');
+    writeFileSync(join(app, 'copilot/tidy/manifest.yml'), 'name: tidy\ntype: Lambda Function\n');
+    const out = join(scratch(), 'estate');
+    const { code, stdout } = await cityplan('import', 'copilot', app, '--out', out, '--json');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).problems).toEqual([
+      {
+        file: 'copilot/tidy/manifest.yml',
+        line: 2,
+        column: 7,
+        field: 'type',
+        message: "'Lambda Function' is not a Copilot workload type; known types: Load Balanced Web Service, Backend Service, Worker Service, Scheduled Job, Request-Driven Web Service, Static Site",
+      },
+    ]);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a non-empty --out, touching nothing in it; an empty one is used', async () => {
+    const out = scratch();
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    const refused = await cityplan('import', 'copilot', 'test/fixtures/copilot/simple', '--out', out);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is not empty');
+    expect(readdirSync(out)).toEqual(['notes.txt']);
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
+
+    const empty = join(scratch(), 'empty');
+    mkdirSync(empty);
+    expect((await cityplan('import', 'copilot', 'test/fixtures/copilot/simple', '--out', empty)).code).toBe(0);
+    expect(existsSync(join(empty, 'estate.yaml'))).toBe(true);
+  });
+
+  it('writes, then says so and lists the problems, when Copilot allowed what cityplan refuses (one alias on two services)', async () => {
+    const app = copyApp('simple');
+    const manifest = join(app, 'copilot/hello/manifest.yml');
+    writeFileSync(manifest, `${readFileSync(manifest, 'utf8').replace("healthcheck: /health", "healthcheck: /health\n  alias: hello.example.org")}`);
+    mkdirSync(join(app, 'copilot/hello2'));
+    writeFileSync(join(app, 'copilot/hello2/manifest.yml'), 'name: hello2\ntype: Load Balanced Web Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n  port: 8080\nhttp:\n  alias: hello.example.org\n');
+    const out = join(scratch(), 'estate');
+    const { code, stderr } = await cityplan('import', 'copilot', app, '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`the estate is written to ${out} (see IMPORT.md), but does not validate yet`);
+    expect(stderr).toMatch(/services\/hello2\.yaml:\d+:\d+: hostnames\[0\]: hello\.example\.org is already used by service hello/);
+    expect(existsSync(join(out, 'IMPORT.md'))).toBe(true);
+  });
+
+  it('is a usage error without --out', async () => {
+    const { code, stderr } = await cityplan('import', 'copilot', 'test/fixtures/copilot/simple');
+    expect(code).toBe(2);
+    expect(stderr).toContain("required option '--out <dir>'");
+    // import without what to import from shows its help, as a usage error.
+    const bare = await cityplan('import');
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('copilot [options] <app-dir>');
+    expect((await cityplan('import', 'heroku', 'app')).code).toBe(2);
+  });
+});
