@@ -10,6 +10,7 @@ import { EstateError, formatProblem, type Problem, UsageError } from '../manifes
 import { type DeployFlags, deployCommand } from './deploy';
 import { initCommand } from './init';
 import { type Output, stdio } from './output';
+import { type PackageFlags, packageCommand } from './package';
 import { type PlanFlags, planCommand } from './plan';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
@@ -65,6 +66,15 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--detail', 'print the plan with one row per service, also for a large estate')
     .option('--findings', 'print the acknowledged policy findings with their reasons')
     .action((dir: string, opts: DeployFlags) => run(() => deployCommand(dir, opts, io))());
+  program
+    .command('package')
+    .description("write exactly the template(s) a service's pipeline deploys to one environment, with the image tag as their parameter")
+    .argument('<dir>', 'estate folder')
+    .requiredOption('--service <name>', 'the service')
+    .requiredOption('--env <name>', 'the environment')
+    .requiredOption('--image-tag <tag>', 'the image tag to run (the commit built; unused by an image: service)')
+    .requiredOption('--out <dir>', 'folder to write <stack>.template.json and <stack>.config.json to')
+    .action((dir: string, opts: PackageFlags) => run(() => packageCommand(dir, opts, io))());
   program
     .command('schema')
     .description('print the JSON Schema of estate.yaml and service files')

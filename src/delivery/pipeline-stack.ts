@@ -14,7 +14,7 @@ import { published } from '../platform/imports';
 import { acknowledge, wildcardResourceFinding } from '../policy/acknowledge';
 import { deployRoleArn, executionRoleArn } from './bootstrap-roles';
 import { ARTIFACT, deliveryBuildSpec, verifyVariables } from './buildspec';
-import { packagedTemplatePath } from './packaged';
+import { packagedConfigurationPath, packagedTemplatePath } from './packaged';
 
 /** Images kept per repository beyond the newest: far more than the deploys a rollback goes back over. */
 export const IMAGES_KEPT = 200;
@@ -207,7 +207,8 @@ export class PipelineStack extends Stack {
             role: deployRole,
             deploymentRole: executionRole,
             cfnCapabilities: [CfnCapabilities.NAMED_IAM, CfnCapabilities.AUTO_EXPAND],
-            ...(built ? { parameterOverrides: { ImageTag: imageTag } } : {}),
+            // The image tag comes with the template, from the same `cityplan package` run.
+            templateConfiguration: templates.atPath(packagedConfigurationPath(env.name, stack)),
           }),
           new actions.CodeBuildAction({
             actionName: 'Verify',

@@ -70,7 +70,7 @@ describe('service pipelines', () => {
     }
   });
 
-  it('deploys each environment through its account’s CDK bootstrap roles, with the image tag of the commit it built', () => {
+  it('deploys each environment through its account’s CDK bootstrap roles, the template and image tag that cityplan package wrote', () => {
     const [, , , staging, production] = stagesOf(estate.template('test-delivery-visits'));
     const deploy = (stage: Stage) => stage.Actions.find((a) => a.Name === 'Deploy')!;
     expect(deploy(staging!).RoleArn).toBe('arn:aws:iam::222222222222:role/cdk-hnb659fds-deploy-role-222222222222-eu-west-2');
@@ -80,7 +80,7 @@ describe('service pipelines', () => {
       StackName: 'test-production-visits',
       RoleArn: 'arn:aws:iam::333333333333:role/cdk-hnb659fds-cfn-exec-role-333333333333-eu-west-2',
       TemplatePath: 'Templates::production/test-production-visits.template.json',
-      ParameterOverrides: JSON.stringify({ ImageTag: '#{ServiceSource.CommitId}' }),
+      TemplateConfiguration: 'Templates::production/test-production-visits.config.json',
     });
   });
 
