@@ -62,6 +62,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
     .option('--allow-removal', 'let this deploy delete removed services and shards in a protected environment')
     .option('--delegation-wait <minutes>', "how long to wait for a new hosted zone's delegation, 0 to 1440 (0: look once)", minutes, 30)
+    .option('--concurrency <n>', 'how many service stacks deploy at once, 1 to 50', concurrency, 4)
     .addOption(new Option('--summary', 'print the plan as counts per environment').conflicts('detail'))
     .option('--detail', 'print the plan with one row per service, also for a large estate')
     .option('--findings', 'print the acknowledged policy findings with their reasons')
@@ -96,6 +97,16 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
 function minutes(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 1440) throw new InvalidArgumentError('give whole minutes from 0 to 1440, such as 30');
+  return n;
+}
+
+/**
+ * How many stacks deploy at once: 1 to 50. CloudFormation runs far more, but each stack deploy
+ * polls CloudFormation, whose API throttles an account's callers together.
+ */
+function concurrency(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 50) throw new InvalidArgumentError('give a whole number from 1 to 50, such as 4');
   return n;
 }
 
