@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { fileErrorOf } from '../files/file-error';
 import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
 import { type DeployFlags, deployCommand } from './deploy';
+import { bootstrapCommandLine, diffCommand, rollbackCommand } from './delivery';
 import { initCommand } from './init';
 import { type Output, stdio } from './output';
 import { type PackageFlags, packageCommand } from './package';
@@ -67,6 +68,28 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--detail', 'print the plan with one row per service, also for a large estate')
     .option('--findings', 'print the acknowledged policy findings with their reasons')
     .action((dir: string, opts: DeployFlags) => run(() => deployCommand(dir, opts, io))());
+  program
+    .command('diff')
+    .description('with AWS credentials: the plan against what is deployed')
+    .argument('<dir>', 'estate folder')
+    .option('--env <name>', 'only this environment')
+    .option('--service <name>', "only this service's stacks")
+    .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
+    .action((dir: string, opts: { env?: string; service?: string; out: string }) => run(() => diffCommand(dir, opts, io))());
+  program
+    .command('rollback')
+    .description('with AWS credentials: put a service back on the last image that deployed successfully in an environment')
+    .argument('<dir>', 'estate folder')
+    .requiredOption('--service <name>', 'the service')
+    .requiredOption('--env <name>', 'the environment')
+    .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
+    .action((dir: string, opts: { service: string; env: string; out: string }) => run(() => rollbackCommand(dir, opts, io))());
+  program
+    .command('bootstrap')
+    .description('print the cdk bootstrap each account needs once; with --run, run those of the account of this shell')
+    .argument('<dir>', 'estate folder')
+    .option('--run', "bootstrap the accounts this shell's AWS credentials reach")
+    .action((dir: string, opts: { run?: boolean }) => run(() => bootstrapCommandLine(dir, opts, io))());
   program
     .command('package')
     .description("write exactly the template(s) a service's pipeline deploys to one environment, with the image tag as their parameter")
