@@ -211,7 +211,7 @@ describe('cityplan deploy', () => {
     expect(code).toBe(0);
     // The plan it prints takes the view flags; staging's bootstrap and delegation are proven by the first deploy.
     expect(stdout).toMatch(/AwsSolutions-ECS2\s+×1\s+1\s+Environment variables/);
-    expect(stdout).toContain('images: 1 ECR repository in the delivery account 111111111111');
+    expect(stdout).toContain("images: 1 ECR repository in the delivery account 111111111111, eu-west-2, made by the services' pipeline stacks");
     expect(stdout).not.toContain('bootstrap:');
     expect(stdout).not.toContain('DNS: the foundation');
     expect(calls.directory).toBe(assembly);
@@ -355,7 +355,12 @@ describe('cityplan deploy', () => {
     const allowed = await deploy(dir, '--env', 'production', '--out', out(), '--allow-removal');
     expect(allowed.code).toBe(0);
     expect(patterns().flat()).toContain('justice-production-find-a-court');
-    expect(calls.destroy.map((d) => d.stacks.patterns)).toEqual([['justice-staging-find-a-court'], ['justice-production-find-a-court']]);
+    // (the run without --env also removed its pipeline, keeping its image repository)
+    expect(calls.destroy.map((d) => d.stacks.patterns)).toEqual([['justice-staging-find-a-court', 'justice-delivery-find-a-court'], ['justice-production-find-a-court']]);
+    expect(readLock(dir).lock.environments.delivery!.stacks['justice-delivery-find-a-court']).toBeUndefined();
+    expect(readLock(dir).lock.environments.delivery!.retained).toEqual([
+      expect.objectContaining({ claim: 'AWS::ECR::Repository justice/find-a-court', stack: 'justice-delivery-find-a-court', service: 'find-a-court' }),
+    ]);
     const lock = readLock(dir).lock;
     expect(lock.environments.production!.services['find-a-court']).toBeUndefined();
     expect(lock.environments.production!.stacks['justice-production-find-a-court']).toBeUndefined();
