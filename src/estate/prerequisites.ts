@@ -117,7 +117,8 @@ export function environmentPrerequisites(
  * deploy role, publishes assets to its bucket and checks its version. cityplan deploy runs with the
  * shell's credentials, so the bootstrap must trust the account they belong to (README: "trusting
  * the account you deploy from"); shown is the delivery account, where the estate's pipelines live.
- * The delivery account itself needs no bootstrap: nothing is deployed into it yet. A deploy that
+ * The delivery account's own bootstrap (its stacks, with delivery.repo) is printed by `cityplan
+ * bootstrap`. A deploy that
  * the lock records as confirmed in this account and region proves the bootstrap is there.
  */
 function bootstrap(spec: EstateSpec, env: EnvironmentSpec, previous: Lock): BootstrapPrerequisite[] {

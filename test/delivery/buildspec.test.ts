@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { deliveryBuildSpec, shellQuote, verifyVariables } from '../../src/delivery/buildspec';
+import { prepareEstate } from '../../src/estate/prepare';
 import { loadEstate } from '../../src/manifest/load';
+import { EstateError } from '../../src/manifest/problems';
 import { estateProblems } from '../support/problems';
 import { MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
 
@@ -32,6 +34,21 @@ describe('the buildspec made from a manifest', () => {
       LAST_IMAGE_PARAMETER: '/cityplan/test/delivery/visits/production/image-tag',
       TARGET_ROLE_ARN: '',
     });
+  });
+});
+
+describe('pipelines and regions', () => {
+  it('are refused for an environment outside the delivery account’s region, naming the field', () => {
+    const estate = MINIMAL_ESTATE.replace(/(connectionArn: .*)\n/, '$1\n  repo: example/estate\n').replace('    domain: staging.example.gov.uk\n', '    domain: staging.example.gov.uk\n    region: eu-west-1\n');
+    const dir = writeEstate({ 'estate.yaml': estate });
+    expect(() => prepareEstate(dir)).toThrow(EstateError);
+    try {
+      prepareEstate(dir);
+    } catch (e) {
+      expect((e as EstateError).problems).toEqual([
+        expect.objectContaining({ file: 'estate.yaml', field: 'environments.staging.region', message: expect.stringMatching(/^is eu-west-1, but service pipelines \(delivery.repo\) deploy only to environments in the estate's region eu-west-2/) }),
+      ]);
+    }
   });
 });
 
