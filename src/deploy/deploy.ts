@@ -190,8 +190,9 @@ function preflight({ spec, previous, allocation }: PreparedEstate, options: Depl
   }
   if (!options.service) return undefined;
   const missing = planned
-    .filter((p) => p.role === 'service')
-    .flatMap((p) => [stackName.foundation(spec.name, p.environment), stackName.certificate(spec.name, p.environment), ...p.dependsOn])
+    .filter((p) => p.role === 'service' || p.role === 'pipeline')
+    // A pipeline reads the delivery key its shared stack publishes (its one dependency).
+    .flatMap((p) => (p.role === 'pipeline' ? p.dependsOn : [stackName.foundation(spec.name, p.environment), stackName.certificate(spec.name, p.environment), ...p.dependsOn]))
     .filter((name, i, all) => all.indexOf(name) === i)
     .filter((name) => {
       return !mayBeDeployed(Object.values(previous.environments).find((e) => e.stacks[name])?.stacks[name]);

@@ -233,6 +233,10 @@ describe('cityplan deploy', () => {
     expect(stderr).toContain(
       'find-a-court needs justice-staging-foundation, justice-staging-certificate, justice-staging-ingress-0, which no deploy has created yet: deploy the environment without --service first',
     );
+    // AND without --env, its pipeline needs the delivery account's shared stack as well
+    const all = await deploy(dir, '--service', 'find-a-court', '--out', out());
+    expect(all.code).toBe(1);
+    expect(all.stderr).toContain('justice-delivery,');
     expect(calls.deploy).toEqual([]);
     expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lock);
   });
