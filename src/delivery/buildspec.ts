@@ -75,7 +75,7 @@ export function deliveryBuildSpec(props: BuildSpecProps): Record<string, unknown
     steps.package = packaging;
   }
   steps.verify = [
-    'case "$SMOKE_URL" in',
+    'case "${SMOKE_URL:-}" in',
     `  https://*) curl --fail --silent --show-error --max-time 10 --retry 10 --retry-delay 15 --retry-all-errors "$SMOKE_URL" >/dev/null ;;`,
     '  *) aws configure set profile.target.role_arn "$TARGET_ROLE_ARN"',
     '     aws configure set profile.target.credential_source EcsContainer',
@@ -96,13 +96,13 @@ export function deliveryBuildSpec(props: BuildSpecProps): Record<string, unknown
 
 /** What the verify step of one environment needs, as environment variables of its action. */
 export function verifyVariables(estate: string, environment: EnvironmentSpec, service: ServiceSpec, targetRoleArn: string): Record<string, string> {
-  const web = service.kind === 'web';
+  // A web service is checked at its URL; any other through its stack, read with the deploy role.
+  const check: Record<string, string> = service.kind === 'web' ? { SMOKE_URL: `https://${resourceName.serviceHost(service.name, environment.domain)}${service.health}` } : { TARGET_ROLE_ARN: targetRoleArn };
   return {
     CITYPLAN_STEP: 'verify',
-    SMOKE_URL: web ? `https://${resourceName.serviceHost(service.name, environment.domain)}${service.health}` : '',
+    ...check,
     TARGET_STACK: stackName.service(estate, environment.name, service.name),
     TARGET_REGION: environment.region,
-    TARGET_ROLE_ARN: web ? '' : targetRoleArn,
     LAST_IMAGE_PARAMETER: parameter.lastImage(estate, service.name, environment.name),
   };
 }
