@@ -6,13 +6,15 @@ import { type LastImageReader, ssmLastImage } from './last-image';
 import { SkipStack } from './order';
 
 /**
- * The parameters an estate deploy gives a stack. A stack keeps every deployed parameter value,
- * ImageTag above all (its service's pipeline sets it): an estate deploy never puts an older image
- * on a service. A service stack the estate deploys for the first time takes the image its pipeline
- * last recorded as deployed successfully in that environment, when there is one.
+ * The parameters an estate deploy gives a stack: every deployed parameter value kept, ImageTag
+ * above all (its service's pipeline sets it), so an estate deploy never puts an older image on a
+ * service.
  *
- * A recorded image also says that the pipeline created the stack: the lock, which only knows what
- * estate deploys did, need not (`recorded`).
+ * For a source-built service's stack that no estate deploy has touched (by the lock), the record
+ * of the last image its pipeline deployed successfully in that environment says whether the
+ * pipeline has created the stack: with a record, the stack exists (made by the pipeline, which the
+ * lock cannot know: `recorded`) and keeps its image, which may be newer than the record while the
+ * pipeline's verify step runs; without one, nothing has run it yet.
  *
  * @throws SkipStack when a new source-built service of an estate with pipelines has no recorded
  *   image (its pipeline has not deployed it yet): deploying it would start tasks on no image
@@ -37,7 +39,7 @@ export async function imageParameters(
     if (!spec.delivery.repo) return keep;
     throw new Error(`cannot read ${name} in the delivery account ${spec.delivery.account} (${(e as Error).name}: ${(e as Error).message}), so the image ${service.name} should run in ${plan.environment} is unknown; deploy with credentials of the delivery account`);
   }
-  if (tag) return { parameters: StackParameters.withExisting({ ImageTag: tag }), recorded: true };
+  if (tag) return { parameters: StackParameters.onlyExisting(), recorded: true };
   if (spec.delivery.repo) {
     throw new SkipStack(`${service.name} has no image that deployed successfully in ${plan.environment} yet: its pipeline (${resourceName.pipeline(spec.name, service.name)}) deploys it once it has built one`);
   }

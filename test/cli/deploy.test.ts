@@ -185,19 +185,22 @@ describe('cityplan deploy', () => {
     expect(patterns().flat().every((s) => s.startsWith('justice-production-'))).toBe(true);
   });
 
-  it('runs a new service on the image its pipeline last deployed, and skips one whose pipeline has deployed none yet', async () => {
+  it('keeps the image of a stack its pipeline made (never an older one), and skips a service whose pipeline has deployed none yet', async () => {
     const dir = copyExample();
     images.missing.add('/cityplan/justice/delivery/prisoner-search-api/staging/image-tag');
     images.missing.add('/cityplan/justice/delivery/find-a-court/staging/image-tag');
+    // send-money-to-prisoners' pipeline has made its stack already: the lock cannot know
+    calls.existing.add('justice-staging-send-money-to-prisoners');
     const said: string[] = [];
     const result = await deployEstate(dir, { environment: 'staging', out: out() }, { say: (t) => said.push(t), resolveNs: async () => calls.nameServers.split(',') });
     // prisoner-search-api runs a prebuilt image (image:): it needs no record
     const parameters = new Map(calls.deploy.map((d) => [d.stacks.patterns[0], (d as { parameters?: StackParameters }).parameters]));
     expect(parameters.get('justice-staging-prisoner-search-api')).toEqual(StackParameters.onlyExisting());
-    expect(parameters.get('justice-staging-send-money-to-prisoners')).toEqual(StackParameters.withExisting({ ImageTag: '3f2a9c1' }));
+    expect(parameters.get('justice-staging-send-money-to-prisoners')).toEqual(StackParameters.onlyExisting());
     expect(parameters.has('justice-staging-find-a-court')).toBe(false);
     expect(said).toContain('  justice-staging-find-a-court: skipped: find-a-court has no image that deployed successfully in staging yet: its pipeline (justice-find-a-court) deploys it once it has built one');
     expect(result.stopped).toContain('1 stack was not deployed: justice-staging-find-a-court');
+    expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-send-money-to-prisoners']!.deployed).toBe(true);
     expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-find-a-court']!.deployed).toBeUndefined();
   });
 
