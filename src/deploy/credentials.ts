@@ -75,7 +75,7 @@ export function explainCredentialFailure(error: Error, trouble: CredentialTroubl
     case 'unchecked':
       return `the AWS credentials of this shell could not be checked with AWS STS (${detail}): check the network (or a proxy) to AWS, then run cityplan deploy again`;
     case 'none':
-      return `${error.message}\nno AWS credentials were found in this shell: set them (${SET_THEM}) first`;
+      return `${error.message}; no AWS credentials were found in this shell: set them (${SET_THEM}) first`;
   }
 }
 

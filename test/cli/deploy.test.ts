@@ -258,6 +258,8 @@ describe('cityplan deploy', () => {
     const none = await deploy(copyExample(), '--env', 'staging', '--out', out());
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no AWS credentials were found in this shell: set them (for example AWS_PROFILE, or aws sso login');
+    // One line, as for the other commands
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
 
     calls.credentials = 'rejected';
     const rejected = await deploy(copyExample(), '--env', 'staging', '--out', out());
