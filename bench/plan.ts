@@ -4,7 +4,10 @@
  * process each, a full plan and a one-service re-plan. Prints the median wall time (and range over
  * runs), the largest peak memory, and the size of the lock the plan wrote.
  *
- *   npm run bench:plan -- [--services 100,1000] [--environments 1,2] [--runs 3] [--kinds web,mixed]
+ *   npm run bench:plan -- [--services 100,1000] [--environments 1,2] [--runs 3] [--kinds web,mixed] [--pipelines]
+ *
+ * --pipelines names the estate's repository (delivery.repo), so that every service also gets its
+ * pipeline stack in the delivery account: the figures with and without it are the pipelines' cost.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -45,11 +48,18 @@ function summary(runs: readonly Run[]): string {
 const [runs] = option('runs', [1]);
 const kindsArg = process.argv.indexOf('--kinds');
 const kinds = kindsArg > 0 ? process.argv[kindsArg + 1]!.split(',') : ['web', 'mixed'];
+const pipelines = process.argv.includes('--pipelines');
+
+/** The estate's files, with delivery.repo when pipelines are asked for. */
+function withPipelines(files: Record<string, string>): Record<string, string> {
+  if (!pipelines) return files;
+  return { ...files, 'estate.yaml': files['estate.yaml']!.replace(/^( {2}connectionArn: .*)$/m, '$1\n  repo: example/estate') };
+}
 
 /** Plans one generated estate `runs` times, whole and one service, and prints one line of figures. */
 function measure(services: number, environments: 1 | 2, kind: string): void {
   const scratch = mkdtempSync(join(tmpdir(), 'cityplan-bench-'));
-  const dir = writeEstate(kind === 'mixed' ? mixedEstateFiles(services, environments) : generatedEstateFiles(services, environments), scratch);
+  const dir = writeEstate(withPipelines(kind === 'mixed' ? mixedEstateFiles(services, environments) : generatedEstateFiles(services, environments)), scratch);
   const full: Run[] = [];
   const one: Run[] = [];
   for (let i = 0; i < runs!; i++) {

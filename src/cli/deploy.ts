@@ -10,6 +10,7 @@ export interface DeployFlags extends ViewFlags {
   readonly out: string;
   readonly allowRemoval?: boolean;
   readonly delegationWait?: number;
+  readonly concurrency?: number;
 }
 
 /**
@@ -27,6 +28,7 @@ export async function deployCommand(dir: string, flags: DeployFlags, io: Output)
       out: flags.out,
       allowRemoval: flags.allowRemoval,
       delegationWait: flags.delegationWait,
+      concurrency: flags.concurrency,
     },
     { say: (text) => io.out(text), planned: (plan) => io.out(renderPlan(plan, planView(flags))) },
   );

@@ -9,10 +9,12 @@ import { fileErrorOf } from '../files/file-error';
 import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
 import { type DeployFlags, deployCommand } from './deploy';
 import { type ImportFlags, importCopilotCommand } from './import-copilot';
+import { bootstrapCommandLine, diffCommand, rollbackCommand } from './delivery';
 import { initCommand } from './init';
 import { LogQueryError } from '../analytics/local-run';
 import { type LogsQueryFlags, logsQueryCommand } from './logs';
 import { type Output, stdio } from './output';
+import { type PackageFlags, packageCommand } from './package';
 import { type PlanFlags, planCommand } from './plan';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
@@ -64,6 +66,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
     .option('--allow-removal', 'let this deploy delete removed services and shards in a protected environment')
     .option('--delegation-wait <minutes>', "how long to wait for a new hosted zone's delegation, 0 to 1440 (0: look once)", minutes, 30)
+    .option('--concurrency <n>', 'how many service stacks deploy at once, 1 to 50', concurrency, 4)
     .addOption(new Option('--summary', 'print the plan as counts per environment').conflicts('detail'))
     .option('--detail', 'print the plan with one row per service, also for a large estate')
     .option('--findings', 'print the acknowledged policy findings with their reasons')
@@ -77,6 +80,37 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .requiredOption('--out <dir>', 'new (or empty) folder to write the estate into')
     .option('--json', 'print the import as JSON')
     .action((appDir: string, opts: ImportFlags) => run(() => importCopilotCommand(appDir, opts, io))());
+  program
+    .command('diff')
+    .description('with AWS credentials: the plan against what is deployed')
+    .argument('<dir>', 'estate folder')
+    .option('--env <name>', 'only this environment')
+    .option('--service <name>', "only this service's stacks")
+    .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
+    .action((dir: string, opts: { env?: string; service?: string; out: string }) => run(() => diffCommand(dir, opts, io))());
+  program
+    .command('rollback')
+    .description('with AWS credentials: put a service back on the last image that deployed successfully in an environment')
+    .argument('<dir>', 'estate folder')
+    .requiredOption('--service <name>', 'the service')
+    .requiredOption('--env <name>', 'the environment')
+    .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
+    .action((dir: string, opts: { service: string; env: string; out: string }) => run(() => rollbackCommand(dir, opts, io))());
+  program
+    .command('bootstrap')
+    .description('print the cdk bootstrap each account needs once; with --run, run those of the account of this shell')
+    .argument('<dir>', 'estate folder')
+    .option('--run', "bootstrap the accounts this shell's AWS credentials reach")
+    .action((dir: string, opts: { run?: boolean }) => run(() => bootstrapCommandLine(dir, opts, io))());
+  program
+    .command('package')
+    .description("write exactly the template(s) a service's pipeline deploys to one environment, with the image tag as their parameter")
+    .argument('<dir>', 'estate folder')
+    .requiredOption('--service <name>', 'the service')
+    .requiredOption('--env <name>', 'the environment')
+    .requiredOption('--image-tag <tag>', 'the image tag to run (the commit built; unused by an image: service)')
+    .requiredOption('--out <dir>', 'folder to write <stack>.template.json and <stack>.config.json to')
+    .action((dir: string, opts: PackageFlags) => run(() => packageCommand(dir, opts, io))());
   program
     .command('schema')
     .description('print the JSON Schema of estate.yaml and service files')
@@ -108,6 +142,16 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
 function minutes(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 1440) throw new InvalidArgumentError('give whole minutes from 0 to 1440, such as 30');
+  return n;
+}
+
+/**
+ * How many stacks deploy at once: 1 to 50. CloudFormation runs far more, but each stack deploy
+ * polls CloudFormation, whose API throttles an account's callers together.
+ */
+function concurrency(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 50) throw new InvalidArgumentError('give a whole number from 1 to 50, such as 4');
   return n;
 }
 

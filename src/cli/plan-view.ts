@@ -8,6 +8,7 @@ import type { PlanResult } from '../estate/plan';
 import type { ExternalHostnamePrerequisite, Prerequisite } from '../estate/prerequisites';
 import { renderAcknowledgements } from './findings-view';
 import { count, table } from './text-table';
+import { DELIVERY } from '../naming/names';
 
 /** How renderPlan lays the plan out. */
 export interface PlanView {
@@ -44,7 +45,7 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
   if (r.changes.flags.length > 0) lines.push('');
   for (const env of r.environments) {
     lines.push(
-      `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, approval ${yesNo(env.approval)}${env.approval ? ' (for pipelines, which are not built yet)' : ''}`,
+      `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, approval ${yesNo(env.approval)}${env.approval ? ` (pipelines ask before deploying here; cityplan deploy deploys it only with --env ${env.name})` : ''}`,
     );
     const shards = env.shards.map(
       (s) =>
@@ -58,6 +59,7 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
     lines.push(...renderPrerequisites(env).map((l) => `  ${l}`));
     lines.push('');
   }
+  lines.push(...renderDelivery(r));
   const resources = r.stacks.reduce((n, s) => n + s.resources, 0);
   const largest = [...r.stacks].sort((a, b) => b.resources - a.resources)[0];
   const { unacknowledged, acknowledged } = r.findings;
@@ -223,4 +225,20 @@ function round(n: number): string {
 
 function yesNo(b: boolean): string {
   return b ? 'yes' : 'no';
+}
+
+/**
+ * The delivery account's part of the plan: its stacks (the shared key and bucket, a pipeline per
+ * service) and the pipelines leaving with removed services, whose image repositories stay.
+ */
+function renderDelivery(r: PlanResult): string[] {
+  const stacks = r.stacks.filter((s) => s.environment === DELIVERY);
+  const removed = renderChanges({ ...r.changes, added: [], moved: [], order: [] }, DELIVERY);
+  if (stacks.length === 0 && removed.length === 0) return [];
+  const pipelines = stacks.filter((s) => s.service).length;
+  return [
+    `delivery  ${count(stacks.length, 'stack')} in the delivery account: ${pipelines > 0 ? `${count(pipelines, 'service pipeline')} (image repository, build, scan, approvals where asked, deploy, verify)` : 'no pipeline'}${stacks.length > pipelines ? ', and what they share (key, artifact bucket)' : ''}`,
+    ...removed.map((l) => `  ${l.replace(/^removed: service (\S+): /, 'removed: pipeline of $1: ')}`),
+    '',
+  ];
 }

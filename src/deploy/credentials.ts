@@ -75,6 +75,40 @@ export function explainCredentialFailure(error: Error, trouble: CredentialTroubl
     case 'unchecked':
       return `the AWS credentials of this shell could not be checked with AWS STS (${detail}): check the network (or a proxy) to AWS, then run cityplan deploy again`;
     case 'none':
-      return `${error.message}\nno AWS credentials were found in this shell: set them (${SET_THEM}) first`;
+      return `${error.message}; no AWS credentials were found in this shell: set them (${SET_THEM}) first`;
+  }
+}
+
+/**
+ * What an AWS SDK error (from a client cityplan calls itself: STS, SSM) says of the credentials,
+ * or undefined when it is about something else (a missing parameter, the network).
+ */
+export function sdkCredentialTrouble(error: Error): CredentialTrouble | undefined {
+  const detail = `${error.name}: ${error.message}`;
+  if (EXPIRED.has(error.name) || /expired/i.test(error.message)) return { kind: 'expired', detail };
+  if (REJECTED.has(error.name)) return { kind: 'rejected', detail };
+  if (error.name === 'CredentialsProviderError') {
+    return /Could not load credentials from any providers/i.test(error.message) ? { kind: 'none', detail } : { kind: 'unusable', detail };
+  }
+  return undefined;
+}
+
+/**
+ * One line saying why a command could not use the credentials of this shell, telling none apart
+ * from wrong ones (rejected, expired, unloadable).
+ * @param command the command to run again, such as `cityplan rollback`
+ */
+export function describeCredentialTrouble(trouble: CredentialTrouble, command: string): string {
+  switch (trouble.kind) {
+    case 'none':
+      return `no AWS credentials were found in this shell: set them (${SET_THEM}), then run ${command} again`;
+    case 'expired':
+      return `the AWS credentials of this shell have expired (${trouble.detail}): renew them, then run ${command} again`;
+    case 'rejected':
+      return `AWS rejected the credentials of this shell (${trouble.detail}): they are not valid (an access key deleted, or mistyped); set valid ones, then run ${command} again`;
+    case 'unusable':
+      return `the AWS credentials of this shell could not be loaded (${trouble.detail}): check AWS_PROFILE and ~/.aws/config, then run ${command} again`;
+    case 'unchecked':
+      return `the AWS credentials of this shell could not be checked with AWS STS (${trouble.detail}): check the network (or a proxy) to AWS, then run ${command} again`;
   }
 }

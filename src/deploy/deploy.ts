@@ -4,9 +4,12 @@
  *  1. for an environment whose foundation creates its hosted zone and whose certificate was never
  *     deployed: deploy the foundation alone, read the zone's name servers, and wait until the
  *     parent zone delegates to them (ACM validates the certificate through that DNS);
- *  2. deploy every stack of the plan, in the order the assembly gives (including the orderings the
- *     transition check added); stacks leaving the estate are deployed as removals, which deletes
- *     their resources (retained ones stay);
+ *  2. deploy the stacks of the plan step by step (order.ts): foundations and the delivery account's
+ *     shared stack, certificates, load balancer shards, then services and pipelines in parallel (up
+ *     to --concurrency), each after the stacks it depends on in the assembly (including the
+ *     orderings the transition check added); stacks leaving the estate are deployed as removals,
+ *     which deletes their resources (retained ones stay). An environment with `approval: true` is
+ *     deployed only when named with --env (approval.ts);
  *  3. delete the stacks emptied by step 2.
  *
  * After the steps, or as soon as one fails, the lock records what AWS confirmed (deployment.ts).
@@ -16,13 +19,17 @@ import { describeRemoval } from '../estate/changes';
 import { removeIfPresent } from '../files/remove';
 import { recordDeployment } from '../estate/deployment';
 import { mayBeDeployed, readLock, stageLock, writeLock } from '../estate/lock';
-import { stackName } from '../naming/names';
+import { DELIVERY, stackName } from '../naming/names';
 import { type PlanResult, planEstate } from '../estate/plan';
 import { type PreparedEstate, prepareEstate } from '../estate/prepare';
 import { planStacks, type StackSelection } from '../estate/stack-plan';
 import { type CredentialTrouble, explainCredentialFailure } from './credentials';
 import { type ResolveNs, waitForDelegation } from './delegation';
 import { DeployRecorder } from './io-host';
+import { describeHeld, selectEnvironments } from './approval';
+import { imageParameters } from './image-parameters';
+import type { LastImageReader } from './last-image';
+import { assemblyDependencies, deploySteps } from './steps';
 
 export interface DeployOptions extends StackSelection {
   /** Cloud assembly directory; default cdk.out. */
@@ -31,6 +38,8 @@ export interface DeployOptions extends StackSelection {
   readonly allowRemoval?: boolean;
   /** How long to wait for a new zone's delegation, in minutes (0: look once). @default 30 */
   readonly delegationWait?: number;
+  /** How many service stacks deploy at once. @default 4 */
+  readonly concurrency?: number;
 }
 
 /** What deploy needs from outside, replaceable in tests. */
@@ -42,6 +51,8 @@ export interface DeployDependencies {
   readonly say: (text: string) => void;
   /** Shown the plan before anything is deployed. */
   readonly planned?: (plan: PlanResult) => void;
+  /** Reads the last image a pipeline recorded; default: SSM of the delivery account (last-image.ts). */
+  readonly lastImage?: LastImageReader;
 }
 
 export interface DeployResult {
@@ -63,20 +74,23 @@ export async function deployEstate(dir: string, options: DeployOptions, deps: De
   const plan = await planEstate(dir, options, prepared);
   deps.planned?.(plan);
 
-  const recorder = new DeployRecorder(new Set(plan.newStacks));
+  const unknown = new Set(plan.newStacks);
+  const recorder = new DeployRecorder(unknown);
   const toolkit = (deps.toolkit ?? ((ioHost) => new Toolkit({ ioHost })))(recorder);
   const assembly = await toolkit.fromAssemblyDirectory(plan.assembly);
-  const deployStacks = (names: readonly string[]) =>
+  const deployStacks = (names: readonly string[], parameters = StackParameters.onlyExisting()) =>
     toolkit.deploy(assembly, {
       stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: [...names] },
       // Keep every parameter's deployed value, ImageTag above all: the pipeline owns it.
-      parameters: StackParameters.onlyExisting(),
+      parameters,
     });
+  const selected = selectEnvironments(prepared.spec.environments, options.environment);
+  const inRun = new Set<string>([...selected.deploy, ...(options.environment ? [] : [DELIVERY])]);
   const removals = plan.changes.removed.filter((r) => r.step === 'remove').map((r) => r.stack);
   const nameServers: Record<string, string[]> = {};
   let stopped: string | undefined;
   try {
-    for (const env of zonesToDelegate(plan, dir)) {
+    for (const env of zonesToDelegate(plan, dir).filter((e) => inRun.has(e.name))) {
       const foundation = stackName.foundation(plan.estate, env.name);
       deps.say(`${env.name}: deploying ${foundation} first, to create the hosted zone ${env.domain}`);
       await deployStacks([foundation]);
@@ -93,7 +107,26 @@ export async function deployEstate(dir: string, options: DeployOptions, deps: De
       deps.say(`${env.name}: ${env.domain} is delegated`);
     }
     if (!stopped) {
-      await deployStacks(plan.stacks.map((s) => s.name));
+      const planned = new Set(plan.stacks.map((s) => s.name));
+      // A foundation deployed above for its zone's delegation is not deployed again.
+      const plans = planStacks(prepared.spec, prepared.allocation, options, prepared.previous).filter(
+        (p) => planned.has(p.name) && inRun.has(p.environment) && !recorder.deployed.has(p.name),
+      );
+      stopped = await deploySteps(plans, {
+        dependencies: assemblyDependencies(plan.assembly),
+        concurrency: options.concurrency ?? 4,
+        say: deps.say,
+        deploy: async (p) => {
+          const image = await imageParameters(p, prepared, unknown, deps);
+          // A stack whose pipeline recorded a successful deploy exists in AWS by cityplan's hand.
+          if (image.recorded) unknown.delete(p.name);
+          await deployStacks([p.name], image.parameters);
+        },
+        explain: (e) => (recorder.refused.length > 0 ? lostLock(recorder.refused) : failed(e, recorder.credentials)),
+      });
+      if (selected.held) deps.say(describeHeld(dir, selected.held));
+    }
+    if (!stopped) {
       const emptied = removals.filter((r) => recorder.deployed.has(r));
       if (emptied.length > 0) {
         await toolkit.destroy(assembly, { stacks: { strategy: StackSelectionStrategy.PATTERN_MUST_MATCH, patterns: emptied } });
@@ -136,7 +169,9 @@ function zonesToDelegate(plan: PlanResult, dir: string): PlanResult['environment
  */
 function preflight({ spec, previous, allocation }: PreparedEstate, options: DeployOptions): string | undefined {
   const planned = planStacks(spec, allocation, options, previous);
-  const protect = new Set(spec.environments.filter((e) => e.protect).map((e) => e.name));
+  // An environment held back for its approval is not deployed by this run: its removals wait too.
+  const held = new Set(spec.environments.map((e) => e.name).filter((e) => !selectEnvironments(spec.environments, options.environment).deploy.includes(e)));
+  const protect = new Set(spec.environments.filter((e) => e.protect && !held.has(e.name)).map((e) => e.name));
   const removals = planned
     .filter((p) => (p.role === 'removal' || p.retiring) && protect.has(p.environment))
     .map((p) => {
@@ -155,8 +190,9 @@ function preflight({ spec, previous, allocation }: PreparedEstate, options: Depl
   }
   if (!options.service) return undefined;
   const missing = planned
-    .filter((p) => p.role === 'service')
-    .flatMap((p) => [stackName.foundation(spec.name, p.environment), stackName.certificate(spec.name, p.environment), ...p.dependsOn])
+    .filter((p) => p.role === 'service' || p.role === 'pipeline')
+    // A pipeline reads the delivery key its shared stack publishes (its one dependency).
+    .flatMap((p) => (p.role === 'pipeline' ? p.dependsOn : [stackName.foundation(spec.name, p.environment), stackName.certificate(spec.name, p.environment), ...p.dependsOn]))
     .filter((name, i, all) => all.indexOf(name) === i)
     .filter((name) => {
       return !mayBeDeployed(Object.values(previous.environments).find((e) => e.stacks[name])?.stacks[name]);

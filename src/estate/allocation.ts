@@ -3,6 +3,7 @@ import { costOf, shiftsTraffic, webCost, webHosts, type WebCost } from '../servi
 import { allocate, type PreviousPlacement, type Reservation, type ShardUsage } from './allocate';
 import { parseRuleClaim } from './claims';
 import type { StackSelection } from './stack-plan';
+import { DELIVERY } from '../naming/names';
 import {
   emptyEnvironment,
   type EnvironmentLock,
@@ -60,6 +61,8 @@ export function allocateEstate(
   }
   // An environment no longer in estate.yaml keeps its record: its stacks are still deployed.
   for (const [name, env] of Object.entries(previous.environments)) lock.environments[name] ??= env;
+  // The delivery account's stacks are recorded as an environment's are (delivery/delivery-plan.ts).
+  if (spec.delivery.repo) lock.environments[DELIVERY] ??= emptyEnvironment(spec.delivery.account, spec.region);
   return { lock, environments };
 }
 

@@ -10,6 +10,7 @@ import { describeClaim } from './claims';
 import { type Lock, type LockOrigin, mayBeDeployed, type Position, type ServiceEntry, type StackEntry, stacksByService } from './lock';
 import type { StackPlan, StackSelection } from './stack-plan';
 import type { Ordering } from './transition';
+import { DELIVERY } from '../naming/names';
 
 export interface Changes {
   /** Services no deploy has created yet (listed by every plan until one does). */
@@ -78,7 +79,7 @@ export function summarizeChanges(
   }
   changes.flags.push(...extraFlags);
   for (const [name, env] of Object.entries(previous.environments)) {
-    if (spec.environments.some((e) => e.name === name)) continue;
+    if (name === DELIVERY || spec.environments.some((e) => e.name === name)) continue;
     const stacks = Object.values(env.stacks);
     const deployed = stacks.filter(mayBeDeployed).length;
     changes.flags.push(
@@ -141,6 +142,19 @@ export function summarizeChanges(
       }
     }
   }
+  // The delivery account's stacks leaving (a removed service's pipeline), in a plan of the whole estate or of that service.
+  const delivery = next.environments[DELIVERY];
+  for (const [stack, entry] of Object.entries(scope.environment ? {} : (delivery?.stacks ?? {}))) {
+    if (!entry.removal || !mine(entry.service)) continue;
+    const plan = planNames.get(stack);
+    changes.removed.push({
+      environment: DELIVERY,
+      stack,
+      ...(entry.service ? { service: entry.service } : {}),
+      step: plan ? 'remove' : 'later',
+      ...describeRemoval(stack, entry),
+    });
+  }
   return changes;
 }
 
@@ -173,7 +187,8 @@ export function describeRemoval(
 ): { deletes: string[]; keeps: string[] } {
   const held = [...new Set(entry.removal === 'drained' ? [] : [...entry.claims, ...(entry.held ?? [])])];
   const kept = new Set(entry.retains ?? []);
-  const contents = entry.role === 'service' ? KIND_CONTENTS[kind ?? 'web'] : entry.role === 'ingress' ? SHARD_CONTENTS : undefined;
+  const contents =
+    entry.role === 'service' ? KIND_CONTENTS[kind ?? 'web'] : entry.role === 'ingress' ? SHARD_CONTENTS : entry.role === 'pipeline' ? PIPELINE_CONTENTS : undefined;
   const drained = entry.removal === 'drained';
   const bucket = entry.role === 'service' && !drained ? [protect ? BUCKET_KEPT : BUCKET_DELETED] : [];
   return {
@@ -190,6 +205,9 @@ export function describeRemoval(
     ],
   };
 }
+
+/** What a pipeline stack holds besides its claims. */
+const PIPELINE_CONTENTS = 'its pipeline, build project and their roles';
 
 /** What becomes of a service's bucket (see ServiceBucket): CloudFormation deletes only an empty bucket. */
 const BUCKET_KEPT = 'any bucket of its own, with its objects';

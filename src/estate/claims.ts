@@ -75,6 +75,10 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::CloudWatch::Alarm': optionallyNamed('AlarmName'),
   // Dashboard names are unique per account (PutDashboard of an existing name replaces its body).
   'AWS::CloudWatch::Dashboard': optionallyNamed('DashboardName'),
+  // Project names are unique per account and region (CodeBuild CreateProject: ResourceAlreadyExistsException).
+  'AWS::CodeBuild::Project': optionallyNamed('Name'),
+  // Pipeline names are unique per account and region (CodePipeline CreatePipeline: PipelineNameInUseException).
+  'AWS::CodePipeline::Pipeline': optionallyNamed('Name'),
   'AWS::EC2::EIP': null,
   'AWS::EC2::FlowLog': null,
   'AWS::EC2::InternetGateway': null,
@@ -90,6 +94,9 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::EC2::VPC': null,
   'AWS::EC2::VPCEndpoint': null,
   'AWS::EC2::VPCGatewayAttachment': null,
+  // Repository names are unique per registry, which is the account and region (ECR CreateRepository:
+  // RepositoryAlreadyExistsException). Retained: the claim outlives a removed service's pipeline.
+  'AWS::ECR::Repository': optionallyNamed('RepositoryName'),
   'AWS::ECS::Cluster': optionallyNamed('ClusterName'),
   'AWS::ECS::ClusterCapacityProviderAssociations': named('Cluster'),
   // A service's name is unique in its cluster; its Service Connect discovery names and client
@@ -345,6 +352,9 @@ export function describeClaim(claim: string): string {
     'AWS::Scheduler::Schedule': 'schedule',
     'AWS::EC2::SecurityGroupIngress': 'security group rule',
     'AWS::ServiceDiscovery::PrivateDnsNamespace': 'Cloud Map namespace',
+    'AWS::ECR::Repository': 'image repository',
+    'AWS::CodePipeline::Pipeline': 'pipeline',
+    'AWS::CodeBuild::Project': 'build project',
   };
   // The scope (`{cluster/name} `) says where; people know the name by itself.
   return `${what[type] ?? type} ${key.replace(/^(\{[^}]*\} )+/, '')}`;

@@ -10,7 +10,8 @@ import type { Callee } from '../service/service-task';
 import { WebServiceStack } from '../service/web-service-stack';
 import type { EnvironmentAllocation } from './allocation';
 import type { Lock } from './lock';
-import { availabilityZones, availableZoneCount } from '../naming/names';
+import { availabilityZones, availableZoneCount, DELIVERY } from '../naming/names';
+import { buildDeliveryStack } from '../delivery/delivery-stacks';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 
 export interface CompileOptions extends StackSelection {
@@ -63,6 +64,12 @@ export function compileEstate(
   const built = new Map<string, Stack>();
   const stacks: CompiledStack[] = [];
   for (const plan of options.stacks ?? planStacks(spec, allocation, options, options.previous)) {
+    if (plan.environment === DELIVERY) {
+      const stack = buildDeliveryStack(app, spec, plan);
+      built.set(plan.name, stack);
+      stacks.push({ stack, plan });
+      continue;
+    }
     const env = environments.get(plan.environment)!;
     const common = {
       env: { account: env.account, region: env.region },

@@ -18,7 +18,7 @@ import { explainFileErrors } from '../files/file-error';
 import { EstateError } from '../manifest/problems';
 import { parseRuleClaim } from './claims';
 import { SERVICE_KINDS } from '../manifest/schema';
-import { stackName } from '../naming/names';
+import { DELIVERY, stackName } from '../naming/names';
 
 export const LOCK_FILE = 'cityplan.lock.json';
 
@@ -73,7 +73,7 @@ const serviceEntry = z.strictObject({
 });
 
 const stackEntry = z.strictObject({
-  role: z.enum(['foundation', 'certificate', 'ingress', 'service']),
+  role: z.enum(['foundation', 'certificate', 'ingress', 'service', 'delivery', 'pipeline']),
   service: z.string().optional(),
   shard: z.int().min(0).optional(),
   /** What the stack's template of the last plan claims. */
@@ -239,6 +239,8 @@ function inconsistencies(lock: Lock): Array<{ field: string; message: string }> 
       }
       if (!entry.service) continue;
       const service = env.services[entry.service];
+      // The delivery account's stacks (under DELIVERY) build a service's pipeline, not its place.
+      if (!service && envName === DELIVERY) continue;
       if (!service) {
         found.push({ field: at('stacks', stack, 'service'), message: `is ${entry.service}, which the lock's services do not list` });
         continue;

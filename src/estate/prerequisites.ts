@@ -117,7 +117,8 @@ export function environmentPrerequisites(
  * deploy role, publishes assets to its bucket and checks its version. cityplan deploy runs with the
  * shell's credentials, so the bootstrap must trust the account they belong to (README: "trusting
  * the account you deploy from"); shown is the delivery account, where the estate's pipelines live.
- * The delivery account itself needs no bootstrap: nothing is deployed into it yet. A deploy that
+ * The delivery account's own bootstrap (its stacks, with delivery.repo) is printed by `cityplan
+ * bootstrap`. A deploy that
  * the lock records as confirmed in this account and region proves the bootstrap is there.
  */
 function bootstrap(spec: EstateSpec, env: EnvironmentSpec, previous: Lock): BootstrapPrerequisite[] {
@@ -147,8 +148,9 @@ function delegation(spec: EstateSpec, env: EnvironmentSpec, previous: Lock, name
 
 /**
  * A source-built service runs the image its pipeline pushed to <estate>/<service> in the delivery
- * account (service-image.ts). Those repositories and their cross-account pull policies come with
- * the pipelines, which cityplan does not create yet (README), so they must be there already.
+ * account (service-image.ts). With `delivery.repo` the pipeline stacks create those repositories
+ * and their pull policies, and a service's first image is its pipeline's (cityplan deploy skips a
+ * new service until its pipeline has deployed it once); without it, they must be there already.
  */
 function images(spec: EstateSpec, env: EnvironmentSpec, services: readonly ServiceInPlan[]): ImagesPrerequisite[] {
   const built = services.filter((s) => !s.spec.image);
@@ -162,7 +164,9 @@ function images(spec: EstateSpec, env: EnvironmentSpec, services: readonly Servi
       pullAccount: env.account,
       tag: DEFAULT_IMAGE_TAG,
       repositories,
-      message: `images: ${count(repositories.length, 'ECR repository', 'ECR repositories')} in the delivery account ${spec.delivery.account}, ${spec.region}, ${repositories.length === 1 ? '' : 'each '}holding the tag ${DEFAULT_IMAGE_TAG} and letting account ${env.account} pull (source-built services run it until a pipeline deploys its own tag; cityplan does not create these yet): ${named(repositories)}`,
+      message: spec.delivery.repo
+        ? `images: ${count(repositories.length, 'ECR repository', 'ECR repositories')} in the delivery account ${spec.delivery.account}, ${spec.region}, made by the services' pipeline stacks; each service's first image in ${env.name} is deployed by its pipeline (cityplan deploy skips a new service until then): ${named(repositories)}`
+        : `images: ${count(repositories.length, 'ECR repository', 'ECR repositories')} in the delivery account ${spec.delivery.account}, ${spec.region}, ${repositories.length === 1 ? '' : 'each '}holding the tag ${DEFAULT_IMAGE_TAG} and letting account ${env.account} pull (source-built services run it until a pipeline deploys its own tag; without delivery.repo in estate.yaml cityplan does not create these): ${named(repositories)}`,
     },
   ];
 }

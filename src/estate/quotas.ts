@@ -27,6 +27,16 @@ export const QUOTAS = {
   targetGroupsPerRegion: { name: 'target groups per account and region', limit: 3000, adjustable: true },
   servicesPerCluster: { name: 'ECS services per cluster', limit: 5000, adjustable: false },
   securityGroupsPerVpc: { name: 'security groups per VPC', limit: 2500, adjustable: true },
+  // CodePipeline User Guide, "Quotas in AWS CodePipeline": 1,000 pipelines per Region, adjustable.
+  // (Pipelines that poll are capped at 300, fixed, and webhooks at 300: cityplan's pipelines
+  // neither poll nor use webhooks; their CodeConnections triggers count against neither.)
+  pipelinesPerRegion: { name: 'CodePipeline pipelines per account and region', limit: 1000, adjustable: true },
+  // CodeBuild User Guide, "Quotas for AWS CodeBuild": build projects per Region (5,000, adjustable),
+  // as recalled: the documentation search here did not return the table itself.
+  buildProjectsPerRegion: { name: 'CodeBuild build projects per account and region', limit: 5000, adjustable: true },
+  // Amazon ECR User Guide, "Amazon ECR service quotas": registered repositories per Region
+  // (100,000, adjustable), as recalled; images per repository 100,000 (adjustable) is far above IMAGES_KEPT.
+  repositoriesPerRegion: { name: 'ECR repositories per account and region', limit: 100_000, adjustable: true },
 } as const satisfies Record<string, Quota>;
 
 export interface QuotaBreach {
@@ -95,6 +105,22 @@ export function checkEstateQuotas(spec: EstateSpec, allocation: ReadonlyMap<stri
     r.targetGroups += placed.shards.reduce((n, s) => n + s.targetGroups, 0);
     // Foundation and certificate, then one per shard and one per service with a stack.
     r.stacks += 2 + placed.shards.length + built;
+    perRegion.set(key, r);
+  }
+  // The delivery account: a stack per service pipeline and one shared, each with a pipeline and a
+  // build project, and an image repository per service built from source.
+  if (spec.delivery.repo) {
+    const services = new Map<string, boolean>();
+    for (const env of spec.environments) for (const s of spec.services.get(env.name) ?? []) services.set(s.name, (services.get(s.name) ?? false) || !s.image);
+    const where = `delivery account ${spec.delivery.account}, region ${spec.region}`;
+    const pipelines = services.size;
+    const repositories = [...services.values()].filter(Boolean).length;
+    if (pipelines > QUOTAS.pipelinesPerRegion.limit) breaches.push({ quota: QUOTAS.pipelinesPerRegion, found: pipelines, where });
+    if (pipelines > QUOTAS.buildProjectsPerRegion.limit) breaches.push({ quota: QUOTAS.buildProjectsPerRegion, found: pipelines, where });
+    if (repositories > QUOTAS.repositoriesPerRegion.limit) breaches.push({ quota: QUOTAS.repositoriesPerRegion, found: repositories, where });
+    const key = `${spec.delivery.account}/${spec.region}`;
+    const r = perRegion.get(key) ?? { albs: 0, targetGroups: 0, stacks: 0 };
+    r.stacks += 1 + pipelines;
     perRegion.set(key, r);
   }
   for (const [key, r] of perRegion) {

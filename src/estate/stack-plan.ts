@@ -1,6 +1,7 @@
 import type { EstateSpec } from '../manifest/spec';
 import type { EnvironmentAllocation } from './allocation';
 import type { EnvironmentLock, Lock, StackEntry } from './lock';
+import { deliveryStacks } from '../delivery/delivery-plan';
 import { stackName } from '../naming/names';
 
 /** One stack the estate needs, before any CDK construct exists. */
@@ -10,8 +11,10 @@ export interface StackPlan {
    * `removal`: what is left of a stack leaving the estate (a removed service, a shard no longer
    * needed): no resources but a placeholder, so that deploying it deletes what the stack held
    * (retained resources stay) and cityplan deploy then deletes the stack.
+   * `delivery` and `pipeline`: the stacks of the delivery account (delivery/delivery-plan.ts), whose
+   * `environment` is DELIVERY.
    */
-  readonly role: 'foundation' | 'certificate' | 'ingress' | 'service' | 'removal';
+  readonly role: 'foundation' | 'certificate' | 'ingress' | 'service' | 'removal' | 'delivery' | 'pipeline';
   readonly environment: string;
   readonly shard?: number;
   readonly service?: string;
@@ -84,6 +87,9 @@ export function planStacks(
     const before = previous?.environments[env.name];
     if (before) plans.push(...leavingStacks(before, wanted, env.name, env.protect, selection));
   }
+  const delivery = deliveryStacks(spec, selection, previous);
+  plans.push(...delivery.plans);
+  if (delivery.before) plans.push(...leavingStacks(delivery.before, delivery.wanted, delivery.environment, false, selection));
   return plans;
 }
 
@@ -92,7 +98,7 @@ export function planStacks(
  * its environment (or of that service); a shard only in a plan of the whole environment, and in a
  * protected one in two steps: first without deletion protection, then removed.
  */
-function leavingStacks(
+export function leavingStacks(
   before: EnvironmentLock,
   wanted: ReadonlySet<string>,
   environment: string,

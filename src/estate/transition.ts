@@ -25,7 +25,7 @@ import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { createdParameter, describeClaim, qualify, referencedParameters } from './claims';
 import type { EnvironmentLock, Lock, StackEntry } from './lock';
-import { environmentRoot } from '../naming/names';
+import { DELIVERY, environmentRoot } from '../naming/names';
 import type { StackPlan, StackSelection } from './stack-plan';
 
 /** A stack synthesized by this plan, with its claims. */
@@ -88,7 +88,7 @@ export function checkTransition(
   for (const [envName, env] of Object.entries(lock.environments)) {
     const arena = `${env.account}/${env.region}`;
     // An environment dropped from estate.yaml, or outside this plan, is left as it is.
-    const inScope = spec.environments.some((e) => e.name === envName) && (!scope.environment || scope.environment === envName);
+    const inScope = (envName === DELIVERY || spec.environments.some((e) => e.name === envName)) && (!scope.environment || scope.environment === envName);
     const root = environmentRoot(lock.estate || spec.name, envName);
     const stacks: Record<string, StackEntry> = {};
     const names = new Set([...Object.keys(env.stacks), ...planned.filter((p) => p.plan.environment === envName).map((p) => p.plan.name)]);
@@ -122,7 +122,7 @@ export function checkTransition(
       const retains = new Set([...now.retains, ...stillHeld.filter((c) => prev?.retains?.includes(c))]);
       const after = new Set(full(now.claims));
       stacks[name] = {
-        role: now.plan.role,
+        role: now.plan.role as StackEntry['role'],
         ...(now.plan.service ? { service: now.plan.service } : {}),
         ...(now.plan.shard !== undefined ? { shard: now.plan.shard } : {}),
         claims: [...now.claims],
@@ -229,7 +229,7 @@ export function checkTransition(
 }
 
 function notInDeploy(claim: string, holder: Holder, spec: EstateSpec): string {
-  if (!spec.environments.some((e) => e.name === holder.environment)) {
+  if (holder.environment !== DELIVERY && !spec.environments.some((e) => e.name === holder.environment)) {
     return `${describeClaim(claim)} is held by ${holder.name} of environment ${holder.environment}, which estate.yaml no longer has: put the environment back, or delete that stack in CloudFormation and its entry from the lock`;
   }
   const first = holder.service ? `cityplan deploy ${spec.dir} --env ${holder.environment} --service ${holder.service}` : `deploy ${holder.name}`;

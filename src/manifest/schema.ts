@@ -8,6 +8,7 @@
  * jobs) is checked after the merge, in `rules.ts`.
  */
 import { z } from 'zod';
+import { isReservedEnvironmentName } from '../naming/names';
 import { knownRegions, partitionProblem, regionProblem } from './region';
 import { imageProblem } from './image';
 import { SCHEDULE_PATTERN, scheduleProblem } from './schedule';
@@ -32,6 +33,8 @@ const accountId = () =>
   z
     .string({ error: 'must be a 12-digit AWS account id, quoted as a string ("123456789012")' })
     .regex(ACCOUNT, { error: 'must be a 12-digit AWS account id, quoted as a string ("123456789012")' });
+/** A repository as CodeConnections names it: owner (or group path) and name. */
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[A-Za-z0-9-]+$/;
 
 /** Fargate CPU units. Valid memory for each is in `FARGATE_MEMORY`. */
@@ -297,6 +300,12 @@ export const estateFile = z
     delivery: z.strictObject({
       account: accountId(),
       connectionArn: z.string().regex(CONNECTION_ARN, { error: 'must be a CodeConnections connection ARN, such as arn:aws:codeconnections:eu-west-2:111111111111:connection/0f6c7e4b-3a1d-4c55-9a51-4c1e6e2b9f10' }),
+      repo: z
+        .string()
+        .regex(REPOSITORY, { error: 'must be a repository as the connection names it, owner/name, such as ministryofjustice/justice-estate' })
+        .optional()
+        .meta({ description: "The estate's own repository (owner/name) through the connection: with it, every service gets a pipeline in the delivery account that also runs on a change of its manifest." }),
+      branch: z.string().min(1).optional().meta({ description: "Branch of the estate's repository that pipelines deploy from.", default: 'main' }),
     }),
     alerts: z.strictObject({ email: z.array(email).min(1, { error: 'needs at least one address' }) }),
     logs: z
@@ -319,6 +328,11 @@ export const estateFile = z
     (estate, ctx) => {
       for (const [env, message] of crossPartitionEnvironments(estate)) {
         ctx.addIssue({ code: 'custom', path: ['environments', env, 'region'], message });
+      }
+      // The delivery stacks are named `<estate>-delivery-<service>`, as a service stack of an
+      // environment `delivery` would be (naming/names.ts).
+      for (const env of Object.keys((estate as { environments?: object }).environments ?? {})) {
+        if (isReservedEnvironmentName(env)) ctx.addIssue({ code: 'custom', path: ['environments', env], message: `'${env}' is reserved for the delivery account's stacks; name the environment otherwise, such as ${env}-env` });
       }
     },
     { when: () => true },

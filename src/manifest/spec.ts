@@ -79,7 +79,8 @@ export interface EstateSpec {
   readonly name: string;
   readonly owner: string;
   readonly region: string;
-  readonly delivery: { readonly account: string; readonly connectionArn: string };
+  /** `repo` and `branch`: the estate's own repository, which service pipelines also take as a source. */
+  readonly delivery: { readonly account: string; readonly connectionArn: string; readonly repo?: string; readonly branch?: string };
   readonly alerts: { readonly email: readonly string[] };
   /** The log pipeline: `opensearch` also delivers logs to OpenSearch Serverless (default false). */
   readonly logs: { readonly opensearch: boolean };

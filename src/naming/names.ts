@@ -21,7 +21,25 @@ export const stackName = {
   certificate: (estate: string, env: string) => `${estate}-${env}-certificate`,
   ingress: (estate: string, env: string, shard: number) => `${estate}-${env}-ingress-${shard}`,
   service: (estate: string, env: string, service: string) => `${estate}-${env}-${service}`,
+  /** What the estate's service pipelines share, in the delivery account (delivery/delivery-stack.ts). */
+  delivery: (estate: string) => `${estate}-${DELIVERY}`,
+  /**
+   * A service's ECR repository, build project and pipeline, in the delivery account. No environment
+   * may be named `delivery` (isReservedEnvironmentName), so no service stack can take this name.
+   */
+  pipeline: (estate: string, service: string) => `${estate}-${DELIVERY}-${service}`,
 };
+
+/**
+ * The delivery account's place among the environments of the lock: its stacks are recorded under
+ * this key, which no environment may take (isReservedEnvironmentName).
+ */
+export const DELIVERY = 'delivery';
+
+/** Environment names that would collide with the delivery stacks' names. */
+export function isReservedEnvironmentName(env: string): boolean {
+  return env === DELIVERY;
+}
 
 /** Service names that would collide with the platform's own stack names. */
 export function isReservedServiceName(service: string): boolean {
@@ -55,6 +73,14 @@ export const parameter = {
     `${SSM_ROOT}/${estate}/${env}/service/${service}/security-group-id`,
   shard: (estate: string, env: string, shard: number, key: ShardOutput) =>
     `${SSM_ROOT}/${estate}/${env}/ingress/${shard}/${key}`,
+  /** In the delivery account: the KMS key that encrypts pipeline artifacts, images and build logs. */
+  deliveryKeyArn: (estate: string) => `${SSM_ROOT}/${estate}/${DELIVERY}/key-arn`,
+  /**
+   * In the delivery account: the image tag (the commit) of a service that last deployed successfully
+   * in an environment. Written only by the pipeline's verify step, after the deploy and its smoke
+   * check passed; read by rollback and by estate deploys (deploy/last-image.ts).
+   */
+  lastImage: (estate: string, service: string, env: string) => `${SSM_ROOT}/${estate}/${DELIVERY}/${service}/${env}/image-tag`,
 };
 
 export type ShardOutput = 'listener-arn' | 'security-group-id' | 'dns-name' | 'canonical-zone-id' | 'full-name';
@@ -100,6 +126,18 @@ export const resourceName = {
   secret: (estate: string, env: string, service: string, secret: string, incarnation = 1) =>
     `${estate}/${env}/${service}/${incarnation > 1 ? `${incarnation}/` : ''}${secret}`,
   imageRepository: (estate: string, service: string) => `${estate}/${service}`,
+  /**
+   * The pipelines' artifact bucket: S3 names are global, so it carries the delivery account and
+   * region (3–63 characters: at most 20 + 10 + 12 + 1 + 14 = 57 here). Fixed, so that the pipeline
+   * stacks' policies name it rather than a value read at deploy time.
+   */
+  artifactBucket: (estate: string, account: string, region: string) => `${estate}-delivery-${account}-${region}`,
+  /** A service's pipeline: 1–100 letters, digits, `.`, `@`, `-`, `_`, unique per account and region (CodePipeline CreatePipeline). */
+  pipeline: (estate: string, service: string) => `${estate}-${service}`,
+  /** A service's build project: 2–150 characters, unique per account and region (CodeBuild CreateProject). */
+  buildProject: (estate: string, service: string) => `${estate}-${service}`,
+  /** Where a service's build project logs, named so that its role's log permission is one log group. */
+  buildLogGroup: (estate: string, service: string) => `/cityplan/${estate}/${DELIVERY}/${service}`,
   keyAlias: (estate: string, env: string) => `alias/cityplan/${estate}/${env}`,
   /** A protected environment's backup vault: 2–50 letters, digits, `-` and `_` (AWS Backup); at most 40 here. */
   backupVault: (estate: string, env: string) => `${estate}-${env}-backup`,
@@ -211,6 +249,9 @@ export function derivedNames(estate: string, env: string, service: string, domai
     { what: 'Step Functions state machine name', value: resourceName.jobStateMachine(estate, env, service), limit: 80 },
     { what: 'EventBridge Scheduler schedule name', value: resourceName.jobSchedule(estate, env, service), limit: 64 },
     { what: 'ECR repository name', value: resourceName.imageRepository(estate, service), limit: 256 },
+    { what: 'CodePipeline pipeline name', value: resourceName.pipeline(estate, service), limit: 100 },
+    { what: 'CodeBuild project name', value: resourceName.buildProject(estate, service), limit: 150 },
+    { what: 'SSM parameter name', value: parameter.lastImage(estate, service, env), limit: 1011 },
     // The longest queue name a worker can have: its FIFO dead-letter queue (SQS CreateQueue: 80).
     { what: 'SQS queue name', value: resourceName.deadLetterQueue(estate, env, service, true), limit: 80 },
     { what: 'DNS name', value: resourceName.serviceHost(service, domain), limit: 253 },

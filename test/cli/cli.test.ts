@@ -46,7 +46,7 @@ describe('cityplan plan', () => {
     // Nothing of the example was ever deployed: every service with a stack is still to be added.
     expect(plan.changes).toEqual({ added: expect.any(Array), removed: [], moved: [], order: [], flags: [] });
     expect(plan.changes.added).toContainEqual({ environment: 'production', service: 'find-a-court', kind: 'web' });
-    expect(plan.changes.added).toHaveLength(plan.stacks.filter((s: { service?: string }) => s.service).length);
+    expect(plan.changes.added).toHaveLength(plan.stacks.filter((s: { service?: string; environment: string }) => s.service && s.environment !== 'delivery').length);
     expect(existsSync(join(out, 'manifest.json'))).toBe(true);
   });
 
@@ -59,7 +59,15 @@ describe('cityplan plan', () => {
     expect(text.stdout).toContain('keeps log group /cityplan/justice/production/book-a-prison-visit');
     expect(text.stdout).toContain('WARNING: justice-production-book-a-prison-visit leaves protected environment production: cityplan deploy does this only with --allow-removal');
     const json = JSON.parse((await cityplan('plan', dir, '--out', join(scratch(), 'b'), '--json')).stdout);
-    expect(json.changes.removed.map((r: { stack: string }) => r.stack)).toEqual(['justice-staging-book-a-prison-visit', 'justice-production-book-a-prison-visit']);
+    expect(json.changes.removed.map((r: { stack: string }) => r.stack)).toEqual([
+      'justice-staging-book-a-prison-visit',
+      'justice-production-book-a-prison-visit',
+      'justice-delivery-book-a-prison-visit',
+    ]);
+    // Its pipeline goes too; its image repository stays
+    expect(text.stdout).toContain(
+      'removed: pipeline of book-a-prison-visit: deploy deletes stack justice-delivery-book-a-prison-visit (its pipeline, build project and their roles), build project justice-book-a-prison-visit, pipeline justice-book-a-prison-visit, log group /cityplan/justice/delivery/book-a-prison-visit; keeps image repository justice/book-a-prison-visit',
+    );
   });
 
   it('keeps the committed lock as it is when nothing changed', async () => {
@@ -74,10 +82,11 @@ describe('cityplan plan', () => {
     expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(before);
   });
 
-  it('constructs only one service’s stacks with --service', async () => {
+  it('constructs only one service’s stacks with --service: its stack per environment and its pipeline', async () => {
     const { code, stdout } = await cityplan('plan', copyExample(), '--out', join(scratch(), 'a'), '--service', 'find-a-court', '--json');
     expect(code).toBe(0);
     expect(JSON.parse(stdout).stacks.map((s: { name: string }) => s.name).sort()).toEqual([
+      'justice-delivery-find-a-court',
       'justice-production-find-a-court',
       'justice-staging-find-a-court',
     ]);

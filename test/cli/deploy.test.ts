@@ -2,6 +2,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StackParameters, StackSelectionStrategy } from '@aws-cdk/toolkit-lib';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
 import { deployEstate } from '../../src/deploy/deploy';
@@ -27,6 +29,10 @@ const calls = vi.hoisted(() => ({
   credentials: '' as '' | 'none' | 'rejected' | 'expired',
   /** Runs when deploy is called, as the SDK clients the toolkit makes would. */
   onDeploy: undefined as (() => void) | undefined,
+  /** How long each deploy takes (ms), and how many ran at once at most. */
+  delay: 0,
+  inFlight: 0,
+  maxInFlight: 0,
 }));
 vi.mock('@aws-cdk/toolkit-lib', async (original) => {
   const real = await original<typeof import('@aws-cdk/toolkit-lib')>();
@@ -42,6 +48,16 @@ vi.mock('@aws-cdk/toolkit-lib', async (original) => {
     async deploy(_assembly: unknown, options: { stacks: { patterns: string[] } }) {
       calls.deploy.push(options);
       calls.onDeploy?.();
+      calls.inFlight++;
+      calls.maxInFlight = Math.max(calls.maxInFlight, calls.inFlight);
+      try {
+        if (calls.delay) await new Promise((r) => setTimeout(r, calls.delay));
+        return await this.deployNow(options);
+      } finally {
+        calls.inFlight--;
+      }
+    }
+    async deployNow(options: { stacks: { patterns: string[] } }) {
       if (calls.credentials) {
         const said = {
           none: { level: 'debug', message: 'Unable to determine the default AWS account (CredentialsProviderError): Could not load credentials from any providers' },
@@ -89,6 +105,14 @@ async function deploy(...args: string[]) {
   const code = await main(['node', 'cityplan', 'deploy', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
   return { code, stdout, stderr };
 }
+// The delivery account's record of the last image each service deployed (deploy/last-image.ts):
+// every service of the example has one, unless a test says otherwise.
+const ssm = mockClient(SSMClient);
+const images = { missing: new Set<string>() };
+ssm.on(GetParameterCommand).callsFake((input: { Name: string }) => {
+  if (images.missing.has(input.Name)) throw Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
+  return { Parameter: { Name: input.Name, Value: '3f2a9c1' } };
+});
 const out = () => join(tmpdir(), `cityplan-deploy-${process.pid}-${Math.random().toString(36).slice(2)}`);
 const patterns = () => calls.deploy.map((d) => d.stacks.patterns);
 
@@ -101,6 +125,83 @@ describe('cityplan deploy', () => {
     calls.existing = new Set();
     calls.credentials = '';
     calls.onDeploy = undefined;
+    images.missing = new Set();
+    calls.delay = 0;
+    calls.maxInFlight = 0;
+  });
+
+  it('deploys foundations, then certificates, then shards, then services and pipelines, saying how far it is', async () => {
+    const dir = copyExample();
+    const said: string[] = [];
+    const result = await deployEstate(dir, { out: out() }, { say: (t) => said.push(t), resolveNs: async () => calls.nameServers.split(',') });
+    expect(result.stopped).toBeUndefined();
+    const order = patterns().flat();
+    const at = (name: string) => order.indexOf(name);
+    const last = (re: RegExp) => Math.max(...order.map((n, i) => (re.test(n) ? i : -1)));
+    const first = (re: RegExp) => order.findIndex((n) => re.test(n));
+    // Each stack deployed once, on its own, after every stack of the steps before it
+    expect(new Set(order).size).toBe(order.length);
+    expect(calls.deploy.every((d) => d.stacks.patterns.length === 1)).toBe(true);
+    expect(last(/-(foundation|delivery)$/)).toBeLessThan(first(/-certificate$/));
+    expect(last(/-certificate$/)).toBeLessThan(first(/-ingress-\d+$/));
+    expect(last(/-ingress-\d+$/)).toBeLessThan(at('justice-staging-find-a-court'));
+    expect(at('justice-delivery')).toBeLessThan(at('justice-delivery-find-a-court'));
+    // A service deploys after the services it calls
+    expect(at('justice-staging-prisoner-search-api')).toBeLessThan(at('justice-staging-book-a-prison-visit'));
+    expect(said).toContain('services: 14 stacks, up to 4 at once');
+    expect(said.some((l) => /^ {2}\[1\/\d+\] justice-delivery: deploying$/.test(l))).toBe(true);
+    expect(said.some((l) => /^ {2}\[\d+\/\d+\] justice-delivery-find-a-court: deployed in \d+ s$/.test(l))).toBe(true);
+  });
+
+  it('deploys at most --concurrency service stacks at once', async () => {
+    const dir = copyExample();
+    await deployEstate(dir, { environment: 'staging', out: out() }, { say: () => {}, resolveNs: async () => calls.nameServers.split(',') });
+    for (const n of [1, 3]) {
+      calls.delay = 20;
+      calls.maxInFlight = 0;
+      const { code } = await deploy(dir, '--env', 'staging', '--out', out(), '--concurrency', String(n));
+      expect(code).toBe(0);
+      expect(calls.maxInFlight).toBe(n);
+    }
+    expect((await deploy(dir, '--concurrency', '0')).code).toBe(2);
+  });
+
+  it('deploys an environment with approval: true only when named, and never in the run of the environment before it', async () => {
+    const dir = copyExample();
+    // WHEN the whole estate is deployed without --env (staging's zone delegated)
+    await deployEstate(dir, { environment: 'staging', out: out() }, { say: () => {}, resolveNs: async () => calls.nameServers.split(',') });
+    calls.deploy = [];
+    const all = await deploy(dir, '--out', out());
+    // THEN staging and the delivery stacks are, production (approval: true) is held, with how to deploy it
+    expect(all.code).toBe(0);
+    expect(patterns().flat().some((s) => s.startsWith('justice-staging-'))).toBe(true);
+    expect(patterns().flat()).toContain('justice-delivery');
+    expect(patterns().flat().filter((s) => s.startsWith('justice-production-'))).toEqual([]);
+    expect(all.stdout).toContain(`production has approval: true: not deployed in this run. Once what this run deployed is verified, deploy it on its own: cityplan deploy ${dir} --env production`);
+    // AND named, production is deployed alone
+    calls.deploy = [];
+    const production = await deploy(dir, '--env', 'production', '--out', out());
+    expect(production.code).toBe(0);
+    expect(patterns().flat().every((s) => s.startsWith('justice-production-'))).toBe(true);
+  });
+
+  it('keeps the image of a stack its pipeline made (never an older one), and skips a service whose pipeline has deployed none yet', async () => {
+    const dir = copyExample();
+    images.missing.add('/cityplan/justice/delivery/prisoner-search-api/staging/image-tag');
+    images.missing.add('/cityplan/justice/delivery/find-a-court/staging/image-tag');
+    // send-money-to-prisoners' pipeline has made its stack already: the lock cannot know
+    calls.existing.add('justice-staging-send-money-to-prisoners');
+    const said: string[] = [];
+    const result = await deployEstate(dir, { environment: 'staging', out: out() }, { say: (t) => said.push(t), resolveNs: async () => calls.nameServers.split(',') });
+    // prisoner-search-api runs a prebuilt image (image:): it needs no record
+    const parameters = new Map(calls.deploy.map((d) => [d.stacks.patterns[0], (d as { parameters?: StackParameters }).parameters]));
+    expect(parameters.get('justice-staging-prisoner-search-api')).toEqual(StackParameters.onlyExisting());
+    expect(parameters.get('justice-staging-send-money-to-prisoners')).toEqual(StackParameters.onlyExisting());
+    expect(parameters.has('justice-staging-find-a-court')).toBe(false);
+    expect(said).toContain('  justice-staging-find-a-court: skipped: find-a-court has no image that deployed successfully in staging yet: its pipeline (justice-find-a-court) deploys it once it has built one');
+    expect(result.stopped).toContain('1 stack was not deployed: justice-staging-find-a-court');
+    expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-send-money-to-prisoners']!.deployed).toBe(true);
+    expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-find-a-court']!.deployed).toBeUndefined();
   });
 
   it('deploys exactly the planned stacks from the planned assembly, keeping deployed parameter values', async () => {
@@ -113,7 +214,7 @@ describe('cityplan deploy', () => {
     expect(code).toBe(0);
     // The plan it prints takes the view flags; staging's bootstrap and delegation are proven by the first deploy.
     expect(stdout).toMatch(/AwsSolutions-ECS2\s+×1\s+1\s+Environment variables/);
-    expect(stdout).toContain('images: 1 ECR repository in the delivery account 111111111111');
+    expect(stdout).toContain("images: 1 ECR repository in the delivery account 111111111111, eu-west-2, made by the services' pipeline stacks");
     expect(stdout).not.toContain('bootstrap:');
     expect(stdout).not.toContain('DNS: the foundation');
     expect(calls.directory).toBe(assembly);
@@ -135,6 +236,10 @@ describe('cityplan deploy', () => {
     expect(stderr).toContain(
       'find-a-court needs justice-staging-foundation, justice-staging-certificate, justice-staging-ingress-0, which no deploy has created yet: deploy the environment without --service first',
     );
+    // AND without --env, its pipeline needs the delivery account's shared stack as well
+    const all = await deploy(dir, '--service', 'find-a-court', '--out', out());
+    expect(all.code).toBe(1);
+    expect(all.stderr).toContain('justice-delivery,');
     expect(calls.deploy).toEqual([]);
     expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lock);
   });
@@ -153,6 +258,8 @@ describe('cityplan deploy', () => {
     const none = await deploy(copyExample(), '--env', 'staging', '--out', out());
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no AWS credentials were found in this shell: set them (for example AWS_PROFILE, or aws sso login');
+    // One line, as for the other commands
+    expect(none.stderr.trim().split('\n')).toHaveLength(1);
 
     calls.credentials = 'rejected';
     const rejected = await deploy(copyExample(), '--env', 'staging', '--out', out());
@@ -215,14 +322,14 @@ describe('cityplan deploy', () => {
     calls.deploy = [];
     const second = await deployEstate(dir, { environment: 'staging', out: out(), delegationWait: 0 }, { say: () => {}, resolveNs: async () => ['NS-2.awsdns-02.co.uk.', 'ns-1.awsdns-01.org'] });
     expect(second.stopped).toBeUndefined();
-    expect(patterns()[1]).toEqual(expect.arrayContaining(['justice-staging-certificate', 'justice-staging-ingress-0', 'justice-staging-find-a-court']));
+    expect(patterns().flat()).toEqual(expect.arrayContaining(['justice-staging-certificate', 'justice-staging-ingress-0', 'justice-staging-find-a-court']));
 
     // AND once the certificate is deployed, later deploys do not look at DNS again
     calls.deploy = [];
     const lookups = vi.fn(async () => [] as string[]);
     await deployEstate(dir, { environment: 'staging', out: out() }, { say: () => {}, resolveNs: lookups });
     expect(lookups).not.toHaveBeenCalled();
-    expect(patterns()).toHaveLength(1);
+    expect(patterns().flat().filter((s) => s === 'justice-staging-foundation')).toHaveLength(1);
   });
 
   it('deletes a removed service after deploying it empty, and forgets it only then; in a protected environment only with --allow-removal', async () => {
@@ -230,6 +337,7 @@ describe('cityplan deploy', () => {
     const dir = copyExample();
     const delegated = async () => calls.nameServers.split(',');
     expect((await deployEstate(dir, { out: out() }, { say: () => {}, resolveNs: delegated })).stopped).toBeUndefined();
+    expect((await deployEstate(dir, { out: out(), environment: 'production' }, { say: () => {}, resolveNs: delegated })).stopped).toBeUndefined();
 
     // WHEN find-a-court is removed
     rmSync(join(dir, 'services', 'find-a-court.yaml'));
@@ -238,7 +346,7 @@ describe('cityplan deploy', () => {
     // THEN production, protected, refuses without --allow-removal, saying what would go and what stays, and writing nothing
     const lockBefore = readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
     const refusedOut = out();
-    const refused = await deploy(dir, '--out', refusedOut);
+    const refused = await deploy(dir, '--env', 'production', '--out', refusedOut);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('justice-production-find-a-court (production): deletes stack justice-production-find-a-court');
     expect(refused.stderr).toContain('keeps log group /cityplan/justice/production/find-a-court');
@@ -246,11 +354,22 @@ describe('cityplan deploy', () => {
     expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lockBefore);
     expect(existsSync(refusedOut)).toBe(false);
 
-    // AND with it, the removal is deployed (emptying the stack), then the stack deleted, then forgotten
-    const allowed = await deploy(dir, '--out', out(), '--allow-removal');
+    // AND staging, unprotected, removes it in a run that holds production back for its approval
+    const staging = await deploy(dir, '--out', out());
+    expect(staging.code).toBe(0);
+    expect(staging.stdout).toContain('production has approval: true: not deployed in this run');
+    expect(patterns().flat()).toContain('justice-staging-find-a-court');
+    expect(patterns().flat()).not.toContain('justice-production-find-a-court');
+    // AND with --allow-removal, the removal is deployed (emptying the stack), then the stack deleted, then forgotten
+    const allowed = await deploy(dir, '--env', 'production', '--out', out(), '--allow-removal');
     expect(allowed.code).toBe(0);
-    expect(patterns()[0]).toEqual(expect.arrayContaining(['justice-staging-find-a-court', 'justice-production-find-a-court']));
-    expect(calls.destroy.map((d) => d.stacks.patterns)).toEqual([['justice-staging-find-a-court', 'justice-production-find-a-court']]);
+    expect(patterns().flat()).toContain('justice-production-find-a-court');
+    // (the run without --env also removed its pipeline, keeping its image repository)
+    expect(calls.destroy.map((d) => d.stacks.patterns)).toEqual([['justice-staging-find-a-court', 'justice-delivery-find-a-court'], ['justice-production-find-a-court']]);
+    expect(readLock(dir).lock.environments.delivery!.stacks['justice-delivery-find-a-court']).toBeUndefined();
+    expect(readLock(dir).lock.environments.delivery!.retained).toEqual([
+      expect.objectContaining({ claim: 'AWS::ECR::Repository justice/find-a-court', stack: 'justice-delivery-find-a-court', service: 'find-a-court' }),
+    ]);
     const lock = readLock(dir).lock;
     expect(lock.environments.production!.services['find-a-court']).toBeUndefined();
     expect(lock.environments.production!.stacks['justice-production-find-a-court']).toBeUndefined();

@@ -43,7 +43,7 @@ describe('the plan of the example estate', () => {
       'staging  account 222222222222, eu-west-2, *.staging.justice.example.gov.uk; protect no, zones 2, capacity spot, approval no',
     );
     expect(block(text, 'production')[0]).toBe(
-      'production  account 333333333333, eu-west-2, *.justice.example.gov.uk; protect yes, zones 3, capacity on-demand, approval yes (for pipelines, which are not built yet)',
+      'production  account 333333333333, eu-west-2, *.justice.example.gov.uk; protect yes, zones 3, capacity on-demand, approval yes (pipelines ask before deploying here; cityplan deploy deploys it only with --env production)',
     );
     const json = toJson(example);
     expect(json.environments.map(({ name, protect, zones, capacity, approval }) => ({ name, protect, zones, capacity, approval }))).toEqual([
@@ -171,7 +171,7 @@ describe('the plan of the example estate', () => {
     }
     // Each service stack acknowledges that its environment variables are configuration: one row for all.
     const ecs2 = example.findings.acknowledgements.filter((a) => a.rule === 'AwsSolutions-ECS2');
-    const serviceStacks = example.stacks.filter((s) => s.service).length;
+    const serviceStacks = example.stacks.filter((s) => s.service && s.environment !== 'delivery').length;
     expect(ecs2).toHaveLength(serviceStacks);
     expect(rows.filter((r) => r.includes('AwsSolutions-ECS2 '))).toEqual([
       expect.stringMatching(new RegExp(`^ {2}AwsSolutions-ECS2\\s+×${serviceStacks}\\s+${serviceStacks}\\s+${escape(ecs2[0]!.reason)}$`)),

@@ -54,6 +54,23 @@ describe('quota checks', () => {
     expect(quotas).toContainEqual([QUOTAS.stacksPerRegion.name, 2 * (2 + 17 + 1600)]);
   });
 
+  it('name the CodePipeline quota when the delivery account would hold more than 1,000 pipelines, and count its stacks', () => {
+    // GIVEN 1,001 services, each with a pipeline (the example names its estate repository)
+    const spec = withServices(1001);
+    const breaches = checkEstateQuotas(spec, allocateEstate(spec, emptyLock()).environments).filter((b) => b.where.startsWith('delivery account'));
+    expect(breaches.map(describeBreach)).toEqual([
+      'delivery account 111111111111, region eu-west-2: 1001 CodePipeline pipelines per account and region; the quota is 1000 (adjustable on request through Service Quotas)',
+    ]);
+    // AND its stacks count against CloudFormation's quota of the delivery account
+    const stacks = checkEstateQuotas(withServices(2000), allocateEstate(withServices(2000), emptyLock()).environments).find(
+      (b) => b.quota === QUOTAS.stacksPerRegion && b.where === 'account 111111111111, region eu-west-2',
+    );
+    expect(stacks?.found).toBe(2001);
+    // AND an estate without pipelines has none of these
+    const plain = { ...spec, delivery: { ...spec.delivery, repo: undefined } };
+    expect(checkEstateQuotas(plain, allocateEstate(plain, emptyLock()).environments).filter((b) => b.where.startsWith('delivery'))).toEqual([]);
+  });
+
   it('flag a stack over 500 resources or a template over 1 MB', () => {
     const breaches = checkStackQuotas([
       { name: 'big', resources: 501, parameters: 3, outputs: 0, bytes: 1_200_000 },
