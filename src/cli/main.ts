@@ -13,6 +13,7 @@ import { LogQueryError } from '../analytics/local-run';
 import { type LogsQueryFlags, logsQueryCommand } from './logs';
 import { type Output, stdio } from './output';
 import { type PlanFlags, planCommand } from './plan';
+import { policyCommand } from './policy';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
 import { cityplanVersion } from './version';
@@ -67,6 +68,12 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--detail', 'print the plan with one row per service, also for a large estate')
     .option('--findings', 'print the acknowledged policy findings with their reasons')
     .action((dir: string, opts: DeployFlags) => run(() => deployCommand(dir, opts, io))());
+  program
+    .command('policy')
+    .description('NCSC Cloud Security Principles: the plan-time and run-time checks covering each, with the estate\'s findings; exit 1 when any is unacknowledged')
+    .argument('<dir>', 'the estate folder')
+    .option('--json', 'print JSON')
+    .action((dir: string, opts: { json?: boolean }) => run(() => policyCommand(dir, opts, io))());
   program
     .command('schema')
     .description('print the JSON Schema of estate.yaml and service files')

@@ -92,7 +92,7 @@ describe('Cityplan-SecretVariables', () => {
     expect(secretLooking('KEYCLOAK_URL', 'https://x')).toBe(false);
     expect(secretLooking('MONKEY_COUNT', '3')).toBe(false);
     expect(secretLooking('STRIPE_API_KEY', 'x')).toBe(true);
-    expect(secretLooking('PRIVATE', '-----BEGIN RSA PRIVATE KEY-----')).toBe(true);
+    expect(secretLooking('DATABASE_URL', 'postgres://app:hunter2@db:5432/app')).toBe(true);
   });
 });
 

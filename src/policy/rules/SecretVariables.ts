@@ -1,17 +1,17 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
+import { embeddedCredential, isCredentialKey } from '../../manifest/credentials';
 import { type CityplanRule, properties } from './resources';
 
-/** Parts of a variable name (split at `_`, `-`, `.`) that say it holds a secret. */
-const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'SECRET', 'SECRETS', 'TOKEN', 'KEY', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS', 'PRIVATE']);
-
-/** Values that look like key material: AWS access key ids, PEM blocks, bearer/JWT tokens, GitHub and Slack tokens. */
-const SECRET_VALUES = [/\bA(KIA|SIA)[0-9A-Z]{16}\b/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/, /\bgh[pousr]_[A-Za-z0-9]{36}\b/, /\bxox[abpr]-[A-Za-z0-9-]{10,}/];
-
-/** Whether a plain environment variable looks like it holds a secret, by its name or its value. */
+/**
+ * Whether a plain environment variable looks like it holds a secret: the manifest's own test
+ * (src/manifest/credentials.ts: a name ending in PASSWORD, SECRET, TOKEN, API_KEY… or a value
+ * embedding a password or key), so that what validation refuses in `env` and what this rule
+ * refuses in a template are one definition. This rule catches what reaches a task definition
+ * other than through `env`: code, escape hatches, raw resources.
+ */
 export function secretLooking(name: string, value: unknown): boolean {
-  if (name.toUpperCase().split(/[_\-.]/).some((w) => SECRET_WORDS.has(w))) return true;
-  return typeof value === 'string' && SECRET_VALUES.some((p) => p.test(value));
+  return isCredentialKey(name) || (typeof value === 'string' && embeddedCredential(value) !== undefined);
 }
 
 function SecretVariables(node: CfnResource): NagRuleCompliance {
