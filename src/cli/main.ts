@@ -16,6 +16,7 @@ import { type LogsQueryFlags, logsQueryCommand } from './logs';
 import { type Output, stdio } from './output';
 import { type PackageFlags, packageCommand } from './package';
 import { type PlanFlags, planCommand } from './plan';
+import { policyCommand } from './policy';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
 import { cityplanVersion } from './version';
@@ -111,6 +112,12 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .requiredOption('--image-tag <tag>', 'the image tag to run (the commit built; unused by an image: service)')
     .requiredOption('--out <dir>', 'folder to write <stack>.template.json and <stack>.config.json to')
     .action((dir: string, opts: PackageFlags) => run(() => packageCommand(dir, opts, io))());
+  program
+    .command('policy')
+    .description('NCSC Cloud Security Principles: the plan-time and run-time checks covering each, with the estate\'s findings; exit 1 when any is unacknowledged')
+    .argument('<dir>', 'the estate folder')
+    .option('--json', 'print JSON')
+    .action((dir: string, opts: { json?: boolean }) => run(() => policyCommand(dir, opts, io))());
   program
     .command('schema')
     .description('print the JSON Schema of estate.yaml and service files')

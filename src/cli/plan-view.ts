@@ -66,7 +66,7 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
   const listed = view.findings && acknowledged > 0;
   lines.push(
     `stacks: ${r.stacks.length}, ${resources} resources${largest ? ` (largest ${largest.name}: ${largest.resources} resources, ${largest.bytes} bytes)` : ''}`,
-    `policy: AwsSolutions and NIST 800-53 R5 — ${unacknowledged} unacknowledged findings, ${acknowledged} acknowledged with reasons${listed ? ':' : acknowledged > 0 ? ' (--findings lists them)' : ''}`,
+    `policy: AwsSolutions, NIST 800-53 R5 and Cityplan — ${unacknowledged} unacknowledged findings, ${acknowledged} acknowledged with reasons${listed ? ':' : acknowledged > 0 ? ' (--findings lists them)' : ''}`,
     ...(listed ? renderAcknowledgements(r.findings.acknowledgements).map((l) => `  ${l}`) : []),
     `assembly: ${relative(process.cwd(), r.assembly) || '.'}`,
     `lock: ${relative(process.cwd(), r.lock.path)} ${r.lock.changed ? 'updated' : 'unchanged'}`,

@@ -79,6 +79,17 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::CodeBuild::Project': optionallyNamed('Name'),
   // Pipeline names are unique per account and region (CodePipeline CreatePipeline: PipelineNameInUseException).
   'AWS::CodePipeline::Pipeline': optionallyNamed('Name'),
+  // Config rule names are unique per account and region (PutConfigRule of an existing name updates
+  // that rule); cityplan's carry estate and environment (resourceName.configRule).
+  'AWS::Config::ConfigRule': optionallyNamed('ConfigRuleName'),
+  // At most one remediation per Config rule (PutRemediationConfigurations replaces the rule's).
+  'AWS::Config::RemediationConfiguration': named('ConfigRuleName'),
+  // One recorder and one delivery channel per account and region (AWS Config:
+  // MaxNumberOfConfigurationRecordersExceededException, MaxNumberOfDeliveryChannelsExceededException),
+  // whatever their names: every one claims the same thing, so two environments of one account and
+  // region cannot both hold one, and a move between them is ordered (give up first).
+  'AWS::Config::ConfigurationRecorder': () => ['configuration-recorder'],
+  'AWS::Config::DeliveryChannel': () => ['delivery-channel'],
   'AWS::EC2::EIP': null,
   'AWS::EC2::FlowLog': null,
   'AWS::EC2::InternetGateway': null,
@@ -120,6 +131,9 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::ElasticLoadBalancingV2::TargetGroup': optionallyNamed('Name'),
   // A rule's name is unique on its event bus (PutRule of an existing name updates that rule).
   'AWS::Events::Rule': (p, r) => (p.Name === undefined ? [] : [`${p.EventBusName === undefined ? 'default' : r(p.EventBusName)}/${r(p.Name)}`]),
+  // One detector per account and region (GuardDuty CreateDetector); the same claim for every one.
+  'AWS::GuardDuty::Detector': () => ['detector'],
+  'AWS::IAM::ManagedPolicy': optionallyNamed('ManagedPolicyName'),
   'AWS::IAM::Policy': null,
   'AWS::IAM::Role': optionallyNamed('RoleName'),
   'AWS::KMS::Alias': named('AliasName'),

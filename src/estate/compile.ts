@@ -12,6 +12,7 @@ import type { EnvironmentAllocation } from './allocation';
 import type { Lock } from './lock';
 import { availabilityZones, availableZoneCount, DELIVERY } from '../naming/names';
 import { buildDeliveryStack } from '../delivery/delivery-stacks';
+import { SHARED_SERVICE, tagResources } from '../policy/tags';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 
 export interface CompileOptions extends StackSelection {
@@ -66,6 +67,7 @@ export function compileEstate(
   for (const plan of options.stacks ?? planStacks(spec, allocation, options, options.previous)) {
     if (plan.environment === DELIVERY) {
       const stack = buildDeliveryStack(app, spec, plan);
+      tagResources(stack);
       built.set(plan.name, stack);
       stacks.push({ stack, plan });
       continue;
@@ -75,7 +77,8 @@ export function compileEstate(
       env: { account: env.account, region: env.region },
       stackName: plan.name,
       terminationProtection: env.protect,
-      tags: { 'cityplan:estate': spec.name, 'cityplan:environment': env.name },
+      // Cost-allocation tags; a service stack's serviceTags replaces service and owner with its own.
+      tags: { 'cityplan:estate': spec.name, 'cityplan:environment': env.name, 'cityplan:service': SHARED_SERVICE, 'cityplan:owner': spec.owner },
       estate: spec.name,
       environment: env,
     };
@@ -123,6 +126,7 @@ export function compileEstate(
           ? new WebServiceStack(app, plan.name, { ...props, placement: allocation.get(env.name)!.placements[service.name]! })
           : new SERVICE_STACKS[service.kind]!(app, plan.name, props);
     }
+    tagResources(stack);
     built.set(plan.name, stack);
     stacks.push({ stack, plan });
   }

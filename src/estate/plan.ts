@@ -243,7 +243,7 @@ function checkSomethingPlanned(planned: readonly StackPlan[], options: PlanOptio
  * The manifest a stack comes from: a service's own file (also once the service is removed: the
  * file the user deleted), or estate.yaml for shared stacks.
  */
-function manifestFileOf(spec: EstateSpec, previous: Lock, planned: readonly StackPlan[]): (stack: string) => string {
+export function manifestFileOf(spec: EstateSpec, previous: Lock, planned: readonly StackPlan[]): (stack: string) => string {
   const byName = new Map(planned.map((p) => [p.name, p]));
   return (stack) => {
     const plan = byName.get(stack);

@@ -277,6 +277,8 @@ function toEnvironment(name: string, e: EstateFile['environments'][string], esta
     capacity: e.capacity ?? 'on-demand',
     approval: e.approval ?? false,
     protect: e.protect ?? false,
+    config: { recorder: e.config?.recorder ?? false },
+    guardduty: e.guardduty ?? false,
   };
 }
 

@@ -12,6 +12,7 @@ import { isReservedEnvironmentName } from '../naming/names';
 import { knownRegions, partitionProblem, regionProblem } from './region';
 import { imageProblem } from './image';
 import { SCHEDULE_PATTERN, scheduleProblem } from './schedule';
+import { accountSingletonProblems } from './singletons';
 
 export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
@@ -290,6 +291,19 @@ export const environmentFields = z.strictObject({
     description: 'Deletion protection, retained data and at least 2 tasks per service.',
     default: false,
   }),
+  config: z
+    .strictObject({
+      recorder: z.boolean().optional().meta({
+        description: 'Also create the AWS Config recorder and delivery channel (one per account and region): only when the organisation does not record centrally.',
+        default: false,
+      }),
+    })
+    .optional()
+    .meta({ description: 'AWS Config: the rules of the NCSC conformance pack that apply, with remediations, always; a recorder only when asked.' }),
+  guardduty: z.boolean().optional().meta({
+    description: 'A GuardDuty detector with ECS Fargate runtime monitoring (one per account and region: at most one environment of an account and region may ask).',
+    default: false,
+  }),
 });
 
 export const estateFile = z
@@ -334,6 +348,7 @@ export const estateFile = z
       for (const env of Object.keys((estate as { environments?: object }).environments ?? {})) {
         if (isReservedEnvironmentName(env)) ctx.addIssue({ code: 'custom', path: ['environments', env], message: `'${env}' is reserved for the delivery account's stacks; name the environment otherwise, such as ${env}-env` });
       }
+      for (const [path, message] of accountSingletonProblems(estate)) ctx.addIssue({ code: 'custom', path, message });
     },
     { when: () => true },
   )

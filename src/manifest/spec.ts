@@ -11,6 +11,10 @@ export interface EnvironmentSpec {
   readonly capacity: 'on-demand' | 'spot';
   readonly approval: boolean;
   readonly protect: boolean;
+  /** AWS Config (see src/policy/config): `recorder` also creates the recorder and delivery channel. */
+  readonly config: { readonly recorder: boolean };
+  /** A GuardDuty detector with ECS Fargate runtime monitoring in this environment's account and region. */
+  readonly guardduty: boolean;
 }
 
 export type ServiceKind = 'web' | 'backend' | 'worker' | 'job';

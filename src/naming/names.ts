@@ -144,6 +144,14 @@ export const resourceName = {
   /** A protected environment's backup plan. */
   backupPlan: (estate: string, env: string) => `${estate}-${env}`,
   webAcl: (estate: string, env: string) => `${estate}-${env}-ingress`,
+  /**
+   * An AWS Config rule of an environment: names are unique per account and region (PutConfigRule
+   * updates the rule of that name), so two environments sharing an account keep theirs apart.
+   * At most 9 + 20 + 1 + 12 + 1 + 45 = 88 of the 128 characters AWS Config allows.
+   */
+  configRule: (estate: string, env: string, rule: string) => `cityplan-${estate}-${env}-${rule}`,
+  /** The Config recorder and delivery channel, when the environment asks (one of each per account and region; ≤ 256). */
+  configRecorder: (estate: string, env: string) => `cityplan-${estate}-${env}`,
   wafLogGroup: (estate: string, env: string) => `aws-waf-logs-${estate}-${env}`,
   flowLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/vpc-flow-logs`,
   responderLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/responder`,

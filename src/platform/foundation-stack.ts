@@ -17,6 +17,7 @@ import type { EnvironmentStackProps } from './props';
 import { logRetention } from './retention';
 import { IngressFirewall } from './ingress-firewall';
 import { EnvironmentObservability } from '../observability/environment-observability';
+import { environmentPolicy } from '../policy/config';
 
 export interface FoundationStackProps extends EnvironmentStackProps {
   /** Who is told when an alarm fires. */
@@ -96,7 +97,13 @@ export class FoundationStack extends Stack {
         { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
       ],
       gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
-      restrictDefaultSecurityGroup: true,
+      // The default security group is closed by AWS Config remediation (src/policy/config), not
+      // by CDK's custom-resource Lambda, which cdk-nag cannot see into.
+      restrictDefaultSecurityGroup: false,
+    });
+    Validations.of(this.vpc).acknowledge({
+      id: 'NIST.800.53.R5-VPCDefaultSecurityGroupClosed',
+      reason: 'AWS Config rule vpc-default-security-group-closed with automatic remediation AWSConfigRemediation-RemoveVPCDefaultSecurityGroupRules closes the default security group of this VPC (src/policy/config); nothing uses it.',
     });
     for (const subnet of this.vpc.publicSubnets) {
       Validations.of(subnet).acknowledge({
@@ -164,6 +171,9 @@ export class FoundationStack extends Stack {
 
     // The log pipeline, Athena, the dashboard; publishes what service stacks subscribe with.
     new EnvironmentObservability(this, 'Observability', { estate, environment: env.name, protect, key: this.key, accessLogs, openSearch: props.openSearch ?? false });
+
+    // AWS Config rules and remediations, the recorder when asked, GuardDuty when asked.
+    environmentPolicy(this, { estate, environment: env, key: this.key, vpc: this.vpc, accessLogs, retentionDays: logRetention(protect) });
 
     // Retained data needs a way back: every database and bucket tagged by markForBackup.
     if (protect) new EnvironmentBackup(this, 'Backup', { vaultName: resourceName.backupVault(estate, env.name), planName: resourceName.backupPlan(estate, env.name), key: this.key });

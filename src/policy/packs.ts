@@ -1,10 +1,11 @@
 import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, NIST80053R5Checks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { CityplanChecks } from './cityplan-pack';
 
-/** The rule packs every plan runs. */
+/** The rule packs every plan runs: AWS Solutions, NIST 800-53 R5 and cityplan's own (cityplan-pack.ts). */
 export function policyPacks(): NagPack[] {
-  return [new AwsSolutionsChecks(), new NIST80053R5Checks()];
+  return [new AwsSolutionsChecks(), new NIST80053R5Checks(), new CityplanChecks()];
 }
 
 export interface Finding {
@@ -41,7 +42,7 @@ export function checkPolicy(scope: IConstruct, packs: readonly NagPack[] = polic
 }
 
 /** Rule-id prefixes of the packs the plan runs; other acknowledgements (CDK warnings) are not policy. */
-const POLICY_PREFIXES = ['AwsSolutions-', 'NIST.800.53.R5-'];
+const POLICY_PREFIXES = ['AwsSolutions-', 'NIST.800.53.R5-', 'Cityplan-'];
 
 /** Every acknowledgement of a policy rule in the tree, with its reason, for the plan's audit trail. */
 export function acknowledgements(scope: IConstruct): Acknowledgement[] {

@@ -208,7 +208,10 @@ export function taskRange(env: EnvironmentSpec, service: ServiceSpec): { readonl
   return { min: Math.max(service.count.min, env.protect ? 2 : 1), max: service.count.max, cpu: service.scale.cpu };
 }
 
-/** Stack tags: CloudFormation puts them on every resource it can, with no aspect walking the tree. */
+/**
+ * Stack tags: the environment's, with this service's name and owner (the estate owner when the
+ * service names none); compile.ts puts them on every taggable resource of the template.
+ */
 export function serviceTags(props: ServiceStackProps): Record<string, string> {
   const owner: Record<string, string> = props.service.owner ? { 'cityplan:owner': props.service.owner } : {};
   return { ...props.tags, 'cityplan:service': props.service.name, ...owner };

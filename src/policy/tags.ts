@@ -1,0 +1,15 @@
+import { type Stack, Tags } from 'aws-cdk-lib';
+
+/** Service tag value of the stacks every service of an environment shares (foundation, certificate, ingress). */
+export const SHARED_SERVICE = 'shared';
+
+/**
+ * Puts the stack's tags (estate, environment, service, owner: see compile.ts and serviceTags) on
+ * every taggable resource in its template, not only on the stack: CloudFormation propagates stack
+ * tags to most resources at deploy time, but not to all, and a template that carries them can be
+ * checked at plan time (Cityplan-Tagged) and by cfn-guard. Tags.of is CDK's tag aspect: one visit
+ * of the stack's constructs at synthesis.
+ */
+export function tagResources(stack: Stack): void {
+  for (const [key, value] of Object.entries(stack.tags.tagValues())) Tags.of(stack).add(key, value);
+}
