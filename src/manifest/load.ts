@@ -10,6 +10,7 @@ import { closest } from './near';
 import { EstateError, type Problem, UsageError, uniqueProblems } from './problems';
 import { domainsApart, environmentRules, NOT_FOR_THIS_KIND, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
+import { DEFAULT_ACTIONS_PER_HOUR } from './runbooks';
 import { checkShape } from './shape';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from './spec';
 import { YamlSource } from './yaml-source';
@@ -276,6 +277,7 @@ function toEnvironment(name: string, e: EstateFile['environments'][string], esta
     capacity: e.capacity ?? 'on-demand',
     approval: e.approval ?? false,
     protect: e.protect ?? false,
+    runbooks: { dryRun: e.runbooks?.dryRun ?? false, maxActionsPerHour: e.runbooks?.maxActionsPerHour ?? DEFAULT_ACTIONS_PER_HOUR },
   };
 }
 
@@ -297,6 +299,8 @@ function toService(name: string, file: string, merged: Record<string, unknown>):
     calls: m.calls ?? [],
     publish: m.publish ?? [],
     subscribe: m.subscribe ?? [],
+    logs: { ...(m.logs?.retention !== undefined ? { retention: m.logs.retention } : {}), alarmOn: m.logs?.alarmOn ?? [] },
+    runbooks: m.runbooks ?? {},
     // A worker's subscriptions arrive in its queue: subscribing alone gives it one.
     queue: m.queue ?? (m.kind === 'worker' && m.subscribe?.length ? {} : undefined),
   };

@@ -11,6 +11,8 @@ export interface EnvironmentSpec {
   readonly capacity: 'on-demand' | 'spot';
   readonly approval: boolean;
   readonly protect: boolean;
+  /** How the environment's responder acts (`runbooks`); defaults applied. */
+  readonly runbooks: { readonly dryRun: boolean; readonly maxActionsPerHour: number };
 }
 
 export type ServiceKind = 'web' | 'backend' | 'worker' | 'job';
@@ -71,6 +73,10 @@ export interface ServiceSpec {
   /** Minutes after which a job run is stopped (job only). */
   readonly timeout: number;
   readonly alarms: { readonly errorRate: number; readonly latencyP99: number };
+  /** `retention` in days (absent: the environment's default); `alarmOn`: filter patterns that raise an alarm. */
+  readonly logs: { readonly retention?: number; readonly alarmOn: readonly string[] };
+  /** Per-service tuning of runbooks by name (`runbooks`), as written: defaults are the responder's. */
+  readonly runbooks: Readonly<Record<string, Readonly<Record<string, number | boolean>>>>;
 }
 
 export interface EstateSpec {
