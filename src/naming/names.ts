@@ -41,7 +41,33 @@ export const parameter = {
     `${SSM_ROOT}/${estate}/${env}/service/${service}/security-group-id`,
   shard: (estate: string, env: string, shard: number, key: ShardOutput) =>
     `${SSM_ROOT}/${estate}/${env}/ingress/${shard}/${key}`,
+  /**
+   * A service's responder settings (owner, kind, size, count range, runbook tuning) as JSON, which
+   * its own stack publishes and the environment's responder reads: one standard parameter (4 KB,
+   * 10,000 per account and region free of charge) per service instead of a Lambda variable.
+   */
+  responderSettings: (estate: string, env: string, service: string) => `${SSM_ROOT}/${estate}/${env}/service/${service}/responder`,
 };
+
+/** What an alarm of a service watches: the last part of its name (resourceName.alarm). */
+export type AlarmSubject =
+  | 'error-rate'
+  | 'latency-p99'
+  | 'unhealthy-hosts'
+  | 'dead-letters'
+  | 'run-failed'
+  | 'run-not-started'
+  | 'log-errors'
+  | 'log-fatal'
+  | `log-pattern-${number}`;
+
+/** Reads `resourceName.alarm` back: the service and subject of an alarm of this environment, else undefined. */
+export function alarmOf(estate: string, env: string, alarmName: string): { service: string; subject: AlarmSubject } | undefined {
+  const prefix = `${estate}-${env}-`;
+  if (!alarmName.startsWith(prefix)) return undefined;
+  const m = alarmName.slice(prefix.length).match(/^(.+)-(error-rate|latency-p99|unhealthy-hosts|dead-letters|run-failed|run-not-started|log-errors|log-fatal|log-pattern-\d+)$/);
+  return m ? { service: m[1]!, subject: m[2] as AlarmSubject } : undefined;
+}
 
 export type ShardOutput = 'listener-arn' | 'security-group-id' | 'dns-name' | 'canonical-zone-id' | 'full-name';
 
@@ -54,8 +80,16 @@ export const resourceName = {
    */
   serviceLogGroup: (estate: string, env: string, service: string, incarnation = 1) =>
     `/cityplan/${estate}/${env}/${service}${incarnation > 1 ? `/${incarnation}` : ''}`,
-  alarm: (estate: string, env: string, service: string, what: 'error-rate' | 'latency-p99' | 'unhealthy-hosts' | 'dead-letters' | 'run-failed' | 'run-not-started') =>
-    `${estate}-${env}-${service}-${what}`,
+  alarm: (estate: string, env: string, service: string, what: AlarmSubject) => `${estate}-${env}-${service}-${what}`,
+  /** Where a service's log-derived metrics go (metric filters); metric names start with the service. */
+  logMetricNamespace: (estate: string, env: string) => `cityplan/${estate}/${env}`,
+  /** The environment's runbook responder (Lambda function names: 64 characters; at most 44 here). */
+  responderFunction: (estate: string, env: string) => `${estate}-${env}-responder`,
+  responderLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/responder`,
+  /** The responder's audit table (DynamoDB table names: 3–255 characters). */
+  responderAuditTable: (estate: string, env: string) => `${estate}-${env}-responder-audit`,
+  /** The responder's dead-letter queue (SQS: 80 characters; `_` keeps it apart from any service's queue). */
+  responderDeadLetterQueue: (estate: string, env: string) => `${estate}-${env}_responder-dlq`,
   /**
    * A worker's queue: its stack's name, ending in `.fifo` for a FIFO queue as SQS requires. Because
    * the suffix changes the name, switching `fifo` (which replaces the queue) creates the new queue
