@@ -11,6 +11,7 @@ import { type DeployFlags, deployCommand } from './deploy';
 import { initCommand } from './init';
 import { type Output, stdio } from './output';
 import { type PlanFlags, planCommand } from './plan';
+import { type RunbookListFlags, type RunbookReplayFlags, runbookListCommand, runbookReplayCommand } from './runbook';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
 import { cityplanVersion } from './version';
@@ -71,6 +72,24 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .argument('[which]', 'estate or service (default: both)')
     .action((which: string | undefined) => run(() => schemaCommand(which, io))());
 
+  const runbook = program.command('runbook').description("the estate's runbooks, and what the responder would decide for an event");
+  runbook
+    .command('list')
+    .description('list the runbooks with their triggers and what the estate changed about them')
+    .argument('<dir>', 'estate folder')
+    .option('--json', 'print as JSON')
+    .action((dir: string, opts: RunbookListFlags) => run(() => runbookListCommand(dir, opts, io))());
+  runbook
+    .command('replay')
+    .description("offline: what the environment's responder would decide for one EventBridge event")
+    .argument('<event.json>', 'one EventBridge event as JSON')
+    .requiredOption('--estate <dir>', 'estate folder')
+    .requiredOption('--env <name>', 'environment whose responder decides')
+    .option('--deployed <minutes>', "minutes before the event that the service's current deployment started", count)
+    .option('--desired <count>', 'tasks the service ran when the event came', count)
+    .option('--json', 'print the decision as JSON')
+    .action((file: string, opts: RunbookReplayFlags) => run(() => runbookReplayCommand(file, opts, io))());
+
   try {
     await program.parseAsync(argv as string[]);
     return code;
@@ -87,6 +106,12 @@ function minutes(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 1440) throw new InvalidArgumentError('give whole minutes from 0 to 1440, such as 30');
   return n;
+}
+
+/** A whole number, 0 or more, or a usage error. */
+function count(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('give a whole number, such as 10');
+  return Number(value);
 }
 
 /** An error as the contract's `problems`: the estate's own, or one problem saying what went wrong. */

@@ -69,6 +69,9 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::CertificateManager::Certificate': null,
   'AWS::CloudFormation::WaitConditionHandle': null,
   'AWS::CloudWatch::Alarm': optionallyNamed('AlarmName'),
+  // Table names are unique per account and region (DynamoDB CreateTable); the responder's audit
+  // table is left unnamed (src/operations/responder.ts), so it claims nothing.
+  'AWS::DynamoDB::Table': optionallyNamed('TableName'),
   'AWS::EC2::EIP': null,
   'AWS::EC2::FlowLog': null,
   'AWS::EC2::InternetGateway': null,
@@ -97,12 +100,18 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::ElasticLoadBalancingV2::ListenerRule': named('ListenerArn', 'Priority'),
   'AWS::ElasticLoadBalancingV2::LoadBalancer': optionallyNamed('Name'),
   'AWS::ElasticLoadBalancingV2::TargetGroup': optionallyNamed('Name'),
+  // Rule names are unique per event bus (EventBridge PutRule); the responder's rules are unnamed.
+  'AWS::Events::Rule': optionallyNamed('Name', 'EventBusName'),
   'AWS::IAM::Policy': null,
   'AWS::IAM::Role': optionallyNamed('RoleName'),
   'AWS::KMS::Alias': named('AliasName'),
   'AWS::KMS::Key': null,
   'AWS::Lambda::Function': optionallyNamed('FunctionName'),
+  // A permission's statement id is generated per function (Lambda AddPermission): nothing to share.
+  'AWS::Lambda::Permission': null,
   'AWS::Logs::LogGroup': optionallyNamed('LogGroupName'),
+  // Filter names are unique per log group (PutMetricFilter); cityplan leaves them to CloudFormation.
+  'AWS::Logs::MetricFilter': optionallyNamed('FilterName', 'LogGroupName'),
   // A database is left unnamed (service-postgres.ts: a replacement would collide with its own
   // name), as are its subnet and parameter groups; RDS identifiers are unique per account and
   // region (RDS CreateDBInstance, CreateDBCluster, CreateDBSubnetGroup, CreateDBParameterGroup).

@@ -46,7 +46,7 @@ export interface RunbookInfo {
 
 export const RUNBOOK_INFO: Readonly<Record<BuiltInRunbook, RunbookInfo>> = {
   'deploy-regression': {
-    trigger: 'CloudWatch Alarm State Change to ALARM of the service error-rate, 5xx or log-errors alarm; ECS Deployment State Change SERVICE_DEPLOYMENT_FAILED',
+    trigger: 'CloudWatch Alarm State Change to ALARM of the service error-rate (5xx), unhealthy-hosts, log-errors, log-fatal or log-pattern-<n> alarm; ECS Deployment State Change SERVICE_DEPLOYMENT_FAILED',
     does: 'within `window` minutes of a deployment: roll back to the previous task definition and notify; outside it: notify with the evidence',
     tuning: {
       window: { default: 30, min: 1, max: 1440, description: 'Minutes after a deployment started during which an error alarm is blamed on it.' },
@@ -54,7 +54,7 @@ export const RUNBOOK_INFO: Readonly<Record<BuiltInRunbook, RunbookInfo>> = {
     },
   },
   'scale-out': {
-    trigger: 'CloudWatch Alarm State Change to ALARM of the service latency-p99 or cpu alarm',
+    trigger: 'CloudWatch Alarm State Change to ALARM of the service latency-p99 alarm (CPU is target tracking\'s: task-scaling.ts)',
     does: 'raise the desired count by `step` tasks, never past count.max; at count.max: notify',
     tuning: { step: { default: 1, min: 1, max: 100, description: 'Tasks added per action.' } },
   },

@@ -16,6 +16,7 @@ import { EnvironmentBackup } from './environment-backup';
 import type { EnvironmentStackProps } from './props';
 import { logRetention } from './retention';
 import { IngressFirewall } from './ingress-firewall';
+import { Responder } from '../operations/responder';
 
 export interface FoundationStackProps extends EnvironmentStackProps {
   /** Who is told when an alarm fires. */
@@ -158,6 +159,9 @@ export class FoundationStack extends Stack {
       key: this.key,
       protect,
     });
+
+    // The environment's runbook responder: AWS events and the estate's alarms answered by runbooks.
+    new Responder(this, 'Responder', { estate, environment: env, key: this.key, vpc: this.vpc, alerts, zoneId: zone.hostedZoneId });
 
     // Retained data needs a way back: every database and bucket tagged by markForBackup.
     if (protect) new EnvironmentBackup(this, 'Backup', { vaultName: resourceName.backupVault(estate, env.name), planName: resourceName.backupPlan(estate, env.name), key: this.key });

@@ -16,6 +16,7 @@ import { ServiceCache } from './service-cache';
 import { grantKeyThroughSecretsManager, serviceSecrets } from './service-secrets';
 import { ServicePostgres } from './service-postgres';
 import { ServiceTopics } from './service-topics';
+import { ServiceOperations } from '../operations/service-operations';
 
 /** What every service stack is given, whatever its kind. */
 export interface ServiceStackProps extends EnvironmentStackProps {
@@ -95,9 +96,11 @@ export function serviceTask(
   const logGroup = new logs.LogGroup(stack, 'Logs', {
     logGroupName: resourceName.serviceLogGroup(estate, env.name, service.name, props.incarnation),
     encryptionKey: key,
-    retention: logRetention(env.protect),
+    retention: (service.logs.retention as logs.RetentionDays | undefined) ?? logRetention(env.protect),
     removalPolicy: env.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
+  // Log alarms and the settings the environment's runbook responder reads (src/operations/).
+  new ServiceOperations(stack, 'Operations', { estate, environment: env, service, logGroup });
 
   const task = new ecs.FargateTaskDefinition(stack, 'Task', {
     family: resourceName.taskFamily(estate, env.name, service.name),

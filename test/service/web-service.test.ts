@@ -25,10 +25,11 @@ describe('web service stack', () => {
   const production = estate.template('test-production-visits');
   const staging = estate.template('test-staging-visits');
 
-  it('stays small: no more than 25 resources, no Lambda and no custom resource', () => {
+  // 6 of them are the responder's: 3 log metric filters, 2 log alarms, the settings parameter.
+  it('stays small: no more than 31 resources, no Lambda and no custom resource', () => {
     for (const t of [production, staging]) {
       const resources = Object.values(t.toJSON().Resources) as Array<{ Type: string }>;
-      expect(resources.length).toBeLessThanOrEqual(25);
+      expect(resources.length).toBeLessThanOrEqual(31);
       expect(resources.filter((r) => r.Type === 'AWS::Lambda::Function' || r.Type.startsWith('Custom::'))).toEqual([]);
     }
   });

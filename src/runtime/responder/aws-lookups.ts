@@ -1,22 +1,34 @@
 /** The runbooks' lookups, answered by AWS (read-only calls), with service settings cached. */
-import { ACMClient, DescribeCertificateCommand, ListTagsForCertificateCommand } from '@aws-sdk/client-acm';
-import { DescribeSecurityGroupsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeServicesCommand, DescribeTasksCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { ListResourceRecordSetsCommand, type Route53Client } from '@aws-sdk/client-route-53';
-import { GetBucketTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { ACMClient } from '@aws-sdk/client-acm';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { Route53Client } from '@aws-sdk/client-route-53';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { Lazy } from './lazy';
 import { parameter } from '../../naming/names';
 import type { DeploymentFacts, Lookups, OpenIngress, ResponderContext, ServiceSettings } from './context';
 import type { DynamoGuardStore } from './aws-store';
 
+/** The clients, each created (and its package loaded) on first use. */
 export interface Clients {
-  readonly ecs: ECSClient;
-  readonly ec2: EC2Client;
-  readonly s3: S3Client;
-  readonly acm: ACMClient;
-  readonly route53: Route53Client;
-  readonly ssm: SSMClient;
+  readonly ecs: Lazy<ECSClient>;
+  readonly ec2: Lazy<EC2Client>;
+  readonly s3: Lazy<S3Client>;
+  readonly acm: Lazy<ACMClient>;
+  readonly route53: Lazy<Route53Client>;
+  readonly ssm: Lazy<SSMClient>;
 }
+
+/** The SDK packages, each loaded when a lookup first needs it (lazy.ts). */
+const sdk = {
+  ssm: () => import('@aws-sdk/client-ssm'),
+  ecs: () => import('@aws-sdk/client-ecs'),
+  ec2: () => import('@aws-sdk/client-ec2'),
+  s3: () => import('@aws-sdk/client-s3'),
+  acm: () => import('@aws-sdk/client-acm'),
+  route53: () => import('@aws-sdk/client-route-53'),
+};
 
 /** How long a service's settings are trusted before they are read again (ms). */
 const SETTINGS_TTL = 5 * 60_000;
@@ -33,7 +45,7 @@ export function awsLookups(c: Clients, ctx: () => ResponderContext, store: Dynam
       if (hit && Date.now() - hit.at < SETTINGS_TTL) return hit.value;
       let value: ServiceSettings | undefined;
       try {
-        const out = await c.ssm.send(new GetParameterCommand({ Name: parameter.responderSettings(estate, environment, name) }));
+        const out = await (await c.ssm()).send(new (await sdk.ssm()).GetParameterCommand({ Name: parameter.responderSettings(estate, environment, name) }));
         value = out.Parameter?.Value ? { ...(JSON.parse(out.Parameter.Value) as Omit<ServiceSettings, 'service'>), service: name } : undefined;
       } catch (e) {
         if ((e as { name?: string }).name !== 'ParameterNotFound') throw e;
@@ -42,7 +54,7 @@ export function awsLookups(c: Clients, ctx: () => ResponderContext, store: Dynam
       return value;
     },
     async deployments(service): Promise<DeploymentFacts | undefined> {
-      const out = await c.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+      const out = await (await c.ecs()).send(new (await sdk.ecs()).DescribeServicesCommand({ cluster, services: [service] }));
       const svc = out.services?.[0];
       const primary = svc?.deployments?.find((d) => d.status === 'PRIMARY');
       if (!svc || !primary?.taskDefinition) return undefined;
@@ -57,16 +69,16 @@ export function awsLookups(c: Clients, ctx: () => ResponderContext, store: Dynam
     },
     countStop: (service, minutes) => store.countStop(service, minutes, ctx().now),
     async taskInterface(taskArn) {
-      const out = await c.ecs.send(new DescribeTasksCommand({ cluster, tasks: [taskArn] }));
+      const out = await (await c.ecs()).send(new (await sdk.ecs()).DescribeTasksCommand({ cluster, tasks: [taskArn] }));
       const eni = out.tasks?.[0]?.attachments?.find((a) => a.type === 'ElasticNetworkInterface');
       return eni?.details?.find((d) => d.name === 'networkInterfaceId')?.value;
     },
     async inEstate(type, id) {
       const ours = (tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined) => tags?.some((t) => t.Key === STACK_TAG && t.Value?.startsWith(stackPrefix)) ?? false;
       try {
-        if (type === 'AWS::S3::Bucket') return ours((await c.s3.send(new GetBucketTaggingCommand({ Bucket: id }))).TagSet);
-        if (type === 'AWS::EC2::SecurityGroup') return ours((await c.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [id] }))).SecurityGroups?.[0]?.Tags);
-        if (type === 'AWS::CertificateManager::Certificate') return ours((await c.acm.send(new ListTagsForCertificateCommand({ CertificateArn: id }))).Tags);
+        if (type === 'AWS::S3::Bucket') return ours((await (await c.s3()).send(new (await sdk.s3()).GetBucketTaggingCommand({ Bucket: id }))).TagSet);
+        if (type === 'AWS::EC2::SecurityGroup') return ours((await (await c.ec2()).send(new (await sdk.ec2()).DescribeSecurityGroupsCommand({ GroupIds: [id] }))).SecurityGroups?.[0]?.Tags);
+        if (type === 'AWS::CertificateManager::Certificate') return ours((await (await c.acm()).send(new (await sdk.acm()).ListTagsForCertificateCommand({ CertificateArn: id }))).Tags);
       } catch {
         // Not readable (gone, no tags, not ours to read): not the estate's to change.
         return false;
@@ -74,7 +86,7 @@ export function awsLookups(c: Clients, ctx: () => ResponderContext, store: Dynam
       return false;
     },
     async openIngress(groupId) {
-      const group = (await c.ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
+      const group = (await (await c.ec2()).send(new (await sdk.ec2()).DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
       const rules: OpenIngress[] = [];
       for (const p of group?.IpPermissions ?? []) {
         const cidrs = [...(p.IpRanges ?? []).map((r) => r.CidrIp), ...(p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6)].filter((x): x is string => x !== undefined && WORLD.has(x));
@@ -85,14 +97,14 @@ export function awsLookups(c: Clients, ctx: () => ResponderContext, store: Dynam
       return { rules, loadBalancer: stack.startsWith(`${stackPrefix}ingress-`) };
     },
     async validationRecords(certificateArn) {
-      const cert = (await c.acm.send(new DescribeCertificateCommand({ CertificateArn: certificateArn }))).Certificate;
+      const cert = (await (await c.acm()).send(new (await sdk.acm()).DescribeCertificateCommand({ CertificateArn: certificateArn }))).Certificate;
       const records = (cert?.DomainValidationOptions ?? []).filter((o) => o.ValidationMethod === 'DNS' && o.ResourceRecord?.Name).map((o) => o.ResourceRecord!);
       if (records.length === 0) return undefined;
       const unique = [...new Map(records.map((r) => [r.Name!, r])).values()];
       return Promise.all(
         unique.map(async (r) => {
           if (!zoneId) return { name: r.Name!, present: false };
-          const out = await c.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: r.Name, StartRecordType: 'CNAME', MaxItems: 1 }));
+          const out = await (await c.route53()).send(new (await sdk.route53()).ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: r.Name, StartRecordType: 'CNAME', MaxItems: 1 }));
           const found = out.ResourceRecordSets?.[0];
           return { name: r.Name!, present: found?.Name === r.Name && found?.Type === 'CNAME' };
         }),

@@ -4,19 +4,12 @@
  * the guardrails. Configuration comes from the function's environment (set by ResponderFunction);
  * per-service settings from SSM, read on demand and cached across invocations.
  */
-import { ACMClient } from '@aws-sdk/client-acm';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { Route53Client } from '@aws-sdk/client-route-53';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { awsActions } from './aws-actions';
 import { awsLookups } from './aws-lookups';
 import { DynamoGuardStore } from './aws-store';
 import type { ResponderContext, ServiceSettings } from './context';
 import { respond, type AuditRecord } from './guardrails';
+import { lazy } from './lazy';
 
 /** The function's environment variables (see src/operations/responder-function.ts). */
 export const VARIABLES = {
@@ -32,15 +25,16 @@ export const VARIABLES = {
 } as const;
 
 const env = (name: string) => process.env[name] ?? '';
+/** One client of each kind per execution environment, each loaded when an event first needs it (lazy.ts). */
 const clients = {
-  ecs: new ECSClient({}),
-  ec2: new EC2Client({}),
-  s3: new S3Client({}),
-  acm: new ACMClient({}),
-  route53: new Route53Client({}),
-  ssm: new SSMClient({}),
-  sns: new SNSClient({}),
-  dynamodb: new DynamoDBClient({}),
+  ecs: lazy(async () => new (await import('@aws-sdk/client-ecs')).ECSClient({})),
+  ec2: lazy(async () => new (await import('@aws-sdk/client-ec2')).EC2Client({})),
+  s3: lazy(async () => new (await import('@aws-sdk/client-s3')).S3Client({})),
+  acm: lazy(async () => new (await import('@aws-sdk/client-acm')).ACMClient({})),
+  route53: lazy(async () => new (await import('@aws-sdk/client-route-53')).Route53Client({})),
+  ssm: lazy(async () => new (await import('@aws-sdk/client-ssm')).SSMClient({})),
+  sns: lazy(async () => new (await import('@aws-sdk/client-sns')).SNSClient({})),
+  dynamodb: lazy(async () => new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient({})),
 };
 /** Service settings, kept across invocations of one execution environment (exported for tests to clear). */
 export const settingsCache = new Map<string, { at: number; value?: ServiceSettings }>();

@@ -18,6 +18,7 @@ import { DynamoGuardStore } from '../../../src/runtime/responder/aws-store';
 import type { ResponderContext } from '../../../src/runtime/responder/context';
 import { respond } from '../../../src/runtime/responder/guardrails';
 import { handler } from '../../../src/runtime/responder/index';
+import { lazy } from '../../../src/runtime/responder/lazy';
 import type { FakeTable } from '../../support/dynamodb-fake';
 import { actingCalls, alarmEvent, CLUSTER, ENV, ESTATE, fixture, fixtureNames, inEstate, mocks, resetAws } from './support';
 
@@ -30,8 +31,16 @@ beforeEach(() => {
 
 /** The Lambda's wiring at a chosen clock, so that a burst can be spread over time. */
 function responder(options: { dryRun?: boolean } = {}) {
-  const clients = { ecs: new ECSClient({}), ec2: new EC2Client({}), s3: new S3Client({}), acm: new ACMClient({}), route53: new Route53Client({}), ssm: new SSMClient({}), sns: new SNSClient({}) };
-  const store = new DynamoGuardStore(new DynamoDBClient({}), 'audit', 90);
+  const clients = {
+    ecs: lazy(async () => new ECSClient({})),
+    ec2: lazy(async () => new EC2Client({})),
+    s3: lazy(async () => new S3Client({})),
+    acm: lazy(async () => new ACMClient({})),
+    route53: lazy(async () => new Route53Client({})),
+    ssm: lazy(async () => new SSMClient({})),
+    sns: lazy(async () => new SNSClient({})),
+  };
+  const store = new DynamoGuardStore(lazy(async () => new DynamoDBClient({})), 'audit', 90);
   let ctx: ResponderContext = { estate: ESTATE, environment: ENV, dryRun: options.dryRun ?? false, maxActionsPerHour: 6, now: T0 };
   const lookups = awsLookups(clients, () => ctx, store, 'Z1', new Map());
   const act = awsActions({ ...clients, topicArn: 'arn:aws:sns:eu-west-2:222222222222:alerts', quarantineGroupId: 'sg-q', environment: `${ESTATE}/${ENV}` });
