@@ -85,14 +85,18 @@ async function perEvent(label: string, once: (event: unknown, i: number) => Prom
   return `${label}: ${us.toFixed(1)} µs per event (${EVENTS} events)`;
 }
 
-const decision = await perEvent('decision (engine: read, scope, runbook, plan)', (e) => decide(e, ctx, lookups));
-const store = new MemoryGuardStore();
-const guarded = await perEvent('guarded response (claim, cooldown, cap, audit; actions not sent)', (e, i) =>
-  respond({ ...(e as object), id: `bench-${i}` }, { ...ctx, now: ctx.now + i }, { lookups, store, act: async () => {}, log: () => {} }),
-);
+async function main(): Promise<void> {
+  const decision = await perEvent('decision (engine: read, scope, runbook, plan)', (e) => decide(e, ctx, lookups));
+  const store = new MemoryGuardStore();
+  const guarded = await perEvent('guarded response (claim, cooldown, cap, audit; actions not sent)', (e, i) =>
+    respond({ ...(e as object), id: `bench-${i}` }, { ...ctx, now: ctx.now + i }, { lookups, store, act: async () => {}, log: () => {} }),
+  );
 
-console.log(`bundle: ${(bytes / 1024).toFixed(1)} KB (${(gz / 1024).toFixed(1)} KB gzipped)   target ≤ 100 KB`);
-console.log(`cold init: ${median(init).toFixed(1)} ms median of ${init.length} (${Math.min(...init).toFixed(1)}–${Math.max(...init).toFixed(1)})   target ≤ 100 ms`);
-console.log(`first event's SDK load (SSM, DynamoDB, SNS clients): ${median(sdk).toFixed(0)} ms median of ${sdk.length}; later events reuse them`);
-console.log(`${decision}   target ≤ 1 ms`);
-console.log(guarded);
+  console.log(`bundle: ${(bytes / 1024).toFixed(1)} KB (${(gz / 1024).toFixed(1)} KB gzipped)   target ≤ 100 KB`);
+  console.log(`cold init: ${median(init).toFixed(1)} ms median of ${init.length} (${Math.min(...init).toFixed(1)}–${Math.max(...init).toFixed(1)})   target ≤ 100 ms`);
+  console.log(`first event's SDK load (SSM, DynamoDB, SNS clients): ${median(sdk).toFixed(0)} ms median of ${sdk.length}; later events reuse them`);
+  console.log(`${decision}   target ≤ 1 ms`);
+  console.log(guarded);
+}
+
+void main();
