@@ -37,11 +37,24 @@ export function runbookListCommand(dir: string, flags: RunbookListFlags, io: Out
     return { name, trigger: RUNBOOK_INFO[name].trigger, does: RUNBOOK_INFO[name].does, switchedOff: off, tuned };
   });
   const environments = spec.environments.map((e) => ({ name: e.name, dryRun: e.runbooks.dryRun, maxActionsPerHour: e.runbooks.maxActionsPerHour }));
+  const own = (spec.runbooks ?? []).map((r) => ({
+    name: r.name,
+    file: `runbooks/${r.name}.yaml`,
+    trigger: r.trigger.alarm !== undefined ? `the service ${r.trigger.alarm} alarm going to ALARM` : `event ${r.trigger.event}`,
+    does: `${r.when ? `when ${Object.entries(r.when).map(([k, v]) => `${k} ${v}`).join(' and ')}: ` : ''}${r.actions.join(', ')}`,
+    services: r.services ?? 'all',
+    environments: r.environments ?? 'all',
+  }));
   if (flags.json) {
-    io.out(JSON.stringify({ estate: spec.name, environments, runbooks }, null, 2));
+    io.out(JSON.stringify({ estate: spec.name, environments, runbooks, estateRunbooks: own }, null, 2));
     return 0;
   }
   const lines = [`runbooks of estate ${spec.name} (one responder per environment):`];
+  for (const r of own) {
+    lines.push(`  ${r.name} (${r.file}; asked before the built-ins)`, `    trigger: ${r.trigger}`, `    does:    ${r.does}`);
+    if (typeof r.services !== 'string') lines.push(`    for:     ${r.services.join(', ')}`);
+    if (typeof r.environments !== 'string') lines.push(`    in:      ${r.environments.join(', ')}`);
+  }
   for (const r of runbooks) {
     lines.push(`  ${r.name}`, `    trigger: ${r.trigger}`, `    does:    ${r.does}`);
     if (r.switchedOff.length) lines.push(`    off for: ${r.switchedOff.join(', ')}`);
@@ -76,7 +89,8 @@ export async function runbookReplayCommand(eventFile: string, flags: RunbookRepl
     maxActionsPerHour: env.runbooks.maxActionsPerHour,
     now: Number.isFinite(time) ? time : Date.now(),
   };
-  const decision = await decide(event, ctx, offlineLookups({ services: settingsOf(spec, env), stackPrefix: `${spec.name}-${env.name}-`, deployments: deploymentsOf(spec, env, ctx.now, flags) }));
+  const runbooks = (spec.runbooks ?? []).filter((r) => !r.environments || r.environments.includes(env.name));
+  const decision = await decide(event, ctx, offlineLookups({ services: settingsOf(spec, env), stackPrefix: `${spec.name}-${env.name}-`, deployments: deploymentsOf(spec, env, ctx.now, flags), runbooks }));
   const unknown = [
     ...(flags.deployed === undefined ? ["when the service was last deployed (AWS knows; give --deployed <minutes before the event>)"] : []),
     ...(flags.desired === undefined ? ['how many tasks the service runs (give --desired <count>)'] : []),

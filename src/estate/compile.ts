@@ -78,6 +78,7 @@ export function compileEstate(
         ...common,
         description: `cityplan ${spec.name}/${env.name}: network, cluster, key, DNS, certificate, logs, alerts, firewall`,
         alertEmails: spec.alerts.email,
+        runbooks: spec.runbooks,
       });
     } else if (plan.role === 'certificate') {
       stack = new CertificateStack(app, plan.name, {

@@ -10,6 +10,7 @@ import { closest } from './near';
 import { EstateError, type Problem, UsageError, uniqueProblems } from './problems';
 import { domainsApart, environmentRules, NOT_FOR_THIS_KIND, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
+import { loadEstateRunbooks } from './estate-runbooks';
 import { DEFAULT_ACTIONS_PER_HOUR } from './runbooks';
 import { checkShape } from './shape';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from './spec';
@@ -75,6 +76,8 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
   problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts, new Set(files.map((f) => basename(f).replace(/\.ya?ml$/, '')))), ...domainsApart(environments, contexts, estateRead.source));
 
+  const runbooks = loadEstateRunbooks(dir, services.map((s) => s.file.name), environments.map((e) => e.name), problems);
+
   if (problems.length > 0) throw new EstateError(uniqueProblems(withoutValuesOfWrongKind(problems)));
 
   const byEnv = new Map<string, ServiceSpec[]>(environments.map((e) => [e.name, []]));
@@ -89,6 +92,7 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
     alerts: estate.alerts,
     environments,
     services: byEnv,
+    runbooks,
   };
 }
 

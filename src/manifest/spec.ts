@@ -1,4 +1,5 @@
 /** The validated estate, with defaults applied and per-environment overrides merged. */
+import type { EstateRunbook } from './estate-runbooks';
 
 export interface EnvironmentSpec {
   readonly name: string;
@@ -90,6 +91,8 @@ export interface EstateSpec {
   readonly environments: readonly EnvironmentSpec[];
   /** Services by environment name, each list sorted by service name. */
   readonly services: ReadonlyMap<string, readonly ServiceSpec[]>;
+  /** The estate's own runbooks (runbooks/*.yaml), sorted by name; absent or empty when it has none. */
+  readonly runbooks?: readonly EstateRunbook[];
 }
 
 /** Whether a service has names the environment's wildcard certificate does not cover. */

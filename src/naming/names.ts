@@ -47,6 +47,8 @@ export const parameter = {
    * 10,000 per account and region free of charge) per service instead of a Lambda variable.
    */
   responderSettings: (estate: string, env: string, service: string) => `${SSM_ROOT}/${estate}/${env}/service/${service}/responder`,
+  /** The estate's own runbooks for the environment (runbooks/*.yaml), as JSON, which the foundation publishes. */
+  estateRunbooks: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/responder/runbooks`,
 };
 
 /** What an alarm of a service watches: the last part of its name (resourceName.alarm). */

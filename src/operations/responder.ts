@@ -18,7 +18,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import type { EstateRunbook } from '../manifest/estate-runbooks';
 import type { EnvironmentSpec } from '../manifest/spec';
 import { parameter, resourceName } from '../naming/names';
 import { logRetention } from '../platform/retention';
@@ -53,6 +55,8 @@ export interface ResponderProps {
   readonly alerts: sns.ITopic;
   /** The environment's hosted zone, where certificate validation records are checked. */
   readonly zoneId: string;
+  /** The estate's own runbooks (runbooks/*.yaml); those for this environment are published for the responder. @default none */
+  readonly runbooks?: readonly EstateRunbook[];
   /** The assembled bundle's folder. @default dist/runtime/responder of this package (responderCodeDir) */
   readonly codeDir?: string;
 }
@@ -158,9 +162,30 @@ export class Responder extends Construct {
     this.table.grantReadWriteData(this.function);
     props.alerts.grantPublish(this.function);
     this.grantRunbooks(estate, env.name, cluster, props);
+    this.publishEstateRunbooks(estate, env.name, props.runbooks ?? []);
 
     responderRules(this, { estate, environment: env.name, cluster, function: this.function, deadLetters: this.deadLetters });
     this.acknowledge();
+  }
+
+  /**
+   * The estate's runbooks for this environment, as the JSON the responder reads
+   * (parameter.estateRunbooks): a standard parameter up to 4 KB, advanced (8 KB, charged) beyond.
+   * @throws Error when they exceed 8 KB, the advanced tier's limit (Systems Manager quotas)
+   */
+  private publishEstateRunbooks(estate: string, env: string, all: readonly EstateRunbook[]): void {
+    const value = JSON.stringify(all.filter((r) => !r.environments || r.environments.includes(env)));
+    const bytes = Buffer.byteLength(value);
+    if (bytes > 8192) throw new Error(`the estate's runbooks for ${env} take ${bytes} bytes as JSON; an SSM parameter holds at most 8 KB: shorten descriptions or merge runbooks`);
+    const name = parameter.estateRunbooks(estate, env);
+    new ssm.StringParameter(this, 'EstateRunbooks', {
+      parameterName: name,
+      stringValue: value,
+      tier: bytes > 4096 ? ssm.ParameterTier.ADVANCED : ssm.ParameterTier.STANDARD,
+      description: `cityplan ${estate}/${env}: the estate's own runbooks (runbooks/*.yaml)`,
+    });
+    const { partition, region, account } = Stack.of(this);
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [`arn:${partition}:ssm:${region}:${account}:parameter${name}`] }));
   }
 
   /** What the runbooks read and change, each limited to the environment where IAM allows it. */

@@ -17,10 +17,13 @@ import type { EnvironmentStackProps } from './props';
 import { logRetention } from './retention';
 import { IngressFirewall } from './ingress-firewall';
 import { Responder } from '../operations/responder';
+import type { EstateRunbook } from '../manifest/estate-runbooks';
 
 export interface FoundationStackProps extends EnvironmentStackProps {
   /** Who is told when an alarm fires. */
   readonly alertEmails: readonly string[];
+  /** The estate's own runbooks (runbooks/*.yaml), for the environment's responder. @default none */
+  readonly runbooks?: readonly EstateRunbook[];
 }
 
 /**
@@ -161,7 +164,7 @@ export class FoundationStack extends Stack {
     });
 
     // The environment's runbook responder: AWS events and the estate's alarms answered by runbooks.
-    new Responder(this, 'Responder', { estate, environment: env, key: this.key, vpc: this.vpc, alerts, zoneId: zone.hostedZoneId });
+    new Responder(this, 'Responder', { estate, environment: env, key: this.key, vpc: this.vpc, alerts, zoneId: zone.hostedZoneId, runbooks: props.runbooks });
 
     // Retained data needs a way back: every database and bucket tagged by markForBackup.
     if (protect) new EnvironmentBackup(this, 'Backup', { vaultName: resourceName.backupVault(estate, env.name), planName: resourceName.backupPlan(estate, env.name), key: this.key });

@@ -40,6 +40,14 @@ describe('cityplan runbook replay', () => {
     expect(json.decision.actions.map((a: { do: string }) => a.do)).toEqual(actions);
   });
 
+  it("the estate's own runbooks answer what they name: a placement failure, a team's log pattern", async () => {
+    const placement = (await replay(write('place.json', inEstate('ecs-service-action.task-placement-failure-fargate-spot.json', 'find-a-court')))).json.decision;
+    expect(placement).toMatchObject({ runbook: 'capacity-shortfall', service: 'find-a-court' });
+    const pay = (await replay(write('pay.json', alarmEvent(`${CLUSTER}-send-money-to-prisoners-log-pattern-1`)))).json.decision;
+    expect(pay).toMatchObject({ runbook: 'payments-unreachable', cooldown: 60 });
+    expect(pay.actions.map((a: { do: string }) => a.do)).toEqual(['notify', 'escalate']);
+  });
+
   it('an error-rate alarm rolls back only when told the deployment was recent', async () => {
     const file = write('alarm.json', alarmEvent(`${CLUSTER}-book-a-prison-visit-error-rate`));
     const recent = (await replay(file, '--deployed', '5')).json.decision;
@@ -93,6 +101,7 @@ describe('cityplan runbook list', () => {
     const json = JSON.parse(stdout);
     expect(json.runbooks.map((r: { name: string }) => r.name)).toEqual(['deploy-regression', 'scale-out', 'crash-loop', 'out-of-memory', 'compromised-task', 'config-drift', 'certificate-expiry', 'scheduled-change']);
     expect(json.runbooks.every((r: { trigger: string }) => r.trigger.length > 0)).toBe(true);
+    expect(json.estateRunbooks.map((r: { name: string }) => r.name)).toEqual(['capacity-shortfall', 'payments-unreachable']);
     expect(json.environments).toEqual([
       { name: 'staging', dryRun: false, maxActionsPerHour: 6 },
       { name: 'production', dryRun: false, maxActionsPerHour: 6 },

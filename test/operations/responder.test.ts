@@ -94,6 +94,21 @@ describe('the runbook responder of an environment', () => {
   });
 });
 
+describe("the estate's own runbooks", () => {
+  it('are published for the responder, each environment its own', () => {
+    const files = {
+      'estate.yaml': MINIMAL_ESTATE,
+      'services/visits.yaml': webService('visits'),
+      'runbooks/capacity.yaml': 'name: capacity\ntrigger:\n  event: placement-failure\nactions: [notify]\nenvironments: [staging]\n',
+    };
+    const own = compile(files);
+    const published = (t: ReturnType<typeof own.template>, env: string) =>
+      JSON.parse(Object.values(t.findResources('AWS::SSM::Parameter', { Properties: { Name: parameter.estateRunbooks('test', env) } }))[0]!.Properties.Value);
+    expect(published(own.template('test-staging-foundation'), 'staging').map((r: { name: string }) => r.name)).toEqual(['capacity']);
+    expect(published(own.template('test-production-foundation'), 'production')).toEqual([]);
+  });
+});
+
 describe('each service, for the responder', () => {
   it('publishes its settings as one SSM parameter the responder reads', () => {
     const param = Object.values(visits.findResources('AWS::SSM::Parameter')).find((p) => p.Properties.Name === parameter.responderSettings('test', 'staging', 'visits'))!;

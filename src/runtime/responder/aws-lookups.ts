@@ -5,6 +5,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { Route53Client } from '@aws-sdk/client-route-53';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { EstateRunbook } from '../../manifest/estate-runbooks';
 import type { Lazy } from './lazy';
 import { parameter } from '../../naming/names';
 import type { DeploymentFacts, Lookups, OpenIngress, ResponderContext, ServiceSettings } from './context';
@@ -35,7 +36,16 @@ const SETTINGS_TTL = 5 * 60_000;
 const STACK_TAG = 'aws:cloudformation:stack-name';
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
 
-export function awsLookups(c: Clients, ctx: () => ResponderContext, store: DynamoGuardStore, zoneId: string | undefined, cache = new Map<string, { at: number; value?: ServiceSettings }>()): Lookups {
+/** What the lookups keep across invocations of one execution environment. */
+export interface LookupCache {
+  readonly settings: Map<string, { at: number; value?: ServiceSettings }>;
+  runbooks?: { at: number; value: readonly EstateRunbook[] };
+}
+
+export const newLookupCache = (): LookupCache => ({ settings: new Map() });
+
+export function awsLookups(c: Clients, ctx: () => ResponderContext, store: DynamoGuardStore, zoneId: string | undefined, memo: LookupCache = newLookupCache()): Lookups {
+  const cache = memo.settings;
   const { estate, environment } = ctx();
   const stackPrefix = `${estate}-${environment}-`;
   const cluster = `${estate}-${environment}`;
@@ -66,6 +76,18 @@ export function awsLookups(c: Clients, ctx: () => ResponderContext, store: Dynam
         current: { taskDefinition: primary.taskDefinition, startedAt: primary.createdAt?.getTime() ?? 0 },
         previousTaskDefinition: active?.taskDefinition ?? before,
       };
+    },
+    async estateRunbooks() {
+      if (memo.runbooks && Date.now() - memo.runbooks.at < SETTINGS_TTL) return memo.runbooks.value;
+      let value: readonly EstateRunbook[] = [];
+      try {
+        const out = await (await c.ssm()).send(new (await sdk.ssm()).GetParameterCommand({ Name: parameter.estateRunbooks(estate, environment) }));
+        value = out.Parameter?.Value ? (JSON.parse(out.Parameter.Value) as EstateRunbook[]) : [];
+      } catch (e) {
+        if ((e as { name?: string }).name !== 'ParameterNotFound') throw e;
+      }
+      memo.runbooks = { at: Date.now(), value };
+      return value;
     },
     countStop: (service, minutes) => store.countStop(service, minutes, ctx().now),
     async taskInterface(taskArn) {

@@ -4,6 +4,7 @@
  * (aws-lookups.ts); `cityplan runbook replay` fills them from the estate's manifests.
  */
 import { COMMON_TUNING, RUNBOOK_INFO, type BuiltInRunbook } from '../../manifest/runbooks';
+import type { EstateRunbook } from '../../manifest/estate-runbooks';
 import type { Observation } from './observation';
 
 /** The environment the responder serves. */
@@ -63,6 +64,8 @@ export interface Lookups {
   inEstate(resourceType: string, resourceId: string): Promise<boolean>;
   /** A security group's world-open ingress, and whether it is a load balancer's. */
   openIngress(groupId: string): Promise<{ readonly rules: readonly OpenIngress[]; readonly loadBalancer: boolean }>;
+  /** The estate's own runbooks for this environment (runbooks/*.yaml). */
+  estateRunbooks(): Promise<readonly EstateRunbook[]>;
   /** A certificate's DNS validation records, each with whether the zone holds it. */
   validationRecords(certificateArn: string): Promise<ReadonlyArray<{ readonly name: string; readonly present: boolean }> | undefined>;
 }
@@ -90,6 +93,8 @@ export interface Plan {
   readonly actions: readonly Action[];
   /** What to do instead while the runbook is cooling down on this service (default: nothing). */
   readonly whileCoolingDown?: readonly Action[];
+  /** Minutes of cooldown when the runbook sets its own (an estate runbook's `cooldown`). */
+  readonly cooldown?: number;
 }
 
 /** A runbook: which observations it answers and what it decides for them. */

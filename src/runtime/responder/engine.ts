@@ -6,6 +6,7 @@
 import { RUNBOOKS } from './catalog';
 import { clusterName, type Action, type Lookups, type Plan, type ResponderContext, type Runbook, type ServiceSettings } from './context';
 import { readEvent, type Observation } from './observation';
+import { estateRunbook } from './runbooks/estate-runbook';
 
 /** An event the responder will answer: the runbook and the service's settings. */
 export interface Selected {
@@ -46,7 +47,9 @@ export async function select(raw: unknown, ctx: ResponderContext, lookups: Looku
   const base = { id: o.id, detailType: o.detailType };
   const away = await outside(o, ctx, lookups);
   if (away) return { ...base, ignored: `outside the estate: ${away}` };
-  for (const runbook of RUNBOOKS) {
+  // The estate's own runbooks first: one may take over an event a built-in would answer.
+  const runbooks = [...(await lookups.estateRunbooks()).map(estateRunbook), ...RUNBOOKS];
+  for (const runbook of runbooks) {
     const answer = runbook.answers(o, ctx);
     if (!answer) continue;
     const settings = answer.service === undefined ? undefined : await lookups.service(answer.service);
@@ -73,6 +76,8 @@ export interface Decision {
   readonly conditions: Readonly<Record<string, unknown>>;
   readonly actions: readonly Action[];
   readonly whileCoolingDown: readonly Action[];
+  /** Minutes, when the runbook sets its own cooldown. */
+  readonly cooldown?: number;
 }
 
 /** select then plan, for one event: what `cityplan runbook replay` shows. */
@@ -93,5 +98,6 @@ export function planned(s: Selected, p: Plan): Decision {
     conditions: p.conditions,
     actions: p.actions,
     whileCoolingDown: p.whileCoolingDown ?? [],
+    ...(p.cooldown !== undefined ? { cooldown: p.cooldown } : {}),
   };
 }

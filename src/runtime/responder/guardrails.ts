@@ -80,7 +80,7 @@ async function guarded(raw: unknown, ctx: ResponderContext, ports: Ports, base: 
   if (ctx.dryRun) return finish(done('dry run', decision.actions));
 
   const subject = decision.service ?? String(decision.conditions.resource ?? decision.conditions.certificate ?? decision.conditions.event ?? 'environment');
-  const cooldown = Number(selected.settings?.runbooks[decision.runbook!]?.cooldown ?? 15);
+  const cooldown = Number(decision.cooldown ?? selected.settings?.runbooks[decision.runbook!]?.cooldown ?? 15);
   let actions = decision.actions;
   let outcome: Outcome = 'done';
   if (!(await ports.store.coolDown(`${subject}#${decision.runbook}`, cooldown, ctx.now))) {

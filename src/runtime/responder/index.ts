@@ -5,9 +5,9 @@
  * per-service settings from SSM, read on demand and cached across invocations.
  */
 import { awsActions } from './aws-actions';
-import { awsLookups } from './aws-lookups';
+import { awsLookups, newLookupCache } from './aws-lookups';
 import { DynamoGuardStore } from './aws-store';
-import type { ResponderContext, ServiceSettings } from './context';
+import type { ResponderContext } from './context';
 import { respond, type AuditRecord } from './guardrails';
 import { lazy } from './lazy';
 
@@ -36,8 +36,8 @@ const clients = {
   sns: lazy(async () => new (await import('@aws-sdk/client-sns')).SNSClient({})),
   dynamodb: lazy(async () => new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient({})),
 };
-/** Service settings, kept across invocations of one execution environment (exported for tests to clear). */
-export const settingsCache = new Map<string, { at: number; value?: ServiceSettings }>();
+/** Service settings and the estate's runbooks, kept across invocations of one execution environment (exported for tests to clear). */
+export const lookupCache = newLookupCache();
 
 export async function handler(event: unknown): Promise<AuditRecord> {
   const ctx: ResponderContext = {
@@ -49,7 +49,7 @@ export async function handler(event: unknown): Promise<AuditRecord> {
   };
   const store = new DynamoGuardStore(clients.dynamodb, env(VARIABLES.auditTable), Number(env(VARIABLES.auditDays)) || 90);
   return respond(event, ctx, {
-    lookups: awsLookups(clients, () => ctx, store, env(VARIABLES.zoneId) || undefined, settingsCache),
+    lookups: awsLookups(clients, () => ctx, store, env(VARIABLES.zoneId) || undefined, lookupCache),
     store,
     act: awsActions({ ...clients, topicArn: env(VARIABLES.topicArn), quarantineGroupId: env(VARIABLES.quarantineGroupId), environment: `${ctx.estate}/${ctx.environment}` }),
     log: (line) => console.log(JSON.stringify(line)),

@@ -4,6 +4,7 @@
  * caller gives them. Nothing here is a guess presented as a fact: what is not given is unknown,
  * and the runbooks treat unknown as "do not act".
  */
+import type { EstateRunbook } from '../../manifest/estate-runbooks';
 import type { DeploymentFacts, Lookups, OpenIngress, ServiceSettings } from './context';
 
 export interface OfflineFacts {
@@ -14,6 +15,8 @@ export interface OfflineFacts {
   /** Stopped tasks already counted per service in the current window. */
   readonly stops?: Map<string, number>;
   readonly openIngress?: ReadonlyMap<string, { readonly rules: readonly OpenIngress[]; readonly loadBalancer: boolean }>;
+  /** The estate's own runbooks for the environment. */
+  readonly runbooks?: readonly EstateRunbook[];
 }
 
 export function offlineLookups(f: OfflineFacts): Lookups {
@@ -30,5 +33,6 @@ export function offlineLookups(f: OfflineFacts): Lookups {
     inEstate: async (_type, id) => id.startsWith(f.stackPrefix) || id.includes(`/${f.stackPrefix}`),
     openIngress: async (groupId) => f.openIngress?.get(groupId) ?? { rules: [], loadBalancer: false },
     validationRecords: async () => undefined,
+    estateRunbooks: async () => f.runbooks ?? [],
   };
 }

@@ -42,7 +42,7 @@ function responder(options: { dryRun?: boolean } = {}) {
   };
   const store = new DynamoGuardStore(lazy(async () => new DynamoDBClient({})), 'audit', 90);
   let ctx: ResponderContext = { estate: ESTATE, environment: ENV, dryRun: options.dryRun ?? false, maxActionsPerHour: 6, now: T0 };
-  const lookups = awsLookups(clients, () => ctx, store, 'Z1', new Map());
+  const lookups = awsLookups(clients, () => ctx, store, 'Z1');
   const act = awsActions({ ...clients, topicArn: 'arn:aws:sns:eu-west-2:222222222222:alerts', quarantineGroupId: 'sg-q', environment: `${ESTATE}/${ENV}` });
   return (event: unknown, now = T0) => {
     ctx = { ...ctx, now };

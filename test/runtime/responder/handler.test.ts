@@ -9,7 +9,7 @@ import { ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
 import { GetBucketTaggingCommand } from '@aws-sdk/client-s3';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../src/runtime/responder/index';
-import { actingCalls, alarmEvent, CLUSTER, fixture, fixtureNames, inEstate, mocks, PREVIOUS, resetAws, services } from './support';
+import { actingCalls, alarmEvent, CLUSTER, fixture, fixtureNames, inEstate, mocks, PREVIOUS, resetAws, services, spec } from './support';
 
 beforeEach(() => {
   vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -211,5 +211,19 @@ describe('sample events naming the example estate (justice/staging)', () => {
       services.set('find-a-court', settings);
     }
     expect(actingCalls()).toEqual([]);
+  });
+
+  it("an estate's own runbook, read from its SSM parameter, is asked before the built-ins", async () => {
+    resetAws({ runbooks: spec.runbooks as unknown[] });
+    const placement = await handler(inEstate('ecs-service-action.task-placement-failure-fargate-spot.json', 'find-a-court'));
+    expect(placement).toMatchObject({ runbook: 'capacity-shortfall', service: 'find-a-court', outcome: 'done' });
+    expect(actingCalls().map((c) => c.command)).toEqual(['PublishCommand']);
+    resetAws({ runbooks: spec.runbooks as unknown[] });
+    const pay = await handler(alarmEvent(`${CLUSTER}-send-money-to-prisoners-log-pattern-1`));
+    expect(pay).toMatchObject({ runbook: 'payments-unreachable', outcome: 'done' });
+    expect(actingCalls().map((c) => c.command)).toEqual(['PublishCommand', 'CreateOpsItemCommand']);
+    // The same alarm of a service the runbook does not name falls to the built-in.
+    resetAws({ runbooks: spec.runbooks as unknown[] });
+    expect((await handler(alarmEvent(`${CLUSTER}-find-a-court-log-pattern-1`))).runbook).toBe('deploy-regression');
   });
 });

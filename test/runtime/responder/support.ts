@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { loadEstate } from '../../../src/manifest/load';
 import { parameter } from '../../../src/naming/names';
 import { responderSettings } from '../../../src/operations/responder-settings';
-import { settingsCache, VARIABLES } from '../../../src/runtime/responder/index';
+import { lookupCache, VARIABLES } from '../../../src/runtime/responder/index';
 import { FakeTable } from '../../support/dynamodb-fake';
 
 export const FIXTURES = 'test/fixtures/events';
@@ -88,9 +88,10 @@ export const PREVIOUS = `arn:aws:ecs:eu-west-2:222222222222:task-definition/${CL
 export const CURRENT = `arn:aws:ecs:eu-west-2:222222222222:task-definition/${CLUSTER}-book-a-prison-visit:7`;
 
 /** Resets every mock to the example estate in justice/staging, with a fresh table. */
-export function resetAws(options: { dryRun?: boolean; deployedMinutesAgo?: number; desiredCount?: number } = {}): FakeTable {
+export function resetAws(options: { dryRun?: boolean; deployedMinutesAgo?: number; desiredCount?: number; runbooks?: unknown[] } = {}): FakeTable {
   for (const m of Object.values(mocks)) m.reset();
-  settingsCache.clear();
+  lookupCache.settings.clear();
+  lookupCache.runbooks = undefined;
   Object.assign(process.env, {
     [VARIABLES.estate]: ESTATE,
     [VARIABLES.environment]: ENV,
@@ -105,6 +106,7 @@ export function resetAws(options: { dryRun?: boolean; deployedMinutesAgo?: numbe
   const table = new FakeTable();
   table.install(mocks.dynamodb);
   mocks.ssm.on(GetParameterCommand).callsFake(({ Name }: { Name: string }) => {
+    if (options.runbooks && Name === parameter.estateRunbooks(ESTATE, ENV)) return { Parameter: { Name, Value: JSON.stringify(options.runbooks) } };
     const svc = [...services.values()].find((s) => parameter.responderSettings(ESTATE, ENV, s.service) === Name);
     if (!svc) throw new ParameterNotFound({ message: `${Name} not found`, $metadata: {} });
     const { service: _service, ...value } = svc;
