@@ -11,6 +11,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { CreateOpsItemCommand, SSMClient } from '@aws-sdk/client-ssm';
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { awsActions } from '../../../src/runtime/responder/aws-actions';
 import { awsLookups } from '../../../src/runtime/responder/aws-lookups';
@@ -146,5 +147,18 @@ describe('guardrails', () => {
   it('every fixture as published replays without throwing', async () => {
     const answer = responder();
     for (const name of fixtureNames()) await expect(answer(fixture(name))).resolves.toHaveProperty('outcome');
+  });
+
+  it('never throws, whatever JSON arrives (fast-check), and acts on nothing it cannot read', async () => {
+    const answer = responder();
+    const envelope = fc.record({ id: fc.string(), 'detail-type': fc.constantFrom('ECS Task State Change', 'CloudWatch Alarm State Change', 'GuardDuty Finding', 'AWS Health Event', 'x'), source: fc.constantFrom('aws.ecs', 'aws.cloudwatch', 'aws.guardduty', 'aws.health'), detail: fc.anything() });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.anything(), envelope), async (event) => {
+        const record = await answer(event);
+        expect(['ignored', 'nothing to do', 'done', 'duplicate', 'cooling down', 'capped', 'failed']).toContain(record.outcome);
+      }),
+      { numRuns: 300 },
+    );
+    expect(actingCalls().filter((c) => c.command !== 'PublishCommand')).toEqual([]);
   });
 });
