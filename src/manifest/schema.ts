@@ -12,7 +12,7 @@ import { knownRegions, partitionProblem, regionProblem } from './region';
 import { imageProblem } from './image';
 import { SCHEDULE_PATTERN, scheduleProblem } from './schedule';
 import { BUILT_IN_RUNBOOKS, COMMON_TUNING, DEFAULT_ACTIONS_PER_HOUR, RUNBOOK_INFO, type TuningField } from './runbooks';
-import { LOG_RETENTION_DAYS, MAX_ALARM_PATTERNS } from './log-fields';
+import { LOG_RETENTION_DAYS, MAX_ALARM_PATTERNS, MAX_REGEX_PER_LOG_GROUP, MAX_REGEX_PER_PATTERN, regexCount } from './log-fields';
 
 export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
@@ -301,6 +301,9 @@ export const serviceFields = z.strictObject({
         )
         .max(MAX_ALARM_PATTERNS, {
           error: `at most ${MAX_ALARM_PATTERNS} patterns: each takes one of the log group's 100 metric filters and one alarm`,
+        })
+        .refine((patterns) => patterns.reduce((n, p) => n + regexCount(p), 0) <= MAX_REGEX_PER_LOG_GROUP && patterns.every((p) => regexCount(p) <= MAX_REGEX_PER_PATTERN), {
+          error: `at most ${MAX_REGEX_PER_PATTERN} regular expressions (%…%) in one pattern and ${MAX_REGEX_PER_LOG_GROUP} in all (CloudWatch Logs quotas per filter and per log group)`,
         })
         .meta({
           description: 'CloudWatch Logs filter patterns (plain words, or JSON like { $.level = "FATAL" }) each of which raises an alarm the responder answers.',

@@ -26,6 +26,12 @@ describe('runbook fields', () => {
     expect(problem!.message).toContain('30, 60');
   });
 
+  it('refuses more regular expressions in alarmOn than CloudWatch Logs allows on one log group', () => {
+    const [problem] = estateProblems(visits('logs:\n  alarmOn: ["%a% %b%", "%c% %d%", "%e% %f%"]\n'));
+    expect(problem).toMatchObject({ field: 'logs.alarmOn' });
+    expect(problem!.message).toContain('5 in all');
+  });
+
   it('carries tuning, log patterns and the environment dry run into the spec, with defaults', () => {
     const estate = MINIMAL_ESTATE.replace(/(\n {2}staging:\n)/, '$1    runbooks:\n      dryRun: true\n');
     const spec = loadEstate(writeEstate(visits('logs:\n  alarmOn: ["payment failed"]\nrunbooks:\n  crash-loop: {stops: 5}\n', estate)));
