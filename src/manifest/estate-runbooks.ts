@@ -71,10 +71,11 @@ export interface EstateRunbook {
 
 /**
  * Reads runbooks/*.yaml. Problems are added to `problems`; runbooks with none are returned.
- * @param services every service name of the estate, for `services`
+ * @param services every service name of the estate, for `services`; undefined when no service
+ *   file could be read (that problem is the one to tell, not a runbook naming a service)
  * @param environments every environment name, for `environments`
  */
-export function loadEstateRunbooks(dir: string, services: readonly string[], environments: readonly string[], problems: Problem[]): EstateRunbook[] {
+export function loadEstateRunbooks(dir: string, services: readonly string[] | undefined, environments: readonly string[], problems: Problem[]): EstateRunbook[] {
   const folder = join(dir, RUNBOOKS_DIR);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
   const runbooks: EstateRunbook[] = [];
@@ -100,7 +101,7 @@ export function loadEstateRunbooks(dir: string, services: readonly string[], env
         const near = closest(n, all);
         at([field, i], `${what} '${n}' is not in the estate${near ? ` (did you mean '${near}'?)` : ''}`);
       });
-    known(rb.services, services, 'services', 'service');
+    if (services) known(rb.services, services, 'services', 'service');
     known(rb.environments, environments, 'environments', 'environment');
     const aboutService = rb.trigger.alarm !== undefined || SERVICE_EVENTS.has(rb.trigger.event!);
     rb.actions.forEach((a, i) => {

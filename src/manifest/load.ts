@@ -76,7 +76,7 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
   problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts, new Set(files.map((f) => basename(f).replace(/\.ya?ml$/, '')))), ...domainsApart(environments, contexts, estateRead.source));
 
-  const runbooks = loadEstateRunbooks(dir, services.map((s) => s.file.name), environments.map((e) => e.name), problems);
+  const runbooks = loadEstateRunbooks(dir, files.length > 0 ? services.map((s) => s.file.name) : undefined, environments.map((e) => e.name), problems);
 
   if (problems.length > 0) throw new EstateError(uniqueProblems(withoutValuesOfWrongKind(problems)));
 
