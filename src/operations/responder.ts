@@ -10,6 +10,8 @@
  * calls); 256 MB (the bundle is about 30 KB; the SDK clients are the runtime's).
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -165,7 +167,34 @@ export class Responder extends Construct {
     this.publishEstateRunbooks(estate, env.name, props.runbooks ?? []);
 
     responderRules(this, { estate, environment: env.name, cluster, function: this.function, deadLetters: this.deadLetters });
+    this.alarmOnItself(props.alerts);
     this.acknowledge();
+  }
+
+  /**
+   * The responder cannot answer for itself: an event it could not take (in the dead-letter queue)
+   * or an invocation that failed goes straight to the alerts topic. Unnamed: CloudFormation's names
+   * start with the stack's, and no runbook answers them.
+   */
+  private alarmOnItself(alerts: sns.ITopic): void {
+    const notify = new cloudwatchActions.SnsAction(alerts);
+    const deadLetters = new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
+      alarmDescription: 'The runbook responder could not take an event: it is in the dead-letter queue',
+      metric: this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const errors = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: 'The runbook responder failed (an invocation error, not an action AWS refused: those are audited)',
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [deadLetters, errors]) alarm.addAlarmAction(notify);
   }
 
   /**

@@ -60,6 +60,13 @@ describe('the runbook responder of an environment', () => {
     production.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ DeletionProtectionEnabled: true }) });
   });
 
+  it('alarms on itself to the alerts topic: an event in its dead-letter queue, a failed invocation', () => {
+    const alarms = Object.values(staging.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties);
+    const own = alarms.filter((a) => ['ApproximateNumberOfMessagesVisible', 'Errors'].includes(a.MetricName));
+    expect(own.map((a) => a.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesVisible', 'Errors']);
+    for (const a of own) expect(a.AlarmActions).toHaveLength(1);
+  });
+
   it("logs to its own log group under the estate's name", () => {
     staging.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/cityplan/test/staging/responder', KmsKeyId: Match.anyValue() });
   });
