@@ -29,11 +29,13 @@ export function responderRules(scope: Construct, props: ResponderRulesProps): ev
   const patterns: Record<string, events.EventPattern> = {
     // Stopped tasks: crash loops (non-zero exits, failed health checks, failed starts) and out-of-memory.
     TaskStopped: { source: ['aws.ecs'], detailType: ['ECS Task State Change'], detail: { clusterArn: [clusterArn], lastStatus: ['STOPPED'] } },
-    DeploymentFailed: {
+    // Every deployment event, not only failures: the responder's audit lines are the estate's record
+    // of deployments (the log pipeline's deployments-over-time query counts them).
+    Deployment: {
       source: ['aws.ecs'],
       detailType: ['ECS Deployment State Change'],
       resources: [{ prefix: `arn:${partition}:ecs:${region}:${account}:service/${props.cluster}/` }] as unknown as string[],
-      detail: { eventName: ['SERVICE_DEPLOYMENT_FAILED'] },
+      detail: { eventName: ['SERVICE_DEPLOYMENT_IN_PROGRESS', 'SERVICE_DEPLOYMENT_COMPLETED', 'SERVICE_DEPLOYMENT_FAILED'] },
     },
     ServiceAction: {
       source: ['aws.ecs'],

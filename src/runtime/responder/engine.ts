@@ -5,6 +5,7 @@
  */
 import { RUNBOOKS } from './catalog';
 import { clusterName, type Action, type Lookups, type Plan, type ResponderContext, type Runbook, type ServiceSettings } from './context';
+import { alarmOf } from '../../naming/names';
 import { readEvent, type Observation } from './observation';
 import { estateRunbook } from './runbooks/estate-runbook';
 
@@ -15,7 +16,22 @@ export interface Selected {
   readonly settings?: ServiceSettings;
 }
 
-export type Selection = { readonly selected: Selected } | { readonly ignored: string; readonly id?: string; readonly detailType?: string; readonly runbook?: string };
+export type Selection =
+  | { readonly selected: Selected }
+  | { readonly ignored: string; readonly id?: string; readonly detailType?: string; readonly event?: string; readonly service?: string; readonly runbook?: string };
+
+/**
+ * What happened, as the audit line names it (issue 11's analytics/responder-line.ts): an ECS
+ * deployment's or service action's `eventName`, else the event's `detail-type`.
+ */
+export const eventOf = (o: Observation): string => (o.type === 'deployment' || o.type === 'service-action' ? o.eventName : o.detailType);
+
+/** The service an observation names, when it names one of this environment's (its cluster, its alarms). */
+function serviceNamed(o: Observation, ctx: ResponderContext): string | undefined {
+  if (o.type === 'alarm') return alarmOf(ctx.estate, ctx.environment, o.alarmName)?.service;
+  if (o.type === 'task-stopped' || o.type === 'deployment' || o.type === 'service-action' || o.type === 'finding') return o.cluster === clusterName(ctx) ? o.service : undefined;
+  return undefined;
+}
 
 /** Why an observation is outside this environment of the estate, if it is. */
 async function outside(o: Observation, ctx: ResponderContext, lookups: Lookups): Promise<string | undefined> {
@@ -44,7 +60,7 @@ export async function select(raw: unknown, ctx: ResponderContext, lookups: Looku
   const read = readEvent(raw);
   if ('ignored' in read) return read;
   const o = read.observation;
-  const base = { id: o.id, detailType: o.detailType };
+  const base = { id: o.id, detailType: o.detailType, event: eventOf(o), service: serviceNamed(o, ctx) };
   const away = await outside(o, ctx, lookups);
   if (away) return { ...base, ignored: `outside the estate: ${away}` };
   // The estate's own runbooks first: one may take over an event a built-in would answer.
@@ -69,6 +85,8 @@ export function plan(selected: Selected, ctx: ResponderContext, lookups: Lookups
 export interface Decision {
   readonly eventId?: string;
   readonly detailType?: string;
+  /** See eventOf. */
+  readonly event?: string;
   readonly runbook?: string;
   readonly service?: string;
   /** Why nothing was decided: not an event, outside the estate, no runbook, switched off. */
@@ -84,7 +102,8 @@ export interface Decision {
 export async function decide(raw: unknown, ctx: ResponderContext, lookups: Lookups): Promise<Decision> {
   const selection = await select(raw, ctx, lookups);
   if ('ignored' in selection) {
-    return { eventId: selection.id, detailType: selection.detailType, runbook: selection.runbook, ignored: selection.ignored, conditions: {}, actions: [], whileCoolingDown: [] };
+    const { id, detailType, event, service, runbook, ignored } = selection;
+    return { eventId: id, detailType, event, service, runbook, ignored, conditions: {}, actions: [], whileCoolingDown: [] };
   }
   return planned(selection.selected, await plan(selection.selected, ctx, lookups));
 }
@@ -93,6 +112,7 @@ export function planned(s: Selected, p: Plan): Decision {
   return {
     eventId: s.observation.id,
     detailType: s.observation.detailType,
+    event: eventOf(s.observation),
     runbook: s.runbook.name,
     service: p.service,
     conditions: p.conditions,

@@ -13,7 +13,7 @@
  *   7. audit: the decision and outcome, in the table and as one JSON log line
  */
 import { isMutating, type Action, type Lookups, type ResponderContext } from './context';
-import { plan, planned, select, type Decision } from './engine';
+import { eventOf, plan, planned, select, type Decision } from './engine';
 
 /** Where the guardrails keep their state (DynamoDB in the Lambda; memory in replay and tests). */
 export interface GuardStore {
@@ -57,18 +57,63 @@ export async function respond(raw: unknown, ctx: ResponderContext, ports: Ports)
   } catch (e) {
     record = { ...base, conditions: {}, actions: [], whileCoolingDown: [], taken: [], outcome: 'failed', errors: [String((e as Error)?.message ?? e)] };
   }
-  ports.log({ level: record.outcome === 'failed' ? 'error' : 'info', message: `responder: ${record.outcome}`, ...record });
+  for (const line of auditLines(record)) ports.log(line);
   return record;
+}
+
+/** The audit line's outcome (issue 11's analytics/responder-line.ts) for each of the responder's. */
+const LINE_OUTCOME: Record<Outcome, 'done' | 'dry-run' | 'skipped' | 'failed'> = {
+  ignored: 'skipped',
+  duplicate: 'skipped',
+  'nothing to do': 'skipped',
+  'dry run': 'dry-run',
+  done: 'done',
+  'cooling down': 'done',
+  capped: 'done',
+  failed: 'failed',
+};
+/** Action names on audit lines: the runbook's words (`scale-out`, not the API's). */
+const LINE_ACTION: Partial<Record<Action['do'], string>> = { scale: 'scale-out' };
+
+/**
+ * The JSON log lines of one decision, in the format the log pipeline's queries read
+ * (`{"audit":"cityplan.responder","at","service","event","runbook"?,"action"?,"outcome"}`, issue
+ * 11's analytics/responder-line.ts): one line per action taken (in dry run, per action decided), or
+ * one without `action` when none was. The first line also carries the whole decision (what was
+ * seen, why it was ignored or held back, errors); extra fields are allowed by that format.
+ */
+export function auditLines(r: AuditRecord): Array<Record<string, unknown>> {
+  const base = {
+    audit: 'cityplan.responder',
+    at: r.decidedAt,
+    service: r.service ?? '',
+    event: r.event ?? r.detailType ?? 'unreadable',
+    ...(r.runbook ? { runbook: r.runbook } : {}),
+    outcome: LINE_OUTCOME[r.outcome],
+    level: r.outcome === 'failed' ? 'error' : 'info',
+    eventId: r.eventId,
+    environment: r.environment,
+  };
+  const detail = {
+    decision: r.outcome,
+    ...(r.ignored ? { ignored: r.ignored } : {}),
+    ...(Object.keys(r.conditions).length ? { conditions: r.conditions } : {}),
+    ...(r.errors?.length ? { errors: r.errors } : {}),
+  };
+  if (r.taken.length === 0) return [{ ...base, ...detail }];
+  return r.taken.map((a, i) => ({ ...base, action: LINE_ACTION[a.do] ?? a.do, ...(i === 0 ? detail : {}) }));
 }
 
 async function guarded(raw: unknown, ctx: ResponderContext, ports: Ports, base: Pick<AuditRecord, 'environment' | 'dryRun' | 'decidedAt'>): Promise<AuditRecord> {
   const selection = await select(raw, ctx, ports.lookups);
   if ('ignored' in selection) {
-    return { ...base, eventId: selection.id, detailType: selection.detailType, runbook: selection.runbook, ignored: selection.ignored, conditions: {}, actions: [], whileCoolingDown: [], taken: [], outcome: 'ignored' };
+    const { id, detailType, event, service, runbook, ignored } = selection;
+    return { ...base, eventId: id, detailType, event, service, runbook, ignored, conditions: {}, actions: [], whileCoolingDown: [], taken: [], outcome: 'ignored' };
   }
   const { selected } = selection;
   if (!(await ports.store.claim(selected.observation.id, ctx.now))) {
-    return { ...base, eventId: selected.observation.id, detailType: selected.observation.detailType, runbook: selected.runbook.name, conditions: {}, actions: [], whileCoolingDown: [], taken: [], outcome: 'duplicate' };
+    const o = selected.observation;
+    return { ...base, eventId: o.id, detailType: o.detailType, event: eventOf(o), service: selected.settings?.service, runbook: selected.runbook.name, conditions: {}, actions: [], whileCoolingDown: [], taken: [], outcome: 'duplicate' };
   }
   const decision = planned(selected, await plan(selected, ctx, ports.lookups));
   const done = (outcome: Outcome, taken: readonly Action[], errors?: string[]): AuditRecord => ({ ...base, ...decision, outcome, taken, ...(errors?.length ? { errors } : {}) });

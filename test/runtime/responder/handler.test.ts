@@ -60,7 +60,44 @@ describe('every sample event as AWS published it', () => {
     log.mockClear();
     await handler('not an event');
     expect(log).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(log.mock.calls[0]![0] as string)).toMatchObject({ outcome: 'ignored', ignored: 'not a JSON object' });
+    expect(JSON.parse(log.mock.calls[0]![0] as string)).toMatchObject({ audit: 'cityplan.responder', outcome: 'skipped', decision: 'ignored', ignored: 'not a JSON object' });
+  });
+});
+
+describe('audit lines, in the format the log pipeline reads (analytics/responder-line.ts)', () => {
+  const lines = async (event: unknown) => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    log.mockClear();
+    await handler(event);
+    return log.mock.calls.map((c) => JSON.parse(c[0] as string));
+  };
+
+  it('one line per action taken, naming the service, the event and the runbook', async () => {
+    resetAws({ deployedMinutesAgo: 10 });
+    const got = await lines(alarmEvent(`${CLUSTER}-book-a-prison-visit-error-rate`));
+    expect(got.map(({ audit, service, event, runbook, action, outcome }) => ({ audit, service, event, runbook, action, outcome }))).toEqual([
+      { audit: 'cityplan.responder', service: 'book-a-prison-visit', event: 'CloudWatch Alarm State Change', runbook: 'deploy-regression', action: 'rollback', outcome: 'done' },
+      { audit: 'cityplan.responder', service: 'book-a-prison-visit', event: 'CloudWatch Alarm State Change', runbook: 'deploy-regression', action: 'notify', outcome: 'done' },
+    ]);
+    expect(Date.parse(got[0].at)).not.toBeNaN();
+  });
+
+  it('every deployment event of a service, by its ECS event name, also those no runbook acts on', async () => {
+    resetAws();
+    const completed = await lines(inEstate('ecs-deployment-state-change.completed.json', 'find-a-court'));
+    expect(completed).toEqual([expect.objectContaining({ service: 'find-a-court', event: 'SERVICE_DEPLOYMENT_COMPLETED', outcome: 'skipped' })]);
+    expect(completed[0].action).toBeUndefined();
+    const failed = await lines(inEstate('ecs-deployment-state-change.failed.json', 'find-a-court'));
+    expect(failed).toEqual([expect.objectContaining({ event: 'SERVICE_DEPLOYMENT_FAILED', runbook: 'deploy-regression', action: 'notify', outcome: 'done' })]);
+  });
+
+  it('dry run: the actions decided, as dry-run', async () => {
+    resetAws({ dryRun: true });
+    const got = await lines(alarmEvent(`${CLUSTER}-find-a-court-latency-p99`));
+    expect(got.map((l) => [l.action, l.outcome])).toEqual([
+      ['scale-out', 'dry-run'],
+      ['notify', 'dry-run'],
+    ]);
   });
 });
 
