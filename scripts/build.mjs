@@ -13,3 +13,17 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+
+// The runbook responder Lambda (src/runtime/responder): one minified file for the Node.js 22
+// runtime, which provides the AWS SDK v3, so the SDK stays out of the bundle.
+await build({
+  entryPoints: { 'runtime/responder/index': 'src/runtime/responder/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  external: ['@aws-sdk/*'],
+  logLevel: 'warning',
+});

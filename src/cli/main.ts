@@ -17,6 +17,7 @@ import { type Output, stdio } from './output';
 import { type PackageFlags, packageCommand } from './package';
 import { type PlanFlags, planCommand } from './plan';
 import { policyCommand } from './policy';
+import { type RunbookListFlags, type RunbookReplayFlags, runbookListCommand, runbookReplayCommand } from './runbook';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
 import { cityplanVersion } from './version';
@@ -133,6 +134,23 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .requiredOption('--data <dir>', 'folder the log buckets were synced into (aws s3 sync)')
     .option('--json', 'print the result as JSON')
     .action((query: string, opts: LogsQueryFlags) => run(() => logsQueryCommand(query, opts, io))());
+  const runbook = program.command('runbook').description("the estate's runbooks, and what the responder would decide for an event");
+  runbook
+    .command('list')
+    .description('list the runbooks with their triggers and what the estate changed about them')
+    .argument('<dir>', 'estate folder')
+    .option('--json', 'print as JSON')
+    .action((dir: string, opts: RunbookListFlags) => run(() => runbookListCommand(dir, opts, io))());
+  runbook
+    .command('replay')
+    .description("offline: what the environment's responder would decide for one EventBridge event")
+    .argument('<event.json>', 'one EventBridge event as JSON')
+    .requiredOption('--estate <dir>', 'estate folder')
+    .requiredOption('--env <name>', 'environment whose responder decides')
+    .option('--deployed <minutes>', "minutes before the event that the service's current deployment started", count)
+    .option('--desired <count>', 'tasks the service ran when the event came', count)
+    .option('--json', 'print the decision as JSON')
+    .action((file: string, opts: RunbookReplayFlags) => run(() => runbookReplayCommand(file, opts, io))());
 
   try {
     await program.parseAsync(argv as string[]);
@@ -160,6 +178,12 @@ function concurrency(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > 50) throw new InvalidArgumentError('give a whole number from 1 to 50, such as 4');
   return n;
+}
+
+/** A whole number, 0 or more, or a usage error. */
+function count(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('give a whole number, such as 10');
+  return Number(value);
 }
 
 /** An error as the contract's `problems`: the estate's own, or one problem saying what went wrong. */

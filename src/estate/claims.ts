@@ -90,6 +90,9 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   // region cannot both hold one, and a move between them is ordered (give up first).
   'AWS::Config::ConfigurationRecorder': () => ['configuration-recorder'],
   'AWS::Config::DeliveryChannel': () => ['delivery-channel'],
+  // Table names are unique per account and region (DynamoDB CreateTable); the responder's audit
+  // table is left unnamed (src/operations/responder.ts), so it claims nothing.
+  'AWS::DynamoDB::Table': optionallyNamed('TableName'),
   'AWS::EC2::EIP': null,
   'AWS::EC2::FlowLog': null,
   'AWS::EC2::InternetGateway': null,
@@ -141,6 +144,8 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::KinesisFirehose::DeliveryStream': optionallyNamed('DeliveryStreamName'),
   'AWS::KMS::Key': null,
   'AWS::Lambda::Function': optionallyNamed('FunctionName'),
+  // A permission's statement id is generated per function (Lambda AddPermission): nothing to share.
+  'AWS::Lambda::Permission': null,
   'AWS::Logs::LogGroup': optionallyNamed('LogGroupName'),
   // A detector's identity is a generated ARN; its name is not unique (CreateLogAnomalyDetector). The
   // name is claimed nonetheless, as alarms on its AnomalyCount find it by name (dimension LogAnomalyDetector).

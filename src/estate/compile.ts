@@ -89,6 +89,7 @@ export function compileEstate(
         description: `cityplan ${spec.name}/${env.name}: network, cluster, key, DNS, certificate, logs, alerts, firewall`,
         alertEmails: spec.alerts.email,
         openSearch: spec.logs.opensearch,
+        runbooks: spec.runbooks,
       });
     } else if (plan.role === 'certificate') {
       stack = new CertificateStack(app, plan.name, {

@@ -23,3 +23,19 @@ export function describeFargateMemory(cpu: number): string {
   if (cpu === 256) return '512, 1024 or 2048';
   return `${range.from} to ${range.to} in steps of ${range.step}`;
 }
+
+/**
+ * The next valid Fargate size up in memory from `cpu`/`memory` MiB: the next step at the same CPU,
+ * or, past that CPU's maximum, the smallest memory of the next CPU value. Undefined at the largest
+ * size (16 vCPU, 120 GiB). Figures: Fargate task CPU and memory table (ECS Developer Guide).
+ */
+export function nextFargateSize(cpu: number, memory: number): { cpu: number; memory: number } | undefined {
+  const cpus = Object.keys(MEMORY_RANGES).map(Number).sort((a, b) => a - b);
+  for (const c of cpus.filter((c) => c >= cpu)) {
+    const range = MEMORY_RANGES[c]!;
+    const sizes = c === 256 ? [512, 1024, 2048] : Array.from({ length: (range.to - range.from) / range.step + 1 }, (_, i) => range.from + i * range.step);
+    const next = sizes.find((m) => m > memory);
+    if (next !== undefined) return { cpu: c, memory: next };
+  }
+  return undefined;
+}

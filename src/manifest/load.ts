@@ -10,6 +10,8 @@ import { closest } from './near';
 import { EstateError, type Problem, UsageError, uniqueProblems } from './problems';
 import { domainsApart, environmentRules, NOT_FOR_THIS_KIND, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
+import { loadEstateRunbooks } from './estate-runbooks';
+import { DEFAULT_ACTIONS_PER_HOUR } from './runbooks';
 import { checkShape } from './shape';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from './spec';
 import { YamlSource } from './yaml-source';
@@ -74,6 +76,8 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
   problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts, new Set(files.map((f) => basename(f).replace(/\.ya?ml$/, '')))), ...domainsApart(environments, contexts, estateRead.source));
 
+  const runbooks = loadEstateRunbooks(dir, files.length > 0 ? services.map((s) => s.file.name) : undefined, environments.map((e) => e.name), problems);
+
   if (problems.length > 0) throw new EstateError(uniqueProblems(withoutValuesOfWrongKind(problems)));
 
   const byEnv = new Map<string, ServiceSpec[]>(environments.map((e) => [e.name, []]));
@@ -89,6 +93,7 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
     logs: { opensearch: estate.logs?.opensearch ?? false },
     environments,
     services: byEnv,
+    runbooks,
   };
 }
 
@@ -279,6 +284,7 @@ function toEnvironment(name: string, e: EstateFile['environments'][string], esta
     protect: e.protect ?? false,
     config: { recorder: e.config?.recorder ?? false },
     guardduty: e.guardduty ?? false,
+    runbooks: { dryRun: e.runbooks?.dryRun ?? false, maxActionsPerHour: e.runbooks?.maxActionsPerHour ?? DEFAULT_ACTIONS_PER_HOUR },
   };
 }
 
@@ -300,6 +306,8 @@ function toService(name: string, file: string, merged: Record<string, unknown>):
     calls: m.calls ?? [],
     publish: m.publish ?? [],
     subscribe: m.subscribe ?? [],
+    logs: { ...(m.logs?.retention !== undefined ? { retention: m.logs.retention } : {}), alarmOn: m.logs?.alarmOn ?? [] },
+    runbooks: m.runbooks ?? {},
     // A worker's subscriptions arrive in its queue: subscribing alone gives it one.
     queue: m.queue ?? (m.kind === 'worker' && m.subscribe?.length ? {} : undefined),
   };

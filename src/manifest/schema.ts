@@ -13,6 +13,8 @@ import { knownRegions, partitionProblem, regionProblem } from './region';
 import { imageProblem } from './image';
 import { SCHEDULE_PATTERN, scheduleProblem } from './schedule';
 import { accountSingletonProblems } from './singletons';
+import { BUILT_IN_RUNBOOKS, COMMON_TUNING, DEFAULT_ACTIONS_PER_HOUR, RUNBOOK_INFO, type TuningField } from './runbooks';
+import { LOG_RETENTION_DAYS, MAX_ALARM_PATTERNS, MAX_REGEX_PER_LOG_GROUP, MAX_REGEX_PER_PATTERN, regexCount } from './log-fields';
 
 export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
@@ -107,6 +109,32 @@ const sourceFields = z
   })
   .partial()
   .meta({ description: 'Where the service is built from (exactly one of source or image).' });
+
+/** A runbook tuning field as zod: a boolean, or a whole number within its documented range. */
+const tuningField = (f: TuningField) =>
+  (typeof f.default === 'boolean'
+    ? z.boolean()
+    : z
+        .int()
+        .min(f.min ?? 0, { error: `must be at least ${f.min ?? 0}` })
+        .max(f.max ?? Number.MAX_SAFE_INTEGER, { error: `must be at most ${f.max}` })
+  ).meta({ description: f.description, default: f.default });
+
+/** `runbooks.<name>` of a service: for each built-in runbook, `enabled`, `cooldown` and its own tuning. */
+const runbookTuning = z
+  .strictObject(
+    Object.fromEntries(
+      BUILT_IN_RUNBOOKS.map((name) => [
+        name,
+        z
+          .strictObject(Object.fromEntries(Object.entries({ ...COMMON_TUNING, ...RUNBOOK_INFO[name].tuning }).map(([k, f]) => [k, tuningField(f)])))
+          .partial()
+          .meta({ description: `${RUNBOOK_INFO[name].does} (trigger: ${RUNBOOK_INFO[name].trigger}).` }),
+      ]),
+    ),
+  )
+  .partial()
+  .meta({ description: "Per-service tuning of the estate's runbooks, by runbook name (see docs/manifest.md, Runbooks)." });
 
 /** Fields a service may set in its file, in the estate's `defaults`, or per environment. */
 export const serviceFields = z.strictObject({
@@ -261,6 +289,34 @@ export const serviceFields = z.strictObject({
     })
     .partial()
     .meta({ description: 'Alarm thresholds.' }),
+  logs: z
+    .strictObject({
+      retention: z
+        .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<3>], {
+          error: `must be a retention CloudWatch Logs offers, in days: ${LOG_RETENTION_DAYS.join(', ')}`,
+        })
+        .meta({ description: "Days the service's logs are kept (default: 30, or 731 where the environment is protected)." }),
+      alarmOn: z
+        .array(
+          z
+            .string()
+            .min(1)
+            .max(1024, { error: 'must be at most 1024 characters (the CloudWatch Logs filter pattern limit)' }),
+        )
+        .max(MAX_ALARM_PATTERNS, {
+          error: `at most ${MAX_ALARM_PATTERNS} patterns: each takes one of the log group's 100 metric filters and one alarm`,
+        })
+        .refine((patterns) => patterns.reduce((n, p) => n + regexCount(p), 0) <= MAX_REGEX_PER_LOG_GROUP && patterns.every((p) => regexCount(p) <= MAX_REGEX_PER_PATTERN), {
+          error: `at most ${MAX_REGEX_PER_PATTERN} regular expressions (%…%) in one pattern and ${MAX_REGEX_PER_LOG_GROUP} in all (CloudWatch Logs quotas per filter and per log group)`,
+        })
+        .meta({
+          description: 'CloudWatch Logs filter patterns (plain words, or JSON like { $.level = "FATAL" }) each of which raises an alarm the responder answers.',
+          examples: [['"payment provider unreachable"', '{ $.event = "card-declined-spike" }']],
+        }),
+    })
+    .partial()
+    .meta({ description: 'Log retention and extra patterns that raise an alarm.' }),
+  runbooks: runbookTuning,
 });
 
 export const serviceOverrides = serviceFields.partial();
@@ -304,6 +360,18 @@ export const environmentFields = z.strictObject({
     description: 'A GuardDuty detector with ECS Fargate runtime monitoring (one per account and region: at most one environment of an account and region may ask).',
     default: false,
   }),
+  runbooks: z
+    .strictObject({
+      dryRun: z.boolean().meta({ description: 'The responder decides and records (audit table, log) but acts on nothing and notifies no one.', default: false }),
+      maxActionsPerHour: z
+        .int()
+        .min(1)
+        .max(60)
+        .meta({ description: 'Most actions the responder takes on one service in one clock hour.', default: DEFAULT_ACTIONS_PER_HOUR }),
+    })
+    .partial()
+    .optional()
+    .meta({ description: 'How the environment responder acts.' }),
 });
 
 export const estateFile = z

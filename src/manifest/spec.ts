@@ -1,4 +1,5 @@
 /** The validated estate, with defaults applied and per-environment overrides merged. */
+import type { EstateRunbook } from './estate-runbooks';
 
 export interface EnvironmentSpec {
   readonly name: string;
@@ -15,6 +16,8 @@ export interface EnvironmentSpec {
   readonly config: { readonly recorder: boolean };
   /** A GuardDuty detector with ECS Fargate runtime monitoring in this environment's account and region. */
   readonly guardduty: boolean;
+  /** How the environment's responder acts (`runbooks`); defaults applied. */
+  readonly runbooks: { readonly dryRun: boolean; readonly maxActionsPerHour: number };
 }
 
 export type ServiceKind = 'web' | 'backend' | 'worker' | 'job';
@@ -75,6 +78,10 @@ export interface ServiceSpec {
   /** Minutes after which a job run is stopped (job only). */
   readonly timeout: number;
   readonly alarms: { readonly errorRate: number; readonly latencyP99: number };
+  /** `retention` in days (absent: the environment's default); `alarmOn`: filter patterns that raise an alarm. */
+  readonly logs: { readonly retention?: number; readonly alarmOn: readonly string[] };
+  /** Per-service tuning of runbooks by name (`runbooks`), as written: defaults are the responder's. */
+  readonly runbooks: Readonly<Record<string, Readonly<Record<string, number | boolean>>>>;
 }
 
 export interface EstateSpec {
@@ -91,6 +98,8 @@ export interface EstateSpec {
   readonly environments: readonly EnvironmentSpec[];
   /** Services by environment name, each list sorted by service name. */
   readonly services: ReadonlyMap<string, readonly ServiceSpec[]>;
+  /** The estate's own runbooks (runbooks/*.yaml), sorted by name; absent or empty when it has none. */
+  readonly runbooks?: readonly EstateRunbook[];
 }
 
 /** Whether a service has names the environment's wildcard certificate does not cover. */

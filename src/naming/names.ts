@@ -81,7 +81,38 @@ export const parameter = {
    * check passed; read by rollback and by estate deploys (deploy/last-image.ts).
    */
   lastImage: (estate: string, service: string, env: string) => `${SSM_ROOT}/${estate}/${DELIVERY}/${service}/${env}/image-tag`,
+  /**
+   * A service's responder settings (owner, kind, size, count range, runbook tuning) as JSON, which
+   * its own stack publishes and the environment's responder reads: one standard parameter (4 KB,
+   * 10,000 per account and region free of charge) per service instead of a Lambda variable.
+   */
+  responderSettings: (estate: string, env: string, service: string) => `${SSM_ROOT}/${estate}/${env}/service/${service}/responder`,
+  /** The estate's own runbooks for the environment (runbooks/*.yaml), as JSON, which the foundation publishes. */
+  estateRunbooks: (estate: string, env: string) => `${SSM_ROOT}/${estate}/${env}/responder/runbooks`,
 };
+
+/** What an alarm of a service watches: the last part of its name (resourceName.alarm). */
+export type AlarmSubject =
+  | 'error-rate'
+  | 'latency-p99'
+  | 'unhealthy-hosts'
+  | 'dead-letters'
+  | 'run-failed'
+  | 'run-not-started'
+  | 'requests-anomaly'
+  | 'latency-anomaly'
+  | 'log-anomaly'
+  | 'log-errors'
+  | 'log-fatal'
+  | `log-pattern-${number}`;
+
+/** Reads `resourceName.alarm` back: the service and subject of an alarm of this environment, else undefined. */
+export function alarmOf(estate: string, env: string, alarmName: string): { service: string; subject: AlarmSubject } | undefined {
+  const prefix = `${estate}-${env}-`;
+  if (!alarmName.startsWith(prefix)) return undefined;
+  const m = alarmName.slice(prefix.length).match(/^(.+)-(error-rate|latency-p99|unhealthy-hosts|dead-letters|run-failed|run-not-started|requests-anomaly|latency-anomaly|log-anomaly|log-errors|log-fatal|log-pattern-\d+)$/);
+  return m ? { service: m[1]!, subject: m[2] as AlarmSubject } : undefined;
+}
 
 export type ShardOutput = 'listener-arn' | 'security-group-id' | 'dns-name' | 'canonical-zone-id' | 'full-name';
 
@@ -94,13 +125,16 @@ export const resourceName = {
    */
   serviceLogGroup: (estate: string, env: string, service: string, incarnation = 1) =>
     `/cityplan/${estate}/${env}/${service}${incarnation > 1 ? `/${incarnation}` : ''}`,
-  alarm: (
-    estate: string,
-    env: string,
-    service: string,
-    what: 'error-rate' | 'latency-p99' | 'unhealthy-hosts' | 'dead-letters' | 'run-failed' | 'run-not-started' | 'requests-anomaly' | 'latency-anomaly' | 'log-anomaly',
-  ) =>
-    `${estate}-${env}-${service}-${what}`,
+  alarm: (estate: string, env: string, service: string, what: AlarmSubject) => `${estate}-${env}-${service}-${what}`,
+  /** Where a service's log-derived metrics go (metric filters); metric names start with the service. */
+  logMetricNamespace: (estate: string, env: string) => `cityplan/${estate}/${env}`,
+  /** The environment's runbook responder (Lambda function names: 64 characters; at most 44 here). */
+  responderFunction: (estate: string, env: string) => `${estate}-${env}-responder`,
+  responderLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/responder`,
+  /** The responder's audit table (DynamoDB table names: 3–255 characters). */
+  responderAuditTable: (estate: string, env: string) => `${estate}-${env}-responder-audit`,
+  /** The responder's dead-letter queue (SQS: 80 characters; `_` keeps it apart from any service's queue). */
+  responderDeadLetterQueue: (estate: string, env: string) => `${estate}-${env}_responder-dlq`,
   /**
    * A worker's queue: its stack's name, ending in `.fifo` for a FIFO queue as SQS requires. Because
    * the suffix changes the name, switching `fifo` (which replaces the queue) creates the new queue
@@ -154,7 +188,6 @@ export const resourceName = {
   configRecorder: (estate: string, env: string) => `cityplan-${estate}-${env}`,
   wafLogGroup: (estate: string, env: string) => `aws-waf-logs-${estate}-${env}`,
   flowLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/vpc-flow-logs`,
-  responderLogGroup: (estate: string, env: string) => `/cityplan/${estate}/${env}/responder`,
   /** The environment's log pipeline: Firehose stream names are 1–64 characters (CreateDeliveryStream); at most 39 here. */
   logDeliveryStream: (estate: string, env: string) => `${estate}-${env}-logs`,
   /**

@@ -18,12 +18,16 @@ import { logRetention } from './retention';
 import { IngressFirewall } from './ingress-firewall';
 import { EnvironmentObservability } from '../observability/environment-observability';
 import { environmentPolicy } from '../policy/config';
+import { Responder } from '../operations/responder';
+import type { EstateRunbook } from '../manifest/estate-runbooks';
 
 export interface FoundationStackProps extends EnvironmentStackProps {
   /** Who is told when an alarm fires. */
   readonly alertEmails: readonly string[];
   /** Also deliver logs to OpenSearch Serverless (estate `logs.opensearch`). @default false */
   readonly openSearch?: boolean;
+  /** The estate's own runbooks (runbooks/*.yaml), for the environment's responder. @default none */
+  readonly runbooks?: readonly EstateRunbook[];
 }
 
 /**
@@ -170,10 +174,14 @@ export class FoundationStack extends Stack {
     });
 
     // The log pipeline, Athena, the dashboard; publishes what service stacks subscribe with.
-    new EnvironmentObservability(this, 'Observability', { estate, environment: env.name, protect, key: this.key, accessLogs, openSearch: props.openSearch ?? false });
+    const observability = new EnvironmentObservability(this, 'Observability', { estate, environment: env.name, protect, key: this.key, accessLogs, openSearch: props.openSearch ?? false });
 
     // AWS Config rules and remediations, the recorder when asked, GuardDuty when asked.
     environmentPolicy(this, { estate, environment: env, key: this.key, vpc: this.vpc, accessLogs, retentionDays: logRetention(protect) });
+    // The environment's runbook responder: AWS events and the estate's alarms answered by runbooks.
+    const responder = new Responder(this, 'Responder', { estate, environment: env, key: this.key, vpc: this.vpc, alerts, zoneId: zone.hostedZoneId, runbooks: props.runbooks });
+    // The pipeline subscribes the responder's log group by name: CloudFormation must create it first.
+    observability.responderSubscription.node.addDependency(responder.logGroup);
 
     // Retained data needs a way back: every database and bucket tagged by markForBackup.
     if (protect) new EnvironmentBackup(this, 'Backup', { vaultName: resourceName.backupVault(estate, env.name), planName: resourceName.backupPlan(estate, env.name), key: this.key });

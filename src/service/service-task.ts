@@ -17,6 +17,7 @@ import { grantKeyThroughSecretsManager, serviceSecrets } from './service-secrets
 import { ServicePostgres } from './service-postgres';
 import { ServiceTopics } from './service-topics';
 import { ServiceLogs } from '../observability/service-logs';
+import { ServiceOperations } from '../operations/service-operations';
 
 /** What every service stack is given, whatever its kind. */
 export interface ServiceStackProps extends EnvironmentStackProps {
@@ -96,11 +97,13 @@ export function serviceTask(
   const logGroup = new logs.LogGroup(stack, 'Logs', {
     logGroupName: resourceName.serviceLogGroup(estate, env.name, service.name, props.incarnation),
     encryptionKey: key,
-    retention: logRetention(env.protect),
+    retention: (service.logs.retention as logs.RetentionDays | undefined) ?? logRetention(env.protect),
     removalPolicy: env.protect ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
   // Into the environment's log pipeline, with error counts and anomaly detection.
   new ServiceLogs(stack, 'LogPipeline', { estate, environment: env.name, service: service.name, logGroup, key });
+  // Log alarms and the settings the environment's runbook responder reads (src/operations/).
+  new ServiceOperations(stack, 'Operations', { estate, environment: env, service, logGroup });
 
   const task = new ecs.FargateTaskDefinition(stack, 'Task', {
     family: resourceName.taskFamily(estate, env.name, service.name),

@@ -67,6 +67,10 @@ describe('the environment log pipeline, catalog and dashboard (foundation)', () 
       FilterPattern: '',
       DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('Stream'), 'Arn'] },
     });
+    // Named, not referenced: without the ordering CloudFormation may subscribe a log group not yet made.
+    const [[groupId]] = resources('AWS::Logs::LogGroup').filter(([, g]) => g.Properties.LogGroupName === '/cityplan/test/staging/responder');
+    const [, filter] = resources('AWS::Logs::SubscriptionFilter').find(([, f]) => f.Properties.LogGroupName === '/cityplan/test/staging/responder')!;
+    expect((filter as { DependsOn?: string[] }).DependsOn).toContain(groupId);
   });
 
   it('catalogues service logs and ALB access logs with partition projection over the bucket layouts', () => {

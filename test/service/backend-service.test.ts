@@ -174,7 +174,7 @@ describe('backend service stack and calls between services', () => {
       ServiceConnectConfiguration: Match.objectLike({ Services: [{ PortName: 'http', DiscoveryName: 'portal', ClientAliases: [{ DnsName: 'portal', Port: 3001 }] }] }),
     });
     portal.hasResourceProperties('AWS::SSM::Parameter', { Name: '/cityplan/test/staging/service/portal/security-group-id' });
-    lonely.resourceCountIs('AWS::SSM::Parameter', 0);
+    lonely.resourcePropertiesCountIs('AWS::SSM::Parameter', { Name: Match.stringLikeRegexp('security-group-id$') }, 0);
     // Joining the service network adds to a web service's stack; it renames nothing in it.
     const uncalled = compile({ ...FILES, 'services/notify.yaml': worker('notify', 'calls: [search]\n') }).template('test-staging-portal');
     uncalled.hasResourceProperties('AWS::ECS::Service', { ServiceConnectConfiguration: Match.absent() });

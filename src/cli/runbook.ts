@@ -1,0 +1,180 @@
+/**
+ * `cityplan runbook list <dir>` and `cityplan runbook replay <event.json> --estate <dir> --env E`:
+ * the estate's runbooks with their triggers, and, offline, what the environment's responder would
+ * decide for one EventBridge event. Replay runs the responder's own decision code
+ * (src/runtime/responder/engine.ts) with lookups answered from the manifests instead of AWS.
+ */
+import { readFileSync } from 'node:fs';
+import { loadEstate } from '../manifest/load';
+import { EstateError, UsageError } from '../manifest/problems';
+import { BUILT_IN_RUNBOOKS, RUNBOOK_INFO } from '../manifest/runbooks';
+import type { EnvironmentSpec, EstateSpec } from '../manifest/spec';
+import { resourceName } from '../naming/names';
+import { responderSettings } from '../operations/responder-settings';
+import type { Action, DeploymentFacts, ResponderContext, ServiceSettings } from '../runtime/responder/context';
+import { decide, type Decision } from '../runtime/responder/engine';
+import { readEvent } from '../runtime/responder/observation';
+import { offlineLookups } from '../runtime/responder/offline';
+import type { Output } from './output';
+
+export interface RunbookListFlags {
+  readonly json?: boolean;
+}
+
+/** Lists the runbooks, their triggers, and per environment what the estate changed about them. */
+export function runbookListCommand(dir: string, flags: RunbookListFlags, io: Output): number {
+  const spec = loadEstate(dir);
+  const runbooks = BUILT_IN_RUNBOOKS.map((name) => {
+    const off: string[] = [];
+    const tuned: string[] = [];
+    for (const [env, services] of spec.services) {
+      for (const s of services) {
+        const t = s.runbooks[name];
+        if (t?.enabled === false) off.push(`${env}/${s.name}`);
+        else if (t && Object.keys(t).length > 0) tuned.push(`${env}/${s.name}`);
+      }
+    }
+    return { name, trigger: RUNBOOK_INFO[name].trigger, does: RUNBOOK_INFO[name].does, switchedOff: off, tuned };
+  });
+  const environments = spec.environments.map((e) => ({ name: e.name, dryRun: e.runbooks.dryRun, maxActionsPerHour: e.runbooks.maxActionsPerHour }));
+  const own = (spec.runbooks ?? []).map((r) => ({
+    name: r.name,
+    file: `runbooks/${r.name}.yaml`,
+    trigger: r.trigger.alarm !== undefined ? `the service ${r.trigger.alarm} alarm going to ALARM` : `event ${r.trigger.event}`,
+    does: `${r.when ? `when ${Object.entries(r.when).map(([k, v]) => `${k} ${v}`).join(' and ')}: ` : ''}${r.actions.join(', ')}`,
+    services: r.services ?? 'all',
+    environments: r.environments ?? 'all',
+  }));
+  if (flags.json) {
+    io.out(JSON.stringify({ estate: spec.name, environments, runbooks, estateRunbooks: own }, null, 2));
+    return 0;
+  }
+  const lines = [`runbooks of estate ${spec.name} (one responder per environment):`];
+  for (const r of own) {
+    lines.push(`  ${r.name} (${r.file}; asked before the built-ins)`, `    trigger: ${r.trigger}`, `    does:    ${r.does}`);
+    if (typeof r.services !== 'string') lines.push(`    for:     ${r.services.join(', ')}`);
+    if (typeof r.environments !== 'string') lines.push(`    in:      ${r.environments.join(', ')}`);
+  }
+  for (const r of runbooks) {
+    lines.push(`  ${r.name}`, `    trigger: ${r.trigger}`, `    does:    ${r.does}`);
+    if (r.switchedOff.length) lines.push(`    off for: ${r.switchedOff.join(', ')}`);
+    if (r.tuned.length) lines.push(`    tuned:   ${r.tuned.join(', ')}`);
+  }
+  lines.push('environments:', ...environments.map((e) => `  ${e.name}: ${e.dryRun ? 'dry run (decides and records, acts on nothing)' : 'acts'}, at most ${e.maxActionsPerHour} actions per service per hour`));
+  io.out(lines.join('\n'));
+  return 0;
+}
+
+export interface RunbookReplayFlags {
+  readonly estate: string;
+  readonly env: string;
+  readonly json?: boolean;
+  /** Minutes before the event that the service's current deployment started (unknown offline otherwise). */
+  readonly deployed?: number;
+  /** The service's desired count when the event came (unknown offline otherwise). */
+  readonly desired?: number;
+}
+
+/** What the responder of one environment would decide for the event in `eventFile`. */
+export async function runbookReplayCommand(eventFile: string, flags: RunbookReplayFlags, io: Output): Promise<number> {
+  const spec = loadEstate(flags.estate);
+  const env = spec.environments.find((e) => e.name === flags.env);
+  if (!env) throw new UsageError(`--env ${flags.env}: the estate's environments are ${spec.environments.map((e) => e.name).join(', ')}`);
+  const event = readEventFile(eventFile);
+  const time = Date.parse(String((event as { time?: unknown }).time));
+  const ctx: ResponderContext = {
+    estate: spec.name,
+    environment: env.name,
+    dryRun: env.runbooks.dryRun,
+    maxActionsPerHour: env.runbooks.maxActionsPerHour,
+    now: Number.isFinite(time) ? time : Date.now(),
+  };
+  const runbooks = (spec.runbooks ?? []).filter((r) => !r.environments || r.environments.includes(env.name));
+  const decision = await decide(event, ctx, offlineLookups({ services: settingsOf(spec, env), stackPrefix: `${spec.name}-${env.name}-`, deployments: deploymentsOf(spec, env, ctx.now, flags), runbooks }));
+  const unknown = [
+    ...(flags.deployed === undefined ? ["when the service was last deployed (AWS knows; give --deployed <minutes before the event>)"] : []),
+    ...(flags.desired === undefined ? ['how many tasks the service runs (give --desired <count>)'] : []),
+  ];
+  if (flags.json) {
+    io.out(JSON.stringify({ environment: `${spec.name}/${env.name}`, dryRun: env.runbooks.dryRun, decision, unknownOffline: unknown }, null, 2));
+    return 0;
+  }
+  io.out(describe(decision, env, unknown));
+  return 0;
+}
+
+/**
+ * The event file, parsed; a file that is not an EventBridge event is the user's mistake.
+ * @throws EstateError (exit 1) naming the file and what an event needs
+ */
+function readEventFile(file: string): unknown {
+  const text = readFileSync(file, 'utf8');
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch (e) {
+    throw new EstateError([{ file, message: `is not JSON (${(e as Error).message}); give one EventBridge event as JSON, such as test/fixtures/events/ecs-task-state-change.stopped-oom.constructed.json` }]);
+  }
+  const read = readEvent(event);
+  // Only what is not an event at all is refused; an event no runbook answers is a decision (ignored).
+  if ('ignored' in read && read.ignored.startsWith('not ')) throw new EstateError([{ file, message: `is ${read.ignored}` }]);
+  return event;
+}
+
+/** Each service's settings as its stack would publish them (the same function builds both). */
+function settingsOf(spec: EstateSpec, env: EnvironmentSpec): Map<string, ServiceSettings> {
+  return new Map((spec.services.get(env.name) ?? []).map((s) => [s.name, { ...responderSettings(s, env.protect), service: s.name }]));
+}
+
+/** Deployment facts from the flags, for every service: offline, nothing else knows them. */
+function deploymentsOf(spec: EstateSpec, env: EnvironmentSpec, now: number, flags: RunbookReplayFlags): Map<string, DeploymentFacts> | undefined {
+  if (flags.deployed === undefined && flags.desired === undefined) return undefined;
+  return new Map(
+    (spec.services.get(env.name) ?? []).map((s) => {
+      const family = resourceName.taskFamily(spec.name, env.name, s.name);
+      return [
+        s.name,
+        {
+          desiredCount: flags.desired ?? s.count.min,
+          current: { taskDefinition: `${family}:<current>`, startedAt: flags.deployed === undefined ? 0 : now - flags.deployed * 60_000 },
+          previousTaskDefinition: `${family}:<previous>`,
+        },
+      ];
+    }),
+  );
+}
+
+function describeAction(a: Action): string {
+  switch (a.do) {
+    case 'rollback':
+      return `roll ${a.service} back to ${a.taskDefinition}`;
+    case 'scale':
+      return `set ${a.service} to ${a.desiredCount} tasks`;
+    case 'force-deployment':
+      return `force a new deployment of ${a.service}`;
+    case 'isolate-task':
+      return `move network interface ${a.networkInterface} into the quarantine security group`;
+    case 'stop-task':
+      return `stop task ${a.task}`;
+    case 'block-public-access':
+      return `block public access on bucket ${a.bucket}`;
+    case 'revoke-ingress':
+      return `revoke ${a.rules.length} world-open rule(s) on ${a.groupId}`;
+    case 'notify':
+      return `notify${a.owner ? ` ${a.owner}` : ''}: ${a.subject}`;
+    case 'escalate':
+      return `open an OpsItem: ${a.title}`;
+  }
+}
+
+function describe(d: Decision, env: EnvironmentSpec, unknown: readonly string[]): string {
+  if (d.ignored) return `ignored${d.runbook ? ` (${d.runbook})` : ''}: ${d.ignored}`;
+  const lines = [`runbook: ${d.runbook}${d.service ? ` for ${d.service}` : ''}`, 'seen:'];
+  for (const [k, v] of Object.entries(d.conditions)) if (v !== undefined) lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  lines.push(`would ${env.runbooks.dryRun ? 'record (dry run: acts on nothing)' : 'do'}:`);
+  lines.push(...(d.actions.length ? d.actions.map((a) => `  - ${describeAction(a)}`) : ['  nothing']));
+  if (d.whileCoolingDown.length) lines.push('within its cooldown, instead:', ...d.whileCoolingDown.map((a) => `  - ${describeAction(a)}`));
+  lines.push(`guardrails: once per event id; cooldown per service; at most ${env.runbooks.maxActionsPerHour} actions per service per hour`);
+  if (unknown.length) lines.push(`not known offline: ${unknown.join('; ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,110 @@
+/**
+ * `cityplan runbook list` and `cityplan runbook replay`: AWS's sample events, rewritten to name the
+ * example estate's cluster, services and alarms, decide the runbook the responder would run.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+import { alarmEvent, CLUSTER, inEstate } from '../runtime/responder/support';
+
+async function cityplan(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
+  return { code, stdout, stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cityplan-replay-'));
+const write = (name: string, event: unknown) => {
+  const file = join(dir, name);
+  writeFileSync(file, typeof event === 'string' ? event : JSON.stringify(event));
+  return file;
+};
+const replay = async (file: string, ...flags: string[]) => {
+  const r = await cityplan('runbook', 'replay', file, '--estate', 'examples/justice', '--env', 'staging', '--json', ...flags);
+  return { ...r, json: r.code === 0 || r.code === 1 ? JSON.parse(r.stdout) : undefined };
+};
+
+describe('cityplan runbook replay', () => {
+  it.each([
+    ['ecs-task-state-change.stopped-oom.constructed.json', 'book-a-prison-visit', 'out-of-memory', ['notify']],
+    ['ecs-deployment-state-change.failed.json', 'find-a-court', 'deploy-regression', ['notify']],
+    ['ecs-service-action.task-start-impaired.json', 'prisoner-search-api', 'crash-loop', ['force-deployment', 'notify']],
+    ['guardduty-finding.runtime-ecs-new-binary.constructed.json', 'send-money-to-prisoners', 'compromised-task', ['notify']],
+  ])('%s naming %s decides %s', async (fixture, service, runbook, actions) => {
+    const { code, json } = await replay(write(`${service}-${fixture}`, inEstate(fixture, service)));
+    expect(code).toBe(0);
+    expect(json.decision).toMatchObject({ runbook, service });
+    expect(json.decision.actions.map((a: { do: string }) => a.do)).toEqual(actions);
+  });
+
+  it("the estate's own runbooks answer what they name: a placement failure, a team's log pattern", async () => {
+    const placement = (await replay(write('place.json', inEstate('ecs-service-action.task-placement-failure-fargate-spot.json', 'find-a-court')))).json.decision;
+    expect(placement).toMatchObject({ runbook: 'capacity-shortfall', service: 'find-a-court' });
+    const pay = (await replay(write('pay.json', alarmEvent(`${CLUSTER}-send-money-to-prisoners-log-pattern-1`)))).json.decision;
+    expect(pay).toMatchObject({ runbook: 'payments-unreachable', cooldown: 60 });
+    expect(pay.actions.map((a: { do: string }) => a.do)).toEqual(['notify', 'escalate']);
+  });
+
+  it('an error-rate alarm rolls back only when told the deployment was recent', async () => {
+    const file = write('alarm.json', alarmEvent(`${CLUSTER}-book-a-prison-visit-error-rate`));
+    const recent = (await replay(file, '--deployed', '5')).json.decision;
+    expect(recent.actions[0]).toEqual({ do: 'rollback', cluster: CLUSTER, service: 'book-a-prison-visit', taskDefinition: `${CLUSTER}-book-a-prison-visit:<previous>` });
+    const old = (await replay(file, '--deployed', '300')).json.decision;
+    expect(old.actions.map((a: { do: string }) => a.do)).toEqual(['notify']);
+    const unknown = await replay(file);
+    expect(unknown.json.decision.actions.map((a: { do: string }) => a.do)).toEqual(['notify']);
+    expect(unknown.json.unknownOffline[0]).toContain('--deployed');
+  });
+
+  it('a latency alarm scales out within count.max', async () => {
+    const file = write('latency.json', alarmEvent(`${CLUSTER}-find-a-court-latency-p99`));
+    expect((await replay(file, '--desired', '2')).json.decision.actions[0]).toMatchObject({ do: 'scale', desiredCount: 3 });
+    expect((await replay(file, '--desired', '6')).json.decision.actions.map((a: { do: string }) => a.do)).toEqual(['notify']);
+  });
+
+  it('says in words what it would do, and that staging is not in dry run', async () => {
+    const { code, stdout } = await cityplan('runbook', 'replay', write('oom.json', inEstate('ecs-task-state-change.stopped-oom.constructed.json', 'book-a-prison-visit')), '--estate', 'examples/justice', '--env', 'staging');
+    expect(code).toBe(0);
+    expect(stdout).toContain('runbook: out-of-memory for book-a-prison-visit');
+    expect(stdout).toContain('would do:');
+    expect(stdout).toContain('set memory: 1024');
+  });
+
+  it('an event of another estate is ignored with the reason, exit 0', async () => {
+    const { code, json } = await replay('test/fixtures/events/ecs-task-state-change.stopped-oom.constructed.json');
+    expect(code).toBe(0);
+    expect(json.decision.ignored).toBe('outside the estate: cluster example-cluster is not justice-staging');
+  });
+
+  it('a file that is not an event: exit 1 naming the file; not JSON: the same', async () => {
+    for (const file of ['test/fixtures/events/guardduty-finding.ec2-ssh-brute-force.partial-envelope.json', 'test/fixtures/events/alb-access-log.http-https-h2.log']) {
+      const { code, json, stderr } = await replay(file);
+      expect(code).toBe(1);
+      expect(json.problems[0].file).toBe(file);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('an unknown environment or a missing flag is a usage error (exit 2)', async () => {
+    expect((await cityplan('runbook', 'replay', 'x.json', '--estate', 'examples/justice', '--env', 'qa')).code).toBe(2);
+    expect((await cityplan('runbook', 'replay', 'x.json', '--estate', 'examples/justice')).code).toBe(2);
+  });
+});
+
+describe('cityplan runbook list', () => {
+  it('lists every built-in runbook with its trigger, and each environment', async () => {
+    const { code, stdout } = await cityplan('runbook', 'list', 'examples/justice', '--json');
+    expect(code).toBe(0);
+    const json = JSON.parse(stdout);
+    expect(json.runbooks.map((r: { name: string }) => r.name)).toEqual(['deploy-regression', 'scale-out', 'crash-loop', 'out-of-memory', 'compromised-task', 'config-drift', 'certificate-expiry', 'scheduled-change']);
+    expect(json.runbooks.every((r: { trigger: string }) => r.trigger.length > 0)).toBe(true);
+    expect(json.estateRunbooks.map((r: { name: string }) => r.name)).toEqual(['capacity-shortfall', 'payments-unreachable']);
+    expect(json.environments).toEqual([
+      { name: 'staging', dryRun: false, maxActionsPerHour: 6 },
+      { name: 'production', dryRun: false, maxActionsPerHour: 6 },
+    ]);
+  });
+});

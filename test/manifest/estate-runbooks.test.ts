@@ -1,0 +1,58 @@
+/** The estate's own runbooks (runbooks/*.yaml): loaded into the spec, every mistake at its line. */
+import { describe, expect, it } from 'vitest';
+import { loadEstate } from '../../src/manifest/load';
+import { MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
+import { estateProblems } from '../support/problems';
+
+const files = (runbooks: Record<string, string>) => ({
+  'estate.yaml': MINIMAL_ESTATE,
+  'services/visits.yaml': webService('visits'),
+  ...Object.fromEntries(Object.entries(runbooks).map(([name, text]) => [`runbooks/${name}.yaml`, text])),
+});
+
+describe("the estate's own runbooks", () => {
+  it('are read into the spec, sorted by name', () => {
+    const spec = loadEstate(
+      writeEstate(
+        files({
+          'slow-visits': 'name: slow-visits\ntrigger:\n  alarm: latency-p99\nservices: [visits]\nwhen:\n  deployedWithin: 20\nactions: [rollback, notify]\n',
+          'capacity': 'name: capacity\ntrigger:\n  event: placement-failure\nactions: [notify]\nenvironments: [staging]\n',
+        }),
+      ),
+    );
+    expect(spec.runbooks!.map((r) => r.name)).toEqual(['capacity', 'slow-visits']);
+    expect(spec.runbooks![1]).toEqual({ name: 'slow-visits', trigger: { alarm: 'latency-p99' }, services: ['visits'], when: { deployedWithin: 20 }, actions: ['rollback', 'notify'] });
+  });
+
+  it('name each mistake with file, line and field, and a right value', () => {
+    const problems = estateProblems(
+      files({
+        typo: 'name: typo\ntrigger:\n  alarm: latency\nactions: [notifyy]\n',
+        both: 'name: both\ntrigger:\n  alarm: log-fatal\n  event: task-stopped\nactions: [notify]\n',
+        'unknown-service': 'name: unknown-service\ntrigger:\n  event: task-stopped\nservices: [visit]\nactions: [notify]\n',
+        'crash-loop': 'name: crash-loop\ntrigger:\n  event: task-stopped\nactions: [notify]\n',
+        'wrong-action': 'name: wrong-action\ntrigger:\n  event: health-event\nactions: [notify, rollback]\n',
+        'other-name': 'name: something-else\ntrigger:\n  event: health-event\nactions: [notify]\n',
+        extra: 'name: extra\ntrigger:\n  event: health-event\nactoins: [notify]\n',
+      }),
+    );
+    const where = problems.map((p) => `${p.file}:${p.line} ${p.field}`);
+    expect(where).toEqual(
+      expect.arrayContaining([
+        'runbooks/typo.yaml:3 trigger.alarm',
+        'runbooks/typo.yaml:4 actions[0]',
+        'runbooks/both.yaml:3 trigger',
+        'runbooks/unknown-service.yaml:4 services[0]',
+        'runbooks/crash-loop.yaml:1 name',
+        'runbooks/wrong-action.yaml:4 actions[1]',
+        'runbooks/other-name.yaml:1 name',
+        'runbooks/extra.yaml:4 actoins',
+      ]),
+    );
+    const message = (file: string) => problems.find((p) => p.file === `runbooks/${file}.yaml`)!.message;
+    expect(message('unknown-service')).toContain("did you mean 'visits'");
+    expect(message('crash-loop')).toContain('defaults.runbooks.crash-loop');
+    expect(message('wrong-action')).toContain('use notify or escalate');
+    expect(message('extra')).toContain("did you mean 'actions'");
+  });
+});
