@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -42,7 +42,9 @@ const failure = (query: string, dir = data) => runLogQuery(query, dir).then(() =
 // DuckDB starts an instance per query: generous time on a busy machine, no timing asserted.
 describe('logs query keeps DuckDB inside --data', { timeout: 60_000 }, () => {
   it('reads no file outside the folder, and no URL', async () => {
+    symlinkSync(join(outside, 'secret.csv'), join(data, 'link.csv'));
     for (const sql of [
+      `SELECT * FROM read_csv('${join(data, 'link.csv')}')`, // a link inside that points out
       `SELECT * FROM read_csv('${join(outside, 'secret.csv')}')`,
       `SELECT * FROM read_text('${join(data, '..', 'outside', 'secret.csv')}')`,
       `SELECT * FROM glob('${join(outside, '*')}')`,
@@ -75,6 +77,11 @@ describe('logs query keeps DuckDB inside --data', { timeout: 60_000 }, () => {
       data,
     );
     expect(rows).toEqual([{ external: false, locked: true, autoinstall: false, autoload: false }]);
+  });
+
+  it('reads a data folder reached through a symbolic link', async () => {
+    symlinkSync(data, join(root, 'linked'));
+    expect((await runLogQuery('SELECT count(*) AS lines FROM service_events', join(root, 'linked'))).rows).toEqual([{ lines: 2 }]);
   });
 
   it('reads a folder whose name holds glob characters as it is', async () => {
