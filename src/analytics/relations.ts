@@ -85,14 +85,23 @@ export function athenaRelation(name: RelationName, d: Dialect, t: AthenaTables):
   }
 }
 
-/** Which files the local runner found under the data folder, as glob patterns DuckDB reads. */
+/**
+ * Which files the local runner found under the data folder (local-files.ts): absolute paths, never
+ * patterns, so that a folder name holding `[`, `*` or `?` is read as it is.
+ */
 export interface LocalFiles {
-  /** Absolute glob of service log objects, or undefined when there are none. */
-  readonly serviceLogs?: string;
-  readonly albLogs?: string;
+  /** Service log objects, or undefined when there are none. */
+  readonly serviceLogs?: readonly string[];
+  readonly albLogs?: readonly string[];
 }
 
 const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const sqlList = (files: readonly string[]) => `[${files.map(sqlText).join(', ')}]`;
+
+/** The raw lines of ALB access log objects, with the `filename` each came from, as DuckDB reads them. */
+export const albLines = (files: readonly string[]) =>
+  `read_csv(${sqlList(files)}, columns = {line: 'VARCHAR'}, header = false, delim = chr(31), quote = '', escape = '',
+        auto_detect = false, compression = 'gzip', filename = true)`;
 
 /** A relation as DuckDB reads it from a downloaded bucket copy; an empty relation where no files are. */
 export function duckdbRelation(name: RelationName, d: Dialect, files: LocalFiles): string {
@@ -100,7 +109,7 @@ export function duckdbRelation(name: RelationName, d: Dialect, files: LocalFiles
     case 'service_events': {
       const rows = files.serviceLogs
         ? `SELECT logGroup AS log_group, logStream AS log_stream, e."timestamp" AS ts_ms, e.message AS message
-    FROM read_json(${sqlText(files.serviceLogs)}, format = 'newline_delimited', compression = 'gzip', hive_partitioning = false,
+    FROM read_json(${sqlList(files.serviceLogs)}, format = 'newline_delimited', compression = 'gzip', hive_partitioning = false,
       columns = {messageType: 'VARCHAR', logGroup: 'VARCHAR', logStream: 'VARCHAR', logEvents: 'STRUCT(id VARCHAR, "timestamp" BIGINT, message VARCHAR)[]'}),
       unnest(logEvents) AS u(e)
     WHERE messageType = 'DATA_MESSAGE'`
@@ -114,8 +123,7 @@ export function duckdbRelation(name: RelationName, d: Dialect, files: LocalFiles
         ? `SELECT shard, ${ALB_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM (
       SELECT regexp_extract(filename, '/${ALB_LOGS_PREFIX}/([0-9]+)/', 1) AS shard,
         regexp_extract(line, ${sqlText(ALB_LINE_REGEX)}, [${ALB_COLUMNS.map(sqlText).join(', ')}]) AS r
-      FROM read_csv(${sqlText(files.albLogs)}, columns = {line: 'VARCHAR'}, header = false, delim = chr(31), quote = '', escape = '',
-        auto_detect = false, compression = 'gzip', filename = true)) WHERE r.type <> ''`
+      FROM ${albLines(files.albLogs)}) WHERE r.type <> ''`
         : `SELECT NULL::VARCHAR AS shard, ${ALB_COLUMNS.map((c) => `NULL::VARCHAR AS ${c}`).join(', ')} WHERE false`;
       return albRequestsOver(d, rows);
     }

@@ -194,7 +194,7 @@ function withEveryKey(p: Problem) {
 
 function problemsOf(e: unknown): readonly Problem[] {
   if (e instanceof EstateError) return e.problems;
-  if (e instanceof LogQueryError) return [{ file: e.file, message: e.message }];
+  if (e instanceof LogQueryError) return [{ file: e.file ?? '', message: e.message }];
   const fileError = fileErrorOf(e);
   if (fileError) return [{ file: fileError.path, message: fileError.message }];
   const message = e instanceof Error ? e.message.replace(/^error: /, '') : String(e);
