@@ -322,6 +322,27 @@ export const NOT_FOR_THIS_KIND = 'only applies to';
 export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, postgresShape, protectedMinimum, kindFields, healthPath, secretsAndEnv, secretsMadeByHand, credentialsInEnv, platformVariables, names, hostnames, deployStrategy];
 
 /**
+ * A rule on values that must hold together (min and max, cpu and memory), run on the service file
+ * alone when the file itself sets every one of them. The per-environment rules judge merged values,
+ * so a base value every environment overrides (count: {min: 10, max: 1} under overrides in each
+ * environment) would never be judged; yet it is what a new environment would get.
+ */
+const fileSetsAll =
+  (fields: string[][], rule: Rule): Rule =>
+  (ctx) =>
+    fields.every((p) => ctx.setsItself(p)) ? rule(ctx) : [];
+
+/**
+ * Rules run once per service on its file without any environment override (see fileSetsAll),
+ * with ServiceContext layers built-in, estate defaults and service file.
+ */
+export const SERVICE_FILE_RULES: readonly Rule[] = [
+  fileSetsAll([['count', 'min'], ['count', 'max']], countRange),
+  fileSetsAll([['cpu'], ['memory']], fargateSize),
+  fileSetsAll([['postgres', 'serverless', 'min'], ['postgres', 'serverless', 'max']], postgresShape),
+];
+
+/**
  * A host name belongs to one service in one environment: DNS can point it one place only. Every
  * service's own <service>.<domain> claims its name first, so an extra hostname never shadows one.
  */
