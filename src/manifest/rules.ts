@@ -3,7 +3,7 @@
  * configuration in one environment and reports at the line of the layer that set the value.
  */
 import { availableZoneCount, derivedNames, isReservedServiceName, resourceName, stackName, variable } from '../naming/names';
-import { embeddedCredential, isCredentialKey } from './credentials';
+import { credentialIn } from './credentials';
 import { describeFargateMemory, isValidFargateSize } from './fargate';
 import { failedIn, type Layer, originOf } from './layers';
 import { closest } from './near';
@@ -216,9 +216,8 @@ const credentialsInEnv: Rule = reading([['env'], ['secrets']], (ctx) =>
   Object.entries(ctx.spec.env)
     .filter(([key]) => !ctx.spec.secrets.includes(key))
     .flatMap(([key, value]) => {
-      const embeds = embeddedCredential(value);
-      if (!isCredentialKey(key) && !embeds) return [];
-      const what = embeds ? `holds ${embeds}` : 'looks like a credential';
+      const what = credentialIn(key, value);
+      if (!what) return [];
       // Set once for every environment, it reads once: the secret's name then stands for each.
       const env = ctx.where(['env', key]) ? ctx.env.name : '<environment>';
       // A secret's name is an upper-case variable name: the suggestion must be one secrets takes.

@@ -1,8 +1,8 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { scratchFolders } from '../support/scratch';
 
 async function cityplan(...args: string[]) {
   let stdout = '';
@@ -11,7 +11,7 @@ async function cityplan(...args: string[]) {
   return { code, stdout, stderr };
 }
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'cityplan-import-'));
+const scratch = scratchFolders('cityplan-import-');
 
 /** A copy of a fixture application that a test may break. */
 function copyApp(name: string): string {

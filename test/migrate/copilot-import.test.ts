@@ -1,18 +1,20 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadEstate } from '../../src/manifest/load';
 import { importCopilot, type ImportResult } from '../../src/migrate/copilot/import';
 import { writeEstateFolder } from '../../src/migrate/copilot/write';
+import { scratchFolders } from '../support/scratch';
+
+const scratch = scratchFolders('cityplan-copilot-');
 
 const FIXTURES = 'test/fixtures/copilot';
 
 /** Imports a fixture application into a new folder; the result, the folder, and a reader of its YAML files. */
 function imported(app: string) {
   const result = importCopilot(join(FIXTURES, app));
-  const dir = join(mkdtempSync(join(tmpdir(), 'cityplan-copilot-')), app);
+  const dir = join(scratch(), app);
   writeEstateFolder(dir, result.files);
   const read = (file: string) => readFileSync(join(dir, file), 'utf8');
   return { result, dir, read, yaml: (file: string) => parse(read(file)) as Record<string, any> };
@@ -211,7 +213,7 @@ describe('import copilot: the visits application (every workload type, addons, o
 
 describe("import copilot: Copilot's defaults where cityplan's differ", () => {
   it('keeps the load balancer checking / when the manifest names no health check, and reports a count left to the default', () => {
-    const app = mkdtempSync(join(tmpdir(), 'cityplan-copilot-app-'));
+    const app = scratch();
     mkdirSync(join(app, 'copilot/plain'), { recursive: true });
     writeFileSync(join(app, 'copilot/plain/manifest.yml'), 'name: plain\ntype: Load Balanced Web Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n  port: 8080\n');
     const result = importCopilot(app);
@@ -275,7 +277,7 @@ describe('import copilot: the legacy application (older pipeline.yml, no environ
 
 describe('import copilot: an environment name cityplan cannot take', () => {
   it('renames it, reports the rename, and reports its overrides under the Copilot name', () => {
-    const app = mkdtempSync(join(tmpdir(), 'cityplan-copilot-env-'));
+    const app = scratch();
     mkdirSync(join(app, 'copilot/jobs'), { recursive: true });
     writeFileSync(
       join(app, 'copilot/jobs/manifest.yml'),
@@ -319,7 +321,7 @@ describe('import copilot: values in forms Copilot does not document', () => {
   };
 
   it('reports each one at its field, and never fails on it', () => {
-    const app = mkdtempSync(join(tmpdir(), 'cityplan-copilot-odd-'));
+    const app = scratch();
     mkdirSync(join(app, 'copilot/svc'), { recursive: true });
     for (const type of TYPES) {
       for (const [field, cases] of Object.entries(WRONG)) {
@@ -334,3 +336,33 @@ describe('import copilot: values in forms Copilot does not document', () => {
   });
 });
 
+
+/** A Copilot application of the files given (path under the application folder → text). */
+function appOf(files: Record<string, string>): string {
+  const app = scratch();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(app, path)), { recursive: true });
+    writeFileSync(join(app, path), text);
+  }
+  return app;
+}
+
+const WEB = 'type: Load Balanced Web Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n  port: 8080\nhttp:\n  path: /\n';
+
+describe('import copilot: credentials written as plain variables', () => {
+  it('moves a value of a well-known token form to secrets whatever its name, and reports it without the value', () => {
+    // Made-up values of the documented shapes.
+    const stripe = 'sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc';
+    const slack = 'https://hooks.slack.com/services/' + 'T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
+    const app = appOf({ 'copilot/web/manifest.yml': `name: web\n${WEB}variables:\n  STRIPE: ${stripe}\n  SLACK_HOOK: ${slack}\n  LOG_LEVEL: info\n` });
+    const result = importCopilot(app);
+    const web = parse(result.files.get('services/web.yaml')!);
+    expect(web.env).toEqual({ LOG_LEVEL: 'info' });
+    expect(web.secrets).toEqual(['SLACK_HOOK', 'STRIPE']);
+    expect(unmappedAt(result, 'copilot/web/manifest.yml', 'variables.STRIPE')[0]!.why).toMatch(/a Stripe secret key.*moved to secrets/);
+    expect(unmappedAt(result, 'copilot/web/manifest.yml', 'variables.SLACK_HOOK')[0]!.why).toMatch(/a Slack webhook URL/);
+    const everything = [...result.files.values()].join('\n') + JSON.stringify(result.unmapped);
+    expect(everything).not.toContain(stripe);
+    expect(everything).not.toContain(slack);
+  });
+});

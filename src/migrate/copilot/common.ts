@@ -4,7 +4,7 @@
  * publish, and the fields with no cityplan form (reported with what to do).
  */
 import { imageProblem } from '../../manifest/image';
-import { isCredentialKey, embeddedCredential } from '../../manifest/credentials';
+import { credentialIn } from '../../manifest/credentials';
 import { cityplanName, seconds, shellWords } from './convert';
 import { isMap, type LayerDraft, type MapContext, type Raw } from './draft';
 
@@ -231,10 +231,13 @@ export function mapVariables(raw: Raw, out: LayerDraft, ctx: MapContext & { move
       continue;
     }
     const text = value === null || value === undefined ? '' : String(value);
-    const credential = /^[A-Z][A-Z0-9_]*$/.test(key) && (isCredentialKey(key) || embeddedCredential(text) !== undefined);
-    if (credential) {
-      ctx.movedToSecrets.add(key);
-      ctx.findings.add(`variables.${key}`, 'looks like a credential written into the manifest; moved to secrets', `put its value into the secret ${key} (see "Secrets" in IMPORT.md), then remove it from the Copilot manifest and rotate it`);
+    const what = credentialIn(key, text);
+    if (what) {
+      // A secret's name is an upper-case variable name (cityplan's secrets field).
+      const name = key.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^[^A-Z]+/, '') || 'SECRET';
+      ctx.movedToSecrets.add(name);
+      const rename = name === key ? '' : `rename the variable to ${name} in the application, then `;
+      ctx.findings.add(`variables.${key}`, `${what}, written into the manifest in plain text; moved to secrets as ${name}`, `${rename}put its value into the secret ${name} (see "Secrets" in IMPORT.md), then remove it from the Copilot manifest and rotate it: it has been in plain text`);
       continue;
     }
     env[key] = text;
