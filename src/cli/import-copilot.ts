@@ -35,14 +35,19 @@ export function importCopilotCommand(appDir: string, flags: ImportFlags, io: Out
     io.out(JSON.stringify({ estate: result.estate, out: flags.out, services: result.services, unmapped: result.unmapped, secrets: result.secrets }, null, 2));
     return 0;
   }
-  const copies = result.secrets.filter((s) => s.command);
+  const copies = result.secrets.filter((s) => s.from);
+  const typed = result.secrets.filter((s) => !s.from);
   io.out(
     [
       `imported ${result.services.length} service${result.services.length === 1 ? '' : 's'} of Copilot application ${result.application} into estate ${result.estate} at ${flags.out}: ${listed(result.services)}`,
       `${result.unmapped.length} field${result.unmapped.length === 1 ? '' : 's'} did not map or were approximated: see ${flags.out}/IMPORT.md`,
       ...(copies.length > 0
-        ? ['', `after each service's first deploy, copy its secrets from where Copilot read them (${copies.length}):`, ...copies.map((s) => `  ${s.command}`), '']
+        ? ['', `after each service's first deploy, copy its secrets from where Copilot read them (${copies.length}):`, ...copies.map((s) => `  ${s.command}`)]
         : []),
+      ...(typed.length > 0
+        ? ['', `and type a new value for each secret that was written in a Copilot manifest, then rotate the old one (${typed.length}):`, ...typed.map((s) => `  ${s.command}`)]
+        : []),
+      ...(result.secrets.length > 0 ? [''] : []),
       `next: replace the TODO(import) placeholders in ${flags.out}, then run cityplan plan ${flags.out}`,
     ].join('\n'),
   );

@@ -46,6 +46,21 @@ describe('cityplan import copilot', () => {
     expect(stdout).toContain(`aws ssm get-parameter --name '/copilot/hello/staging/secrets/api_token'`);
   });
 
+  it('prints every secret IMPORT.md lists, those to copy and those to type in, with their counts', async () => {
+    const app = copyApp('simple');
+    const manifest = join(app, 'copilot/hello/manifest.yml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('variables:\n', 'variables:\n  DB_PASSWORD: hunter2\n'));
+    const out = join(scratch(), 'estate');
+    const { code, stdout } = await cityplan('import', 'copilot', app, '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toContain('copy its secrets from where Copilot read them (1):');
+    expect(stdout).toContain('type a new value for each secret that was written in a Copilot manifest, then rotate the old one (1):');
+    const commands = stdout.split('\n').filter((l) => l.startsWith('  (')).map((l) => l.trim());
+    expect(commands).toHaveLength(2);
+    for (const c of commands) expect(readFileSync(join(out, 'IMPORT.md'), 'utf8')).toContain(c);
+    expect(stdout).not.toContain('hunter2');
+  });
+
   it('refuses a folder without copilot/, naming it, and writes nothing', async () => {
     const app = scratch();
     const out = join(scratch(), 'estate');

@@ -194,7 +194,7 @@ describe('import copilot: the visits application (every workload type, addons, o
       ['prod', { store: 'ssm', name: '/copilot/visits/prod/secrets/session_secret' }, 'visits/prod/frontend/SESSION_SECRET'],
     ]);
     expect(session[0]!.command).toBe(
-      `printf %s "$(aws ssm get-parameter --name '/copilot/visits/test/secrets/session_secret' --with-decryption --query Parameter.Value --output text)" | aws secretsmanager put-secret-value --secret-id 'visits/test/frontend/SESSION_SECRET' --secret-string file:///dev/stdin`,
+      `(v=$(aws ssm get-parameter --name '/copilot/visits/test/secrets/session_secret' --with-decryption --query Parameter.Value --output text) && printf %s "$v" | aws secretsmanager put-secret-value --secret-id 'visits/test/frontend/SESSION_SECRET' --secret-string file:///dev/stdin)`,
     );
     const db = result.secrets.find((s) => s.service === 'frontend' && s.name === 'DB_PASSWORD' && s.environment === 'prod')!;
     expect(db.command).toContain(`aws secretsmanager get-secret-value --secret-id 'visits/frontend/db'`);
@@ -204,9 +204,10 @@ describe('import copilot: the visits application (every workload type, addons, o
       ['test', 'GH_TOKEN_SECRET'],
       ['prod', 'arn:aws:ssm:eu-west-2:123456789012:parameter/prod/gh_token'],
     ]);
-    // A value that was written in the manifest has nowhere to be copied from.
+    // A value that was written in the manifest has nowhere to be copied from: a new one is typed in.
     expect(result.secrets.find((s) => s.name === 'STRIPE_API_KEY')).toMatchObject({ to: 'visits/test/frontend/STRIPE_API_KEY' });
-    expect(result.secrets.find((s) => s.name === 'STRIPE_API_KEY')!.command).toBeUndefined();
+    expect(result.secrets.find((s) => s.name === 'STRIPE_API_KEY')!.command).toMatch(/^\(IFS= read -rs v && .*--secret-id 'visits\/test\/frontend\/STRIPE_API_KEY' /);
+    for (const s of result.secrets) expect(read('IMPORT.md')).toContain(s.command);
     expect(read('IMPORT.md')).toContain(session[0]!.command);
   });
 });
@@ -364,5 +365,18 @@ describe('import copilot: credentials written as plain variables', () => {
     const everything = [...result.files.values()].join('\n') + JSON.stringify(result.unmapped);
     expect(everything).not.toContain(stripe);
     expect(everything).not.toContain(slack);
+  });
+});
+
+describe('import copilot: a secret read from one JSON key of a Secrets Manager secret', () => {
+  it('reads the secret by its id and picks the key, with the ${COPILOT_ENVIRONMENT_NAME} filled in', () => {
+    const app = appOf({
+      'copilot/web/manifest.yml': `name: web\n${WEB}secrets:\n  NOTIFY_KEY:\n    secretsmanager: 'visits/\${COPILOT_ENVIRONMENT_NAME}/notify:api_key::'\n`,
+      'copilot/environments/test/manifest.yml': 'name: test\ntype: Environment\n',
+    });
+    const [copy] = importCopilot(app).secrets;
+    expect(copy!.from).toEqual({ store: 'secretsmanager', name: 'visits/test/notify:api_key::' });
+    expect(copy!.command).toContain("aws secretsmanager get-secret-value --secret-id 'visits/test/notify' --query SecretString");
+    expect(copy!.command).toContain("jq -er --arg k 'api_key'");
   });
 });

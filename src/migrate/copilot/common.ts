@@ -269,7 +269,7 @@ export function readSecrets(raw: Raw, ctx: MapContext): Map<string, SecretSource
     else if (isMap(value) && typeof value.secretsmanager === 'string') {
       found.set(key, { store: 'secretsmanager', name: value.secretsmanager });
       if (/:[^:]*::/.test(value.secretsmanager.replace(/^arn:[^:]*:secretsmanager:[^:]*:\d+:secret:/, ''))) {
-        ctx.findings.add(`secrets.${key}`, 'read one JSON key of a Secrets Manager secret; cityplan injects a whole secret', 'copy just that key\'s value (the command in IMPORT.md copies the whole secret: edit it to pick the key with jq)');
+        ctx.findings.add(`secrets.${key}`, 'read one JSON key of a Secrets Manager secret; cityplan injects a whole secret as the variable', 'copy just that key\'s value: the command in IMPORT.md reads the secret and picks the key with jq (install jq first)');
       }
     } else ctx.findings.add(`secrets.${key}`, 'read from a CloudFormation export (from_cfn), which cityplan stacks do not use', 'put the value in the secret of the same name after the first deploy');
   }

@@ -5,6 +5,7 @@
 import { basename, resolve } from 'node:path';
 import { estateNameFrom } from '../../cli/estate-name';
 import { EstateError, type Problem } from '../../manifest/problems';
+import { copySecretCommand, parseSecretsManagerReference, typedSecretCommand } from '../../estate/secret-commands';
 import { resourceName, variable } from '../../naming/names';
 import type { SecretSource } from './common';
 import { cityplanName } from './convert';
@@ -26,8 +27,13 @@ export interface SecretCopy {
   readonly from?: { readonly store: 'ssm' | 'secretsmanager'; readonly name: string };
   /** The cityplan secret (src/naming/names.ts resourceName.secret). */
   readonly to: string;
-  /** Shell command that copies the value (run after the service's first deploy, which creates the secret). */
-  readonly command?: string;
+  /**
+   * Shell command that puts the value in (run after the service's first deploy, which creates the
+   * secret): copied from `from`, or typed at the terminal when the value was written in the
+   * manifest. Never shows the value in the process list; stops when the read fails
+   * (src/estate/secret-commands.ts).
+   */
+  readonly command: string;
 }
 
 export interface ImportedService {
@@ -173,20 +179,13 @@ function fill(source: SecretSource, app: string, env: string, service: string): 
   return { store: source.store, name };
 }
 
-/** Single-quoted for a POSIX shell. */
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 function secretCopy(estate: string, env: string, d: ServiceDraft, name: string, from: SecretSource | undefined): SecretCopy {
   const to = resourceName.secret(estate, env, d.name, name);
-  if (!from) return { service: d.name, environment: env, name, to };
-  // printf (a shell builtin) passes the value on stdin, never as an argument other users could
-  // see in the process list; $(…) drops the newline the CLI's text output ends with.
-  const read =
-    from.store === 'ssm'
-      ? `aws ssm get-parameter --name ${quote(from.name)} --with-decryption --query Parameter.Value --output text`
-      : `aws secretsmanager get-secret-value --secret-id ${quote(from.name)} --query SecretString --output text`;
-  const command = `printf %s "$(${read})" | aws secretsmanager put-secret-value --secret-id ${quote(to)} --secret-string file:///dev/stdin`;
-  return { service: d.name, environment: env, name, from, to, command };
+  // A value written in the manifest has nothing to copy from: a new one is typed in (the old one
+  // was in the repository, so it is rotated rather than copied).
+  if (!from) return { service: d.name, environment: env, name, to, command: typedSecretCommand(to) };
+  const source = from.store === 'ssm' ? { store: 'ssm' as const, name: from.name } : parseSecretsManagerReference(from.name);
+  return { service: d.name, environment: env, name, from, to, command: copySecretCommand(source, to) };
 }
 
 /**
