@@ -38,7 +38,9 @@ describe('import copilot: the visits application (every workload type, addons, o
       ['orders-worker', 'worker'],
       ['search', 'web'],
     ]);
-    expect([...result.files.keys()].sort()).toEqual(['IMPORT.md', 'estate.yaml', ...result.services.map((s) => s.file)].sort());
+    expect([...result.files.keys()].sort()).toEqual(['.gitignore', 'IMPORT.md', 'estate.yaml', ...result.services.map((s) => s.file)].sort());
+    // The same .gitignore init writes: plan's output stays out of the repository.
+    expect(read('.gitignore')).toContain('cdk.out/');
   });
 
   it('writes estate.yaml from the environments and the pipeline, with marked placeholders for what Copilot kept elsewhere', () => {

@@ -226,8 +226,12 @@ export function mapVariables(raw: Raw, out: LayerDraft, ctx: MapContext & { move
   if (!isMap(variables)) return;
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(variables)) {
-    if (isMap(value)) {
+    if (isMap(value) && 'from_cfn' in value) {
       ctx.findings.add(`variables.${key}`, 'read from a CloudFormation export (from_cfn), which cityplan stacks do not use', 'set the value itself, or read it at run time from SSM Parameter Store');
+      continue;
+    }
+    if (isMap(value) || Array.isArray(value)) {
+      ctx.findings.add(`variables.${key}`, 'a variable\'s value is text; this is a map or a list, which Copilot does not take either', 'write the value as text (such as JSON in quotes) under env:');
       continue;
     }
     const text = value === null || value === undefined ? '' : String(value);

@@ -13,7 +13,8 @@ export function renderImportReport(input: {
   services: readonly ImportedService[];
   unmapped: readonly Unmapped[];
   secrets: readonly SecretCopy[];
-  environments: ReadonlyArray<[string, string]>;
+  /** Each environment of the estate, with the Copilot environment it came from (none for a placeholder). */
+  environments: ReadonlyArray<{ readonly name: string; readonly copilot?: string }>;
 }): string {
   const { estate, application, services, unmapped, secrets } = input;
   const lines: string[] = [
@@ -31,7 +32,7 @@ export function renderImportReport(input: {
     '',
     '| cityplan environment | Copilot environment |',
     '|---|---|',
-    ...input.environments.map(([copilot, name]) => `| \`${name}\` | \`${copilot}\` |`),
+    ...input.environments.map((e) => `| \`${e.name}\` | ${e.copilot ? `\`${e.copilot}\`` : 'none: a placeholder, as the application named no environment (rename it to one Copilot deployed to)'} |`),
     '',
     '## Placeholders to replace',
     '',

@@ -4,6 +4,7 @@
  */
 import { basename, resolve } from 'node:path';
 import { estateNameFrom } from '../../cli/estate-name';
+import { GITIGNORE } from '../../cli/init';
 import { EstateError, type Problem } from '../../manifest/problems';
 import { copySecretCommand, parseSecretsManagerReference, typedSecretCommand } from '../../estate/secret-commands';
 import { resourceName, variable } from '../../naming/names';
@@ -12,7 +13,7 @@ import { cityplanName } from './convert';
 import { emptyLayer, isMap, type LayerDraft } from './draft';
 import { mapEnvironment } from './environments';
 import { readPipelines } from './pipelines';
-import { readCopilotApp } from './read';
+import { COPILOT_APP, readCopilotApp } from './read';
 import { Findings, type Unmapped } from './report';
 import { mapWorkload, type ServiceDraft } from './workload';
 import { renderEstate, renderService } from './render';
@@ -77,6 +78,7 @@ export function importCopilot(appDir: string): ImportResult {
   const application = app.application ?? estate;
   if (!app.application) findingsOf('copilot/.workspace').add('application', 'no application name found; the estate is named after the folder', 'check name: in estate.yaml');
 
+  for (const s of app.skipped) findingsOf(s.file).add('', s.why, s.todo);
   const pipeline = readPipelines(app.pipelines, findingsOf);
 
   // Environments: the pipeline's stages in order, then the environment manifests, then any other
@@ -108,10 +110,10 @@ export function importCopilot(appDir: string): ImportResult {
   const byName = new Map<string, ServiceDraft>();
   for (const d of drafts) {
     const other = byName.get(d.name);
-    if (other) problems.push({ file: d.file, field: 'name', message: `is imported as service '${d.name}', as ${other.file} is; rename one of them in Copilot's manifest` });
+    if (other) problems.push(d.nameProblem(`is imported as service '${d.name}', as ${other.file} is; rename one of them in Copilot's manifest`));
     byName.set(d.name, d);
   }
-  if (problems.length > 0) throw new EstateError(problems);
+  if (problems.length > 0) throw new EstateError(problems, COPILOT_APP);
 
   const production = productionEnvironment([...envNames.values()]);
   for (const d of drafts) {
@@ -140,7 +142,7 @@ export function importCopilot(appDir: string): ImportResult {
     const mapped = manifest ? mapEnvironment(manifest, findingsOf(manifest.file)) : {};
     return { name, account: placeholderAccount(i), ...mapped, approval: pipeline.approval.has(copilotEnv) };
   });
-  if (placeholderEnv) findingsOf('copilot/environments').add('', 'no environment was found in the application', 'rename or add environments in estate.yaml to match those Copilot deployed to');
+  if (placeholderEnv) findingsOf('copilot/environments').add('', 'no environment was found in the application (no environment manifest, pipeline stage or override), so estate.yaml has one placeholder environment, staging, that Copilot never had', 'rename or add environments in estate.yaml to match those Copilot deployed to (copilot env ls lists them)');
   for (const addon of app.environmentAddons) {
     for (const [id, r] of Object.entries(addon.resources)) {
       findingsOf(addon.file).add(`Resources.${id}`, `environment addon ${String(r?.Type)} has no cityplan form`, 'keep it in a stack of its own, or raise it with the platform team');
@@ -156,7 +158,9 @@ export function importCopilot(appDir: string): ImportResult {
     files.set(file, renderService(d, application));
     return { name: d.name, kind: d.kind, copilot: d.copilotName, file, from: d.file };
   });
-  files.set('IMPORT.md', renderImportReport({ estate, application, services, unmapped, secrets, environments: [...envNames] }));
+  files.set('IMPORT.md', renderImportReport({ estate, application, services, unmapped, secrets, environments: [...envNames].map(([copilot, name]) => ({ name, ...(placeholderEnv ? {} : { copilot }) })) }));
+  // What init writes too: plan's output and leftovers stay out of the repository.
+  files.set('.gitignore', GITIGNORE);
   return { estate, application, services, unmapped, secrets, files };
 }
 
