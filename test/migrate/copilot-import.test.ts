@@ -46,8 +46,8 @@ describe('import copilot: the visits application (every workload type, addons, o
   it('writes estate.yaml from the environments and the pipeline, with marked placeholders for what Copilot kept elsewhere', () => {
     const estate = yaml('estate.yaml');
     expect(estate.environments.test).toEqual({ account: '222222222222', domain: 'test.visits.example.gov.uk' });
-    // prod: three subnets per tier in its manifest, and approval before it in the pipeline.
-    expect(estate.environments.prod).toEqual({ account: '333333333333', domain: 'prod.visits.example.gov.uk', zones: 3, approval: true });
+    // prod: three subnets per tier in its manifest, and approval before it in the pipeline, so protected.
+    expect(estate.environments.prod).toEqual({ account: '333333333333', domain: 'prod.visits.example.gov.uk', zones: 3, approval: true, protect: true });
     const text = read('estate.yaml');
     for (const line of ['owner:', 'region:', 'account: "111111111111"', 'connectionArn:', 'account: "222222222222"', 'domain: test.visits']) {
       expect(text.split('\n').find((l) => l.includes(line))).toContain('# TODO(import):');
@@ -380,5 +380,75 @@ describe('import copilot: a secret read from one JSON key of a Secrets Manager s
     expect(copy!.from).toEqual({ store: 'secretsmanager', name: 'visits/test/notify:api_key::' });
     expect(copy!.command).toContain("aws secretsmanager get-secret-value --secret-id 'visits/test/notify' --query SecretString");
     expect(copy!.command).toContain("jq -er --arg k 'api_key'");
+  });
+});
+
+describe('import copilot: service-discovery addresses', () => {
+  it("rewrites <service>.<env>.<app>.local to cityplan's <service>:<port>, adds calls, and the estate validates", () => {
+    const app = appOf({
+      'copilot/.workspace': 'application: visits\n',
+      'copilot/frontend/manifest.yml': `name: frontend\n${WEB}variables:\n  API_URL: http://api.\${COPILOT_ENVIRONMENT_NAME}.visits.local:8080\n  API_HOST: api.\${COPILOT_SERVICE_DISCOVERY_ENDPOINT}\n  GONE: http://ghost.test.visits.local:80\n`,
+      'copilot/api/manifest.yml': 'name: api\ntype: Backend Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n  port: 8080\n',
+      'copilot/environments/test/manifest.yml': 'name: test\ntype: Environment\n',
+    });
+    const result = importCopilot(app);
+    const frontend = parse(result.files.get('services/frontend.yaml')!);
+    expect(frontend.calls).toEqual(['api']);
+    expect(frontend.env).toMatchObject({ API_URL: 'http://api:8080', API_HOST: 'api:8080', GONE: 'http://ghost.test.visits.local:80' });
+    expect(unmappedAt(result, 'copilot/frontend/manifest.yml', 'variables.API_URL')[0]!.why).toMatch(/service-discovery address; written as api:8080.*added to calls/);
+    expect(unmappedAt(result, 'copilot/frontend/manifest.yml', 'variables.GONE')[0]!.why).toMatch(/service ghost is not in this application/);
+    const dir = join(scratch(), 'estate');
+    writeEstateFolder(dir, result.files);
+    expect(() => loadEstate(dir)).not.toThrow();
+  });
+});
+
+describe('import copilot: production is protected', () => {
+  const app = appOf({
+    'copilot/web/manifest.yml': `name: web\n${WEB}count: 1\n`,
+    'copilot/pipelines/main/manifest.yml': 'name: main\nversion: 1\nsource:\n  provider: GitHub\n  properties:\n    repository: https://github.com/org/visits\n    branch: main\nstages:\n  - name: test\n  - name: live-eu\n    requires_approval: true\n',
+    'copilot/environments/prod/manifest.yml': 'name: prod\ntype: Environment\n',
+  });
+  const result = importCopilot(app);
+  const estate = parse(result.files.get('estate.yaml')!);
+
+  it('protects an environment the pipeline gated with requires_approval, and one named prod; not the others', () => {
+    expect(estate.environments.test.protect).toBeUndefined();
+    expect(estate.environments['live-eu'].protect).toBe(true);
+    expect(estate.environments.prod.protect).toBe(true);
+    expect(result.files.get('estate.yaml')).toContain('protect: true # Copilot\'s pipeline deployed to live-eu only after a manual approval');
+    expect(unmappedAt(result, 'copilot/environments/prod/manifest.yml', 'protect')[0]!.why).toMatch(/named like production, so prod is imported with protect: true/);
+    expect(result.files.get('IMPORT.md')).toContain('imported with protect: true');
+  });
+
+  it('runs at least 2 tasks of each service there, reported, and the estate validates', () => {
+    const web = parse(result.files.get('services/web.yaml')!);
+    expect(web.count).toEqual({ min: 1, max: 1 });
+    expect(web.environments.prod.count).toEqual({ min: 2, max: 2 });
+    expect(web.environments['live-eu'].count).toEqual({ min: 2, max: 2 });
+    expect(web.environments.test?.count).toBeUndefined();
+    expect(unmappedAt(result, 'copilot/web/manifest.yml', 'count').map((u) => u.why)).toContainEqual(expect.stringMatching(/ran at least 1 task in prod; a protected cityplan environment runs at least 2/));
+    const dir = join(scratch(), 'estate');
+    writeEstateFolder(dir, result.files);
+    expect(loadEstate(dir).environments.filter((e) => e.protect).map((e) => e.name).sort()).toEqual(['live-eu', 'prod']);
+  });
+});
+
+describe('import copilot: what cityplan would refuse or decides itself', () => {
+  it('imports a reversed count range the right way round, reported', () => {
+    const app = appOf({ 'copilot/web/manifest.yml': `name: web\n${WEB}count:\n  range: 10-1\nenvironments:\n  test:\n    count: 2\n` });
+    const result = importCopilot(app);
+    expect(parse(result.files.get('services/web.yaml')!).count).toEqual({ min: 1, max: 10 });
+    expect(unmappedAt(result, 'copilot/web/manifest.yml', 'count.range')[0]!.why).toBe('10-1 runs from more tasks to fewer; imported as 1-10');
+  });
+
+  it("reports an Aurora addon's database name and backup period", () => {
+    const app = appOf({
+      'copilot/web/manifest.yml': `name: web\n${WEB}`,
+      'copilot/web/addons/db.yml': 'Resources:\n  Db:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-postgresql\n      DatabaseName: frontend\n      BackupRetentionPeriod: 8\n',
+    });
+    const result = importCopilot(app);
+    expect(unmappedAt(result, 'copilot/web/addons/db.yml', 'Resources.Db.Properties.DatabaseName')[0]!.why).toMatch(/named frontend; cityplan names it app and gives the name as PGDATABASE/);
+    expect(unmappedAt(result, 'copilot/web/addons/db.yml', 'Resources.Db.Properties.BackupRetentionPeriod')[0]!.why).toMatch(/kept 8 days; cityplan keeps them 7 days, or 35/);
   });
 });

@@ -213,6 +213,12 @@ function setCount(out: LayerDraft, min: number, max: number, f: MapContext['find
     f.add('count', 'Copilot ran no tasks (count 0); cityplan needs a maximum of at least 1', 'keep count.min: 0 to run none until traffic moves');
     return;
   }
+  if (min > max) {
+    // Written as it was, validation would refuse it (count.min more than count.max).
+    out.fields.count = { min: max, max: min };
+    f.add('count.range', `${min}-${max} runs from more tasks to fewer; imported as ${max}-${min}`, 'check the range is the one meant');
+    return;
+  }
   out.fields.count = { min, max };
 }
 

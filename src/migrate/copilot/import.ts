@@ -17,6 +17,8 @@ import { COPILOT_APP, readCopilotApp } from './read';
 import { Findings, type Unmapped } from './report';
 import { mapWorkload, type ServiceDraft } from './workload';
 import { renderEstate, renderService } from './render';
+import { rewriteServiceAddresses } from './service-addresses';
+import { atLeastTwoTasks, PRODUCTION_NAME, protectionReason } from './protection';
 import { renderImportReport } from './import-report';
 
 /** A secret to copy: where Copilot read it, and the cityplan secret it goes into. */
@@ -119,6 +121,7 @@ export function importCopilot(appDir: string): ImportResult {
   for (const d of drafts) {
     resolveSubscriptions(d, drafts, findingsOf(d.file));
     placeHostnames(d, production, envNames.size, findingsOf(d.file));
+    rewriteServiceAddresses(d, drafts, application, envNames, findingsOf(d.file));
     fillCopilotNames(d, application, envNames, findingsOf(d.file));
     dropPlatformVariables(d, envNames, findingsOf(d.file));
     noteCopilotVariables(d, findingsOf(d.file));
@@ -140,7 +143,13 @@ export function importCopilot(appDir: string): ImportResult {
   const environments = [...envNames].map(([copilotEnv, name], i) => {
     const manifest = app.environments.find((m) => m.file.split('/')[2] === copilotEnv);
     const mapped = manifest ? mapEnvironment(manifest, findingsOf(manifest.file)) : {};
-    return { name, account: placeholderAccount(i), ...mapped, approval: pipeline.approval.has(copilotEnv) };
+    const protect = placeholderEnv ? undefined : protectionReason(copilotEnv, name, pipeline.approval.has(copilotEnv));
+    if (protect) {
+      const f = findingsOf(manifest?.file ?? `copilot/environments/${copilotEnv}`);
+      f.add('protect', `${protect}, so ${name} is imported with protect: true: termination and deletion protection, retained logs, secrets and data, AWS Backup of its databases and buckets, and at least 2 tasks per service`, `keep it for production; take it off in estate.yaml (protect: false) only if ${name} holds nothing to keep`);
+      for (const d of drafts) atLeastTwoTasks(d, name, copilotEnv, findingsOf(d.file));
+    }
+    return { name, account: placeholderAccount(i), ...mapped, approval: pipeline.approval.has(copilotEnv), ...(protect ? { protect } : {}) };
   });
   if (placeholderEnv) findingsOf('copilot/environments').add('', 'no environment was found in the application (no environment manifest, pipeline stage or override), so estate.yaml has one placeholder environment, staging, that Copilot never had', 'rename or add environments in estate.yaml to match those Copilot deployed to (copilot env ls lists them)');
   for (const addon of app.environmentAddons) {
@@ -171,7 +180,7 @@ function copilotName(envNames: ReadonlyMap<string, string>, env: string): string
 
 /** The environment base aliases go to: one named like production, or the last (the pipeline's last stage). */
 function productionEnvironment(envs: readonly string[]): string {
-  return envs.find((e) => /^(prod|production|prd|live)$/.test(e)) ?? envs.at(-1)!;
+  return envs.find((e) => PRODUCTION_NAME.test(e)) ?? envs.at(-1)!;
 }
 
 /** `${COPILOT_APPLICATION_NAME}`, `${COPILOT_ENVIRONMENT_NAME}` and `${COPILOT_SERVICE_NAME}` in a secret's name, filled in. */
