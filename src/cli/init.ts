@@ -50,7 +50,8 @@ port: 8080
 health: /health
 `;
 
-const GITIGNORE = `# Written by cityplan beside the manifests, and not part of the estate: the cloud assembly of
+/** The .gitignore of a new estate folder (init and import copilot write it). */
+export const GITIGNORE = `# Written by cityplan beside the manifests, and not part of the estate: the cloud assembly of
 # \`cityplan plan\` run in this folder (--out, default cdk.out), and what an interrupted plan
 # can leave behind (the next plan removes it). Do commit cityplan.lock.json.
 cdk.out/

@@ -218,7 +218,7 @@ function reportError(e: unknown, io: Output): number {
   }
   if (e instanceof EstateError) {
     const n = e.problems.length;
-    io.err(`cityplan: the estate has ${n} problem${n === 1 ? '' : 's'}:\n${e.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+    io.err(`cityplan: ${e.subject} has ${n} problem${n === 1 ? '' : 's'}:\n${e.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
     return 1;
   }
   // A file or folder the user can fix (permissions, a read-only or full disk): like a wrong estate.

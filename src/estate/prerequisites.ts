@@ -6,6 +6,7 @@
 import { type EnvironmentSpec, type EstateSpec, isInZone, type ServiceSpec } from '../manifest/spec';
 import { parameter, resourceName, stackName } from '../naming/names';
 import type { Lock } from './lock';
+import { typedSecretCommand } from './secret-commands';
 
 /** `cdk bootstrap` of the environment's account and region: every stack's deploy role, asset bucket and version check come from it. */
 export interface BootstrapPrerequisite {
@@ -190,7 +191,7 @@ function secrets(spec: EstateSpec, env: EnvironmentSpec, services: readonly Serv
       region: env.region,
       count: names.length,
       names,
-      message: `secrets: ${count(names.length, 'secret')} to fill in, in Secrets Manager of account ${env.account}, ${env.region}, named ${pattern}: ${list}. The service stacks create them with a placeholder value, which tasks get until the team puts the real one in (aws secretsmanager put-secret-value --secret-id <name> --secret-string …) and restarts the service; a secret already made by hand under one of these names stops the deploy unless the service lists it in secretsMadeByHand, which reads it instead (docs/manifest.md, secrets)`,
+      message: `secrets: ${count(names.length, 'secret')} to fill in, in Secrets Manager of account ${env.account}, ${env.region}, named ${pattern}: ${list}. The service stacks create them with a placeholder value, which tasks get until the team puts the real one in (${typedSecretCommand('<name>')}: type the value, which is not echoed and never reaches the process list) and restarts the service; a secret already made by hand under one of these names stops the deploy unless the service lists it in secretsMadeByHand, which reads it instead (docs/manifest.md, secrets)`,
     },
   ];
 }

@@ -41,6 +41,18 @@ const EMBEDDED: ReadonlyArray<{ readonly pattern: RegExp; readonly what: string 
   { pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, what: 'a private key' },
   // Access key ids: AKIA (long-term) or ASIA (temporary) and 16 more upper-case letters or digits.
   { pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/, what: 'an AWS access key id' },
+  // Token forms their issuers document as recognisable, so that secret scanners find them: a
+  // value of one of these shapes is a credential whatever the variable is called.
+  // Stripe secret and restricted keys (Stripe, "API keys": sk_live_, sk_test_, rk_live_, rk_test_).
+  { pattern: /\b[sr]k_(?:live|test)_[0-9A-Za-z]{10,}/, what: 'a Stripe secret key' },
+  // Slack incoming webhooks (hooks.slack.com/services/…) and workflow webhooks: the URL is the credential.
+  { pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[0-9A-Za-z/_-]+/, what: 'a Slack webhook URL' },
+  // Slack bot, user, app-level and refresh tokens (Slack, "Token types": xoxb-, xoxp-, xoxa-, xapp-, xoxe-).
+  { pattern: /\b(?:xox[abpre]|xapp)-[0-9A-Za-z-]{10,}/, what: 'a Slack token' },
+  // GitHub tokens (GitHub, "About authentication": ghp_, gho_, ghu_, ghs_, ghr_ and fine-grained github_pat_).
+  { pattern: /\b(?:gh[pousr]_[0-9A-Za-z]{36,}|github_pat_[0-9A-Za-z_]{22,})/, what: 'a GitHub token' },
+  // Google API keys: AIza and 35 more letters, digits, _ or -.
+  { pattern: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/, what: 'a Google API key' },
 ];
 
 /**
@@ -49,4 +61,16 @@ const EMBEDDED: ReadonlyArray<{ readonly pattern: RegExp; readonly what: string 
  */
 export function embeddedCredential(value: string): string | undefined {
   return EMBEDDED.find((e) => e.pattern.test(value))?.what;
+}
+
+/**
+ * Whether a variable is a credential, by its name (isCredentialKey) or its value
+ * (embeddedCredential): the words to say why (never the value), or undefined. The one check
+ * behind both `cityplan validate` (env in a service file) and `cityplan import` (variables in a
+ * Copilot manifest), so that an import never writes a variable validate then refuses.
+ */
+export function credentialIn(key: string, value: string): string | undefined {
+  const embeds = embeddedCredential(value);
+  if (embeds) return `holds ${embeds}`;
+  return isCredentialKey(key) ? 'looks like a credential' : undefined;
 }

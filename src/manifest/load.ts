@@ -8,7 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { builtInLayer, type Layer, mergeLayers } from './layers';
 import { closest } from './near';
 import { EstateError, type Problem, UsageError, uniqueProblems } from './problems';
-import { domainsApart, environmentRules, NOT_FOR_THIS_KIND, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
+import { domainsApart, environmentRules, NOT_FOR_THIS_KIND, SERVICE_FILE_RULES, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
 import { loadEstateRunbooks } from './estate-runbooks';
 import { DEFAULT_ACTIONS_PER_HOUR } from './runbooks';
@@ -71,6 +71,12 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
       const layers = layersFor(svc, env.name, estate, estateRead.source, estateShape?.failed ?? []);
       const spec = toService(svc.file.name, svc.source.file, mergeLayers(layers));
       contexts.push(new ServiceContext(spec, env, layers, svc.source, estate.name));
+    }
+    // The file's own values, which overrides in every environment would otherwise hide.
+    if (Object.keys(svc.file.environments ?? {}).length > 0 && environments.length > 0) {
+      const layers = layersFor(svc, undefined, estate, estateRead.source, estateShape?.failed ?? []);
+      const base = new ServiceContext(toService(svc.file.name, svc.source.file, mergeLayers(layers)), environments[0]!, layers, svc.source, estate.name);
+      for (const rule of SERVICE_FILE_RULES) problems.push(...rule(base));
     }
   }
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
@@ -248,7 +254,8 @@ function readServices(dir: string, files: readonly string[], problems: Problem[]
 
 function layersFor(
   svc: ParsedService,
-  env: string,
+  /** The environment whose override is the last layer; undefined for the service file alone. */
+  env: string | undefined,
   estate: EstateFile,
   estateSource: YamlSource,
   estateFailed: ReadonlyArray<readonly PropertyKey[]>,
@@ -263,6 +270,7 @@ function layersFor(
   }
   const ownFailed = svc.failed.filter((f) => f[0] !== 'environments' && f[0] !== 'name');
   layers.push({ kind: 'service file', source: svc.source, base: [], data: own, failed: ownFailed });
+  if (env === undefined) return layers;
   const override = environments?.[env];
   const overrideFailed = under(svc.failed, ['environments', env]);
   if (override || overrideFailed.length > 0) {

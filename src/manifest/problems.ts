@@ -11,7 +11,14 @@ export interface Problem {
 
 /** Thrown when the estate is wrong; carries every problem found, not just the first. */
 export class EstateError extends Error {
-  constructor(readonly problems: readonly Problem[]) {
+  /**
+   * @param subject what has the problems, as the error's heading names it: the estate, or the
+   *   input a command read instead (such as the Copilot application `import copilot` reads)
+   */
+  constructor(
+    readonly problems: readonly Problem[],
+    readonly subject = 'the estate',
+  ) {
     super(problems.map(formatProblem).join('\n'));
     this.name = 'EstateError';
   }

@@ -3,7 +3,7 @@
  * configuration in one environment and reports at the line of the layer that set the value.
  */
 import { availableZoneCount, derivedNames, isReservedServiceName, resourceName, stackName, variable } from '../naming/names';
-import { embeddedCredential, isCredentialKey } from './credentials';
+import { credentialIn } from './credentials';
 import { describeFargateMemory, isValidFargateSize } from './fargate';
 import { failedIn, type Layer, originOf } from './layers';
 import { closest } from './near';
@@ -216,9 +216,8 @@ const credentialsInEnv: Rule = reading([['env'], ['secrets']], (ctx) =>
   Object.entries(ctx.spec.env)
     .filter(([key]) => !ctx.spec.secrets.includes(key))
     .flatMap(([key, value]) => {
-      const embeds = embeddedCredential(value);
-      if (!isCredentialKey(key) && !embeds) return [];
-      const what = embeds ? `holds ${embeds}` : 'looks like a credential';
+      const what = credentialIn(key, value);
+      if (!what) return [];
       // Set once for every environment, it reads once: the secret's name then stands for each.
       const env = ctx.where(['env', key]) ? ctx.env.name : '<environment>';
       // A secret's name is an upper-case variable name: the suggestion must be one secrets takes.
@@ -320,6 +319,27 @@ const deployStrategy: Rule = reading([['deploy'], ['hostnames'], ['kind']], (ctx
 export const NOT_FOR_THIS_KIND = 'only applies to';
 
 export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, postgresShape, protectedMinimum, kindFields, healthPath, secretsAndEnv, secretsMadeByHand, credentialsInEnv, platformVariables, names, hostnames, deployStrategy];
+
+/**
+ * A rule on values that must hold together (min and max, cpu and memory), run on the service file
+ * alone when the file itself sets every one of them. The per-environment rules judge merged values,
+ * so a base value every environment overrides (count: {min: 10, max: 1} under overrides in each
+ * environment) would never be judged; yet it is what a new environment would get.
+ */
+const fileSetsAll =
+  (fields: string[][], rule: Rule): Rule =>
+  (ctx) =>
+    fields.every((p) => ctx.setsItself(p)) ? rule(ctx) : [];
+
+/**
+ * Rules run once per service on its file without any environment override (see fileSetsAll),
+ * with ServiceContext layers built-in, estate defaults and service file.
+ */
+export const SERVICE_FILE_RULES: readonly Rule[] = [
+  fileSetsAll([['count', 'min'], ['count', 'max']], countRange),
+  fileSetsAll([['cpu'], ['memory']], fargateSize),
+  fileSetsAll([['postgres', 'serverless', 'min'], ['postgres', 'serverless', 'max']], postgresShape),
+];
 
 /**
  * A host name belongs to one service in one environment: DNS can point it one place only. Every

@@ -1,8 +1,8 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
+import { scratchFolders } from '../support/scratch';
 
 async function cityplan(...args: string[]) {
   let stdout = '';
@@ -11,7 +11,7 @@ async function cityplan(...args: string[]) {
   return { code, stdout, stderr };
 }
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'cityplan-import-'));
+const scratch = scratchFolders('cityplan-import-');
 
 /** A copy of a fixture application that a test may break. */
 function copyApp(name: string): string {
@@ -35,7 +35,7 @@ describe('cityplan import copilot', () => {
     ]);
     for (const u of json.unmapped) expect(Object.keys(u).sort()).toEqual(['field', 'file', 'todo', 'why']);
     expect(json.secrets).toEqual([expect.objectContaining({ service: 'hello', environment: 'staging', name: 'API_TOKEN', to: 'hello/staging/hello/API_TOKEN' })]);
-    expect(readdirSync(out).sort()).toEqual(['IMPORT.md', 'estate.yaml', 'services']);
+    expect(readdirSync(out).sort()).toEqual(['.gitignore', 'IMPORT.md', 'estate.yaml', 'services']);
   });
 
   it('prints the secret copy commands and where the report is', async () => {
@@ -44,6 +44,21 @@ describe('cityplan import copilot', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`see ${out}/IMPORT.md`);
     expect(stdout).toContain(`aws ssm get-parameter --name '/copilot/hello/staging/secrets/api_token'`);
+  });
+
+  it('prints every secret IMPORT.md lists, those to copy and those to type in, with their counts', async () => {
+    const app = copyApp('simple');
+    const manifest = join(app, 'copilot/hello/manifest.yml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('variables:\n', 'variables:\n  DB_PASSWORD: hunter2\n'));
+    const out = join(scratch(), 'estate');
+    const { code, stdout } = await cityplan('import', 'copilot', app, '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toContain('copy its secrets from where Copilot read them (1):');
+    expect(stdout).toContain('type a new value for each secret that was written in a Copilot manifest, then rotate the old one (1):');
+    const commands = stdout.split('\n').filter((l) => l.startsWith('  (')).map((l) => l.trim());
+    expect(commands).toHaveLength(2);
+    for (const c of commands) expect(readFileSync(join(out, 'IMPORT.md'), 'utf8')).toContain(c);
+    expect(stdout).not.toContain('hunter2');
   });
 
   it('refuses a folder without copilot/, naming it, and writes nothing', async () => {
@@ -124,5 +139,77 @@ describe('cityplan import copilot', () => {
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain('copilot [options] <app-dir>');
     expect((await cityplan('import', 'heroku', 'app')).code).toBe(2);
+  });
+});
+
+describe('cityplan import copilot: what the first trial found', () => {
+  it('gives the line and column of a YAML error in an addon template, each error once, headed as the Copilot application', async () => {
+    const app = copyApp('simple');
+    mkdirSync(join(app, 'copilot/hello/addons'), { recursive: true });
+    writeFileSync(join(app, 'copilot/hello/addons/bad.yml'), 'Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: a\n');
+    writeFileSync(join(app, 'copilot/hello/addons/dup.yml'), 'Resources:\n  A:\n    Type: AWS::S3::Bucket\n  A:\n    Type: AWS::S3::Bucket\n');
+    const out = join(scratch(), 'estate');
+    const { code, stdout } = await cityplan('import', 'copilot', app, '--out', out, '--json');
+    expect(code).toBe(1);
+    const problems = JSON.parse(stdout).problems as Array<{ file: string; line: number | null; column: number | null; message: string }>;
+    const bad = problems.filter((p) => p.file === 'copilot/hello/addons/bad.yml');
+    expect(bad.length).toBeGreaterThan(0);
+    for (const p of bad) expect(p.line).toBeGreaterThanOrEqual(4);
+    expect(problems.find((p) => p.file === 'copilot/hello/addons/dup.yml')).toMatchObject({ line: 4, column: 3, message: expect.stringMatching(/^is not valid YAML: Map keys must be unique$/) });
+    const text = await cityplan('import', 'copilot', app, '--out', out);
+    expect(text.stderr).toMatch(/^cityplan: the Copilot application has \d+ problems:/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('reports a workload folder it did not import: manifest.yaml, or no manifest at all', async () => {
+    const app = copyApp('simple');
+    mkdirSync(join(app, 'copilot/web'));
+    writeFileSync(join(app, 'copilot/web/manifest.yaml'), 'name: web\ntype: Backend Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n');
+    mkdirSync(join(app, 'copilot/notes'));
+    const out = join(scratch(), 'estate');
+    const { code, stdout } = await cityplan('import', 'copilot', app, '--out', out, '--json');
+    expect(code).toBe(0);
+    const unmapped = JSON.parse(stdout).unmapped as Array<{ file: string; why: string; todo: string }>;
+    expect(unmapped).toContainEqual(expect.objectContaining({ file: 'copilot/web/manifest.yaml', why: expect.stringContaining('manifest.yml only'), todo: expect.stringContaining('rename it to copilot/web/manifest.yml') }));
+    expect(unmapped).toContainEqual(expect.objectContaining({ file: 'copilot/notes', why: expect.stringContaining('has no manifest.yml') }));
+    expect(readFileSync(join(out, 'IMPORT.md'), 'utf8')).toContain('| copilot/web/manifest.yaml |');
+  });
+
+  it('says a placeholder environment is one, in IMPORT.md, and that no workload was imported', async () => {
+    const app = scratch();
+    mkdirSync(join(app, 'copilot/web'), { recursive: true });
+    const out = join(scratch(), 'estate');
+    const { code, stdout } = await cityplan('import', 'copilot', app, '--out', out);
+    expect(code).toBe(0);
+    expect(stdout).toContain('no workload was imported');
+    expect(stdout).toMatch(/^\d+ fields did not map or were approximated/m);
+    const report = readFileSync(join(out, 'IMPORT.md'), 'utf8');
+    expect(report).toContain('| `staging` | none: a placeholder');
+    expect(report).not.toContain('| `staging` | `staging` |');
+  });
+
+  it('refuses --out inside the copilot folder, and a missing application folder, as usage errors', async () => {
+    const app = copyApp('simple');
+    const inside = await cityplan('import', 'copilot', app, '--out', join(app, 'copilot', 'estate'));
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain("is inside the application's copilot folder");
+    expect(existsSync(join(app, 'copilot', 'estate'))).toBe(false);
+    const missing = await cityplan('import', 'copilot', join(app, 'nope'), '--out', join(scratch(), 'estate'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope does not exist');
+  });
+
+  it('gives the line of a name two workloads share, and says a type written as a list must be text', async () => {
+    const app = copyApp('simple');
+    mkdirSync(join(app, 'copilot/hello2'));
+    writeFileSync(join(app, 'copilot/hello2/manifest.yml'), 'name: hello\ntype: Backend Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n');
+    mkdirSync(join(app, 'copilot/listy'));
+    writeFileSync(join(app, 'copilot/listy/manifest.yml'), 'name: listy\ntype: [Backend Service]\n');
+    const { code, stdout } = await cityplan('import', 'copilot', app, '--out', join(scratch(), 'estate'), '--json');
+    expect(code).toBe(1);
+    const problems = JSON.parse(stdout).problems;
+    expect(problems).toContainEqual(expect.objectContaining({ file: 'copilot/listy/manifest.yml', line: 2, field: 'type', message: expect.stringMatching(/^must be one type written as text/) }));
+    // The folders are read in name order, so hello2's name is the one reported.
+    expect(problems).toContainEqual(expect.objectContaining({ file: 'copilot/hello2/manifest.yml', line: 1, field: 'name', message: expect.stringContaining("is imported as service 'hello'") }));
   });
 });

@@ -122,6 +122,9 @@ describe('the plan of the example estate', () => {
     expect(section).toContain(
       'secrets: 7 secrets to fill in, in Secrets Manager of account 222222222222, eu-west-2, named justice/staging/<service>/<NAME>: apply-for-legal-aid: SECRET_KEY_BASE, TRUE_LAYER_CLIENT_SECRET;',
     );
+    // The value is typed, not written on the command line where the process list shows it.
+    expect(section).toContain('(IFS= read -rs v && printf %s "$v" | aws secretsmanager put-secret-value --secret-id <name> --secret-string file:///dev/stdin)');
+    expect(section).not.toMatch(/--secret-string (?!file:\/\/\/dev\/stdin)/);
   });
 
   it('drops bootstrap and delegation once the lock records a deploy that proves them', () => {

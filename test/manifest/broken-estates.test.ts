@@ -52,6 +52,21 @@ const CASES: Case[] = [
     expected: [{ file: 'services/visits.yaml', line: 7, field: 'count.min', message: /min 5 is more than max 3/ }],
   },
   {
+    // Every environment overrides the count, so only the file's own values can show the mistake.
+    name: 'min above max in the service file, overridden in every environment',
+    files: estate({
+      'services/visits.yaml': webService('visits', 'count:\n  min: 10\n  max: 1\nenvironments:\n  staging:\n    count: {min: 1, max: 2}\n  production:\n    count: {min: 2, max: 4}\n'),
+    }),
+    expected: [{ file: 'services/visits.yaml', line: 7, field: 'count.min', message: /^min 10 is more than max 1$/ }],
+  },
+  {
+    name: 'invalid Fargate size in the service file, overridden in every environment',
+    files: estate({
+      'services/visits.yaml': webService('visits', 'cpu: 1024\nmemory: 1024\nenvironments:\n  staging:\n    memory: 2048\n  production:\n    memory: 2048\n'),
+    }),
+    expected: [{ file: 'services/visits.yaml', line: 7, field: 'memory', message: /not a valid Fargate size with cpu 1024/ }],
+  },
+  {
     name: 'protected environment with one task, set in an override',
     files: estate({
       'services/visits.yaml': webService('visits', 'environments:\n  production:\n    count:\n      min: 1\n'),
@@ -181,6 +196,16 @@ describe('broken estates', () => {
       'estate.yaml:2 region',
       'services/visits.yaml:6 memory',
     ]);
+  });
+
+  it('judges the service file alone only on values it sets together', () => {
+    // A minimum in the file and the maximum per environment is a fair way to write it.
+    const problems = estateProblems(
+      estate({
+        'services/visits.yaml': webService('visits', 'count:\n  min: 6\nenvironments:\n  staging:\n    count: {max: 8}\n  production:\n    count: {max: 10}\n'),
+      }),
+    );
+    expect(problems).toEqual([]);
   });
 
   it('reports every problem of every file at once, each once', () => {

@@ -33,9 +33,18 @@ describe('credentials embedded in env values', () => {
     ['-----BEGIN RSA PRIVATE KEY-----\nMIIB...', 'a private key'],
     ['-----BEGIN PRIVATE KEY-----', 'a private key'],
     ['key=AKIAIOSFODNN7EXAMPLE', 'an AWS access key id'],
+    // Made-up values of the documented shapes, never real keys.
+    ['sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc', 'a Stripe secret key'],
+    ['rk_live_' + '51H8sQkLz0000000000000000', 'a Stripe secret key'],
+    ['https://hooks.slack.com/services/' + 'T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX', 'a Slack webhook URL'],
+    ['xoxb-' + '123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'a Slack token'],
+    ['xoxp-' + '123456789012-123456789012', 'a Slack token'],
+    ['ghp_' + 'A'.repeat(36), 'a GitHub token'],
+    ['github_pat_' + '11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz', 'a GitHub token'],
+    ['AIza' + 'SyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY', 'a Google API key'],
   ])('%s holds %s', (value, what) => expect(embeddedCredential(value)).toBe(what));
 
-  it.each(['postgres://app@db.internal:5432/app', 'https://api.example.gov.uk/v1', 'https://example.gov.uk/a:b@c', '-----BEGIN CERTIFICATE-----', 'AKIA'])(
+  it.each(['postgres://app@db.internal:5432/app', 'https://api.example.gov.uk/v1', 'https://example.gov.uk/a:b@c', '-----BEGIN CERTIFICATE-----', 'AKIA', 'sk_live_', 'https://hooks.slack.com/', 'https://github.com/ghp_x', 'AIza-short'])(
     '%s holds none',
     (value) => expect(embeddedCredential(value)).toBeUndefined(),
   );

@@ -1,18 +1,20 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { loadEstate } from '../../src/manifest/load';
 import { importCopilot, type ImportResult } from '../../src/migrate/copilot/import';
 import { writeEstateFolder } from '../../src/migrate/copilot/write';
+import { scratchFolders } from '../support/scratch';
+
+const scratch = scratchFolders('cityplan-copilot-');
 
 const FIXTURES = 'test/fixtures/copilot';
 
 /** Imports a fixture application into a new folder; the result, the folder, and a reader of its YAML files. */
 function imported(app: string) {
   const result = importCopilot(join(FIXTURES, app));
-  const dir = join(mkdtempSync(join(tmpdir(), 'cityplan-copilot-')), app);
+  const dir = join(scratch(), app);
   writeEstateFolder(dir, result.files);
   const read = (file: string) => readFileSync(join(dir, file), 'utf8');
   return { result, dir, read, yaml: (file: string) => parse(read(file)) as Record<string, any> };
@@ -36,14 +38,16 @@ describe('import copilot: the visits application (every workload type, addons, o
       ['orders-worker', 'worker'],
       ['search', 'web'],
     ]);
-    expect([...result.files.keys()].sort()).toEqual(['IMPORT.md', 'estate.yaml', ...result.services.map((s) => s.file)].sort());
+    expect([...result.files.keys()].sort()).toEqual(['.gitignore', 'IMPORT.md', 'estate.yaml', ...result.services.map((s) => s.file)].sort());
+    // The same .gitignore init writes: plan's output stays out of the repository.
+    expect(read('.gitignore')).toContain('cdk.out/');
   });
 
   it('writes estate.yaml from the environments and the pipeline, with marked placeholders for what Copilot kept elsewhere', () => {
     const estate = yaml('estate.yaml');
     expect(estate.environments.test).toEqual({ account: '222222222222', domain: 'test.visits.example.gov.uk' });
-    // prod: three subnets per tier in its manifest, and approval before it in the pipeline.
-    expect(estate.environments.prod).toEqual({ account: '333333333333', domain: 'prod.visits.example.gov.uk', zones: 3, approval: true });
+    // prod: three subnets per tier in its manifest, and approval before it in the pipeline, so protected.
+    expect(estate.environments.prod).toEqual({ account: '333333333333', domain: 'prod.visits.example.gov.uk', zones: 3, approval: true, protect: true });
     const text = read('estate.yaml');
     for (const line of ['owner:', 'region:', 'account: "111111111111"', 'connectionArn:', 'account: "222222222222"', 'domain: test.visits']) {
       expect(text.split('\n').find((l) => l.includes(line))).toContain('# TODO(import):');
@@ -192,7 +196,7 @@ describe('import copilot: the visits application (every workload type, addons, o
       ['prod', { store: 'ssm', name: '/copilot/visits/prod/secrets/session_secret' }, 'visits/prod/frontend/SESSION_SECRET'],
     ]);
     expect(session[0]!.command).toBe(
-      `printf %s "$(aws ssm get-parameter --name '/copilot/visits/test/secrets/session_secret' --with-decryption --query Parameter.Value --output text)" | aws secretsmanager put-secret-value --secret-id 'visits/test/frontend/SESSION_SECRET' --secret-string file:///dev/stdin`,
+      `(v=$(aws ssm get-parameter --name '/copilot/visits/test/secrets/session_secret' --with-decryption --query Parameter.Value --output text) && printf %s "$v" | aws secretsmanager put-secret-value --secret-id 'visits/test/frontend/SESSION_SECRET' --secret-string file:///dev/stdin)`,
     );
     const db = result.secrets.find((s) => s.service === 'frontend' && s.name === 'DB_PASSWORD' && s.environment === 'prod')!;
     expect(db.command).toContain(`aws secretsmanager get-secret-value --secret-id 'visits/frontend/db'`);
@@ -202,16 +206,17 @@ describe('import copilot: the visits application (every workload type, addons, o
       ['test', 'GH_TOKEN_SECRET'],
       ['prod', 'arn:aws:ssm:eu-west-2:123456789012:parameter/prod/gh_token'],
     ]);
-    // A value that was written in the manifest has nowhere to be copied from.
+    // A value that was written in the manifest has nowhere to be copied from: a new one is typed in.
     expect(result.secrets.find((s) => s.name === 'STRIPE_API_KEY')).toMatchObject({ to: 'visits/test/frontend/STRIPE_API_KEY' });
-    expect(result.secrets.find((s) => s.name === 'STRIPE_API_KEY')!.command).toBeUndefined();
+    expect(result.secrets.find((s) => s.name === 'STRIPE_API_KEY')!.command).toMatch(/^\(IFS= read -rs v && .*--secret-id 'visits\/test\/frontend\/STRIPE_API_KEY' /);
+    for (const s of result.secrets) expect(read('IMPORT.md')).toContain(s.command);
     expect(read('IMPORT.md')).toContain(session[0]!.command);
   });
 });
 
 describe("import copilot: Copilot's defaults where cityplan's differ", () => {
   it('keeps the load balancer checking / when the manifest names no health check, and reports a count left to the default', () => {
-    const app = mkdtempSync(join(tmpdir(), 'cityplan-copilot-app-'));
+    const app = scratch();
     mkdirSync(join(app, 'copilot/plain'), { recursive: true });
     writeFileSync(join(app, 'copilot/plain/manifest.yml'), 'name: plain\ntype: Load Balanced Web Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n  port: 8080\n');
     const result = importCopilot(app);
@@ -275,7 +280,7 @@ describe('import copilot: the legacy application (older pipeline.yml, no environ
 
 describe('import copilot: an environment name cityplan cannot take', () => {
   it('renames it, reports the rename, and reports its overrides under the Copilot name', () => {
-    const app = mkdtempSync(join(tmpdir(), 'cityplan-copilot-env-'));
+    const app = scratch();
     mkdirSync(join(app, 'copilot/jobs'), { recursive: true });
     writeFileSync(
       join(app, 'copilot/jobs/manifest.yml'),
@@ -319,7 +324,7 @@ describe('import copilot: values in forms Copilot does not document', () => {
   };
 
   it('reports each one at its field, and never fails on it', () => {
-    const app = mkdtempSync(join(tmpdir(), 'cityplan-copilot-odd-'));
+    const app = scratch();
     mkdirSync(join(app, 'copilot/svc'), { recursive: true });
     for (const type of TYPES) {
       for (const [field, cases] of Object.entries(WRONG)) {
@@ -334,3 +339,116 @@ describe('import copilot: values in forms Copilot does not document', () => {
   });
 });
 
+
+/** A Copilot application of the files given (path under the application folder → text). */
+function appOf(files: Record<string, string>): string {
+  const app = scratch();
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(app, path)), { recursive: true });
+    writeFileSync(join(app, path), text);
+  }
+  return app;
+}
+
+const WEB = 'type: Load Balanced Web Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n  port: 8080\nhttp:\n  path: /\n';
+
+describe('import copilot: credentials written as plain variables', () => {
+  it('moves a value of a well-known token form to secrets whatever its name, and reports it without the value', () => {
+    // Made-up values of the documented shapes.
+    const stripe = 'sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc';
+    const slack = 'https://hooks.slack.com/services/' + 'T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
+    const app = appOf({ 'copilot/web/manifest.yml': `name: web\n${WEB}variables:\n  STRIPE: ${stripe}\n  SLACK_HOOK: ${slack}\n  LOG_LEVEL: info\n` });
+    const result = importCopilot(app);
+    const web = parse(result.files.get('services/web.yaml')!);
+    expect(web.env).toEqual({ LOG_LEVEL: 'info' });
+    expect(web.secrets).toEqual(['SLACK_HOOK', 'STRIPE']);
+    expect(unmappedAt(result, 'copilot/web/manifest.yml', 'variables.STRIPE')[0]!.why).toMatch(/a Stripe secret key.*moved to secrets/);
+    expect(unmappedAt(result, 'copilot/web/manifest.yml', 'variables.SLACK_HOOK')[0]!.why).toMatch(/a Slack webhook URL/);
+    const everything = [...result.files.values()].join('\n') + JSON.stringify(result.unmapped);
+    expect(everything).not.toContain(stripe);
+    expect(everything).not.toContain(slack);
+  });
+});
+
+describe('import copilot: a secret read from one JSON key of a Secrets Manager secret', () => {
+  it('reads the secret by its id and picks the key, with the ${COPILOT_ENVIRONMENT_NAME} filled in', () => {
+    const app = appOf({
+      'copilot/web/manifest.yml': `name: web\n${WEB}secrets:\n  NOTIFY_KEY:\n    secretsmanager: 'visits/\${COPILOT_ENVIRONMENT_NAME}/notify:api_key::'\n`,
+      'copilot/environments/test/manifest.yml': 'name: test\ntype: Environment\n',
+    });
+    const [copy] = importCopilot(app).secrets;
+    expect(copy!.from).toEqual({ store: 'secretsmanager', name: 'visits/test/notify:api_key::' });
+    expect(copy!.command).toContain("aws secretsmanager get-secret-value --secret-id 'visits/test/notify' --query SecretString");
+    expect(copy!.command).toContain("jq -er --arg k 'api_key'");
+  });
+});
+
+describe('import copilot: service-discovery addresses', () => {
+  it("rewrites <service>.<env>.<app>.local to cityplan's <service>:<port>, adds calls, and the estate validates", () => {
+    const app = appOf({
+      'copilot/.workspace': 'application: visits\n',
+      'copilot/frontend/manifest.yml': `name: frontend\n${WEB}variables:\n  API_URL: http://api.\${COPILOT_ENVIRONMENT_NAME}.visits.local:8080\n  API_HOST: api.\${COPILOT_SERVICE_DISCOVERY_ENDPOINT}\n  GONE: http://ghost.test.visits.local:80\n`,
+      'copilot/api/manifest.yml': 'name: api\ntype: Backend Service\nimage:\n  location: public.ecr.aws/nginx/nginx:1.27\n  port: 8080\n',
+      'copilot/environments/test/manifest.yml': 'name: test\ntype: Environment\n',
+    });
+    const result = importCopilot(app);
+    const frontend = parse(result.files.get('services/frontend.yaml')!);
+    expect(frontend.calls).toEqual(['api']);
+    expect(frontend.env).toMatchObject({ API_URL: 'http://api:8080', API_HOST: 'api:8080', GONE: 'http://ghost.test.visits.local:80' });
+    expect(unmappedAt(result, 'copilot/frontend/manifest.yml', 'variables.API_URL')[0]!.why).toMatch(/service-discovery address; written as api:8080.*added to calls/);
+    expect(unmappedAt(result, 'copilot/frontend/manifest.yml', 'variables.GONE')[0]!.why).toMatch(/service ghost is not in this application/);
+    const dir = join(scratch(), 'estate');
+    writeEstateFolder(dir, result.files);
+    expect(() => loadEstate(dir)).not.toThrow();
+  });
+});
+
+describe('import copilot: production is protected', () => {
+  const app = appOf({
+    'copilot/web/manifest.yml': `name: web\n${WEB}count: 1\n`,
+    'copilot/pipelines/main/manifest.yml': 'name: main\nversion: 1\nsource:\n  provider: GitHub\n  properties:\n    repository: https://github.com/org/visits\n    branch: main\nstages:\n  - name: test\n  - name: live-eu\n    requires_approval: true\n',
+    'copilot/environments/prod/manifest.yml': 'name: prod\ntype: Environment\n',
+  });
+  const result = importCopilot(app);
+  const estate = parse(result.files.get('estate.yaml')!);
+
+  it('protects an environment the pipeline gated with requires_approval, and one named prod; not the others', () => {
+    expect(estate.environments.test.protect).toBeUndefined();
+    expect(estate.environments['live-eu'].protect).toBe(true);
+    expect(estate.environments.prod.protect).toBe(true);
+    expect(result.files.get('estate.yaml')).toContain('protect: true # Copilot\'s pipeline deployed to live-eu only after a manual approval');
+    expect(unmappedAt(result, 'copilot/environments/prod/manifest.yml', 'protect')[0]!.why).toMatch(/named like production, so prod is imported with protect: true/);
+    expect(result.files.get('IMPORT.md')).toContain('imported with protect: true');
+  });
+
+  it('runs at least 2 tasks of each service there, reported, and the estate validates', () => {
+    const web = parse(result.files.get('services/web.yaml')!);
+    expect(web.count).toEqual({ min: 1, max: 1 });
+    expect(web.environments.prod.count).toEqual({ min: 2, max: 2 });
+    expect(web.environments['live-eu'].count).toEqual({ min: 2, max: 2 });
+    expect(web.environments.test?.count).toBeUndefined();
+    expect(unmappedAt(result, 'copilot/web/manifest.yml', 'count').map((u) => u.why)).toContainEqual(expect.stringMatching(/ran at least 1 task in prod; a protected cityplan environment runs at least 2/));
+    const dir = join(scratch(), 'estate');
+    writeEstateFolder(dir, result.files);
+    expect(loadEstate(dir).environments.filter((e) => e.protect).map((e) => e.name).sort()).toEqual(['live-eu', 'prod']);
+  });
+});
+
+describe('import copilot: what cityplan would refuse or decides itself', () => {
+  it('imports a reversed count range the right way round, reported', () => {
+    const app = appOf({ 'copilot/web/manifest.yml': `name: web\n${WEB}count:\n  range: 10-1\nenvironments:\n  test:\n    count: 2\n` });
+    const result = importCopilot(app);
+    expect(parse(result.files.get('services/web.yaml')!).count).toEqual({ min: 1, max: 10 });
+    expect(unmappedAt(result, 'copilot/web/manifest.yml', 'count.range')[0]!.why).toBe('10-1 runs from more tasks to fewer; imported as 1-10');
+  });
+
+  it("reports an Aurora addon's database name and backup period", () => {
+    const app = appOf({
+      'copilot/web/manifest.yml': `name: web\n${WEB}`,
+      'copilot/web/addons/db.yml': 'Resources:\n  Db:\n    Type: AWS::RDS::DBCluster\n    Properties:\n      Engine: aurora-postgresql\n      DatabaseName: frontend\n      BackupRetentionPeriod: 8\n',
+    });
+    const result = importCopilot(app);
+    expect(unmappedAt(result, 'copilot/web/addons/db.yml', 'Resources.Db.Properties.DatabaseName')[0]!.why).toMatch(/named frontend; cityplan names it app and gives the name as PGDATABASE/);
+    expect(unmappedAt(result, 'copilot/web/addons/db.yml', 'Resources.Db.Properties.BackupRetentionPeriod')[0]!.why).toMatch(/kept 8 days; cityplan keeps them 7 days, or 35/);
+  });
+});

@@ -1,10 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planEstate } from '../../src/estate/plan';
 import { importCopilot } from '../../src/migrate/copilot/import';
 import { writeEstateFolder } from '../../src/migrate/copilot/write';
+import { scratchFolders } from '../support/scratch';
+
+const scratchFolder = scratchFolders('cityplan-copilot-plan-');
 
 /**
  * The estate an import writes plans as it is, placeholders and all: offline, with no finding left
@@ -16,7 +17,7 @@ describe('an imported Copilot application plans', () => {
     ['visits', { test: ['admin', 'api', 'frontend', 'nightly-report', 'orders-worker', 'search'], prod: ['admin', 'api', 'frontend', 'nightly-report', 'orders-worker', 'search'] }],
     ['legacy', { staging: ['cleanup', 'internal', 'mailer', 'manual', 'weekly', 'www'], production: ['cleanup', 'internal', 'mailer', 'manual', 'weekly', 'www'] }],
   ] as const)('%s', async (app, expected) => {
-    const scratch = mkdtempSync(join(tmpdir(), 'cityplan-copilot-plan-'));
+    const scratch = scratchFolder();
     const dir = join(scratch, app);
     writeEstateFolder(dir, importCopilot(join('test/fixtures/copilot', app)).files);
 

@@ -10,6 +10,7 @@ import { variable } from '../../naming/names';
 import type { AddonFile } from './read';
 import { isMap } from './draft';
 import type { Findings } from './report';
+import { BACKUP_DAYS, DATABASE_NAME } from '../../service/service-postgres';
 
 /** Resource types that only serve a database, bucket or cache: cityplan makes their like with the addon. */
 const SUPPORTING = new Set([
@@ -60,6 +61,7 @@ export function mapAddons(addons: readonly AddonFile[], findingsOf: (file: strin
         const min = acu(scaling.MinCapacity, 0.5);
         const max = Math.max(1, acu(scaling.MaxCapacity, 8), min);
         out.postgres = { ...version(props.EngineVersion, f, field), serverless: { min, max } };
+        databaseSettings(props, f, field);
         made.push(`${id} → postgres (Aurora Serverless v2, ${min}-${max} ACUs)`);
       } else if (type === 'AWS::RDS::DBInstance') {
         // An instance in a cluster is the cluster's: the cluster maps it.
@@ -72,6 +74,7 @@ export function mapAddons(addons: readonly AddonFile[], findingsOf: (file: strin
         const cls = typeof props.DBInstanceClass === 'string' ? props.DBInstanceClass : '';
         const size = SIZE_BY_SUFFIX.find(([pattern]) => pattern.test(cls))?.[1] ?? 'large';
         out.postgres = { size, ...version(props.EngineVersion, f, field) };
+        databaseSettings(props, f, field);
         if (cls) f.add(`${field}.Properties.DBInstanceClass`, `${cls} is approximated by cityplan's size ${size}`, 'check the size table in docs/manifest.md');
         made.push(`${id} → postgres (size ${size})`);
       } else if (type === 'AWS::S3::Bucket') {
@@ -106,6 +109,22 @@ export function mapAddons(addons: readonly AddonFile[], findingsOf: (file: strin
     }
   }
   return out;
+}
+
+/**
+ * Settings of a database addon cityplan decides itself, reported where they differ from what
+ * cityplan does: the database's name (service-postgres.ts DATABASE_NAME, given as PGDATABASE) and
+ * how long automated backups are kept (BACKUP_DAYS: 7 days, 35 where the environment is protected).
+ */
+function databaseSettings(props: Record<string, unknown>, f: Findings, field: string): void {
+  const name = props.DatabaseName ?? props.DBName;
+  if (name !== undefined && String(name) !== DATABASE_NAME) {
+    f.add(`${field}.Properties.${props.DatabaseName !== undefined ? 'DatabaseName' : 'DBName'}`, `the database was named ${String(name)}; cityplan names it ${DATABASE_NAME} and gives the name as ${variable.postgres.database}`, `read ${variable.postgres.database} in the code, and restore the data into ${DATABASE_NAME}`);
+  }
+  const days = props.BackupRetentionPeriod;
+  if (days !== undefined && Number(days) !== BACKUP_DAYS.unprotected && Number(days) !== BACKUP_DAYS.protected) {
+    f.add(`${field}.Properties.BackupRetentionPeriod`, `automated backups were kept ${String(days)} days; cityplan keeps them ${BACKUP_DAYS.unprotected} days, or ${BACKUP_DAYS.protected} where the environment is protect (with AWS Backup's continuous and weekly copies)`, 'use protect on the environment if the data must be kept longer; raise it with the platform team if neither fits');
+  }
 }
 
 /** One database, bucket and cache per cityplan service: a second of a kind is reported. */

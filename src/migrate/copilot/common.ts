@@ -4,7 +4,7 @@
  * publish, and the fields with no cityplan form (reported with what to do).
  */
 import { imageProblem } from '../../manifest/image';
-import { isCredentialKey, embeddedCredential } from '../../manifest/credentials';
+import { credentialIn } from '../../manifest/credentials';
 import { cityplanName, seconds, shellWords } from './convert';
 import { isMap, type LayerDraft, type MapContext, type Raw } from './draft';
 
@@ -213,6 +213,12 @@ function setCount(out: LayerDraft, min: number, max: number, f: MapContext['find
     f.add('count', 'Copilot ran no tasks (count 0); cityplan needs a maximum of at least 1', 'keep count.min: 0 to run none until traffic moves');
     return;
   }
+  if (min > max) {
+    // Written as it was, validation would refuse it (count.min more than count.max).
+    out.fields.count = { min: max, max: min };
+    f.add('count.range', `${min}-${max} runs from more tasks to fewer; imported as ${max}-${min}`, 'check the range is the one meant');
+    return;
+  }
   out.fields.count = { min, max };
 }
 
@@ -226,15 +232,22 @@ export function mapVariables(raw: Raw, out: LayerDraft, ctx: MapContext & { move
   if (!isMap(variables)) return;
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(variables)) {
-    if (isMap(value)) {
+    if (isMap(value) && 'from_cfn' in value) {
       ctx.findings.add(`variables.${key}`, 'read from a CloudFormation export (from_cfn), which cityplan stacks do not use', 'set the value itself, or read it at run time from SSM Parameter Store');
       continue;
     }
+    if (isMap(value) || Array.isArray(value)) {
+      ctx.findings.add(`variables.${key}`, 'a variable\'s value is text; this is a map or a list, which Copilot does not take either', 'write the value as text (such as JSON in quotes) under env:');
+      continue;
+    }
     const text = value === null || value === undefined ? '' : String(value);
-    const credential = /^[A-Z][A-Z0-9_]*$/.test(key) && (isCredentialKey(key) || embeddedCredential(text) !== undefined);
-    if (credential) {
-      ctx.movedToSecrets.add(key);
-      ctx.findings.add(`variables.${key}`, 'looks like a credential written into the manifest; moved to secrets', `put its value into the secret ${key} (see "Secrets" in IMPORT.md), then remove it from the Copilot manifest and rotate it`);
+    const what = credentialIn(key, text);
+    if (what) {
+      // A secret's name is an upper-case variable name (cityplan's secrets field).
+      const name = key.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^[^A-Z]+/, '') || 'SECRET';
+      ctx.movedToSecrets.add(name);
+      const rename = name === key ? '' : `rename the variable to ${name} in the application, then `;
+      ctx.findings.add(`variables.${key}`, `${what}, written into the manifest in plain text; moved to secrets as ${name}`, `${rename}put its value into the secret ${name} (see "Secrets" in IMPORT.md), then remove it from the Copilot manifest and rotate it: it has been in plain text`);
       continue;
     }
     env[key] = text;
@@ -266,7 +279,7 @@ export function readSecrets(raw: Raw, ctx: MapContext): Map<string, SecretSource
     else if (isMap(value) && typeof value.secretsmanager === 'string') {
       found.set(key, { store: 'secretsmanager', name: value.secretsmanager });
       if (/:[^:]*::/.test(value.secretsmanager.replace(/^arn:[^:]*:secretsmanager:[^:]*:\d+:secret:/, ''))) {
-        ctx.findings.add(`secrets.${key}`, 'read one JSON key of a Secrets Manager secret; cityplan injects a whole secret', 'copy just that key\'s value (the command in IMPORT.md copies the whole secret: edit it to pick the key with jq)');
+        ctx.findings.add(`secrets.${key}`, 'read one JSON key of a Secrets Manager secret; cityplan injects a whole secret as the variable', 'copy just that key\'s value: the command in IMPORT.md reads the secret and picks the key with jq (install jq first)');
       }
     } else ctx.findings.add(`secrets.${key}`, 'read from a CloudFormation export (from_cfn), which cityplan stacks do not use', 'put the value in the secret of the same name after the first deploy');
   }

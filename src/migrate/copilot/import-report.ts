@@ -13,7 +13,8 @@ export function renderImportReport(input: {
   services: readonly ImportedService[];
   unmapped: readonly Unmapped[];
   secrets: readonly SecretCopy[];
-  environments: ReadonlyArray<[string, string]>;
+  /** Each environment of the estate, with the Copilot environment it came from (none for a placeholder). */
+  environments: ReadonlyArray<{ readonly name: string; readonly copilot?: string }>;
 }): string {
   const { estate, application, services, unmapped, secrets } = input;
   const lines: string[] = [
@@ -31,7 +32,7 @@ export function renderImportReport(input: {
     '',
     '| cityplan environment | Copilot environment |',
     '|---|---|',
-    ...input.environments.map(([copilot, name]) => `| \`${name}\` | \`${copilot}\` |`),
+    ...input.environments.map((e) => `| \`${e.name}\` | ${e.copilot ? `\`${e.copilot}\`` : 'none: a placeholder, as the application named no environment (rename it to one Copilot deployed to)'} |`),
     '',
     '## Placeholders to replace',
     '',
@@ -59,14 +60,14 @@ export function renderImportReport(input: {
   if (secrets.length === 0) lines.push('The application had no secrets.', '');
   else {
     lines.push(
-      'Each service\'s stack creates its secrets with a placeholder value on its first deploy. Then copy each value from where Copilot read it, with credentials for the account of the Copilot environment and of the cityplan environment (the same account if you deploy cityplan into it; otherwise copy through a file you delete afterwards), and start a new deployment of the service so that its tasks read the values. Do this before moving any traffic.',
+      'Each service\'s stack creates its secrets with a placeholder value on its first deploy. Then copy each value from where Copilot read it, with credentials for the account of the Copilot environment and of the cityplan environment (the same account if you deploy cityplan into it; otherwise copy through a file you delete afterwards), and start a new deployment of the service so that its tasks read the values. Do this before moving any traffic. Each command below keeps the value out of the process list and stops without writing if the value cannot be read; run them in bash or zsh (one reading a JSON key of a secret needs jq).',
       '',
       '| service | environment | secret | Copilot read it from | cityplan secret |',
       '|---|---|---|---|---|',
       ...secrets.map((s) => `| ${s.service} | ${s.environment} | \`${s.name}\` | ${s.from ? `${s.from.store === 'ssm' ? 'SSM parameter' : 'Secrets Manager'} \`${cell(s.from.name)}\`` : 'a value written in the manifest (rotate it)'} | \`${s.to}\` |`),
       '',
       '```sh',
-      ...secrets.map((s) => s.command ?? `# ${s.to}: was written in the Copilot manifest; put a new value in with aws secretsmanager put-secret-value --secret-id '${s.to}' --secret-string file://<file>`),
+      ...secrets.flatMap((s) => (s.from ? [s.command] : [`# ${s.to}: was written in the Copilot manifest; type a new value (not shown), then press Enter`, s.command])),
       '```',
       '',
     );

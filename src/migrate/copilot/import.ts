@@ -4,17 +4,21 @@
  */
 import { basename, resolve } from 'node:path';
 import { estateNameFrom } from '../../cli/estate-name';
+import { GITIGNORE } from '../../cli/init';
 import { EstateError, type Problem } from '../../manifest/problems';
+import { copySecretCommand, parseSecretsManagerReference, typedSecretCommand } from '../../estate/secret-commands';
 import { resourceName, variable } from '../../naming/names';
 import type { SecretSource } from './common';
 import { cityplanName } from './convert';
 import { emptyLayer, isMap, type LayerDraft } from './draft';
 import { mapEnvironment } from './environments';
 import { readPipelines } from './pipelines';
-import { readCopilotApp } from './read';
+import { COPILOT_APP, readCopilotApp } from './read';
 import { Findings, type Unmapped } from './report';
 import { mapWorkload, type ServiceDraft } from './workload';
 import { renderEstate, renderService } from './render';
+import { rewriteServiceAddresses } from './service-addresses';
+import { atLeastTwoTasks, PRODUCTION_NAME, protectionReason } from './protection';
 import { renderImportReport } from './import-report';
 
 /** A secret to copy: where Copilot read it, and the cityplan secret it goes into. */
@@ -26,8 +30,13 @@ export interface SecretCopy {
   readonly from?: { readonly store: 'ssm' | 'secretsmanager'; readonly name: string };
   /** The cityplan secret (src/naming/names.ts resourceName.secret). */
   readonly to: string;
-  /** Shell command that copies the value (run after the service's first deploy, which creates the secret). */
-  readonly command?: string;
+  /**
+   * Shell command that puts the value in (run after the service's first deploy, which creates the
+   * secret): copied from `from`, or typed at the terminal when the value was written in the
+   * manifest. Never shows the value in the process list; stops when the read fails
+   * (src/estate/secret-commands.ts).
+   */
+  readonly command: string;
 }
 
 export interface ImportedService {
@@ -71,6 +80,7 @@ export function importCopilot(appDir: string): ImportResult {
   const application = app.application ?? estate;
   if (!app.application) findingsOf('copilot/.workspace').add('application', 'no application name found; the estate is named after the folder', 'check name: in estate.yaml');
 
+  for (const s of app.skipped) findingsOf(s.file).add('', s.why, s.todo);
   const pipeline = readPipelines(app.pipelines, findingsOf);
 
   // Environments: the pipeline's stages in order, then the environment manifests, then any other
@@ -102,15 +112,16 @@ export function importCopilot(appDir: string): ImportResult {
   const byName = new Map<string, ServiceDraft>();
   for (const d of drafts) {
     const other = byName.get(d.name);
-    if (other) problems.push({ file: d.file, field: 'name', message: `is imported as service '${d.name}', as ${other.file} is; rename one of them in Copilot's manifest` });
+    if (other) problems.push(d.nameProblem(`is imported as service '${d.name}', as ${other.file} is; rename one of them in Copilot's manifest`));
     byName.set(d.name, d);
   }
-  if (problems.length > 0) throw new EstateError(problems);
+  if (problems.length > 0) throw new EstateError(problems, COPILOT_APP);
 
   const production = productionEnvironment([...envNames.values()]);
   for (const d of drafts) {
     resolveSubscriptions(d, drafts, findingsOf(d.file));
     placeHostnames(d, production, envNames.size, findingsOf(d.file));
+    rewriteServiceAddresses(d, drafts, application, envNames, findingsOf(d.file));
     fillCopilotNames(d, application, envNames, findingsOf(d.file));
     dropPlatformVariables(d, envNames, findingsOf(d.file));
     noteCopilotVariables(d, findingsOf(d.file));
@@ -132,9 +143,15 @@ export function importCopilot(appDir: string): ImportResult {
   const environments = [...envNames].map(([copilotEnv, name], i) => {
     const manifest = app.environments.find((m) => m.file.split('/')[2] === copilotEnv);
     const mapped = manifest ? mapEnvironment(manifest, findingsOf(manifest.file)) : {};
-    return { name, account: placeholderAccount(i), ...mapped, approval: pipeline.approval.has(copilotEnv) };
+    const protect = placeholderEnv ? undefined : protectionReason(copilotEnv, name, pipeline.approval.has(copilotEnv));
+    if (protect) {
+      const f = findingsOf(manifest?.file ?? `copilot/environments/${copilotEnv}`);
+      f.add('protect', `${protect}, so ${name} is imported with protect: true: termination and deletion protection, retained logs, secrets and data, AWS Backup of its databases and buckets, and at least 2 tasks per service`, `keep it for production; take it off in estate.yaml (protect: false) only if ${name} holds nothing to keep`);
+      for (const d of drafts) atLeastTwoTasks(d, name, copilotEnv, findingsOf(d.file));
+    }
+    return { name, account: placeholderAccount(i), ...mapped, approval: pipeline.approval.has(copilotEnv), ...(protect ? { protect } : {}) };
   });
-  if (placeholderEnv) findingsOf('copilot/environments').add('', 'no environment was found in the application', 'rename or add environments in estate.yaml to match those Copilot deployed to');
+  if (placeholderEnv) findingsOf('copilot/environments').add('', 'no environment was found in the application (no environment manifest, pipeline stage or override), so estate.yaml has one placeholder environment, staging, that Copilot never had', 'rename or add environments in estate.yaml to match those Copilot deployed to (copilot env ls lists them)');
   for (const addon of app.environmentAddons) {
     for (const [id, r] of Object.entries(addon.resources)) {
       findingsOf(addon.file).add(`Resources.${id}`, `environment addon ${String(r?.Type)} has no cityplan form`, 'keep it in a stack of its own, or raise it with the platform team');
@@ -150,7 +167,9 @@ export function importCopilot(appDir: string): ImportResult {
     files.set(file, renderService(d, application));
     return { name: d.name, kind: d.kind, copilot: d.copilotName, file, from: d.file };
   });
-  files.set('IMPORT.md', renderImportReport({ estate, application, services, unmapped, secrets, environments: [...envNames] }));
+  files.set('IMPORT.md', renderImportReport({ estate, application, services, unmapped, secrets, environments: [...envNames].map(([copilot, name]) => ({ name, ...(placeholderEnv ? {} : { copilot }) })) }));
+  // What init writes too: plan's output and leftovers stay out of the repository.
+  files.set('.gitignore', GITIGNORE);
   return { estate, application, services, unmapped, secrets, files };
 }
 
@@ -161,7 +180,7 @@ function copilotName(envNames: ReadonlyMap<string, string>, env: string): string
 
 /** The environment base aliases go to: one named like production, or the last (the pipeline's last stage). */
 function productionEnvironment(envs: readonly string[]): string {
-  return envs.find((e) => /^(prod|production|prd|live)$/.test(e)) ?? envs.at(-1)!;
+  return envs.find((e) => PRODUCTION_NAME.test(e)) ?? envs.at(-1)!;
 }
 
 /** `${COPILOT_APPLICATION_NAME}`, `${COPILOT_ENVIRONMENT_NAME}` and `${COPILOT_SERVICE_NAME}` in a secret's name, filled in. */
@@ -173,20 +192,13 @@ function fill(source: SecretSource, app: string, env: string, service: string): 
   return { store: source.store, name };
 }
 
-/** Single-quoted for a POSIX shell. */
-const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 function secretCopy(estate: string, env: string, d: ServiceDraft, name: string, from: SecretSource | undefined): SecretCopy {
   const to = resourceName.secret(estate, env, d.name, name);
-  if (!from) return { service: d.name, environment: env, name, to };
-  // printf (a shell builtin) passes the value on stdin, never as an argument other users could
-  // see in the process list; $(…) drops the newline the CLI's text output ends with.
-  const read =
-    from.store === 'ssm'
-      ? `aws ssm get-parameter --name ${quote(from.name)} --with-decryption --query Parameter.Value --output text`
-      : `aws secretsmanager get-secret-value --secret-id ${quote(from.name)} --query SecretString --output text`;
-  const command = `printf %s "$(${read})" | aws secretsmanager put-secret-value --secret-id ${quote(to)} --secret-string file:///dev/stdin`;
-  return { service: d.name, environment: env, name, from, to, command };
+  // A value written in the manifest has nothing to copy from: a new one is typed in (the old one
+  // was in the repository, so it is rotated rather than copied).
+  if (!from) return { service: d.name, environment: env, name, to, command: typedSecretCommand(to) };
+  const source = from.store === 'ssm' ? { store: 'ssm' as const, name: from.name } : parseSecretsManagerReference(from.name);
+  return { service: d.name, environment: env, name, from, to, command: copySecretCommand(source, to) };
 }
 
 /**

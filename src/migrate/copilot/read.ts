@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
-import { EstateError, type Problem, uniqueProblems } from '../../manifest/problems';
+import { EstateError, type Problem, UsageError, uniqueProblems } from '../../manifest/problems';
 import { YamlSource } from '../../manifest/yaml-source';
 
 /** A manifest file: its path relative to the application folder, its parsed data and positions. */
@@ -41,9 +41,13 @@ export interface CopilotApp {
   readonly environments: readonly ManifestFile[];
   readonly environmentAddons: readonly AddonFile[];
   readonly pipelines: readonly ManifestFile[];
+  /** Folders under copilot/ that look like workloads but hold no manifest.yml, with why each was not imported. */
+  readonly skipped: ReadonlyArray<{ readonly file: string; readonly why: string; readonly todo: string }>;
 }
 
 const WORKSPACE = 'copilot/.workspace';
+/** How errors in the application are headed (EstateError's subject). */
+export const COPILOT_APP = 'the Copilot application';
 /** Folders under copilot/ that hold no workload. */
 const NOT_WORKLOADS = new Set(['environments', 'pipelines']);
 
@@ -55,13 +59,19 @@ const NOT_WORKLOADS = new Set(['environments', 'pipelines']);
  */
 export function readCopilotApp(appDir: string): CopilotApp {
   const copilot = join(appDir, 'copilot');
+  if (!isDir(appDir)) {
+    throw new UsageError(`${appDir} ${existsSync(appDir) ? 'is a file' : 'does not exist'}; give the folder of the Copilot application, the one holding copilot/.workspace and copilot/<service>/manifest.yml`);
+  }
   if (!isDir(copilot)) {
-    throw new EstateError([
-      {
-        file: 'copilot',
-        message: `${appDir} has no copilot folder; give the folder of the Copilot application, the one holding copilot/.workspace and copilot/<service>/manifest.yml`,
-      },
-    ]);
+    throw new EstateError(
+      [
+        {
+          file: 'copilot',
+          message: `${appDir} has no copilot folder; give the folder of the Copilot application, the one holding copilot/.workspace and copilot/<service>/manifest.yml`,
+        },
+      ],
+      COPILOT_APP,
+    );
   }
   const problems: Problem[] = [];
   const manifest = (file: string): ManifestFile | undefined => {
@@ -78,10 +88,21 @@ export function readCopilotApp(appDir: string): CopilotApp {
   }
 
   const workloads: CopilotWorkload[] = [];
+  const skipped: Array<CopilotApp['skipped'][number]> = [];
   for (const folder of folders(copilot)) {
     if (NOT_WORKLOADS.has(folder)) continue;
     const file = `copilot/${folder}/manifest.yml`;
-    if (!existsSync(join(appDir, file))) continue;
+    if (!existsSync(join(appDir, file))) {
+      // Copilot reads a workload's manifest from copilot/<name>/manifest.yml only (its "Manifest"
+      // documentation), so this folder was no workload it deployed; said, never dropped quietly.
+      const yaml = existsSync(join(appDir, `copilot/${folder}/manifest.yaml`));
+      skipped.push(
+        yaml
+          ? { file: `copilot/${folder}/manifest.yaml`, why: 'Copilot reads a workload\'s manifest from manifest.yml only, so this one was not imported', todo: `rename it to copilot/${folder}/manifest.yml and import again, if ${folder} is a workload` }
+          : { file: `copilot/${folder}`, why: 'has no manifest.yml, so it is no Copilot workload and was not imported', todo: `if ${folder} is a workload, put its manifest at copilot/${folder}/manifest.yml and import again` },
+      );
+      continue;
+    }
     const read = manifest(file);
     const addons = addonFiles(appDir, `copilot/${folder}/addons`, problems);
     const overrides = isDir(join(copilot, folder, 'overrides')) ? `copilot/${folder}/overrides` : undefined;
@@ -109,8 +130,8 @@ export function readCopilotApp(appDir: string): CopilotApp {
     if (read) pipelines.push(read);
   }
 
-  if (problems.length > 0) throw new EstateError(uniqueProblems(problems));
-  return { ...(application ? { application } : {}), workloads, environments, environmentAddons, pipelines };
+  if (problems.length > 0) throw new EstateError(uniqueProblems(problems), COPILOT_APP);
+  return { ...(application ? { application } : {}), workloads, environments, environmentAddons, pipelines, skipped };
 }
 
 /**
@@ -126,11 +147,15 @@ function addonFiles(appDir: string, folder: string, problems: Problem[]): AddonF
     .flatMap((name) => {
       const file = `${folder}/${name}`;
       const text = readFileSync(join(appDir, file), 'utf8');
-      const doc = parseDocument(text, { logLevel: 'silent', uniqueKeys: true, prettyErrors: false });
+      // prettyErrors (the default) gives each error its line and column (linePos); the message then
+      // ends with " at line L, column C:" and a snippet, which the problem's own position replaces.
+      const doc = parseDocument(text, { logLevel: 'silent', uniqueKeys: true });
       if (doc.errors.length > 0) {
-        const first = doc.errors[0]!;
-        const line = first.linePos?.[0];
-        problems.push({ file, ...(line ? { line: line.line, column: line.col } : {}), message: `is not valid YAML: ${first.message.split('\n')[0]}` });
+        for (const error of doc.errors) {
+          const line = error.linePos?.[0];
+          const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+          problems.push({ file, ...(line ? { line: line.line, column: line.col } : {}), message: `is not valid YAML: ${message}` });
+        }
         return [];
       }
       const data = doc.toJS() as { Resources?: unknown } | null;

@@ -7,7 +7,7 @@ import type { LayerDraft } from './draft';
 import type { ServiceDraft } from './workload';
 
 /** Field order of a service file: identity, where it comes from, how it runs, what it holds. */
-const ORDER = ['name', 'kind', 'owner', 'source', 'image', 'port', 'health', 'healthGrace', 'cpu', 'memory', 'count', 'scale', 'hostnames', 'command', 'env', 'secrets', 'publish', 'subscribe', 'queue', 'schedule', 'timeout', 'postgres', 'bucket', 'cache', 'environments'];
+const ORDER = ['name', 'kind', 'owner', 'source', 'image', 'port', 'health', 'healthGrace', 'cpu', 'memory', 'count', 'scale', 'hostnames', 'command', 'env', 'secrets', 'calls', 'publish', 'subscribe', 'queue', 'schedule', 'timeout', 'postgres', 'bucket', 'cache', 'environments'];
 
 const ordered = (fields: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(fields).sort(([a], [b]) => rank(a) - rank(b)));
@@ -28,6 +28,8 @@ export interface EstateEnvironment {
   readonly account: string;
   readonly zones?: 3;
   readonly approval: boolean;
+  /** Why the environment is imported protected (protection.ts); absent when it is not. */
+  readonly protect?: string;
 }
 
 /** estate.yaml: real values where Copilot had them, marked placeholders for the rest. */
@@ -45,7 +47,7 @@ export function renderEstate(input: { estate: string; application: string; envir
     environments: Object.fromEntries(
       input.environments.map((e) => [
         e.name,
-        { account: e.account, domain: `${e.name}.${estate}.example.gov.uk`, ...(e.zones ? { zones: e.zones } : {}), ...(e.approval ? { approval: true } : {}) },
+        { account: e.account, domain: `${e.name}.${estate}.example.gov.uk`, ...(e.zones ? { zones: e.zones } : {}), ...(e.approval ? { approval: true } : {}), ...(e.protect ? { protect: true } : {}) },
       ]),
     ),
   };
@@ -62,6 +64,10 @@ export function renderEstate(input: { estate: string; application: string; envir
       [['environments', e.name, 'domain'], `the DNS name services of ${e.name} answer under; a delegated zone for it, or set zoneId`],
     ]),
   ]);
+  for (const e of input.environments) {
+    const node = e.protect ? doc.getIn(['environments', e.name, 'protect'], true) : undefined;
+    if (isScalar(node)) node.comment = ` ${e.protect} (see IMPORT.md)`;
+  }
   return text(doc);
 }
 

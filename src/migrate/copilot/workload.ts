@@ -67,6 +67,8 @@ export interface ServiceDraft {
   /** Secrets by cityplan environment name: variable name → where Copilot read it (undefined: it was a variable in the manifest). */
   readonly secrets: Map<string, Map<string, SecretSource | undefined>>;
   readonly subscriptions: readonly PendingSubscription[];
+  /** A problem at the manifest's `name` line (or the file, when it has no name). */
+  readonly nameProblem: (message: string) => Problem;
 }
 
 export interface WorkloadContext {
@@ -91,7 +93,8 @@ export function mapWorkload(workload: CopilotWorkload, context: WorkloadContext,
   }
   const type = typeof typeName === 'string' ? TYPES[typeName] : undefined;
   if (!type) {
-    problems.push(manifest.source.problem(['type'], `${typeName === undefined ? 'is missing' : `'${String(typeName)}' is not a Copilot workload type`}; known types: ${WORKLOAD_TYPES.join(', ')}`));
+    const given = typeName === undefined ? 'is missing' : typeof typeName === 'string' ? `'${typeName}' is not a Copilot workload type` : `must be one type written as text, not ${JSON.stringify(typeName)}`;
+    problems.push(manifest.source.problem(['type'], `${given}; known types: ${WORKLOAD_TYPES.join(', ')}`));
     return undefined;
   }
   const copilotName = typeof data.name === 'string' ? data.name : workload.folder;
@@ -152,7 +155,8 @@ export function mapWorkload(workload: CopilotWorkload, context: WorkloadContext,
   }
   fixSizes(type.size, checked, rawOverrides, context.environments, base, environments, findings);
   keepCopilotDefaults(kind, checked, base, findings);
-  return { copilotName, name, kind, file: manifest.file, base, environments, secrets, subscriptions };
+  const nameProblem = (message: string) => manifest.source.problem(typeof data.name === 'string' ? ['name'] : [], message);
+  return { copilotName, name, kind, file: manifest.file, base, environments, secrets, subscriptions, nameProblem };
 }
 
 /**
