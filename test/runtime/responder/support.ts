@@ -17,7 +17,7 @@ import { lookupCache, VARIABLES } from '../../../src/runtime/responder/index';
 import { FakeTable } from '../../support/dynamodb-fake';
 
 export const FIXTURES = 'test/fixtures/events';
-export const fixtureNames = () => readdirSync(FIXTURES).filter((f) => f !== 'README.md').sort();
+export const fixtureNames = () => readdirSync(FIXTURES).filter((f) => !f.endsWith('.md')).sort();
 /** A fixture as the Lambda would receive it: parsed JSON, or the text of a file that is not JSON. */
 export function fixture(name: string): unknown {
   const text = readFileSync(join(FIXTURES, name), 'utf8');
