@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { DELIVERY, parameter, resourceName, SSM_ROOT } from '../naming/names';
 import { acknowledge } from '../policy/acknowledge';
 import { deployRolePattern } from './bootstrap-roles';
+import { kmsBucketProps } from '../platform/kms-bucket';
 
 export interface DeliveryStackProps extends StackProps {
   readonly estate: string;
@@ -61,12 +62,7 @@ export class DeliveryStack extends Stack {
 
     const bucket = new s3.Bucket(this, 'Artifacts', {
       bucketName: resourceName.artifactBucket(props.estate, this.account, this.region),
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...kmsBucketProps(key),
       versioned: true,
       // Artifacts matter for one pipeline run; 30 days covers a run waiting at an approval (7 days by default).
       lifecycleRules: [{ expiration: Duration.days(30), noncurrentVersionExpiration: Duration.days(7) }],

@@ -322,3 +322,19 @@ export function availabilityZones(region: string, zones: number): string[] {
 export function availableZoneCount(region: string): number {
   return (ZONE_LETTERS[region] ?? 'abc').length;
 }
+
+/**
+ * The runbook responder's environment variables: the construct (src/operations/responder.ts) sets
+ * them and the handler (src/runtime/responder/index.ts) reads them, so both take the names from here.
+ */
+export const responderVariable = {
+  estate: 'CITYPLAN_ESTATE',
+  environment: 'CITYPLAN_ENVIRONMENT',
+  dryRun: 'CITYPLAN_DRY_RUN',
+  maxActionsPerHour: 'CITYPLAN_MAX_ACTIONS_PER_HOUR',
+  auditTable: 'CITYPLAN_AUDIT_TABLE',
+  auditDays: 'CITYPLAN_AUDIT_DAYS',
+  topicArn: 'CITYPLAN_ALERTS_TOPIC_ARN',
+  zoneId: 'CITYPLAN_ZONE_ID',
+  quarantineGroupId: 'CITYPLAN_QUARANTINE_GROUP_ID',
+} as const;

@@ -9,6 +9,7 @@ import { ERROR_PREFIX, SERVICE_LOGS_PREFIX } from '../analytics/layout';
 import { resourceName } from '../naming/names';
 import { acknowledge } from '../policy/acknowledge';
 import { logRetention } from '../platform/retention';
+import { kmsBucketProps } from '../platform/kms-bucket';
 
 export interface LogPipelineProps {
   readonly estate: string;
@@ -63,13 +64,7 @@ export class LogPipeline extends Construct {
     const stack = Stack.of(this);
     const days = props.protect ? 400 : 90;
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.key,
-      // One data key per bucket rather than per object: far fewer KMS requests at Firehose's object rate.
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...kmsBucketProps(props.key),
       versioned: true,
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: LOG_BUCKET_ACCESS_LOG_PREFIX,

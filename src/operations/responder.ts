@@ -24,25 +24,13 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { EstateRunbook } from '../manifest/estate-runbooks';
 import type { EnvironmentSpec } from '../manifest/spec';
-import { parameter, resourceName } from '../naming/names';
+import { parameter, resourceName, responderVariable } from '../naming/names';
 import { logRetention } from '../platform/retention';
 import { wildcardResourceFinding } from '../policy/acknowledge';
 import { markForBackup } from '../service/backup-tag';
 import { responderCodeDir } from './responder-code';
 import { responderRules } from './responder-rules';
 
-/** The function's environment variables; the handler (src/runtime/responder/index.ts) reads the same names. */
-const VARIABLE = {
-  estate: 'CITYPLAN_ESTATE',
-  environment: 'CITYPLAN_ENVIRONMENT',
-  dryRun: 'CITYPLAN_DRY_RUN',
-  maxActionsPerHour: 'CITYPLAN_MAX_ACTIONS_PER_HOUR',
-  auditTable: 'CITYPLAN_AUDIT_TABLE',
-  auditDays: 'CITYPLAN_AUDIT_DAYS',
-  topicArn: 'CITYPLAN_ALERTS_TOPIC_ARN',
-  zoneId: 'CITYPLAN_ZONE_ID',
-  quarantineGroupId: 'CITYPLAN_QUARANTINE_GROUP_ID',
-} as const;
 
 /** Days an audit record is kept: a year in a protected environment, 90 days elsewhere. */
 export const auditDays = (protect: boolean) => (protect ? 400 : 90);
@@ -152,15 +140,15 @@ export class Responder extends Construct {
       vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       securityGroups: [own],
       environment: {
-        [VARIABLE.estate]: estate,
-        [VARIABLE.environment]: env.name,
-        [VARIABLE.dryRun]: String(env.runbooks.dryRun),
-        [VARIABLE.maxActionsPerHour]: String(env.runbooks.maxActionsPerHour),
-        [VARIABLE.auditTable]: this.table.tableName,
-        [VARIABLE.auditDays]: String(auditDays(protect)),
-        [VARIABLE.topicArn]: props.alerts.topicArn,
-        [VARIABLE.zoneId]: props.zoneId,
-        [VARIABLE.quarantineGroupId]: quarantine.securityGroupId,
+        [responderVariable.estate]: estate,
+        [responderVariable.environment]: env.name,
+        [responderVariable.dryRun]: String(env.runbooks.dryRun),
+        [responderVariable.maxActionsPerHour]: String(env.runbooks.maxActionsPerHour),
+        [responderVariable.auditTable]: this.table.tableName,
+        [responderVariable.auditDays]: String(auditDays(protect)),
+        [responderVariable.topicArn]: props.alerts.topicArn,
+        [responderVariable.zoneId]: props.zoneId,
+        [responderVariable.quarantineGroupId]: quarantine.securityGroupId,
       },
     });
     this.table.grantReadWriteData(this.function);

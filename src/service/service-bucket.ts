@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { parameter, resourceName } from '../naming/names';
 import { published } from '../platform/imports';
 import { acknowledge } from '../policy/acknowledge';
+import { kmsBucketProps } from '../platform/kms-bucket';
 
 /**
  * How long an overwritten or deleted object's old version is kept in a versioned bucket, in days:
@@ -59,12 +60,7 @@ export class ServiceBucket extends Construct {
     const versioned = props.bucket.versioned ?? false;
     const keepDays = props.protect ? NONCURRENT_VERSION_DAYS.protected : NONCURRENT_VERSION_DAYS.unprotected;
     this.bucket = new s3.Bucket(this, 'Bucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
+      ...kmsBucketProps(props.key),
       versioned,
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: resourceName.bucketAccessLogPrefix(props.service),

@@ -9,7 +9,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parameter } from '../../src/naming/names';
 import { responderCodeDir } from '../../src/operations/responder-code';
-import { VARIABLES } from '../../src/runtime/responder/index';
+import { responderVariable as VARIABLES } from '../../src/naming/names';
 import { compile } from '../support/compile';
 import { MINIMAL_ESTATE, webService } from '../support/estate-files';
 

@@ -1,5 +1,5 @@
 /** Backend Service → `backend`: its container health check or internal `http` health check → `health`. */
-import { mapCommand, mapCount, mapDeployment, mapImage, mapPlatform, mapPublish, mapSize, mapVariables, reportRest } from './common';
+import { mapCommonFields, mapImage } from './common';
 import { isMap, type LayerDraft, type Raw } from './draft';
 import { healthPathOfCommand, mapHttp } from './http';
 import type { LayerInput } from './workload';
@@ -19,12 +19,5 @@ export function mapBackendLayer(raw: Raw, out: LayerDraft, input: LayerInput): v
     } else ctx.findings.add('image.healthcheck', 'the container health check fetches no http:// address cityplan could read a path from', 'set health: to the path the container answers on (cityplan checks it with wget or curl in the image), or health: none');
   }
   mapImage(raw, out, { ...ctx, withPort: true, repo: input.repo });
-  mapSize(raw, out);
-  mapCount(raw, out, { ...ctx, web: false, job: false });
-  mapVariables(raw, out, { ...ctx, movedToSecrets: input.movedToSecrets });
-  mapCommand(raw, out, ctx);
-  mapPlatform(raw, ctx);
-  mapDeployment(raw, ctx);
-  mapPublish(raw, out, ctx);
-  reportRest(raw, ctx);
+  mapCommonFields(raw, out, { ...ctx, web: false, job: false, movedToSecrets: input.movedToSecrets, deployment: true });
 }

@@ -356,6 +356,26 @@ export function gracePeriod(healthcheck: Record<string, unknown>): number | unde
   return s === undefined ? undefined : Math.round(s);
 }
 
+/**
+ * The fields every workload type maps alike, in one order: size, count, variables, command,
+ * platform, deployment (Copilot has none for jobs and Request-Driven Web Services), publish; then
+ * every field left over is reported. `web` and `job` shape the count (mapCount).
+ */
+export function mapCommonFields(
+  raw: Raw,
+  out: LayerDraft,
+  ctx: MapContext & { web: boolean; job: boolean; movedToSecrets: Set<string>; deployment: boolean },
+): void {
+  mapSize(raw, out);
+  mapCount(raw, out, ctx);
+  mapVariables(raw, out, ctx);
+  mapCommand(raw, out, ctx);
+  mapPlatform(raw, ctx);
+  if (ctx.deployment) mapDeployment(raw, ctx);
+  mapPublish(raw, out, ctx);
+  reportRest(raw, ctx);
+}
+
 /** Every field of `raw` no mapper took, reported (with the reason from NO_CITYPLAN_FORM where there is one). */
 export function reportRest(raw: Raw, ctx: MapContext): void {
   for (const key of raw.rest()) {

@@ -2,7 +2,7 @@
  * Scheduled Job → `job`: `on.schedule` → `schedule` (converted to EventBridge syntax and checked),
  * `timeout` → `timeout` (minutes, rounded up); `retries` is reported.
  */
-import { mapCommand, mapCount, mapImage, mapPlatform, mapPublish, mapSize, mapVariables, reportRest } from './common';
+import { mapCommonFields, mapImage } from './common';
 import { convertSchedule, seconds } from './convert';
 import { isMap, type LayerDraft, type Raw } from './draft';
 import type { LayerInput } from './workload';
@@ -40,11 +40,5 @@ export function mapJobLayer(raw: Raw, out: LayerDraft, input: LayerInput): void 
     ctx.findings.add('image.healthcheck', 'cityplan runs a job without a container health check: ECS watches that the task keeps running', 'make the process exit when it cannot work, so that ECS replaces the task');
   }
   mapImage(raw, out, { ...ctx, withPort: false, repo: input.repo });
-  mapSize(raw, out);
-  mapCount(raw, out, { ...ctx, web: false, job: true });
-  mapVariables(raw, out, { ...ctx, movedToSecrets: input.movedToSecrets });
-  mapCommand(raw, out, ctx);
-  mapPlatform(raw, ctx);
-  mapPublish(raw, out, ctx);
-  reportRest(raw, ctx);
+  mapCommonFields(raw, out, { ...ctx, web: false, job: true, movedToSecrets: input.movedToSecrets, deployment: false });
 }

@@ -1,5 +1,5 @@
 /** Load Balanced Web Service → `web` (or `backend` when it has no Application Load Balancer, `http: false`). */
-import { mapCommand, mapCount, mapDeployment, mapImage, mapPlatform, mapPublish, mapSize, mapVariables, reportRest } from './common';
+import { mapCommonFields, mapImage } from './common';
 import { isMap, type LayerDraft, type Raw } from './draft';
 import { mapHttp } from './http';
 import type { LayerInput } from './workload';
@@ -16,12 +16,5 @@ export function mapWebLayer(raw: Raw, out: LayerDraft, input: LayerInput): void 
   if (raw.has('image') && isMap(raw.data.image) && raw.data.image.healthcheck !== undefined) {
     ctx.findings.add('image.healthcheck', 'a web service is checked by its load balancer on health:; cityplan adds no container health check', 'make sure health: answers when the container is healthy');
   }
-  mapSize(raw, out);
-  mapCount(raw, out, { ...ctx, web, job: false });
-  mapVariables(raw, out, { ...ctx, movedToSecrets: input.movedToSecrets });
-  mapCommand(raw, out, ctx);
-  mapPlatform(raw, ctx);
-  mapDeployment(raw, ctx);
-  mapPublish(raw, out, ctx);
-  reportRest(raw, ctx);
+  mapCommonFields(raw, out, { ...ctx, web, job: false, movedToSecrets: input.movedToSecrets, deployment: true });
 }

@@ -2,7 +2,7 @@
  * Worker Service → `worker`: `subscribe.topics` → `subscribe` (service, topic, filter policy) and
  * `subscribe.queue` → `queue` (visibility timeout, FIFO, dead-letter receives).
  */
-import { mapCommand, mapCount, mapDeployment, mapImage, mapPlatform, mapPublish, mapSize, mapVariables, reportRest, topicName } from './common';
+import { mapCommonFields, mapImage, topicName } from './common';
 import { seconds } from './convert';
 import { isMap, type LayerDraft, type MapContext, type Raw } from './draft';
 import type { LayerInput } from './workload';
@@ -32,14 +32,7 @@ export function mapWorkerLayer(raw: Raw, out: LayerDraft, input: LayerInput): vo
     ctx.findings.add('image.healthcheck', 'cityplan runs a worker without a container health check: ECS watches that the task keeps running', 'make the process exit when it cannot work, so that ECS replaces the task');
   }
   mapImage(raw, out, { ...ctx, withPort: false, repo: input.repo });
-  mapSize(raw, out);
-  mapCount(raw, out, { ...ctx, web: false, job: false });
-  mapVariables(raw, out, { ...ctx, movedToSecrets: input.movedToSecrets });
-  mapCommand(raw, out, ctx);
-  mapPlatform(raw, ctx);
-  mapDeployment(raw, ctx);
-  mapPublish(raw, out, ctx);
-  reportRest(raw, ctx);
+  mapCommonFields(raw, out, { ...ctx, web: false, job: false, movedToSecrets: input.movedToSecrets, deployment: true });
 }
 
 function readTopics(topics: unknown[], ctx: MapContext): PendingSubscription[] {

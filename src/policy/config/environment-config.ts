@@ -9,6 +9,7 @@ import { resourceName } from '../../naming/names';
 import { acknowledge, wildcardResourceFinding } from '../acknowledge';
 import { managedRules } from './managed-rules';
 import { REMEDIATION_ATTEMPTS, REMEDIATION_RETRY_SECONDS, REMEDIATIONS } from './remediations';
+import { kmsBucketProps } from '../../platform/kms-bucket';
 
 /** Prefix of the Config delivery channel's objects in its bucket. */
 export const CONFIG_DELIVERY_PREFIX = 'config';
@@ -130,12 +131,7 @@ export class EnvironmentConfig extends Construct {
     const stack = Stack.of(this);
     const name = resourceName.configRecorder(props.estate, props.environment);
     const bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey: props.key,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...kmsBucketProps(props.key),
       versioned: true,
       serverAccessLogsBucket: props.accessLogs,
       serverAccessLogsPrefix: `s3/_config/`,

@@ -10,19 +10,8 @@ import { DynamoGuardStore } from './aws-store';
 import type { ResponderContext } from './context';
 import { respond, type AuditRecord } from './guardrails';
 import { lazy } from './lazy';
+import { responderVariable } from '../../naming/names';
 
-/** The function's environment variables (see src/operations/responder-function.ts). */
-export const VARIABLES = {
-  estate: 'CITYPLAN_ESTATE',
-  environment: 'CITYPLAN_ENVIRONMENT',
-  dryRun: 'CITYPLAN_DRY_RUN',
-  maxActionsPerHour: 'CITYPLAN_MAX_ACTIONS_PER_HOUR',
-  auditTable: 'CITYPLAN_AUDIT_TABLE',
-  auditDays: 'CITYPLAN_AUDIT_DAYS',
-  topicArn: 'CITYPLAN_ALERTS_TOPIC_ARN',
-  zoneId: 'CITYPLAN_ZONE_ID',
-  quarantineGroupId: 'CITYPLAN_QUARANTINE_GROUP_ID',
-} as const;
 
 const env = (name: string) => process.env[name] ?? '';
 /** One client of each kind per execution environment, each loaded when an event first needs it (lazy.ts). */
@@ -41,17 +30,17 @@ export const lookupCache = newLookupCache();
 
 export async function handler(event: unknown): Promise<AuditRecord> {
   const ctx: ResponderContext = {
-    estate: env(VARIABLES.estate),
-    environment: env(VARIABLES.environment),
-    dryRun: env(VARIABLES.dryRun) === 'true',
-    maxActionsPerHour: Number(env(VARIABLES.maxActionsPerHour)) || 6,
+    estate: env(responderVariable.estate),
+    environment: env(responderVariable.environment),
+    dryRun: env(responderVariable.dryRun) === 'true',
+    maxActionsPerHour: Number(env(responderVariable.maxActionsPerHour)) || 6,
     now: Date.now(),
   };
-  const store = new DynamoGuardStore(clients.dynamodb, env(VARIABLES.auditTable), Number(env(VARIABLES.auditDays)) || 90);
+  const store = new DynamoGuardStore(clients.dynamodb, env(responderVariable.auditTable), Number(env(responderVariable.auditDays)) || 90);
   return respond(event, ctx, {
-    lookups: awsLookups(clients, () => ctx, store, env(VARIABLES.zoneId) || undefined, lookupCache),
+    lookups: awsLookups(clients, () => ctx, store, env(responderVariable.zoneId) || undefined, lookupCache),
     store,
-    act: awsActions({ ...clients, topicArn: env(VARIABLES.topicArn), quarantineGroupId: env(VARIABLES.quarantineGroupId), environment: `${ctx.estate}/${ctx.environment}` }),
+    act: awsActions({ ...clients, topicArn: env(responderVariable.topicArn), quarantineGroupId: env(responderVariable.quarantineGroupId), environment: `${ctx.estate}/${ctx.environment}` }),
     log: (line) => console.log(JSON.stringify(line)),
   });
 }

@@ -13,7 +13,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { loadEstate } from '../../../src/manifest/load';
 import { parameter } from '../../../src/naming/names';
 import { responderSettings } from '../../../src/operations/responder-settings';
-import { lookupCache, VARIABLES } from '../../../src/runtime/responder/index';
+import { responderVariable as VARIABLES } from '../../../src/naming/names';
+import { lookupCache } from '../../../src/runtime/responder/index';
 import { FakeTable } from '../../support/dynamodb-fake';
 
 export const FIXTURES = 'test/fixtures/events';
