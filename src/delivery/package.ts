@@ -61,7 +61,7 @@ export function packageService(dir: string, options: PackageOptions): PackagedSt
       return { stack: plan.name, template, configuration: config, text, configText: `${configuration}\n` };
     });
     // Written only once every template is made: a failure above leaves --out as it was.
-    explainFileErrors(options.out, 'write the packaged templates to', 'choose another --out folder', () => {
+    explainFileErrors(options.out, `write the packaged templates to ${options.out}`, 'choose another --out folder', () => {
       makeDirs(options.out);
       for (const w of written) {
         writeFileSync(w.template, w.text);

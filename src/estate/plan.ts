@@ -205,7 +205,7 @@ function dataStores(s: ServiceSpec): string[] {
   ].filter(Boolean);
 }
 
-function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
+export function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
   if (options.environment && !spec.environments.some((e) => e.name === options.environment)) {
     const names = spec.environments.map((e) => e.name);
     const near = closest(options.environment, names);

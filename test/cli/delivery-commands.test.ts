@@ -148,6 +148,17 @@ describe('cityplan diff', () => {
     expect(calls.diff[0]).toEqual(expect.arrayContaining(['justice-staging-foundation', 'justice-staging-find-a-court']));
   });
 
+  it('checks --env and --service before credentials: a mistyped name is a usage error (exit 2)', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(NONE);
+    const env = await cli('diff', copyExample(), '--env', 'nope', '--out', out());
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain("no environment 'nope'");
+    const service = await cli('diff', copyExample(), '--service', 'nope', '--out', out());
+    expect(service.code).toBe(2);
+    expect(service.stderr).toContain("no service 'nope'");
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+  });
+
   it('says in one line that there are no credentials, and compares nothing', async () => {
     sts.on(GetCallerIdentityCommand).rejects(NONE);
     const { code, stderr } = await cli('diff', copyExample(), '--out', out());

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,14 @@ describe('cityplan package', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("no service 'no-such' in environment staging");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('names the --out path it cannot write to', async () => {
+    const dir = copyExample();
+    const file = fresh('afile');
+    writeFileSync(file, 'in the way');
+    const { code, stderr } = await cli('package', dir, '--service', 'find-a-court', '--env', 'staging', '--image-tag', 'abc', '--out', join(file, 'x'));
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cannot write the packaged templates to ${join(file, 'x')}: a part of the path is a file`);
   });
 });
