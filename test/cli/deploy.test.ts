@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StackParameters, StackSelectionStrategy } from '@aws-cdk/toolkit-lib';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
@@ -113,6 +114,9 @@ ssm.on(GetParameterCommand).callsFake((input: { Name: string }) => {
   if (images.missing.has(input.Name)) throw Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
   return { Parameter: { Name: input.Name, Value: '3f2a9c1' } };
 });
+// STS: whoever this shell is, unless a test says its credentials are missing or wrong.
+const sts = mockClient(STSClient);
+sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
 const out = () => join(tmpdir(), `cityplan-deploy-${process.pid}-${Math.random().toString(36).slice(2)}`);
 const patterns = () => calls.deploy.map((d) => d.stacks.patterns);
 
@@ -250,6 +254,43 @@ describe('cityplan deploy', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('deploy failed: Need to perform AWS calls for account 222222222222');
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('finds out about credentials first: one line, nothing planned, written or deployed', async () => {
+    const dir = copyExample();
+    const lock = join(dir, 'cityplan.lock.json');
+    const before = statSync(lock).mtimeMs;
+    const assembly = out();
+    try {
+      for (const [error, said] of [
+        [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /^cityplan: no AWS credentials were found in this shell: .*cityplan deploy again$/],
+        [Object.assign(new Error('getaddrinfo ENOTFOUND sts.eu-west-2.amazonaws.com'), { name: 'Error' }), /^cityplan: the AWS credentials of this shell could not be checked with AWS STS/],
+      ] as const) {
+        sts.on(GetCallerIdentityCommand).rejects(error);
+        const { code, stdout, stderr } = await deploy(dir, '--out', assembly);
+        expect(code).toBe(1);
+        expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(said)]);
+        expect(stderr).not.toMatch(/Synthesis time|Need to perform AWS calls/);
+        expect(stdout).toBe('');
+      }
+      expect(calls.deploy).toEqual([]);
+      expect(existsSync(assembly)).toBe(false);
+      expect(statSync(lock).mtimeMs).toBe(before);
+    } finally {
+      sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
+    }
+  });
+
+  it('leaves the lock file untouched when a deploy does not change its content', async () => {
+    const dir = copyExample();
+    expect(await deployEstate(dir, { out: out() }, { say: () => {}, resolveNs: async () => calls.nameServers.split(',') })).toMatchObject({ stopped: undefined });
+    const lock = join(dir, 'cityplan.lock.json');
+    const text = readFileSync(lock, 'utf8');
+    const before = statSync(lock).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await deployEstate(dir, { out: out() }, { say: () => {} })).toMatchObject({ stopped: undefined });
+    expect(readFileSync(lock, 'utf8')).toBe(text);
+    expect(statSync(lock).mtimeMs).toBe(before);
   });
 
   it('tells credentials that were not found from credentials that AWS rejected or that expired', async () => {
