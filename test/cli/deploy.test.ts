@@ -109,9 +109,11 @@ async function deploy(...args: string[]) {
 // The delivery account's record of the last image each service deployed (deploy/last-image.ts):
 // every service of the example has one, unless a test says otherwise.
 const ssm = mockClient(SSMClient);
-const images = { missing: new Set<string>() };
+const images = { missing: new Set<string>(), none: new Set<string>() };
 ssm.on(GetParameterCommand).callsFake((input: { Name: string }) => {
   if (images.missing.has(input.Name)) throw Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
+  // A pipeline stack's record before its first successful deploy (delivery/image-record.ts).
+  if (images.none.has(input.Name)) return { Parameter: { Name: input.Name, Value: '(none)' } };
   return { Parameter: { Name: input.Name, Value: '3f2a9c1' } };
 });
 // STS: whoever this shell is, unless a test says its credentials are missing or wrong.
@@ -130,6 +132,7 @@ describe('cityplan deploy', () => {
     calls.credentials = '';
     calls.onDeploy = undefined;
     images.missing = new Set();
+    images.none = new Set();
     calls.delay = 0;
     calls.maxInFlight = 0;
   });
@@ -206,6 +209,16 @@ describe('cityplan deploy', () => {
     expect(result.stopped).toContain('1 stack was not deployed: justice-staging-find-a-court');
     expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-send-money-to-prisoners']!.deployed).toBe(true);
     expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-find-a-court']!.deployed).toBeUndefined();
+  });
+
+  it("takes a pipeline stack's record with no image yet for no record: the new stack is skipped, not taken as the pipeline's", async () => {
+    const dir = copyExample();
+    images.none.add('/cityplan/justice/delivery/find-a-court/staging/image-tag');
+    const said: string[] = [];
+    const result = await deployEstate(dir, { environment: 'staging', out: out() }, { say: (t) => said.push(t), resolveNs: async () => calls.nameServers.split(',') });
+    expect(patterns().flat()).not.toContain('justice-staging-find-a-court');
+    expect(said).toContain('  justice-staging-find-a-court: skipped: find-a-court has no image that deployed successfully in staging yet: its pipeline (justice-find-a-court) deploys it once it has built one');
+    expect(result.stopped).toContain('1 stack was not deployed: justice-staging-find-a-court');
   });
 
   it('deploys exactly the planned stacks from the planned assembly, keeping deployed parameter values', async () => {
