@@ -5,8 +5,9 @@
  *     deployed: deploy the foundation alone, read the zone's name servers, and wait until the
  *     parent zone delegates to them (ACM validates the certificate through that DNS);
  *  2. deploy the stacks of the plan step by step (order.ts): foundations and the delivery account's
- *     shared stack, certificates, load balancer shards, then services and pipelines in parallel (up
- *     to --concurrency), each after the stacks it depends on in the assembly (including the
+ *     shared stack, certificates, load balancer shards, then services in parallel (up to
+ *     --concurrency), then the service pipelines (last: a new pipeline's first run deploys its
+ *     service's stack, which must not race this deploy), each after the stacks it depends on in the assembly (including the
  *     orderings the transition check added); stacks leaving the estate are deployed as removals,
  *     which deletes their resources (retained ones stay). An environment with `approval: true` is
  *     deployed only when named with --env (approval.ts);

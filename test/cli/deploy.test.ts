@@ -155,7 +155,10 @@ describe('cityplan deploy', () => {
     expect(at('justice-delivery')).toBeLessThan(at('justice-delivery-find-a-court'));
     // A service deploys after the services it calls
     expect(at('justice-staging-prisoner-search-api')).toBeLessThan(at('justice-staging-book-a-prison-visit'));
-    expect(said).toContain('services: 14 stacks, up to 4 at once');
+    // Pipelines last: a new pipeline's first run deploys its service, never during this deploy's services
+    expect(last(/^justice-(staging|production)-/)).toBeLessThan(first(/^justice-delivery-/));
+    expect(said).toContain('services: 7 stacks, up to 4 at once');
+    expect(said).toContain('service pipelines: 7 stacks, up to 4 at once');
     expect(said.some((l) => /^ {2}\[1\/\d+\] justice-delivery: deploying$/.test(l))).toBe(true);
     expect(said.some((l) => /^ {2}\[\d+\/\d+\] justice-delivery-find-a-court: deployed in \d+ s$/.test(l))).toBe(true);
   });
