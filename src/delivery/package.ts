@@ -14,7 +14,8 @@ import { prepareEstate } from '../estate/prepare';
 import { planStacks } from '../estate/stack-plan';
 import { explainFileErrors } from '../files/file-error';
 import { makeDirs } from '../files/make-dirs';
-import { UsageError } from '../manifest/problems';
+import { LOCK_FILE } from '../estate/lock';
+import { EstateError, UsageError } from '../manifest/problems';
 import { packagedTemplateFile, templateConfigurationFile } from './packaged';
 
 export interface PackageOptions {
@@ -41,7 +42,10 @@ export function packageService(dir: string, options: PackageOptions): PackagedSt
   if (!service) throw new UsageError(`no service '${options.service}' in environment ${env.name} of ${spec.name}`);
   const before = JSON.stringify(previous.environments[env.name]?.services[service.name] ?? null);
   if (before !== JSON.stringify(allocated.environments[env.name]?.services[service.name] ?? null)) {
-    throw new UsageError(`${service.name} is not placed in ${env.name} by the lock as committed: run cityplan plan ${dir}, commit ${dir}/cityplan.lock.json, then package`);
+    // The estate's state, not the command line, is what is wrong: exit 1, saying what to do.
+    throw new EstateError([
+      { file: LOCK_FILE, message: `${service.name} is not placed in ${env.name} by the lock as committed, so its template would not be the plan's: plan first (cityplan plan ${dir}), commit ${dir}/${LOCK_FILE}, then package` },
+    ]);
   }
   if (!service.image && !/^[A-Za-z0-9_.-]{1,128}$/.test(options.imageTag)) {
     throw new UsageError(`--image-tag must be an image tag (letters, digits, '.', '_', '-'; at most 128), such as the commit built; got '${options.imageTag}'`);

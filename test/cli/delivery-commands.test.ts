@@ -98,6 +98,17 @@ describe('cityplan rollback', () => {
   beforeEach(() => {
     calls.deploy = [];
     ssm.reset();
+    sts.reset();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
+  });
+
+  it('checks the credentials with STS first: credentials that cannot reach AWS are one clear line', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(error('Error', 'getaddrinfo ENOTFOUND sts.eu-west-2.amazonaws.com'));
+    const { code, stderr } = await cli('rollback', copyExample(), '--service', 'find-a-court', '--env', 'staging', '--out', out());
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^cityplan: the AWS credentials of this shell could not be checked with AWS STS .*cityplan rollback again$/)]);
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(0);
+    expect(calls.deploy).toEqual([]);
   });
 
   it('deploys the service stack back on the image its pipeline last recorded as deployed there, and nothing else', async () => {

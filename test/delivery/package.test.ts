@@ -66,4 +66,13 @@ describe('cityplan package', () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`cannot write the packaged templates to ${join(file, 'x')}: a part of the path is a file`);
   });
+
+  it('tells a service the committed lock has not placed as the state of the estate (exit 1), saying to plan first', async () => {
+    const dir = copyExample();
+    writeFileSync(join(dir, 'services', 'new-thing.yaml'), 'name: new-thing\nkind: worker\nowner: team@example.gov.uk\nimage: public.ecr.aws/nginx/nginx:1.27\n');
+    const { code, stderr } = await cli('package', dir, '--service', 'new-thing', '--env', 'staging', '--image-tag', 'abc', '--out', fresh('package'));
+    expect(code).toBe(1);
+    expect(stderr).toContain('new-thing is not placed in staging by the lock as committed');
+    expect(stderr).toContain('plan first');
+  });
 });
