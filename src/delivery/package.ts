@@ -50,6 +50,11 @@ export function packageService(dir: string, options: PackageOptions): PackagedSt
   if (!service.image && !/^[A-Za-z0-9_.-]{1,128}$/.test(options.imageTag)) {
     throw new UsageError(`--image-tag must be an image tag (letters, digits, '.', '_', '-'; at most 128), such as the commit built; got '${options.imageTag}'`);
   }
+  // ECR tags are immutable here and the pipeline tags each image with its commit: 'latest' would
+  // name one image for ever, never the one built (and is the placeholder of a stack with no image).
+  if (!service.image && options.imageTag === 'latest') {
+    throw new UsageError("--image-tag latest is not an image the pipeline builds: its repository's tags are immutable and each image is tagged with its commit; give that commit, such as --image-tag 3f2a9c1");
+  }
   const plans = planStacks(spec, allocation, selection, previous).filter((p) => p.role === 'service');
   const outdir = mkdtempSync(join(tmpdir(), 'cityplan-package-'));
   try {

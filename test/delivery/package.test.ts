@@ -52,6 +52,9 @@ describe('cityplan package', () => {
     const bad = await cli('package', dir, '--service', 'find-a-court', '--env', 'staging', '--image-tag', 'not a tag', '--out', out);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--image-tag must be an image tag');
+    const latest = await cli('package', dir, '--service', 'find-a-court', '--env', 'staging', '--image-tag', 'latest', '--out', out);
+    expect(latest.code).toBe(2);
+    expect(latest.stderr).toContain("--image-tag latest is not an image the pipeline builds: its repository's tags are immutable");
     const missing = await cli('package', dir, '--service', 'no-such', '--env', 'staging', '--image-tag', 'abc', '--out', out);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("no service 'no-such' in environment staging");
