@@ -448,6 +448,7 @@ export const estateFile = z
         if (isReservedEnvironmentName(env)) ctx.addIssue({ code: 'custom', path: ['environments', env], message: `'${env}' is reserved for the delivery account's stacks; name the environment otherwise, such as ${env}-env` });
       }
       for (const [path, message] of accountSingletonProblems(estate)) ctx.addIssue({ code: 'custom', path, message });
+      for (const [env, message] of outsideDeliveryRegion(estate)) ctx.addIssue({ code: 'custom', path: ['environments', env, 'region'], message });
     },
     { when: () => true },
   )
@@ -464,6 +465,22 @@ function crossPartitionEnvironments(estate: unknown): Array<[string, string]> {
     const own = (fields as { region?: unknown } | null)?.region;
     const problem = typeof own === 'string' ? partitionProblem(own, estateRegion) : undefined;
     return problem ? [[env, problem] as [string, string]] : [];
+  });
+}
+
+/**
+ * With pipelines (`delivery.repo`), environments whose own region is not the estate's (the delivery
+ * account's), with the problem. A CodePipeline action in another region needs an artifact bucket in
+ * that region (CodePipeline User Guide, "Add a cross-Region action"), which cityplan does not build
+ * yet. Reads the data defensively, as crossPartitionEnvironments does.
+ */
+function outsideDeliveryRegion(estate: unknown): Array<[string, string]> {
+  const { region, delivery, environments } = (estate ?? {}) as { region?: unknown; delivery?: { repo?: unknown } | null; environments?: unknown };
+  if (typeof region !== 'string' || typeof delivery?.repo !== 'string' || environments === null || typeof environments !== 'object') return [];
+  return Object.entries(environments).flatMap(([env, fields]) => {
+    const own = (fields as { region?: unknown } | null)?.region;
+    if (typeof own !== 'string' || own === region || partitionProblem(own, region)) return [];
+    return [[env, `is ${own}, but service pipelines (delivery.repo) deploy only to environments in the estate's region ${region} for now: put ${env} in ${region}, or leave delivery.repo out and deploy with cityplan deploy`] as [string, string]];
   });
 }
 
