@@ -45,7 +45,7 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
   if (r.changes.flags.length > 0) lines.push('');
   for (const env of r.environments) {
     lines.push(
-      `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, approval ${yesNo(env.approval)}${env.approval ? ` (pipelines ask before deploying here; cityplan deploy deploys it only with --env ${env.name})` : ''}`,
+      `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, approval ${yesNo(env.approval)}${env.approval ? ` (${r.pipelines ? 'pipelines ask before deploying here; ' : ''}cityplan deploy deploys it only with --env ${env.name})` : ''}`,
     );
     const shards = env.shards.map(
       (s) =>
@@ -234,11 +234,15 @@ function yesNo(b: boolean): string {
 function renderDelivery(r: PlanResult): string[] {
   const stacks = r.stacks.filter((s) => s.environment === DELIVERY);
   const removed = renderChanges({ ...r.changes, added: [], moved: [], order: [] }, DELIVERY);
-  if (stacks.length === 0 && removed.length === 0) return [];
-  const pipelines = stacks.filter((s) => s.service).length;
+  if (stacks.length === 0 && removed.length === 0 && r.prerequisites.length === 0) return [];
+  // A removed service's stack is in the plan as its removal, not as a pipeline.
+  const leaving = new Set(r.changes.removed.filter((x) => x.environment === DELIVERY).map((x) => x.stack));
+  const pipelines = stacks.filter((s) => s.service && !leaving.has(s.name)).length;
+  const removals = stacks.filter((s) => leaving.has(s.name)).length;
   return [
-    `delivery  ${count(stacks.length, 'stack')} in the delivery account: ${pipelines > 0 ? `${count(pipelines, 'service pipeline')} (image repository, build, scan, approvals where asked, deploy, verify)` : 'no pipeline'}${stacks.length > pipelines ? ', and what they share (key, artifact bucket)' : ''}`,
+    `delivery  ${count(stacks.length, 'stack')} in the delivery account: ${pipelines > 0 ? `${count(pipelines, 'service pipeline')} (image repository, build, scan, approvals where asked, deploy, verify)` : 'no pipeline'}${removals > 0 ? `, ${count(removals, 'removal')}` : ''}${stacks.length > pipelines + removals ? ', and what they share (key, artifact bucket)' : ''}`,
     ...removed.map((l) => `  ${l.replace(/^removed: service (\S+): /, 'removed: pipeline of $1: ')}`),
+    ...(r.prerequisites.length > 0 ? ['  before you deploy:', ...r.prerequisites.map((p) => `    - ${p.message}`)] : []),
     '',
   ];
 }

@@ -39,6 +39,7 @@ export function toJson(r: PlanResult) {
   return {
     estate: r.estate,
     environments: r.environments,
+    prerequisites: r.prerequisites,
     stacks: r.stacks.map((s) => ({ name: s.name, resources: s.resources, bytes: s.bytes, environment: s.environment, service: s.service })),
     findings: r.findings,
     changes: r.changes,

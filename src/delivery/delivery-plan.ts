@@ -1,4 +1,3 @@
-import type { Problem } from '../manifest/problems';
 import type { EstateSpec, EnvironmentSpec, ServiceSpec } from '../manifest/spec';
 import { DELIVERY, stackName } from '../naming/names';
 import type { EnvironmentLock, Lock } from '../estate/lock';
@@ -47,20 +46,4 @@ export function deliveryTargets(spec: EstateSpec): Map<string, Array<{ environme
     }
   }
   return new Map([...targets].sort(([a], [b]) => a.localeCompare(b)));
-}
-
-/**
- * What keeps the estate's pipelines from being built: an environment in another region than the
- * delivery account's. A CodePipeline action in another region needs an artifact bucket in that
- * region (CodePipeline User Guide, "Add a cross-Region action"), which cityplan does not build yet.
- */
-export function deliveryProblems(spec: EstateSpec): Problem[] {
-  if (!spec.delivery.repo) return [];
-  return spec.environments
-    .filter((e) => e.region !== spec.region)
-    .map((e) => ({
-      file: 'estate.yaml',
-      field: `environments.${e.name}.region`,
-      message: `is ${e.region}, but service pipelines (delivery.repo) deploy only to environments in the estate's region ${spec.region} for now: put ${e.name} in ${spec.region}, or leave delivery.repo out and deploy with cityplan deploy`,
-    }));
 }

@@ -14,7 +14,8 @@ import { prepareEstate } from '../estate/prepare';
 import { planStacks } from '../estate/stack-plan';
 import { explainFileErrors } from '../files/file-error';
 import { makeDirs } from '../files/make-dirs';
-import { UsageError } from '../manifest/problems';
+import { LOCK_FILE } from '../estate/lock';
+import { EstateError, UsageError } from '../manifest/problems';
 import { packagedTemplateFile, templateConfigurationFile } from './packaged';
 
 export interface PackageOptions {
@@ -41,10 +42,18 @@ export function packageService(dir: string, options: PackageOptions): PackagedSt
   if (!service) throw new UsageError(`no service '${options.service}' in environment ${env.name} of ${spec.name}`);
   const before = JSON.stringify(previous.environments[env.name]?.services[service.name] ?? null);
   if (before !== JSON.stringify(allocated.environments[env.name]?.services[service.name] ?? null)) {
-    throw new UsageError(`${service.name} is not placed in ${env.name} by the lock as committed: run cityplan plan ${dir}, commit ${dir}/cityplan.lock.json, then package`);
+    // The estate's state, not the command line, is what is wrong: exit 1, saying what to do.
+    throw new EstateError([
+      { file: LOCK_FILE, message: `${service.name} is not placed in ${env.name} by the lock as committed, so its template would not be the plan's: plan first (cityplan plan ${dir}), commit ${dir}/${LOCK_FILE}, then package` },
+    ]);
   }
   if (!service.image && !/^[A-Za-z0-9_.-]{1,128}$/.test(options.imageTag)) {
     throw new UsageError(`--image-tag must be an image tag (letters, digits, '.', '_', '-'; at most 128), such as the commit built; got '${options.imageTag}'`);
+  }
+  // ECR tags are immutable here and the pipeline tags each image with its commit: 'latest' would
+  // name one image for ever, never the one built (and is the placeholder of a stack with no image).
+  if (!service.image && options.imageTag === 'latest') {
+    throw new UsageError("--image-tag latest is not an image the pipeline builds: its repository's tags are immutable and each image is tagged with its commit; give that commit, such as --image-tag 3f2a9c1");
   }
   const plans = planStacks(spec, allocation, selection, previous).filter((p) => p.role === 'service');
   const outdir = mkdtempSync(join(tmpdir(), 'cityplan-package-'));
@@ -61,7 +70,7 @@ export function packageService(dir: string, options: PackageOptions): PackagedSt
       return { stack: plan.name, template, configuration: config, text, configText: `${configuration}\n` };
     });
     // Written only once every template is made: a failure above leaves --out as it was.
-    explainFileErrors(options.out, 'write the packaged templates to', 'choose another --out folder', () => {
+    explainFileErrors(options.out, `write the packaged templates to ${options.out}`, 'choose another --out folder', () => {
       makeDirs(options.out);
       for (const w of written) {
         writeFileSync(w.template, w.text);

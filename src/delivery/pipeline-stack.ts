@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { EnvironmentSpec, ServiceSpec } from '../manifest/spec';
 import { parameter, resourceName, stackName } from '../naming/names';
@@ -14,6 +15,7 @@ import { published } from '../platform/imports';
 import { acknowledge, wildcardResourceFinding } from '../policy/acknowledge';
 import { deployRoleArn, executionRoleArn } from './bootstrap-roles';
 import { ARTIFACT, deliveryBuildSpec, verifyVariables } from './buildspec';
+import { NO_IMAGE_YET } from './image-record';
 import { packagedConfigurationPath, packagedTemplatePath } from './packaged';
 
 /** Images kept per repository beyond the newest: far more than the deploys a rollback goes back over. */
@@ -90,6 +92,14 @@ export class PipelineStack extends Stack {
     if (repository) {
       repository.grantPullPush(role);
       repository.grant(role, 'ecr:DescribeImages', 'ecr:DescribeImageScanFindings');
+      // The image records belong to this stack (image-record.ts): they leave with the service.
+      for (const t of targets) {
+        new ssm.StringParameter(this, `ImageRecord-${t.environment.name}`, {
+          parameterName: parameter.lastImage(estate, service.name, t.environment.name),
+          stringValue: NO_IMAGE_YET,
+          description: `cityplan: the last image of ${service.name} that deployed successfully in ${t.environment.name}, written by its pipeline's Verify step`,
+        });
+      }
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({
           actions: ['ssm:PutParameter'],

@@ -5,8 +5,9 @@
  *     deployed: deploy the foundation alone, read the zone's name servers, and wait until the
  *     parent zone delegates to them (ACM validates the certificate through that DNS);
  *  2. deploy the stacks of the plan step by step (order.ts): foundations and the delivery account's
- *     shared stack, certificates, load balancer shards, then services and pipelines in parallel (up
- *     to --concurrency), each after the stacks it depends on in the assembly (including the
+ *     shared stack, certificates, load balancer shards, then services in parallel (up to
+ *     --concurrency), then the service pipelines (last: a new pipeline's first run deploys its
+ *     service's stack, which must not race this deploy), each after the stacks it depends on in the assembly (including the
  *     orderings the transition check added); stacks leaving the estate are deployed as removals,
  *     which deletes their resources (retained ones stay). An environment with `approval: true` is
  *     deployed only when named with --env (approval.ts);
@@ -23,7 +24,8 @@ import { DELIVERY, stackName } from '../naming/names';
 import { type PlanResult, planEstate } from '../estate/plan';
 import { type PreparedEstate, prepareEstate } from '../estate/prepare';
 import { planStacks, type StackSelection } from '../estate/stack-plan';
-import { type CredentialTrouble, explainCredentialFailure } from './credentials';
+import { type Caller, whoAmI } from './caller';
+import { type CredentialTrouble, describeCredentialTrouble, explainCredentialFailure } from './credentials';
 import { type ResolveNs, waitForDelegation } from './delegation';
 import { DeployRecorder } from './io-host';
 import { describeHeld, selectEnvironments } from './approval';
@@ -53,6 +55,8 @@ export interface DeployDependencies {
   readonly planned?: (plan: PlanResult) => void;
   /** Reads the last image a pipeline recorded; default: SSM of the delivery account (last-image.ts). */
   readonly lastImage?: LastImageReader;
+  /** Who this shell's credentials are (STS); default: whoAmI, through the SDK's credential chain. */
+  readonly caller?: (region: string) => Promise<Caller>;
 }
 
 export interface DeployResult {
@@ -71,6 +75,10 @@ export async function deployEstate(dir: string, options: DeployOptions, deps: De
   if (refusal) return { stopped: `${refusal}\nnothing was planned or deployed`, deployed: 0, removed: 0 };
   // The lock must be able to take what AWS confirms: find out before AWS is touched (FileError).
   removeIfPresent(stageLock(dir, ''));
+  // Credentials through the same chain the toolkit uses, asked before anything is planned or
+  // written: none, rejected or expired ones are one line, with no assembly, lock or progress.
+  const caller = await (deps.caller ?? whoAmI)(prepared.spec.region);
+  if ('trouble' in caller) return { stopped: describeCredentialTrouble(caller.trouble, 'cityplan deploy'), deployed: 0, removed: 0 };
   const plan = await planEstate(dir, options, prepared);
   deps.planned?.(plan);
 

@@ -4,7 +4,7 @@
  * (STS), so that a diff against nothing is never taken for a diff against AWS.
  */
 import { type IIoHost, NonInteractiveIoHost, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
-import { planEstate } from '../estate/plan';
+import { checkSelection, planEstate } from '../estate/plan';
 import type { StackSelection } from '../estate/stack-plan';
 import { prepareEstate } from '../estate/prepare';
 import { type Caller, whoAmI } from './caller';
@@ -17,7 +17,9 @@ export interface DiffDependencies {
 
 /** @returns why it stopped, or the number of stacks compared */
 export async function diffEstate(dir: string, options: StackSelection & { readonly out?: string }, deps: DiffDependencies = {}): Promise<{ stopped?: string; stacks: number }> {
-  const { spec } = prepareEstate(dir, options);
+  const { spec, previous } = prepareEstate(dir, options);
+  // A mistyped --env or --service is the user's to fix before any credentials matter (exit 2).
+  checkSelection(spec, previous, options);
   const caller = await (deps.caller ?? whoAmI)(spec.region);
   if ('trouble' in caller) return { stopped: describeCredentialTrouble(caller.trouble, 'cityplan diff'), stacks: 0 };
   const plan = await planEstate(dir, { ...options, out: options.out ?? 'cdk.out' });

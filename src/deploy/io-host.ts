@@ -1,6 +1,9 @@
 import { type IIoHost, type IoMessage, type IoRequest, NonInteractiveIoHost } from '@aws-cdk/toolkit-lib';
 import { type CredentialTrouble, credentialTrouble } from './credentials';
 
+/** "✨ Synthesis time: …s", which the toolkit reports on every read of an assembly. */
+const QUIET = 'CDK_TOOLKIT_I1000';
+
 interface TemplateDiffLike {
   readonly resources?: { readonly changes?: Readonly<Record<string, { readonly oldValue?: unknown }>> };
 }
@@ -44,6 +47,8 @@ export class DeployRecorder implements IIoHost {
       const name = (msg.data as { stackName?: string }).stackName;
       if (name) this.destroyed.add(name);
     }
+    // Synthesis times are of the toolkit's own reading of the assembly cityplan wrote: noise to the user.
+    if (msg.code === QUIET) return;
     return this.inner.notify(msg);
   }
 

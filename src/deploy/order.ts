@@ -1,7 +1,12 @@
 /**
  * The order of an estate deploy: the foundations (and the delivery account's shared stack), then
- * the certificates, then the load balancer shards, then services and pipelines in parallel (at most
- * `concurrency` at once), then the shards leaving the estate. Within a step a stack starts once the
+ * the certificates, then the load balancer shards, then services in parallel (at most `concurrency`
+ * at once), then the service pipelines (as many at once), then the shards leaving the estate.
+ *
+ * Pipelines come after every service stack of the run: CodePipeline starts an execution when a
+ * pipeline is created (and its source actions fire on the next push), and that execution deploys
+ * the service's stack; deploying pipelines last means a pipeline's first run never updates a
+ * service stack this estate deploy is still deploying. Within a step a stack starts once the
  * stacks it depends on (in the cloud assembly: links between services, and the orderings the plan's
  * transition check added) have deployed; a stack whose dependency failed or was skipped is skipped.
  */
@@ -12,11 +17,15 @@ export function stepOf(plan: StackPlan): number {
   if (plan.role === 'foundation' || plan.role === 'delivery') return 0;
   if (plan.role === 'certificate') return 1;
   if (plan.role === 'ingress' && !plan.retiring) return 2;
-  if (plan.role === 'service' || plan.role === 'pipeline' || (plan.role === 'removal' && plan.service)) return 3;
-  return 4;
+  if (plan.role === 'service' || (plan.role === 'removal' && plan.service)) return 3;
+  if (plan.role === 'pipeline') return 4;
+  return 5;
 }
 
-export const STEP_NAMES = ['foundations', 'certificates', 'load balancer shards', 'services', 'stacks leaving the estate'] as const;
+export const STEP_NAMES = ['foundations', 'certificates', 'load balancer shards', 'services', 'service pipelines', 'stacks leaving the estate'] as const;
+
+/** The steps whose stacks deploy in parallel, up to --concurrency: services and pipelines. */
+export const PARALLEL_STEPS: ReadonlySet<number> = new Set([3, 4]);
 
 /** The stacks to deploy, grouped by step, each group in plan order. */
 export function groupSteps(plans: readonly StackPlan[]): StackPlan[][] {

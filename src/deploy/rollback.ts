@@ -9,6 +9,7 @@ import { prepareEstate } from '../estate/prepare';
 import { UsageError } from '../manifest/problems';
 import { parameter, stackName } from '../naming/names';
 import { describeCredentialTrouble, explainCredentialFailure, sdkCredentialTrouble } from './credentials';
+import { type Caller, whoAmI } from './caller';
 import { DeployRecorder } from './io-host';
 import { type LastImageReader, ssmLastImage } from './last-image';
 
@@ -22,6 +23,8 @@ export interface RollbackDependencies {
   readonly toolkit?: (ioHost: IIoHost) => Pick<Toolkit, 'fromAssemblyDirectory' | 'deploy'>;
   readonly lastImage?: LastImageReader;
   readonly say: (text: string) => void;
+  /** Who this shell's credentials are (STS); default: whoAmI. */
+  readonly caller?: (region: string) => Promise<Caller>;
 }
 
 /** @returns why it stopped, or the image the service now runs */
@@ -33,6 +36,9 @@ export async function rollbackService(dir: string, options: RollbackOptions, dep
   const service = spec.services.get(env.name)?.find((s) => s.name === options.service);
   if (!service) throw new UsageError(`no service '${options.service}' in environment ${env.name} of ${spec.name}`);
   if (service.image) throw new UsageError(`${service.name} runs the image its manifest names (${service.image}): roll back by changing image: in services/${service.name}.yaml`);
+  // Credentials first, as diff does: fake or unreachable ones are one clear line, not an SSM error.
+  const caller = await (deps.caller ?? whoAmI)(spec.region);
+  if ('trouble' in caller) return { stopped: describeCredentialTrouble(caller.trouble, 'cityplan rollback') };
   const name = parameter.lastImage(spec.name, service.name, env.name);
   let image: string | undefined;
   try {

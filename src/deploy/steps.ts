@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackPlan } from '../estate/stack-plan';
-import { groupSteps, runStep, SkipStack, STEP_NAMES, stepOf, type StackOutcome } from './order';
+import { groupSteps, PARALLEL_STEPS, runStep, SkipStack, STEP_NAMES, stepOf, type StackOutcome } from './order';
 
 /** Each stack's dependencies on other stacks, as the cloud assembly's manifest records them. */
 export function assemblyDependencies(assembly: string): Map<string, string[]> {
@@ -38,11 +38,11 @@ export async function deploySteps(plans: readonly StackPlan[], options: StepOpti
   const done = new Map<string, StackOutcome>();
   for (const step of groupSteps(plans)) {
     const names = step.map((p) => p.name);
-    options.say(`${STEP_NAMES[stepOf(step[0]!)]}: ${names.length} stack${names.length === 1 ? '' : 's'}${names.length > 1 && stepOf(step[0]!) === 3 ? `, up to ${options.concurrency} at once` : ''}`);
+    options.say(`${STEP_NAMES[stepOf(step[0]!)]}: ${names.length} stack${names.length === 1 ? '' : 's'}${names.length > 1 && PARALLEL_STEPS.has(stepOf(step[0]!)) ? `, up to ${options.concurrency} at once` : ''}`);
     await runStep(
       names,
       options.dependencies,
-      stepOf(step[0]!) === 3 ? options.concurrency : 1,
+      PARALLEL_STEPS.has(stepOf(step[0]!)) ? options.concurrency : 1,
       async (name) => {
         const n = ++started;
         const since = Date.now();

@@ -207,7 +207,7 @@ export function describeRemoval(
 }
 
 /** What a pipeline stack holds besides its claims. */
-const PIPELINE_CONTENTS = 'its pipeline, build project and their roles';
+const PIPELINE_CONTENTS = 'its pipeline, build project, their roles and its image records: a service re-added under this name starts with none';
 
 /** What becomes of a service's bucket (see ServiceBucket): CloudFormation deletes only an empty bucket. */
 const BUCKET_KEPT = 'any bucket of its own, with its objects';

@@ -335,7 +335,10 @@ export function stageLock(dir: string, text: string): string {
  * @throws FileError when the estate folder cannot be written
  */
 export function writeLock(dir: string, lock: Lock): void {
-  const tmp = stageLock(dir, serializeLock(lock));
+  const text = serializeLock(lock);
+  // Unchanged content is not rewritten: tools watching the file (make, editors, git) see no change.
+  if (sameText(join(dir, LOCK_FILE), text)) return;
+  const tmp = stageLock(dir, text);
   try {
     explainFileErrors(join(dir, LOCK_FILE), `write ${LOCK_FILE} in ${dir}`, LOCK_REMEDY, () => renameSync(tmp, join(dir, LOCK_FILE)));
   } finally {
@@ -403,4 +406,13 @@ export function adoptMigrated(
     adopted.environments[name] = { ...env, account: spec?.account ?? '', region: spec?.region ?? '', stacks };
   }
   return adopted;
+}
+
+/** Whether the file at `path` holds exactly `text` (false when it cannot be read). */
+function sameText(path: string, text: string): boolean {
+  try {
+    return readFileSync(path, 'utf8') === text;
+  } catch {
+    return false;
+  }
 }

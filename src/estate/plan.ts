@@ -14,9 +14,9 @@ import { type Changes, summarizeChanges } from './changes';
 import { type Lock, LOCK_FILE, mayBeDeployed, prioritiesOf, serializeLock } from './lock';
 import { committedLock } from './lock-history';
 import { PlanOutput } from './plan-output';
-import { resourceName, stackName } from '../naming/names';
+import { DELIVERY, resourceName, stackName } from '../naming/names';
 import { type PreparedEstate, prepareEstate } from './prepare';
-import { environmentPrerequisites, type Prerequisite, type ServiceInPlan } from './prerequisites';
+import { deliveryPrerequisites, environmentPrerequisites, type Prerequisite, type ServiceInPlan } from './prerequisites';
 import { checkStackQuotas, describeBreach } from './quotas';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
 import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
@@ -82,6 +82,10 @@ export interface PlanResult {
     readonly prerequisites: Prerequisite[];
   }>;
   readonly stacks: SynthesizedStack[];
+  /** Whether the estate has service pipelines (estate.yaml names `delivery.repo`). */
+  readonly pipelines: boolean;
+  /** What must exist outside any environment before this plan's deploy: the delivery account's bootstrap (prerequisites.ts). */
+  readonly prerequisites: Prerequisite[];
   /** Policy findings: none unacknowledged (a plan with one fails); each acknowledgement with its reason. */
   readonly findings: { readonly unacknowledged: number; readonly acknowledged: number; readonly acknowledgements: readonly Acknowledgement[] };
   readonly changes: Changes;
@@ -156,6 +160,8 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
       estate: spec.name,
       environments: summarizeEnvironments(spec, allocation, previous, next, synthesis.stacks, options),
       stacks: synthesis.stacks,
+      pipelines: !!spec.delivery.repo,
+      prerequisites: deliveryPrerequisites(spec, previous, planned.some((p) => p.environment === DELIVERY)),
       findings: { unacknowledged: 0, acknowledged: synthesis.acknowledgements.length, acknowledgements: synthesis.acknowledgements },
       changes: summarizeChanges(spec, previous, read.origin, next, planned, transition.orderings, flags, options),
       assembly: out,
@@ -205,7 +211,7 @@ function dataStores(s: ServiceSpec): string[] {
   ].filter(Boolean);
 }
 
-function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
+export function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
   if (options.environment && !spec.environments.some((e) => e.name === options.environment)) {
     const names = spec.environments.map((e) => e.name);
     const near = closest(options.environment, names);

@@ -1,4 +1,3 @@
-import { deliveryProblems } from '../delivery/delivery-plan';
 import { loadEstate } from '../manifest/load';
 import { EstateError, type Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
@@ -40,7 +39,7 @@ export function prepareEstate(dir: string, selection: StackSelection = {}): Prep
   const read = lockRead ?? readLock(dir);
   const adopted = read.origin === 'migrated' ? adoptMigrated(read.lock, spec.name, spec.environments) : read.lock;
   const { lock: previous, restarted } = forgetWhatWasNeverDeployed(spec, adopted);
-  const problems = [...estateChangeProblems(spec, previous), ...everyServiceGone(spec, previous), ...deliveryProblems(spec)];
+  const problems = [...estateChangeProblems(spec, previous), ...everyServiceGone(spec, previous)];
   const { lock: allocated, environments: allocation } = allocateEstate(spec, previous, { selection });
   problems.push(...estateQuotaProblems(spec, allocation));
   if (problems.length > 0) throw new EstateError(problems);

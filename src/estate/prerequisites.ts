@@ -19,6 +19,15 @@ export interface BootstrapPrerequisite {
   readonly message: string;
 }
 
+/** `cdk bootstrap` of the delivery account, where the estate's pipeline stacks deploy (with `delivery.repo`). */
+export interface DeliveryBootstrapPrerequisite {
+  readonly kind: 'delivery-bootstrap';
+  readonly account: string;
+  readonly region: string;
+  readonly command: string;
+  readonly message: string;
+}
+
 /** The parent zone's NS records for a hosted zone the foundation creates (the certificate waits for them). */
 export interface DelegationPrerequisite {
   readonly kind: 'delegation';
@@ -73,7 +82,8 @@ export type Prerequisite =
   | DelegationPrerequisite
   | ImagesPrerequisite
   | SecretsPrerequisite
-  | ExternalHostnamePrerequisite;
+  | ExternalHostnamePrerequisite
+  | DeliveryBootstrapPrerequisite;
 
 /** A service of the environment that has a stack in this plan, and the shard it sits on (web). */
 export interface ServiceInPlan {
@@ -135,6 +145,34 @@ function bootstrap(spec: EstateSpec, env: EnvironmentSpec, previous: Lock): Boot
     : `cdk bootstrap aws://${env.account}/${env.region}`;
   const whom = trust ? `, trusting the delivery account ${trust} (or the account you run cityplan deploy from)` : '';
   return [{ kind: 'bootstrap', account: env.account, region: env.region, ...(trust ? { trust } : {}), command, message: `bootstrap: CDK in account ${env.account}, ${env.region}${whom}: ${command}` }];
+}
+
+/**
+ * What the delivery account needs before this plan's deploy, when the plan has delivery stacks
+ * (`delivery.repo`): the CDK bootstrap there, which the delivery and pipeline stacks deploy
+ * through, with the same command `cityplan bootstrap` prints for it. Not listed once a deploy has
+ * confirmed a stack in that account and region (the bootstrap was there).
+ *
+ * @param planned whether this plan has a stack in the delivery account
+ */
+export function deliveryPrerequisites(spec: EstateSpec, previous: Lock, planned: boolean): DeliveryBootstrapPrerequisite[] {
+  if (!spec.delivery.repo || !planned) return [];
+  const { account } = spec.delivery;
+  const region = spec.region;
+  const deployedHere = Object.values(previous.environments).some(
+    (e) => e.account === account && e.region === region && Object.values(e.stacks).some((s) => s.deployed),
+  );
+  if (deployedHere) return [];
+  const command = `cdk bootstrap aws://${account}/${region} --cloudformation-execution-policies arn:${partition(region)}:iam::aws:policy/AdministratorAccess`;
+  return [
+    {
+      kind: 'delivery-bootstrap',
+      account,
+      region,
+      command,
+      message: `bootstrap: CDK in the delivery account ${account}, ${region}, where the pipeline stacks deploy (cityplan bootstrap prints it too): ${command}`,
+    },
+  ];
 }
 
 /** Until a deploy confirms the certificate stack, ACM has not validated through the new zone: it is not delegated yet. */

@@ -24,7 +24,7 @@
 import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { createdParameter, describeClaim, qualify, referencedParameters } from './claims';
-import type { EnvironmentLock, Lock, StackEntry } from './lock';
+import { type EnvironmentLock, type Lock, LOCK_FILE, type StackEntry } from './lock';
 import { DELIVERY, environmentRoot } from '../naming/names';
 import type { StackPlan, StackSelection } from './stack-plan';
 
@@ -172,7 +172,7 @@ export function checkTransition(
             problem(
               first!.name,
               claim,
-              `${describeClaim(claim)} already exists: it was retained when ${other.leftover.stack} was removed (${other.leftover.since}); delete it in AWS and take its entry out of the lock's retained list, or choose another name`,
+              `${describeClaim(claim)} already exists: it was retained when ${other.leftover.stack} was removed (${other.leftover.since}); choose another name, or delete it in AWS${deleteHint(claim)} and then, in ${LOCK_FILE}, remove the one entry whose "claim" is "${claim}" from environments.${other.environment}.retained and commit that (the one hand edit the lock takes: it records that the name is free again)`,
             );
           } else if (first!.inDeploy && !other.inDeploy) {
             // The other stack's claims are as its last plan left them: that plan may be out of date.
@@ -280,4 +280,10 @@ function cycles(orderings: readonly Ordering[], fileOf: (stack: string) => strin
   };
   for (const stack of next.keys()) visit(stack);
   return problems;
+}
+
+/** How to delete a retained resource whose claim is this, when there is one command for it. */
+function deleteHint(claim: string): string {
+  const ecr = /^AWS::ECR::Repository (.+)$/.exec(claim);
+  return ecr ? ` (aws ecr delete-repository --repository-name ${ecr[1]} --force, with credentials of the delivery account; its images go with it)` : '';
 }

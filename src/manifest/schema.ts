@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { isReservedEnvironmentName } from '../naming/names';
 import { knownRegions, partitionProblem, regionProblem } from './region';
 import { imageProblem } from './image';
+import { branchNameProblem, repositoryPathProblem } from './git-ref';
 import { SCHEDULE_PATTERN, scheduleProblem } from './schedule';
 import { accountSingletonProblems } from './singletons';
 import { BUILT_IN_RUNBOOKS, COMMON_TUNING, DEFAULT_ACTIONS_PER_HOUR, RUNBOOK_INFO, type TuningField } from './runbooks';
@@ -97,14 +98,31 @@ const dnsName = z
 
 const positiveInt = () => z.int().min(1);
 
+/** A git branch name (git check-ref-format --branch): what a pipeline's push trigger can match. */
+const gitBranch = () =>
+  z
+    .string()
+    .min(1)
+    .check((ctx) => {
+      const why = branchNameProblem(ctx.value);
+      if (why) ctx.issues.push({ code: 'custom', input: ctx.value, message: `${why}: git refuses it as a branch name (git check-ref-format); use a name such as main or release/2026` });
+    });
+
 const sourceFields = z
   .strictObject({
     repo: z
       .string()
       .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'must be owner/repository, such as ministryofjustice/book-a-prison-visit' })
       .meta({ description: 'Repository the pipeline builds, as owner/name.', examples: ['ministryofjustice/book-a-prison-visit'] }),
-    branch: z.string().min(1).meta({ description: 'Branch that triggers the pipeline.', default: SERVICE_DEFAULTS.source.branch }),
-    dockerfile: z.string().min(1).meta({ description: 'Path of the Dockerfile in the repository.', default: SERVICE_DEFAULTS.source.dockerfile }),
+    branch: gitBranch().meta({ description: 'Branch that triggers the pipeline.', default: SERVICE_DEFAULTS.source.branch }),
+    dockerfile: z
+      .string()
+      .min(1)
+      .check((ctx) => {
+        const why = repositoryPathProblem(ctx.value);
+        if (why) ctx.issues.push({ code: 'custom', input: ctx.value, message: `${why}: must be a path inside the service's repository, such as docker/Dockerfile` });
+      })
+      .meta({ description: 'Path of the Dockerfile in the repository.', default: SERVICE_DEFAULTS.source.dockerfile }),
     test: z.string().min(1).meta({ description: 'Command the pipeline runs to test the built image.', examples: ['npm test'] }),
   })
   .partial()
@@ -387,8 +405,21 @@ export const estateFile = z
         .regex(REPOSITORY, { error: 'must be a repository as the connection names it, owner/name, such as ministryofjustice/justice-estate' })
         .optional()
         .meta({ description: "The estate's own repository (owner/name) through the connection: with it, every service gets a pipeline in the delivery account that also runs on a change of its manifest." }),
-      branch: z.string().min(1).optional().meta({ description: "Branch of the estate's repository that pipelines deploy from.", default: 'main' }),
-    }),
+      branch: gitBranch().optional().meta({ description: "Branch of the estate's repository that pipelines deploy from.", default: 'main' }),
+    })
+      .check((ctx) => {
+        // A connection is usable in every Region (CodeConnections: "Global resources"), but only by
+        // the account that owns it: the pipelines live in the delivery account.
+        const owner = ctx.value.connectionArn.split(':')[4];
+        if (owner && owner !== ctx.value.account) {
+          ctx.issues.push({
+            code: 'custom',
+            input: ctx.value.connectionArn,
+            path: ['connectionArn'],
+            message: `belongs to account ${owner}, but the pipelines live in the delivery account ${ctx.value.account}: create the connection in ${ctx.value.account} (Developer Tools console, Settings, Connections) and use its ARN`,
+          });
+        }
+      }),
     alerts: z.strictObject({ email: z.array(email).min(1, { error: 'needs at least one address' }) }),
     logs: z
       .strictObject({
@@ -417,6 +448,7 @@ export const estateFile = z
         if (isReservedEnvironmentName(env)) ctx.addIssue({ code: 'custom', path: ['environments', env], message: `'${env}' is reserved for the delivery account's stacks; name the environment otherwise, such as ${env}-env` });
       }
       for (const [path, message] of accountSingletonProblems(estate)) ctx.addIssue({ code: 'custom', path, message });
+      for (const [env, message] of outsideDeliveryRegion(estate)) ctx.addIssue({ code: 'custom', path: ['environments', env, 'region'], message });
     },
     { when: () => true },
   )
@@ -433,6 +465,22 @@ function crossPartitionEnvironments(estate: unknown): Array<[string, string]> {
     const own = (fields as { region?: unknown } | null)?.region;
     const problem = typeof own === 'string' ? partitionProblem(own, estateRegion) : undefined;
     return problem ? [[env, problem] as [string, string]] : [];
+  });
+}
+
+/**
+ * With pipelines (`delivery.repo`), environments whose own region is not the estate's (the delivery
+ * account's), with the problem. A CodePipeline action in another region needs an artifact bucket in
+ * that region (CodePipeline User Guide, "Add a cross-Region action"), which cityplan does not build
+ * yet. Reads the data defensively, as crossPartitionEnvironments does.
+ */
+function outsideDeliveryRegion(estate: unknown): Array<[string, string]> {
+  const { region, delivery, environments } = (estate ?? {}) as { region?: unknown; delivery?: { repo?: unknown } | null; environments?: unknown };
+  if (typeof region !== 'string' || typeof delivery?.repo !== 'string' || environments === null || typeof environments !== 'object') return [];
+  return Object.entries(environments).flatMap(([env, fields]) => {
+    const own = (fields as { region?: unknown } | null)?.region;
+    if (typeof own !== 'string' || own === region || partitionProblem(own, region)) return [];
+    return [[env, `is ${own}, but service pipelines (delivery.repo) deploy only to environments in the estate's region ${region} for now: put ${env} in ${region}, or leave delivery.repo out and deploy with cityplan deploy`] as [string, string]];
   });
 }
 

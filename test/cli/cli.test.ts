@@ -64,9 +64,9 @@ describe('cityplan plan', () => {
       'justice-production-book-a-prison-visit',
       'justice-delivery-book-a-prison-visit',
     ]);
-    // Its pipeline goes too; its image repository stays
+    // Its pipeline goes too, with its image records; its image repository stays
     expect(text.stdout).toContain(
-      'removed: pipeline of book-a-prison-visit: deploy deletes stack justice-delivery-book-a-prison-visit (its pipeline, build project and their roles), build project justice-book-a-prison-visit, pipeline justice-book-a-prison-visit, log group /cityplan/justice/delivery/book-a-prison-visit; keeps image repository justice/book-a-prison-visit',
+      'removed: pipeline of book-a-prison-visit: deploy deletes stack justice-delivery-book-a-prison-visit (its pipeline, build project, their roles and its image records: a service re-added under this name starts with none), build project justice-book-a-prison-visit, pipeline justice-book-a-prison-visit, log group /cityplan/justice/delivery/book-a-prison-visit, SSM parameter /cityplan/justice/delivery/book-a-prison-visit/production/image-tag, SSM parameter /cityplan/justice/delivery/book-a-prison-visit/staging/image-tag; keeps image repository justice/book-a-prison-visit',
     );
   });
 

@@ -98,6 +98,17 @@ describe('cityplan rollback', () => {
   beforeEach(() => {
     calls.deploy = [];
     ssm.reset();
+    sts.reset();
+    sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
+  });
+
+  it('checks the credentials with STS first: credentials that cannot reach AWS are one clear line', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(error('Error', 'getaddrinfo ENOTFOUND sts.eu-west-2.amazonaws.com'));
+    const { code, stderr } = await cli('rollback', copyExample(), '--service', 'find-a-court', '--env', 'staging', '--out', out());
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^cityplan: the AWS credentials of this shell could not be checked with AWS STS .*cityplan rollback again$/)]);
+    expect(ssm.commandCalls(GetParameterCommand)).toHaveLength(0);
+    expect(calls.deploy).toEqual([]);
   });
 
   it('deploys the service stack back on the image its pipeline last recorded as deployed there, and nothing else', async () => {
@@ -146,6 +157,17 @@ describe('cityplan diff', () => {
     expect(code).toBe(0);
     expect(calls.diff).toHaveLength(1);
     expect(calls.diff[0]).toEqual(expect.arrayContaining(['justice-staging-foundation', 'justice-staging-find-a-court']));
+  });
+
+  it('checks --env and --service before credentials: a mistyped name is a usage error (exit 2)', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(NONE);
+    const env = await cli('diff', copyExample(), '--env', 'nope', '--out', out());
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain("no environment 'nope'");
+    const service = await cli('diff', copyExample(), '--service', 'nope', '--out', out());
+    expect(service.code).toBe(2);
+    expect(service.stderr).toContain("no service 'nope'");
+    expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
   });
 
   it('says in one line that there are no credentials, and compares nothing', async () => {

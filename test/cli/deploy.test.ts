@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StackParameters, StackSelectionStrategy } from '@aws-cdk/toolkit-lib';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main';
@@ -108,11 +109,16 @@ async function deploy(...args: string[]) {
 // The delivery account's record of the last image each service deployed (deploy/last-image.ts):
 // every service of the example has one, unless a test says otherwise.
 const ssm = mockClient(SSMClient);
-const images = { missing: new Set<string>() };
+const images = { missing: new Set<string>(), none: new Set<string>() };
 ssm.on(GetParameterCommand).callsFake((input: { Name: string }) => {
   if (images.missing.has(input.Name)) throw Object.assign(new Error('not found'), { name: 'ParameterNotFound' });
+  // A pipeline stack's record before its first successful deploy (delivery/image-record.ts).
+  if (images.none.has(input.Name)) return { Parameter: { Name: input.Name, Value: '(none)' } };
   return { Parameter: { Name: input.Name, Value: '3f2a9c1' } };
 });
+// STS: whoever this shell is, unless a test says its credentials are missing or wrong.
+const sts = mockClient(STSClient);
+sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
 const out = () => join(tmpdir(), `cityplan-deploy-${process.pid}-${Math.random().toString(36).slice(2)}`);
 const patterns = () => calls.deploy.map((d) => d.stacks.patterns);
 
@@ -126,6 +132,7 @@ describe('cityplan deploy', () => {
     calls.credentials = '';
     calls.onDeploy = undefined;
     images.missing = new Set();
+    images.none = new Set();
     calls.delay = 0;
     calls.maxInFlight = 0;
   });
@@ -148,7 +155,10 @@ describe('cityplan deploy', () => {
     expect(at('justice-delivery')).toBeLessThan(at('justice-delivery-find-a-court'));
     // A service deploys after the services it calls
     expect(at('justice-staging-prisoner-search-api')).toBeLessThan(at('justice-staging-book-a-prison-visit'));
-    expect(said).toContain('services: 14 stacks, up to 4 at once');
+    // Pipelines last: a new pipeline's first run deploys its service, never during this deploy's services
+    expect(last(/^justice-(staging|production)-/)).toBeLessThan(first(/^justice-delivery-/));
+    expect(said).toContain('services: 7 stacks, up to 4 at once');
+    expect(said).toContain('service pipelines: 7 stacks, up to 4 at once');
     expect(said.some((l) => /^ {2}\[1\/\d+\] justice-delivery: deploying$/.test(l))).toBe(true);
     expect(said.some((l) => /^ {2}\[\d+\/\d+\] justice-delivery-find-a-court: deployed in \d+ s$/.test(l))).toBe(true);
   });
@@ -204,6 +214,16 @@ describe('cityplan deploy', () => {
     expect(readLock(dir).lock.environments.staging!.stacks['justice-staging-find-a-court']!.deployed).toBeUndefined();
   });
 
+  it("takes a pipeline stack's record with no image yet for no record: the new stack is skipped, not taken as the pipeline's", async () => {
+    const dir = copyExample();
+    images.none.add('/cityplan/justice/delivery/find-a-court/staging/image-tag');
+    const said: string[] = [];
+    const result = await deployEstate(dir, { environment: 'staging', out: out() }, { say: (t) => said.push(t), resolveNs: async () => calls.nameServers.split(',') });
+    expect(patterns().flat()).not.toContain('justice-staging-find-a-court');
+    expect(said).toContain('  justice-staging-find-a-court: skipped: find-a-court has no image that deployed successfully in staging yet: its pipeline (justice-find-a-court) deploys it once it has built one');
+    expect(result.stopped).toContain('1 stack was not deployed: justice-staging-find-a-court');
+  });
+
   it('deploys exactly the planned stacks from the planned assembly, keeping deployed parameter values', async () => {
     // GIVEN staging deployed once
     const dir = copyExample();
@@ -250,6 +270,43 @@ describe('cityplan deploy', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('deploy failed: Need to perform AWS calls for account 222222222222');
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('finds out about credentials first: one line, nothing planned, written or deployed', async () => {
+    const dir = copyExample();
+    const lock = join(dir, 'cityplan.lock.json');
+    const before = statSync(lock).mtimeMs;
+    const assembly = out();
+    try {
+      for (const [error, said] of [
+        [Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), /^cityplan: no AWS credentials were found in this shell: .*cityplan deploy again$/],
+        [Object.assign(new Error('getaddrinfo ENOTFOUND sts.eu-west-2.amazonaws.com'), { name: 'Error' }), /^cityplan: the AWS credentials of this shell could not be checked with AWS STS/],
+      ] as const) {
+        sts.on(GetCallerIdentityCommand).rejects(error);
+        const { code, stdout, stderr } = await deploy(dir, '--out', assembly);
+        expect(code).toBe(1);
+        expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(said)]);
+        expect(stderr).not.toMatch(/Synthesis time|Need to perform AWS calls/);
+        expect(stdout).toBe('');
+      }
+      expect(calls.deploy).toEqual([]);
+      expect(existsSync(assembly)).toBe(false);
+      expect(statSync(lock).mtimeMs).toBe(before);
+    } finally {
+      sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
+    }
+  });
+
+  it('leaves the lock file untouched when a deploy does not change its content', async () => {
+    const dir = copyExample();
+    expect(await deployEstate(dir, { out: out() }, { say: () => {}, resolveNs: async () => calls.nameServers.split(',') })).toMatchObject({ stopped: undefined });
+    const lock = join(dir, 'cityplan.lock.json');
+    const text = readFileSync(lock, 'utf8');
+    const before = statSync(lock).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await deployEstate(dir, { out: out() }, { say: () => {} })).toMatchObject({ stopped: undefined });
+    expect(readFileSync(lock, 'utf8')).toBe(text);
+    expect(statSync(lock).mtimeMs).toBe(before);
   });
 
   it('tells credentials that were not found from credentials that AWS rejected or that expired', async () => {

@@ -36,6 +36,26 @@ beforeAll(async () => {
   example = await planEstate(copyExample(), { out: join(scratch(), 'assembly') });
 });
 
+describe('the delivery account in the plan of the example estate', () => {
+  it("lists the delivery account's CDK bootstrap before you deploy, in text and JSON, as cityplan bootstrap prints it", () => {
+    const command = 'cdk bootstrap aws://111111111111/eu-west-2 --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess';
+    expect(toJson(example).prerequisites).toEqual([expect.objectContaining({ kind: 'delivery-bootstrap', account: '111111111111', region: 'eu-west-2', command })]);
+    const text = renderPlan(example).split('\n');
+    const at = text.findIndex((l) => l.startsWith('delivery  '));
+    expect(text.slice(at + 1, at + 3)).toEqual(['  before you deploy:', expect.stringContaining(command)]);
+  });
+
+  it('says approval comes from pipelines only when the estate has them, and counts a leaving pipeline as a removal', () => {
+    expect(example.pipelines).toBe(true);
+    expect(block(renderPlan({ ...example, pipelines: false }), 'production')[0]).toMatch(/approval yes \(cityplan deploy deploys it only with --env production\)$/);
+    const pipelines = example.stacks.filter((s) => s.environment === 'delivery' && s.service);
+    const leaving = pipelines[0]!;
+    const removed = [{ environment: 'delivery', stack: leaving.name, service: leaving.service, step: 'remove' as const, deletes: ['pipeline'], keeps: [] }];
+    const text = renderPlan({ ...example, changes: { ...example.changes, removed } });
+    expect(text).toContain(`: ${pipelines.length - 1} service pipelines (image repository, build, scan, approvals where asked, deploy, verify), 1 removal, and what they share`);
+  });
+});
+
 describe('the plan of the example estate', () => {
   it('shows each environment’s settings in its header line, and in JSON', () => {
     const text = renderPlan(example);

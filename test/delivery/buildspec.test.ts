@@ -44,7 +44,7 @@ describe('pipelines and regions', () => {
       prepareEstate(dir);
     } catch (e) {
       expect((e as EstateError).problems).toEqual([
-        expect.objectContaining({ file: 'estate.yaml', field: 'environments.staging.region', message: expect.stringMatching(/^is eu-west-1, but service pipelines \(delivery.repo\) deploy only to environments in the estate's region eu-west-2/) }),
+        expect.objectContaining({ file: 'estate.yaml', line: 14, field: 'environments.staging.region', message: expect.stringMatching(/^is eu-west-1, but service pipelines \(delivery.repo\) deploy only to environments in the estate's region eu-west-2/) }),
       ]);
     }
   });

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,9 +52,30 @@ describe('cityplan package', () => {
     const bad = await cli('package', dir, '--service', 'find-a-court', '--env', 'staging', '--image-tag', 'not a tag', '--out', out);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--image-tag must be an image tag');
+    const latest = await cli('package', dir, '--service', 'find-a-court', '--env', 'staging', '--image-tag', 'latest', '--out', out);
+    expect(latest.code).toBe(2);
+    expect(latest.stderr).toContain("--image-tag latest is not an image the pipeline builds: its repository's tags are immutable");
     const missing = await cli('package', dir, '--service', 'no-such', '--env', 'staging', '--image-tag', 'abc', '--out', out);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("no service 'no-such' in environment staging");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('names the --out path it cannot write to', async () => {
+    const dir = copyExample();
+    const file = fresh('afile');
+    writeFileSync(file, 'in the way');
+    const { code, stderr } = await cli('package', dir, '--service', 'find-a-court', '--env', 'staging', '--image-tag', 'abc', '--out', join(file, 'x'));
+    expect(code).toBe(1);
+    expect(stderr).toContain(`cannot write the packaged templates to ${join(file, 'x')}: a part of the path is a file`);
+  });
+
+  it('tells a service the committed lock has not placed as the state of the estate (exit 1), saying to plan first', async () => {
+    const dir = copyExample();
+    writeFileSync(join(dir, 'services', 'new-thing.yaml'), 'name: new-thing\nkind: worker\nowner: team@example.gov.uk\nimage: public.ecr.aws/nginx/nginx:1.27\n');
+    const { code, stderr } = await cli('package', dir, '--service', 'new-thing', '--env', 'staging', '--image-tag', 'abc', '--out', fresh('package'));
+    expect(code).toBe(1);
+    expect(stderr).toContain('new-thing is not placed in staging by the lock as committed');
+    expect(stderr).toContain('plan first');
   });
 });

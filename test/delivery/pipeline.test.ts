@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { NO_IMAGE_YET, recordedImage } from '../../src/delivery/image-record';
 import { checkPolicy } from '../../src/policy/packs';
 import { compile } from '../support/compile';
 import { MINIMAL_ESTATE, webService } from '../support/estate-files';
@@ -107,6 +108,17 @@ describe('service pipelines', () => {
         },
       },
     });
+  });
+
+  it('owns the image records, starting at no image, so they leave with the service', () => {
+    const template = estate.template('test-delivery-visits');
+    const records = Object.values(template.findResources('AWS::SSM::Parameter')).map((p) => p.Properties as { Name: string; Value: string });
+    expect(records.map((r) => r.Name).sort()).toEqual(
+      ['production', 'staging'].map((e) => `/cityplan/test/delivery/visits/${e}/image-tag`),
+    );
+    for (const r of records) expect(r.Value).toBe(NO_IMAGE_YET);
+    expect(recordedImage(NO_IMAGE_YET)).toBeUndefined();
+    expect(recordedImage('3f2a9c1')).toBe('3f2a9c1');
   });
 
   it('gives the build project what one service needs and nothing of other services', () => {

@@ -7,7 +7,7 @@ import type { EnvironmentSpec } from '../../src/manifest/spec';
 const plan = (name: string, role: StackPlan['role'], extra: Partial<StackPlan> = {}): StackPlan => ({ name, role, environment: 'staging', dependsOn: [], ...extra });
 
 describe('the order of a deploy', () => {
-  it('puts foundations and the delivery stack first, shards before services, and shards leaving last', () => {
+  it('puts foundations and the delivery stack first, shards before services, pipelines after every service, and shards leaving last', () => {
     const steps = groupSteps([
       plan('svc', 'service'),
       plan('gone-shard', 'removal'),
@@ -23,7 +23,9 @@ describe('the order of a deploy', () => {
       ['delivery', 'foundation'],
       ['cert'],
       ['ingress-0'],
-      ['svc', 'gone-svc', 'pipe'],
+      ['svc', 'gone-svc'],
+      // A pipeline's first run deploys its service: never while this deploy still deploys services.
+      ['pipe'],
       ['gone-shard', 'retiring'],
     ]);
   });

@@ -47,6 +47,14 @@ describe('one mistake, one message', () => {
       visits('cpu: 512\nmemory: 1024\nenvironments:\n  production:\n    memory: lots\n'),
       ['services/visits.yaml:10 environments.production.memory'],
     ],
+    ['a branch git refuses (a space)', { 'estate.yaml': MINIMAL_ESTATE.replace(/(connectionArn: .*)\n/, '$1\n  repo: example/estate\n  branch: a b\n'), 'services/visits.yaml': webService('visits') }, ['estate.yaml:8 delivery.branch']],
+    ['a service branch git refuses', visits('  branch: feature..x\n'), ['services/visits.yaml:6 source.branch']],
+    ['a Dockerfile outside the repository', visits('  dockerfile: ../x\n'), ['services/visits.yaml:6 source.dockerfile']],
+    [
+      'a connection of another account than the delivery account',
+      { 'estate.yaml': MINIMAL_ESTATE.replace('eu-west-2:111111111111:connection', 'us-east-1:999999999999:connection'), 'services/visits.yaml': webService('visits') },
+      ['estate.yaml:6 delivery.connectionArn'],
+    ],
   ])('%s', (_name, files, expected) => {
     expect(problemsOf(files).map(where)).toEqual(expected);
   });
@@ -65,6 +73,11 @@ describe('messages in the user words, with a right value', () => {
     return problems[0]!.message;
   };
 
+  it('a branch git refuses, a Dockerfile outside the repository, a connection of another account: why, and a right value', () => {
+    expect(message({ 'estate.yaml': MINIMAL_ESTATE.replace(/(connectionArn: .*)\n/, '$1\n  repo: example/estate\n  branch: a b\n'), 'services/visits.yaml': webService('visits') })).toMatch(/git refuses it as a branch name .*such as main/);
+    expect(message(visits('  dockerfile: ../x\n'))).toMatch(/^leaves the repository through '\.\.': must be a path inside the service's repository, such as docker\/Dockerfile$/);
+    expect(message({ 'estate.yaml': MINIMAL_ESTATE.replace('eu-west-2:111111111111:connection', 'eu-west-2:999999999999:connection'), 'services/visits.yaml': webService('visits') })).toMatch(/^belongs to account 999999999999, but the pipelines live in the delivery account 111111111111/);
+  });
   it('a quoted number', () => expect(message(visits('port: "8000"\n'))).toBe('must be a number, not text: port: 8000 (unquoted)'));
   it('a number above the limit', () => expect(message(visits('count:\n  max: 100000\n'))).toBe('100000 is too big: it must be at most 1000, such as max: 1000'));
   it('one secret not in a list', () =>
