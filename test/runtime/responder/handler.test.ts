@@ -199,7 +199,7 @@ describe('sample events naming the example estate (justice/staging)', () => {
 
   it('a world-open security group: revokes all but 80/443 on a load balancer group', async () => {
     resetAws();
-    mocks.ec2.on(DescribeSecurityGroupsCommand).resolves({
+    const openGroup = {
       SecurityGroups: [
         {
           Tags: [{ Key: 'aws:cloudformation:stack-name', Value: `${CLUSTER}-ingress-0` }],
@@ -209,12 +209,21 @@ describe('sample events naming the example estate (justice/staging)', () => {
           ],
         },
       ],
-    });
+    };
+    mocks.ec2.on(DescribeSecurityGroupsCommand).resolves(openGroup);
     const event = inEstate('config-rules-compliance-change.s3-public-read.constructed.json', '', (e) => {
       e.detail.resourceType = 'AWS::EC2::SecurityGroup';
       e.detail.resourceId = 'sg-0123456789abcdef0';
       e.detail.configRuleName = 'restricted-ssh';
     });
+    await handler(event);
+    // cityplan's own rule in this environment carries the estate's prefix: the same remedy.
+    resetAws();
+    mocks.ec2.on(DescribeSecurityGroupsCommand).resolves(openGroup);
+    await handler({ ...event, id: 'own-rule', detail: { ...event.detail, configRuleName: `cityplan-${CLUSTER}-restricted-ssh` } });
+    expect(actingCalls().map((c) => c.command)).toContain('RevokeSecurityGroupIngressCommand');
+    resetAws();
+    mocks.ec2.on(DescribeSecurityGroupsCommand).resolves(openGroup);
     await handler(event);
     const revoke = actingCalls().find((c) => c.command === 'RevokeSecurityGroupIngressCommand');
     expect(revoke!.input).toEqual({ GroupId: 'sg-0123456789abcdef0', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] });
