@@ -60,7 +60,7 @@ export function runbookListCommand(dir: string, flags: RunbookListFlags, io: Out
     if (r.switchedOff.length) lines.push(`    off for: ${r.switchedOff.join(', ')}`);
     if (r.tuned.length) lines.push(`    tuned:   ${r.tuned.join(', ')}`);
   }
-  lines.push('environments:', ...environments.map((e) => `  ${e.name}: ${e.dryRun ? 'dry run (decides and records, acts on nothing)' : 'acts'}, at most ${e.maxActionsPerHour} actions per service per hour`));
+  lines.push('environments:', ...environments.map((e) => `  ${e.name}: ${e.dryRun ? 'dry run (decides and records, changes nothing; notifications still sent, marked dry run)' : 'acts'}, at most ${e.maxActionsPerHour} actions per service per hour`));
   io.out(lines.join('\n'));
   return 0;
 }
@@ -171,7 +171,7 @@ function describe(d: Decision, env: EnvironmentSpec, unknown: readonly string[])
   if (d.ignored) return `ignored${d.runbook ? ` (${d.runbook})` : ''}: ${d.ignored}`;
   const lines = [`runbook: ${d.runbook}${d.service ? ` for ${d.service}` : ''}`, 'seen:'];
   for (const [k, v] of Object.entries(d.conditions)) if (v !== undefined) lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  lines.push(`would ${env.runbooks.dryRun ? 'record (dry run: acts on nothing)' : 'do'}:`);
+  lines.push(`would ${env.runbooks.dryRun ? 'do (dry run: changes nothing; notify and escalate still sent, marked dry run)' : 'do'}:`);
   lines.push(...(d.actions.length ? d.actions.map((a) => `  - ${describeAction(a)}`) : ['  nothing']));
   if (d.whileCoolingDown.length) lines.push('within its cooldown, instead:', ...d.whileCoolingDown.map((a) => `  - ${describeAction(a)}`));
   lines.push(`guardrails: once per event id; cooldown per service; at most ${env.runbooks.maxActionsPerHour} actions per service per hour`);

@@ -11,7 +11,10 @@ import type { Observation } from './observation';
 export interface ResponderContext {
   readonly estate: string;
   readonly environment: string;
-  /** Decide and record, act on nothing and notify no one. */
+  /**
+   * Decide and record, change nothing: notifications (notify, escalate) are still sent, marked dry
+   * run, because they change nothing in the estate and the log alarms reach people only this way.
+   */
   readonly dryRun: boolean;
   readonly maxActionsPerHour: number;
   /** Epoch milliseconds: the decision's clock (the event's time in replay). */
@@ -103,6 +106,11 @@ export interface Runbook {
   /** The service an observation is about, when this runbook answers it; null when it answers without one. */
   answers(o: Observation, ctx: ResponderContext): { readonly service?: string } | undefined;
   plan(o: Observation, ctx: ResponderContext, settings: ServiceSettings | undefined, lookups: Lookups): Promise<Plan>;
+  /**
+   * Whether the runbook's conditions hold (an estate runbook's `when`); when they do not, the
+   * runbook does not claim the event and the next one (or notify-owner) decides. Read-only lookups.
+   */
+  holds?(o: Observation, ctx: ResponderContext, settings: ServiceSettings | undefined, lookups: Lookups): Promise<boolean>;
 }
 
 /** A built-in runbook's tuning for a service: its own fields over the defaults of RUNBOOK_INFO. */

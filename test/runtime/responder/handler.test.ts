@@ -272,4 +272,54 @@ describe('sample events naming the example estate (justice/staging)', () => {
     resetAws({ runbooks: spec.runbooks as unknown[] });
     expect((await handler(alarmEvent(`${CLUSTER}-find-a-court-log-pattern-1`))).runbook).toBe('deploy-regression');
   });
+
+  it('an estate runbook whose when does not hold leaves the event to the built-in after it', async () => {
+    const slow = { name: 'hello-slow', trigger: { alarm: 'latency-p99' }, when: { deployedWithin: 30 }, actions: ['rollback', 'notify'] };
+    resetAws({ runbooks: [slow], deployedMinutesAgo: 100, desiredCount: 2 });
+    const late = await handler(alarmEvent(`${CLUSTER}-find-a-court-latency-p99`, 'late'));
+    expect(late).toMatchObject({ runbook: 'scale-out', service: 'find-a-court' });
+    resetAws({ runbooks: [slow], deployedMinutesAgo: 10, desiredCount: 2 });
+    expect((await handler(alarmEvent(`${CLUSTER}-find-a-court-latency-p99`, 'soon'))).runbook).toBe('hello-slow');
+  });
+});
+
+describe('log alarms never reach nobody', () => {
+  const withRunbooks = async (runbooks: Record<string, Record<string, boolean>>, run: () => Promise<void>) => {
+    const settings = services.get('find-a-court')!;
+    services.set('find-a-court', { ...settings, runbooks });
+    try {
+      await run();
+    } finally {
+      services.set('find-a-court', settings);
+    }
+  };
+
+  it('a log alarm whose runbook is switched off still notifies the owner, saying why', async () => {
+    await withRunbooks({ 'deploy-regression': { enabled: false } }, async () => {
+      resetAws();
+      const record = await handler(alarmEvent(`${CLUSTER}-find-a-court-log-errors`));
+      expect(record).toMatchObject({ runbook: 'notify-owner', service: 'find-a-court', outcome: 'done' });
+      expect(record.conditions.passed).toEqual(['deploy-regression is switched off for find-a-court']);
+      expect(actingCalls().map((c) => c.command)).toEqual(['PublishCommand']);
+    });
+  });
+
+  it('an alarm with an action of its own is not notified twice when its runbook is switched off', async () => {
+    await withRunbooks({ 'deploy-regression': { enabled: false } }, async () => {
+      resetAws();
+      const record = await handler(alarmEvent(`${CLUSTER}-find-a-court-error-rate`));
+      expect(record.outcome).toBe('ignored');
+      expect(actingCalls()).toEqual([]);
+    });
+  });
+
+  it('in dry run a log alarm is still notified, marked dry run, and nothing is changed', async () => {
+    resetAws({ dryRun: true, deployedMinutesAgo: 5 });
+    const record = await handler(alarmEvent(`${CLUSTER}-book-a-prison-visit-log-fatal`));
+    expect(record).toMatchObject({ runbook: 'deploy-regression', outcome: 'dry run' });
+    const calls = actingCalls();
+    expect(calls.map((c) => c.command)).toEqual(['PublishCommand']);
+    expect(calls[0]!.input.Subject).toContain('[dry run]');
+    expect(calls[0]!.input.Message).toContain('would have done rollback');
+  });
 });

@@ -46,6 +46,10 @@ export function estateRunbook(rb: EstateRunbook): Runbook {
       if (rb.services && (m.service === undefined || !rb.services.includes(m.service))) return undefined;
       return m;
     },
+    async holds(o, ctx, settings, lookups) {
+      if (rb.when === undefined) return true;
+      return (await this.plan(o, ctx, settings, lookups)).conditions.held !== false;
+    },
     async plan(o, ctx, settings, lookups) {
       const service = settings?.service;
       const owner = settings?.owner;
@@ -63,7 +67,7 @@ export function estateRunbook(rb: EstateRunbook): Runbook {
       const held =
         (rb.when?.deployedWithin === undefined || (minutesSince !== undefined && minutesSince >= 0 && minutesSince <= rb.when.deployedWithin)) &&
         (rb.when?.severityAtLeast === undefined || (severity !== undefined && severity >= rb.when.severityAtLeast));
-      if (!held) return { service, conditions, actions: [], cooldown: rb.cooldown };
+      if (!held) return { service, conditions: { ...conditions, held }, actions: [], cooldown: rb.cooldown };
       const cluster = clusterName(ctx);
       const subject = `${service ?? `${ctx.estate}/${ctx.environment}`}: ${rb.name}${rb.description ? ` (${rb.description})` : ''}`;
       const actions: Action[] = [];
