@@ -70,6 +70,16 @@ export interface EstateRunbook {
 }
 
 /**
+ * What one SSM parameter holds: 8 KB, the advanced tier's limit (standard: 4 KB). Systems Manager
+ * quotas, "Parameter value size". The foundation publishes the runbooks of one environment as one
+ * parameter (parameter.estateRunbooks), so their JSON must fit.
+ */
+export const ESTATE_RUNBOOKS_MAX_BYTES = 8192;
+
+/** The JSON the foundation publishes for one environment: the runbooks it runs, as the responder reads them. */
+export const estateRunbooksValue = (all: readonly EstateRunbook[], env: string): string => JSON.stringify(all.filter((r) => !r.environments || r.environments.includes(env)));
+
+/**
  * Reads runbooks/*.yaml. Problems are added to `problems`; runbooks with none are returned.
  * @param services every service name of the estate, for `services`; undefined when no service
  *   file could be read (that problem is the one to tell, not a runbook naming a service)
@@ -79,6 +89,7 @@ export function loadEstateRunbooks(dir: string, services: readonly string[] | un
   const folder = join(dir, RUNBOOKS_DIR);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
   const runbooks: EstateRunbook[] = [];
+  const sources = new Map<EstateRunbook, YamlSource>();
   for (const entry of readdirSync(folder).filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('.')).sort()) {
     const rel = `${RUNBOOKS_DIR}/${entry}`;
     const read = YamlSource.read(join(folder, entry), rel);
@@ -110,7 +121,26 @@ export function loadEstateRunbooks(dir: string, services: readonly string[] | un
     });
     if (rb.when?.severityAtLeast !== undefined && rb.trigger.event !== 'guardduty-finding') at(['when', 'severityAtLeast'], 'applies to trigger event guardduty-finding only');
     problems.push(...own);
-    if (own.length === 0) runbooks.push(rb);
+    if (own.length === 0) {
+      runbooks.push(rb);
+      sources.set(rb, read.source);
+    }
   }
+  problems.push(...tooLarge(runbooks, environments, sources));
   return runbooks;
+}
+
+/** One problem, on the largest runbook, when an environment's runbooks do not fit their parameter. */
+function tooLarge(runbooks: readonly EstateRunbook[], environments: readonly string[], sources: ReadonlyMap<EstateRunbook, YamlSource>): Problem[] {
+  const over = environments.map((env) => ({ env, bytes: Buffer.byteLength(estateRunbooksValue(runbooks, env)) })).filter((o) => o.bytes > ESTATE_RUNBOOKS_MAX_BYTES);
+  if (over.length === 0) return [];
+  const size = (r: EstateRunbook) => Buffer.byteLength(JSON.stringify(r));
+  const largest = [...runbooks].sort((a, b) => size(b) - size(a))[0]!;
+  const where = over.map((o) => `${o.env} ${o.bytes} bytes`).join(', ');
+  return [
+    sources.get(largest)!.problem(
+      ['name'],
+      `the estate's runbooks take more than the ${ESTATE_RUNBOOKS_MAX_BYTES} bytes of JSON one SSM parameter holds (${where}); this one is the largest (${size(largest)} bytes): shorten descriptions, merge runbooks, or limit runbooks to the environments that need them with environments: [...]`,
+    ),
+  ];
 }

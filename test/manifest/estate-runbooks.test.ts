@@ -55,4 +55,16 @@ describe("the estate's own runbooks", () => {
     expect(message('wrong-action')).toContain('use notify or escalate');
     expect(message('extra')).toContain("did you mean 'actions'");
   });
+
+  it('that take more than one SSM parameter holds are a problem at the largest, not a plan failure', () => {
+    const long = (n: number) => `name: rb-${n}\ndescription: ${'x'.repeat(190)}\ntrigger:\n  event: health-event\nactions: [notify]\n`;
+    const runbooks = Object.fromEntries(Array.from({ length: 40 }, (_, n) => [`rb-${n}`, long(n)]));
+    runbooks['rb-big'] = `name: rb-big\ndescription: ${'y'.repeat(200)}\ntrigger:\n  event: health-event\nservices: [visits]\nactions: [notify]\n`;
+    const problems = estateProblems(files(runbooks));
+    expect(problems.map((p) => `${p.file}:${p.line} ${p.field}`)).toEqual(['runbooks/rb-big.yaml:1 name']);
+    expect(problems[0]!.message).toMatch(/more than the 8192 bytes of JSON one SSM parameter holds \(staging \d+ bytes, production \d+ bytes\)/);
+    // Half in each environment, the same runbooks fit.
+    const split = Object.fromEntries(Object.entries(runbooks).map(([k, v], i) => [k, `${v}environments: [${i % 2 ? 'production' : 'staging'}]\n`]));
+    expect(() => loadEstate(writeEstate(files(split)))).not.toThrow();
+  });
 });
