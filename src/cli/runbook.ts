@@ -4,7 +4,7 @@
  * decide for one EventBridge event. Replay runs the responder's own decision code
  * (src/runtime/responder/engine.ts) with lookups answered from the manifests instead of AWS.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { loadEstate } from '../manifest/load';
 import { EstateError, UsageError } from '../manifest/problems';
 import { BUILT_IN_RUNBOOKS, RUNBOOK_INFO } from '../manifest/runbooks';
@@ -108,16 +108,25 @@ export async function runbookReplayCommand(eventFile: string, flags: RunbookRepl
  * @throws EstateError (exit 1) naming the file and what an event needs
  */
 function readEventFile(file: string): unknown {
-  const text = readFileSync(file, 'utf8');
+  const refuse = (message: string) => new EstateError([{ file, message }], 'the event file');
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw refuse('is a folder; give one EventBridge event as a JSON file');
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof EstateError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw refuse(code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (e as Error).message})`);
+  }
   let event: unknown;
   try {
     event = JSON.parse(text);
   } catch (e) {
-    throw new EstateError([{ file, message: `is not JSON (${(e as Error).message}); give one EventBridge event as JSON, such as test/fixtures/events/ecs-task-state-change.stopped-oom.constructed.json` }]);
+    throw refuse(`is not JSON (${(e as Error).message}); give one EventBridge event as JSON, as a rule delivers it: an object with id, source, detail-type, time and detail`);
   }
   const read = readEvent(event);
   // Only what is not an event at all is refused; an event no runbook answers is a decision (ignored).
-  if ('ignored' in read && read.ignored.startsWith('not ')) throw new EstateError([{ file, message: `is ${read.ignored}` }]);
+  if ('ignored' in read && read.ignored.startsWith('not ')) throw refuse(`is ${read.ignored}`);
   return event;
 }
 

@@ -88,6 +88,21 @@ describe('cityplan runbook replay', () => {
     }
   });
 
+  it('a missing file or a folder: exit 1 naming the file, never an internal error', async () => {
+    for (const [file, message] of [
+      [join(dir, 'missing.json'), 'does not exist'],
+      [dir, 'is a folder; give one EventBridge event as a JSON file'],
+    ] as const) {
+      const { code, json, stderr } = await replay(file);
+      expect(code).toBe(1);
+      expect(json.problems).toEqual([expect.objectContaining({ file, message })]);
+      expect(stderr).not.toContain('internal error');
+      const text = await cityplan('runbook', 'replay', file, '--estate', 'examples/justice', '--env', 'staging');
+      expect(text.stderr).toContain(`the event file has 1 problem`);
+      expect(text.stderr).toContain(`${file}: ${message}`);
+    }
+  });
+
   it('an unknown environment or a missing flag is a usage error (exit 2)', async () => {
     expect((await cityplan('runbook', 'replay', 'x.json', '--estate', 'examples/justice', '--env', 'qa')).code).toBe(2);
     expect((await cityplan('runbook', 'replay', 'x.json', '--estate', 'examples/justice')).code).toBe(2);
