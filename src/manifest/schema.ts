@@ -246,6 +246,14 @@ export const serviceFields = z.strictObject({
     .string()
     .regex(USER_PATTERN, { error: 'must be a user name or uid, optionally with :group or :gid, such as 1000:1000' })
     .meta({ description: 'User the container runs as; a non-root uid by default.', default: SERVICE_DEFAULTS.user }),
+  rootReason: z
+    .string()
+    .min(20, { error: 'must say, in at least 20 characters, why the image must start as root, for the reviewer who reads the acknowledgement' })
+    .max(500)
+    .meta({
+      description: 'Why the container must run as root (user root or 0): acknowledges the non-root policy rule on the task definition with this reason. Required when user is root.',
+      examples: ['The vendor image binds port 80 as root and drops to nginx; no non-root build is published'],
+    }),
   healthGrace: z
     .int()
     .min(0)
