@@ -84,8 +84,10 @@ export const estateRunbooksValue = (all: readonly EstateRunbook[], env: string):
  * @param services every service name of the estate, for `services`; undefined when no service
  *   file could be read (that problem is the one to tell, not a runbook naming a service)
  * @param environments every environment name, for `environments`
+ * @param patterns each service's number of `logs.alarmOn` patterns (the most in any environment),
+ *   so that a `log-pattern-<n>` trigger names an alarm some service has
  */
-export function loadEstateRunbooks(dir: string, services: readonly string[] | undefined, environments: readonly string[], problems: Problem[]): EstateRunbook[] {
+export function loadEstateRunbooks(dir: string, services: readonly string[] | undefined, environments: readonly string[], problems: Problem[], patterns?: ReadonlyMap<string, number>): EstateRunbook[] {
   const folder = join(dir, RUNBOOKS_DIR);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
   const runbooks: EstateRunbook[] = [];
@@ -97,21 +99,29 @@ export function loadEstateRunbooks(dir: string, services: readonly string[] | un
     if (!read.source) continue;
     const shape = checkShape(estateRunbookFile, read.source, read.source.data());
     problems.push(...shape.problems);
-    const rb = shape.value;
-    if (!rb || shape.problems.length > 0) continue;
     const own: Problem[] = [];
     const at = (path: PropertyKey[], message: string) => own.push(read.source!.problem(path, message));
+    const known = (list: readonly unknown[] | undefined, all: readonly string[], field: string, what: string) =>
+      (list ?? []).forEach((n, i) => {
+        if (typeof n !== 'string' || all.includes(n)) return;
+        const near = closest(n, all);
+        at([field, i], `${what} '${n}' is not in the estate${near ? ` (did you mean '${near}'?)` : ''}`);
+      });
+    const rb = shape.value;
+    if (!rb || shape.problems.length > 0) {
+      // The names it gives are checked all the same, so every problem is told in one run.
+      const raw = read.source.data() as { services?: unknown; environments?: unknown } | null;
+      const list = (v: unknown) => (Array.isArray(v) ? v : undefined);
+      if (services) known(list(raw?.services), services, 'services', 'service');
+      known(list(raw?.environments), environments, 'environments', 'environment');
+      problems.push(...own);
+      continue;
+    }
     const expected = entry.replace(/\.ya?ml$/, '');
     if (rb.name !== expected) at(['name'], `is '${rb.name}' but the file is ${entry}; a runbook's file name equals its name`);
     if ((BUILT_IN_RUNBOOKS as readonly string[]).includes(rb.name)) {
       at(['name'], `'${rb.name}' is a built-in runbook; tune it under defaults.runbooks.${rb.name} in estate.yaml (or runbooks.${rb.name} in a service), or give this runbook another name`);
     }
-    const known = (list: readonly string[] | undefined, all: readonly string[], field: string, what: string) =>
-      (list ?? []).forEach((n, i) => {
-        if (all.includes(n)) return;
-        const near = closest(n, all);
-        at([field, i], `${what} '${n}' is not in the estate${near ? ` (did you mean '${near}'?)` : ''}`);
-      });
     if (services) known(rb.services, services, 'services', 'service');
     known(rb.environments, environments, 'environments', 'environment');
     const aboutService = rb.trigger.alarm !== undefined || SERVICE_EVENTS.has(rb.trigger.event!);
@@ -119,6 +129,15 @@ export function loadEstateRunbooks(dir: string, services: readonly string[] | un
       if (a !== 'notify' && a !== 'escalate' && !aboutService) at(['actions', i], `${a} needs a trigger about a service (an alarm, or ${[...SERVICE_EVENTS].join(', ')}); ${rb.trigger.event} is not; use notify or escalate`);
       if (a === 'stop-task' && rb.trigger.event !== 'guardduty-finding' && rb.trigger.event !== 'task-stopped') at(['actions', i], 'stop-task needs trigger event guardduty-finding (a task that is running); use force-deployment to replace every task');
     });
+    const pattern = /^log-pattern-(\d+)$/.exec(rb.trigger.alarm ?? '');
+    if (pattern && patterns) {
+      const n = Number(pattern[1]);
+      const inScope = [...patterns].filter(([svc]) => !rb.services || rb.services.includes(svc));
+      if (!inScope.some(([, count]) => count >= n)) {
+        const having = inScope.filter(([, count]) => count > 0).map(([svc, count]) => `${svc} has ${count}`);
+        at(['trigger', 'alarm'], `no ${rb.services ? 'service it names' : 'service'} has a log-pattern-${n} alarm: a service has one alarm per logs.alarmOn pattern, numbered from 1${having.length ? ` (${having.join(', ')})` : ' and none has any'}`);
+      }
+    }
     if (rb.when?.severityAtLeast !== undefined && rb.trigger.event !== 'guardduty-finding') at(['when', 'severityAtLeast'], 'applies to trigger event guardduty-finding only');
     problems.push(...own);
     if (own.length === 0) {

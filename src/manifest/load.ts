@@ -82,7 +82,9 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
   problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts, new Set(files.map((f) => basename(f).replace(/\.ya?ml$/, '')))), ...domainsApart(environments, contexts, estateRead.source));
 
-  const runbooks = loadEstateRunbooks(dir, files.length > 0 ? services.map((s) => s.file.name) : undefined, environments.map((e) => e.name), problems);
+  const patterns = new Map<string, number>();
+  for (const ctx of contexts) patterns.set(ctx.spec.name, Math.max(patterns.get(ctx.spec.name) ?? 0, ctx.spec.logs.alarmOn.length));
+  const runbooks = loadEstateRunbooks(dir, files.length > 0 ? services.map((s) => s.file.name) : undefined, environments.map((e) => e.name), problems, files.length > 0 && !problems.some((p) => p.file.startsWith('services/')) ? patterns : undefined);
 
   if (problems.length > 0) throw new EstateError(uniqueProblems(withoutValuesOfWrongKind(problems)));
 
