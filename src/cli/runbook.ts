@@ -90,10 +90,17 @@ export async function runbookReplayCommand(eventFile: string, flags: RunbookRepl
     now: Number.isFinite(time) ? time : Date.now(),
   };
   const runbooks = (spec.runbooks ?? []).filter((r) => !r.environments || r.environments.includes(env.name));
-  const decision = await decide(event, ctx, offlineLookups({ services: settingsOf(spec, env), stackPrefix: `${spec.name}-${env.name}-`, deployments: deploymentsOf(spec, env, ctx.now, flags), runbooks }));
+  const asked = new Set<string>();
+  const decision = await decide(event, ctx, offlineLookups({ services: settingsOf(spec, env), stackPrefix: `${spec.name}-${env.name}-`, deployments: deploymentsOf(spec, env, ctx.now, flags), runbooks, unknown: asked }));
+  // Only what this decision needed: when the service was deployed for deploy-regression and a
+  // `when.deployedWithin`; how many tasks run for scaling out.
+  const askedDeployments = asked.delete('deployments') || deploymentsOf(spec, env, ctx.now, flags) !== undefined;
+  const needsDeployed = askedDeployments && (decision.runbook === 'deploy-regression' || 'deployedWithin' in decision.conditions);
+  const needsDesired = askedDeployments && (decision.runbook === 'scale-out' || decision.actions.some((a) => a.do === 'scale'));
   const unknown = [
-    ...(flags.deployed === undefined ? ["when the service was last deployed (AWS knows; give --deployed <minutes before the event>)"] : []),
-    ...(flags.desired === undefined ? ['how many tasks the service runs (give --desired <count>)'] : []),
+    ...(needsDeployed && flags.deployed === undefined ? ['when the service was last deployed (AWS knows; give --deployed <minutes before the event>)'] : []),
+    ...(needsDesired && flags.desired === undefined ? ['how many tasks the service runs (give --desired <count>)'] : []),
+    ...asked,
   ];
   if (flags.json) {
     io.out(JSON.stringify({ environment: `${spec.name}/${env.name}`, dryRun: env.runbooks.dryRun, decision, unknownOffline: unknown }, null, 2));
@@ -145,7 +152,7 @@ function deploymentsOf(spec: EstateSpec, env: EnvironmentSpec, now: number, flag
         s.name,
         {
           desiredCount: flags.desired ?? s.count.min,
-          current: { taskDefinition: `${family}:<current>`, startedAt: flags.deployed === undefined ? 0 : now - flags.deployed * 60_000 },
+          current: { taskDefinition: `${family}:<current>`, startedAt: flags.deployed === undefined ? Number.NaN : now - flags.deployed * 60_000 },
           previousTaskDefinition: `${family}:<previous>`,
         },
       ];

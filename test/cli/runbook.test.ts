@@ -59,6 +59,38 @@ describe('cityplan runbook replay', () => {
     expect(unknown.json.unknownOffline[0]).toContain('--deployed');
   });
 
+  it('--desired without --deployed: the deployment time is unknown, never a figure, and said so', async () => {
+    const r = await replay(write('alarm-d.json', alarmEvent(`${CLUSTER}-book-a-prison-visit-error-rate`)), '--desired', '2');
+    expect(r.json.decision.conditions.deployedMinutesAgo).toBeUndefined();
+    expect(r.json.decision.actions.map((a: { do: string }) => a.do)).toEqual(['notify']);
+    expect(r.json.unknownOffline).toEqual([expect.stringContaining('--deployed')]);
+  });
+
+  it('says only what the decision needed and could not know: nothing for out of memory', async () => {
+    const r = await replay(write('oom-u.json', inEstate('ecs-task-state-change.stopped-oom.constructed.json', 'book-a-prison-visit')));
+    expect(r.json.unknownOffline).toEqual([]);
+  });
+
+  it('a security group or certificate, whose id does not say whose it is, is decided as the estate\'s and said so', async () => {
+    const sg = inEstate('config-rules-compliance-change.s3-public-read.constructed.json', '', (e) => {
+      e.detail.resourceType = 'AWS::EC2::SecurityGroup';
+      e.detail.resourceId = 'sg-0123456789abcdef0';
+      e.detail.configRuleName = `cityplan-${CLUSTER}-restricted-ssh`;
+    });
+    const r = await replay(write('sg.json', sg));
+    expect(r.json.decision).toMatchObject({ runbook: 'config-drift' });
+    expect(r.json.unknownOffline).toEqual(expect.arrayContaining([expect.stringContaining('whether sg-0123456789abcdef0 is the estate'), expect.stringContaining('world-open rules of sg-0123456789abcdef0')]));
+    const acm = await replay('test/fixtures/events/acm-certificate-approaching-expiration.json');
+    expect(acm.json.decision.runbook).toBe('certificate-expiry');
+    expect(acm.json.unknownOffline).toEqual(expect.arrayContaining([expect.stringContaining('is the estate')]));
+  });
+
+  it('a high-severity GuardDuty finding shows the isolate step, the interface unknown offline', async () => {
+    const gd = (await replay(write('gd.json', inEstate('guardduty-finding.runtime-ecs-new-binary.constructed.json', 'find-a-court', (e) => (e.detail.severity = 8))))).json;
+    expect(gd.decision.actions.map((a: { do: string }) => a.do)).toEqual(['isolate-task', 'stop-task', 'notify', 'escalate']);
+    expect(gd.unknownOffline).toEqual([expect.stringContaining('network interface')]);
+  });
+
   it('a latency alarm scales out within count.max', async () => {
     const file = write('latency.json', alarmEvent(`${CLUSTER}-find-a-court-latency-p99`));
     expect((await replay(file, '--desired', '2')).json.decision.actions[0]).toMatchObject({ do: 'scale', desiredCount: 3 });

@@ -40,7 +40,7 @@ export interface ServiceSettings {
 /** A service's ECS deployments now (DescribeServices). Times in epoch milliseconds. */
 export interface DeploymentFacts {
   readonly desiredCount: number;
-  /** The PRIMARY deployment: what runs now or is rolling out. */
+  /** The PRIMARY deployment: what runs now or is rolling out; `startedAt` NaN when not known. */
   readonly current: { readonly taskDefinition: string; readonly startedAt: number };
   /** The task definition that ran before it: the ACTIVE deployment, else the revision before. */
   readonly previousTaskDefinition?: string;
@@ -117,6 +117,12 @@ export interface Runbook {
 export function tuning(settings: ServiceSettings | undefined, runbook: BuiltInRunbook): Record<string, number | boolean> {
   const defaults = Object.fromEntries(Object.entries({ ...COMMON_TUNING, ...RUNBOOK_INFO[runbook].tuning }).map(([k, f]) => [k, f.default]));
   return { ...defaults, ...(settings?.runbooks[runbook] ?? {}) };
+}
+
+/** Whole minutes from the current deployment's start to `now`; undefined when either is not known. */
+export function deployedMinutesAgo(facts: DeploymentFacts | undefined, now: number): number | undefined {
+  if (!facts || !Number.isFinite(facts.current.startedAt)) return undefined;
+  return Math.round((now - facts.current.startedAt) / 60_000);
 }
 
 /** The estate's name for the environment's ECS cluster (resourceName.cluster). */

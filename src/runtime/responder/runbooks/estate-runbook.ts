@@ -5,7 +5,7 @@
  */
 import type { EstateRunbook } from '../../../manifest/estate-runbooks';
 import { alarmOf } from '../../../naming/names';
-import { clusterName, evidence, type Action, type Runbook } from '../context';
+import { clusterName, evidence, deployedMinutesAgo, type Action, type Runbook } from '../context';
 import type { Observation } from '../observation';
 
 /** The service an observation is about, and whether it matches the runbook's trigger. */
@@ -55,7 +55,7 @@ export function estateRunbook(rb: EstateRunbook): Runbook {
       const owner = settings?.owner;
       const needsDeployment = rb.when?.deployedWithin !== undefined || rb.actions.some((a) => a === 'rollback' || a === 'scale-out');
       const facts = service && needsDeployment ? await lookups.deployments(service) : undefined;
-      const minutesSince = facts ? Math.round((ctx.now - facts.current.startedAt) / 60_000) : undefined;
+      const minutesSince = deployedMinutesAgo(facts, ctx.now);
       const severity = o.type === 'finding' ? o.severity : undefined;
       const conditions: Record<string, unknown> = {
         runbook: rb.description ?? rb.name,
