@@ -4,7 +4,8 @@
  * decide for one EventBridge event. Replay runs the responder's own decision code
  * (src/runtime/responder/engine.ts) with lookups answered from the manifests instead of AWS.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadEstate } from '../manifest/load';
 import { EstateError, UsageError } from '../manifest/problems';
 import { BUILT_IN_RUNBOOKS, RUNBOOK_INFO } from '../manifest/runbooks';
@@ -20,6 +21,13 @@ import type { Output } from './output';
 export interface RunbookListFlags {
   readonly json?: boolean;
 }
+
+/** What answers a log alarm no runbook acts on (runtime/responder/runbooks/notify-owner.ts). */
+const FALLBACK = {
+  name: 'notify-owner',
+  trigger: 'a log-errors, log-fatal or log-pattern-<n> alarm going to ALARM that no runbook acts on (none answers, switched off, or its when does not hold)',
+  does: 'notify the service owner, saying which runbooks passed and why; also in dry run (log alarms have no alarm action of their own)',
+};
 
 /** Lists the runbooks, their triggers, and per environment what the estate changed about them. */
 export function runbookListCommand(dir: string, flags: RunbookListFlags, io: Output): number {
@@ -39,14 +47,14 @@ export function runbookListCommand(dir: string, flags: RunbookListFlags, io: Out
   const environments = spec.environments.map((e) => ({ name: e.name, dryRun: e.runbooks.dryRun, maxActionsPerHour: e.runbooks.maxActionsPerHour }));
   const own = (spec.runbooks ?? []).map((r) => ({
     name: r.name,
-    file: `runbooks/${r.name}.yaml`,
+    file: existsSync(join(spec.dir, 'runbooks', `${r.name}.yaml`)) ? `runbooks/${r.name}.yaml` : `runbooks/${r.name}.yml`,
     trigger: r.trigger.alarm !== undefined ? `the service ${r.trigger.alarm} alarm going to ALARM` : `event ${r.trigger.event}`,
     does: `${r.when ? `when ${Object.entries(r.when).map(([k, v]) => `${k} ${v}`).join(' and ')}: ` : ''}${r.actions.join(', ')}`,
     services: r.services ?? 'all',
     environments: r.environments ?? 'all',
   }));
   if (flags.json) {
-    io.out(JSON.stringify({ estate: spec.name, environments, runbooks, estateRunbooks: own }, null, 2));
+    io.out(JSON.stringify({ estate: spec.name, environments, runbooks, estateRunbooks: own, fallback: FALLBACK }, null, 2));
     return 0;
   }
   const lines = [`runbooks of estate ${spec.name} (one responder per environment):`];
@@ -60,6 +68,7 @@ export function runbookListCommand(dir: string, flags: RunbookListFlags, io: Out
     if (r.switchedOff.length) lines.push(`    off for: ${r.switchedOff.join(', ')}`);
     if (r.tuned.length) lines.push(`    tuned:   ${r.tuned.join(', ')}`);
   }
+  lines.push(`  ${FALLBACK.name} (cannot be switched off)`, `    trigger: ${FALLBACK.trigger}`, `    does:    ${FALLBACK.does}`);
   lines.push('environments:', ...environments.map((e) => `  ${e.name}: ${e.dryRun ? 'dry run (decides and records, changes nothing; notifications still sent, marked dry run)' : 'acts'}, at most ${e.maxActionsPerHour} actions per service per hour`));
   io.out(lines.join('\n'));
   return 0;

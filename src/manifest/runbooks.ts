@@ -89,7 +89,7 @@ export const RUNBOOK_INFO: Readonly<Record<BuiltInRunbook, RunbookInfo>> = {
     tuning: {},
   },
   'scheduled-change': {
-    trigger: 'AWS Health Event (scheduledChange or issue) for ECS, Fargate, EC2, ELB, RDS, ElastiCache or ACM',
+    trigger: 'AWS Health Event (scheduledChange or issue) for ECS, Fargate, EC2, ELB, RDS, ElastiCache, ACM, VPC, NAT gateway, Route 53 or Lambda',
     does: 'notify the owners of the services the event names (all services when it names none of them)',
     tuning: {},
   },

@@ -2,12 +2,13 @@
  * `cityplan runbook list` and `cityplan runbook replay`: AWS's sample events, rewritten to name the
  * example estate's cluster, services and alarms, decide the runbook the responder would run.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { copyExample } from '../support/estate-files';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
-import { alarmEvent, CLUSTER, inEstate } from '../runtime/responder/support';
+import { alarmEvent, CLUSTER, fixture, inEstate } from '../runtime/responder/support';
 
 async function cityplan(...args: string[]) {
   let stdout = '';
@@ -91,6 +92,16 @@ describe('cityplan runbook replay', () => {
     expect(gd.unknownOffline).toEqual([expect.stringContaining('network interface')]);
   });
 
+  it('an AWS Health event naming a service of the cluster notifies its owner', async () => {
+    const health = (await replay(write('health.json', fixture('aws-health-event.scheduled-change-ec2-instance-retirement.json') as object))).json.decision;
+    expect(health.actions).toEqual([expect.not.objectContaining({ owner: expect.anything() })]);
+    const event = fixture('aws-health-event.scheduled-change-ec2-instance-retirement.json') as { detail: { service: string }; resources: string[] };
+    event.detail.service = 'ECS';
+    event.resources = [`arn:aws:ecs:eu-west-2:222222222222:service/${CLUSTER}/send-money-to-prisoners`];
+    const named = (await replay(write('health-ecs.json', event))).json.decision;
+    expect(named.actions).toEqual([expect.objectContaining({ do: 'notify', owner: 'money-team@justice.example.gov.uk', subject: expect.stringContaining('send-money-to-prisoners') })]);
+  });
+
   it('a latency alarm scales out within count.max', async () => {
     const file = write('latency.json', alarmEvent(`${CLUSTER}-find-a-court-latency-p99`));
     expect((await replay(file, '--desired', '2')).json.decision.actions[0]).toMatchObject({ do: 'scale', desiredCount: 3 });
@@ -142,6 +153,15 @@ describe('cityplan runbook replay', () => {
 });
 
 describe('cityplan runbook list', () => {
+  it('names a runbook file as it is spelt (.yml), and the fallback for log alarms', async () => {
+    const dir = copyExample();
+    renameSync(join(dir, 'runbooks/capacity-shortfall.yaml'), join(dir, 'runbooks/capacity-shortfall.yml'));
+    const json = JSON.parse((await cityplan('runbook', 'list', dir, '--json')).stdout);
+    expect(json.estateRunbooks.find((r: { name: string }) => r.name === 'capacity-shortfall').file).toBe('runbooks/capacity-shortfall.yml');
+    expect(json.fallback.name).toBe('notify-owner');
+    expect((await cityplan('runbook', 'list', dir)).stdout).toContain('notify-owner (cannot be switched off)');
+  });
+
   it('lists every built-in runbook with its trigger, and each environment', async () => {
     const { code, stdout } = await cityplan('runbook', 'list', 'examples/justice', '--json');
     expect(code).toBe(0);
