@@ -35,7 +35,7 @@ export const estateRunbookFile = z
     trigger: z
       .strictObject({
         alarm: z.string().regex(ALARM_SUBJECT, { error: 'must be the last part of a service alarm name: error-rate, latency-p99, unhealthy-hosts, dead-letters, run-failed, run-not-started, log-errors, log-fatal or log-pattern-<n>' }).optional(),
-        event: z.enum(RUNBOOK_EVENTS, { error: `must be one of ${RUNBOOK_EVENTS.join(', ')}` }).optional(),
+        event: z.enum(RUNBOOK_EVENTS).optional(),
       })
       .refine((t) => (t.alarm === undefined) !== (t.event === undefined), { error: 'needs exactly one of alarm or event, such as alarm: log-pattern-1' }),
     services: z.array(z.string()).min(1).optional(),
@@ -47,7 +47,7 @@ export const estateRunbookFile = z
       })
       .partial()
       .optional(),
-    actions: z.array(z.enum(RUNBOOK_ACTIONS, { error: `must be one of ${RUNBOOK_ACTIONS.join(', ')}` })).min(1, { error: 'needs at least one action, such as [notify]' }),
+    actions: z.array(z.enum(RUNBOOK_ACTIONS)).min(1, { error: 'needs at least one action, such as [notify]' }),
     cooldown: z.int().min(1).max(1440).optional(),
   })
   .meta({ title: 'cityplan runbook', description: "One of the estate's own runbooks (runbooks/<name>.yaml)." });

@@ -55,6 +55,7 @@ describe("the estate's own runbooks", () => {
     expect(message('crash-loop')).toContain('defaults.runbooks.crash-loop');
     expect(message('wrong-action')).toContain('use notify or escalate');
     expect(message('extra')).toContain("did you mean 'actions'");
+    expect(problems.find((p) => p.field === 'actions[0]' && p.file === 'runbooks/typo.yaml')!.message).toBe('notifyy is not one of notify, escalate, rollback, force-deployment, scale-out, stop-task; did you mean - notify?');
   });
 
   it('refuses a log-pattern alarm no service in scope has, at the trigger', () => {

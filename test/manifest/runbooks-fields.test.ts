@@ -14,6 +14,13 @@ describe('runbook fields', () => {
     expect(problems[0]!.message).toContain('crash-loop');
   });
 
+  it("says an estate runbook's name is not tuned per service, listing the built-ins", () => {
+    const [problem] = estateProblems(visits('runbooks:\n  hello-slow:\n    enabled: false\n'));
+    expect(problem).toMatchObject({ field: 'runbooks.hello-slow' });
+    expect(problem!.message).toContain('a service tunes only the built-in runbooks (deploy-regression, scale-out');
+    expect(problem!.message).toContain('runbooks/hello-slow.yaml');
+  });
+
   it('refuses a tuning field a runbook does not take and a value out of range', () => {
     const problems = estateProblems(visits('runbooks:\n  scale-out:\n    stops: 5\n  crash-loop:\n    within: 600\n'));
     expect(problems.map((p) => p.field)).toEqual(['runbooks.scale-out.stops', 'runbooks.crash-loop.within']);
