@@ -238,7 +238,8 @@ const credentialsInEnv: Rule = reading([['env'], ['secrets']], (ctx) =>
       // A secret's name is an upper-case variable name: the suggestion must be one secrets takes.
       const name = key.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^[^A-Z]+/, '');
       const at = resourceName.secret(ctx.estate, env, ctx.spec.name, name);
-      return [ctx.problem(['env', key], `${what}; move it to secrets: [${name}] and put the value in Secrets Manager at ${at}`)];
+      const renamed = name === key ? '' : ` (secrets takes upper-case names only, so the application reads it as ${name}, not ${key})`;
+      return [ctx.problem(['env', key], `${what}; move it to secrets: [${name}] and put the value in Secrets Manager at ${at}${renamed}`)];
     }),
 );
 

@@ -51,6 +51,13 @@ describe('credentials embedded in env values', () => {
 });
 
 describe('the message', () => {
+  it('says when the secret name must differ from a lower-case variable, and what the application then reads', () => {
+    const [problem] = problemsOf(webService('visits', 'env:\n  db_password: hunter2\n'));
+    expect(problem!.message).toContain('secrets: [DB_PASSWORD]');
+    expect(problem!.message).toContain('the application reads it as DB_PASSWORD, not db_password');
+    expect(problemsOf(webService('visits', 'env:\n  DB_PASSWORD: hunter2\n'))[0]!.message).not.toContain('reads it as');
+  });
+
   it('points at the variable, names secrets and the Secrets Manager name, and never shows the value', () => {
     const problems = problemsOf(webService('visits', 'env:\n  LOG_LEVEL: info\n  DB_PASSWORD: hunter2\n'));
     expect(problems).toEqual([
