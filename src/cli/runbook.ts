@@ -115,7 +115,8 @@ export async function runbookReplayCommand(eventFile: string, flags: RunbookRepl
     io.out(JSON.stringify({ environment: `${spec.name}/${env.name}`, dryRun: env.runbooks.dryRun, decision, unknownOffline: unknown }, null, 2));
     return 0;
   }
-  io.out(describe(decision, env, unknown));
+  const tuned = decision.service && decision.runbook ? settingsOf(spec, env).get(decision.service)?.runbooks[decision.runbook]?.cooldown : undefined;
+  io.out(describe(decision, env, unknown, Number(decision.cooldown ?? tuned ?? 15)));
   return 0;
 }
 
@@ -192,14 +193,15 @@ function describeAction(a: Action): string {
   }
 }
 
-function describe(d: Decision, env: EnvironmentSpec, unknown: readonly string[]): string {
+/** @param cooldown minutes, as the guardrails would apply it (guardrails.ts: the runbook's own, the service's tuning, else 15) */
+function describe(d: Decision, env: EnvironmentSpec, unknown: readonly string[], cooldown: number): string {
   if (d.ignored) return `ignored${d.runbook ? ` (${d.runbook})` : ''}: ${d.ignored}`;
   const lines = [`runbook: ${d.runbook}${d.service ? ` for ${d.service}` : ''}`, 'seen:'];
   for (const [k, v] of Object.entries(d.conditions)) if (v !== undefined) lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
   lines.push(`would ${env.runbooks.dryRun ? 'do (dry run: changes nothing; notify and escalate still sent, marked dry run)' : 'do'}:`);
   lines.push(...(d.actions.length ? d.actions.map((a) => `  - ${describeAction(a)}`) : ['  nothing']));
   if (d.whileCoolingDown.length) lines.push('within its cooldown, instead:', ...d.whileCoolingDown.map((a) => `  - ${describeAction(a)}`));
-  lines.push(`guardrails: once per event id; cooldown per service; at most ${env.runbooks.maxActionsPerHour} actions per service per hour`);
+  lines.push(`guardrails: once per event id; cooldown ${cooldown} minutes per ${d.service ? `service (${d.service})` : 'subject'} and runbook; at most ${env.runbooks.maxActionsPerHour} changing actions per service per hour`);
   if (unknown.length) lines.push(`not known offline: ${unknown.join('; ')}`);
   return lines.join('\n');
 }

@@ -43,7 +43,9 @@ describe('cityplan runbook replay', () => {
 
   it("the estate's own runbooks answer what they name: a placement failure, a team's log pattern", async () => {
     const placement = (await replay(write('place.json', inEstate('ecs-service-action.task-placement-failure-fargate-spot.json', 'find-a-court')))).json.decision;
-    expect(placement).toMatchObject({ runbook: 'capacity-shortfall', service: 'find-a-court' });
+    expect(placement).toMatchObject({ runbook: 'capacity-shortfall', service: 'find-a-court', conditions: { reason: 'RESOURCE:FARGATE' } });
+    const text = await cityplan('runbook', 'replay', write('pay-t.json', alarmEvent(`${CLUSTER}-send-money-to-prisoners-log-pattern-1`)), '--estate', 'examples/justice', '--env', 'staging');
+    expect(text.stdout).toContain('cooldown 60 minutes per service (send-money-to-prisoners) and runbook');
     const pay = (await replay(write('pay.json', alarmEvent(`${CLUSTER}-send-money-to-prisoners-log-pattern-1`)))).json.decision;
     expect(pay).toMatchObject({ runbook: 'payments-unreachable', cooldown: 60 });
     expect(pay.actions.map((a: { do: string }) => a.do)).toEqual(['notify', 'escalate']);

@@ -61,6 +61,8 @@ export function estateRunbook(rb: EstateRunbook): Runbook {
         runbook: rb.description ?? rb.name,
         service,
         event: o.type === 'alarm' ? o.alarmName : o.detailType,
+        // What ECS says went wrong (a placement failure's RESOURCE:FARGATE, a deployment's reason).
+        ...((o.type === 'deployment' || o.type === 'service-action') && o.reason ? { reason: o.reason } : {}),
         ...(rb.when?.deployedWithin !== undefined ? { deployedMinutesAgo: minutesSince, deployedWithin: rb.when.deployedWithin } : {}),
         ...(rb.when?.severityAtLeast !== undefined ? { severity, severityAtLeast: rb.when.severityAtLeast } : {}),
       };
