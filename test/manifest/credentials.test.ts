@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadEstate } from '../../src/manifest/load';
 import { EstateError, type Problem } from '../../src/manifest/problems';
-import { embeddedCredential, isCredentialKey } from '../../src/manifest/credentials';
+import { credentialIn, embeddedCredential, isCredentialKey } from '../../src/manifest/credentials';
 import { MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
 
 function problemsOf(service: string): readonly Problem[] {
@@ -48,6 +48,23 @@ describe('credentials embedded in env values', () => {
     '%s holds none',
     (value) => expect(embeddedCredential(value)).toBeUndefined(),
   );
+});
+
+describe('credentials the first checks missed', () => {
+  it.each([
+    ['JAVA_OPTS', '-Xmx512m -Dspring.datasource.password=hunter2', 'holds a password set on a command line'],
+    ['ARGS', '--db-password=hunter2 --port=8080', 'holds a password set on a command line'],
+    ['AWS_SECRET_ACCESS', 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY', 'looks like a credential'],
+  ])('%s is refused', (key, value, what) => {
+    expect(credentialIn(key, value)).toBe(what);
+  });
+  it.each([
+    ['JAVA_OPTS', '-Dspring.datasource.password=${DB_PASSWORD}'],
+    ['JAVA_OPTS', '-Dpassword.min.length=8'],
+    ['ARGS', '--token-url=https://auth.example.gov.uk/token'],
+  ])('%s=%s stays configuration', (key, value) => {
+    expect(credentialIn(key, value)).toBeUndefined();
+  });
 });
 
 describe('the message', () => {
