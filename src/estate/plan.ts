@@ -73,6 +73,8 @@ export interface PlanResult {
     readonly capacity: EnvironmentSpec['capacity'];
     /** Manual approval before this environment in pipelines. */
     readonly approval: boolean;
+    /** What runs in the environment at run time: the responder's dry run, cityplan's own Config recorder, GuardDuty. */
+    readonly operations: { readonly responderDryRun: boolean; readonly configRecorder: boolean; readonly guardduty: boolean };
     /** The foundation creates the zone: its name servers must be delegated before the certificate can be issued. */
     readonly createsZone: boolean;
     /** The created zone's name servers, once a deploy has read them. */
@@ -317,6 +319,7 @@ function summarizeEnvironments(
         zones: env.zones,
         capacity: env.capacity,
         approval: env.approval,
+        operations: { responderDryRun: env.runbooks.dryRun, configRecorder: env.config.recorder, guardduty: env.guardduty },
         createsZone: !env.zoneId,
         ...(nameServers ? { nameServers } : {}),
         shards: [...placed.shards],
