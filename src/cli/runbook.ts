@@ -4,7 +4,8 @@
  * decide for one EventBridge event. Replay runs the responder's own decision code
  * (src/runtime/responder/engine.ts) with lookups answered from the manifests instead of AWS.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadEstate } from '../manifest/load';
 import { EstateError, UsageError } from '../manifest/problems';
 import { BUILT_IN_RUNBOOKS, RUNBOOK_INFO } from '../manifest/runbooks';
@@ -20,6 +21,13 @@ import type { Output } from './output';
 export interface RunbookListFlags {
   readonly json?: boolean;
 }
+
+/** What answers a log alarm no runbook acts on (runtime/responder/runbooks/notify-owner.ts). */
+const FALLBACK = {
+  name: 'notify-owner',
+  trigger: 'a log-errors, log-fatal or log-pattern-<n> alarm going to ALARM that no runbook acts on (none answers, switched off, or its when does not hold)',
+  does: 'notify the service owner, saying which runbooks passed and why; also in dry run (log alarms have no alarm action of their own)',
+};
 
 /** Lists the runbooks, their triggers, and per environment what the estate changed about them. */
 export function runbookListCommand(dir: string, flags: RunbookListFlags, io: Output): number {
@@ -39,14 +47,14 @@ export function runbookListCommand(dir: string, flags: RunbookListFlags, io: Out
   const environments = spec.environments.map((e) => ({ name: e.name, dryRun: e.runbooks.dryRun, maxActionsPerHour: e.runbooks.maxActionsPerHour }));
   const own = (spec.runbooks ?? []).map((r) => ({
     name: r.name,
-    file: `runbooks/${r.name}.yaml`,
+    file: existsSync(join(spec.dir, 'runbooks', `${r.name}.yaml`)) ? `runbooks/${r.name}.yaml` : `runbooks/${r.name}.yml`,
     trigger: r.trigger.alarm !== undefined ? `the service ${r.trigger.alarm} alarm going to ALARM` : `event ${r.trigger.event}`,
     does: `${r.when ? `when ${Object.entries(r.when).map(([k, v]) => `${k} ${v}`).join(' and ')}: ` : ''}${r.actions.join(', ')}`,
     services: r.services ?? 'all',
     environments: r.environments ?? 'all',
   }));
   if (flags.json) {
-    io.out(JSON.stringify({ estate: spec.name, environments, runbooks, estateRunbooks: own }, null, 2));
+    io.out(JSON.stringify({ estate: spec.name, environments, runbooks, estateRunbooks: own, fallback: FALLBACK }, null, 2));
     return 0;
   }
   const lines = [`runbooks of estate ${spec.name} (one responder per environment):`];
@@ -60,7 +68,8 @@ export function runbookListCommand(dir: string, flags: RunbookListFlags, io: Out
     if (r.switchedOff.length) lines.push(`    off for: ${r.switchedOff.join(', ')}`);
     if (r.tuned.length) lines.push(`    tuned:   ${r.tuned.join(', ')}`);
   }
-  lines.push('environments:', ...environments.map((e) => `  ${e.name}: ${e.dryRun ? 'dry run (decides and records, acts on nothing)' : 'acts'}, at most ${e.maxActionsPerHour} actions per service per hour`));
+  lines.push(`  ${FALLBACK.name} (cannot be switched off)`, `    trigger: ${FALLBACK.trigger}`, `    does:    ${FALLBACK.does}`);
+  lines.push('environments:', ...environments.map((e) => `  ${e.name}: ${e.dryRun ? 'dry run (decides and records, changes nothing; notifications still sent, marked dry run)' : 'acts'}, at most ${e.maxActionsPerHour} actions per service per hour`));
   io.out(lines.join('\n'));
   return 0;
 }
@@ -90,16 +99,24 @@ export async function runbookReplayCommand(eventFile: string, flags: RunbookRepl
     now: Number.isFinite(time) ? time : Date.now(),
   };
   const runbooks = (spec.runbooks ?? []).filter((r) => !r.environments || r.environments.includes(env.name));
-  const decision = await decide(event, ctx, offlineLookups({ services: settingsOf(spec, env), stackPrefix: `${spec.name}-${env.name}-`, deployments: deploymentsOf(spec, env, ctx.now, flags), runbooks }));
+  const asked = new Set<string>();
+  const decision = await decide(event, ctx, offlineLookups({ services: settingsOf(spec, env), stackPrefix: `${spec.name}-${env.name}-`, deployments: deploymentsOf(spec, env, ctx.now, flags), runbooks, unknown: asked }));
+  // Only what this decision needed: when the service was deployed for deploy-regression and a
+  // `when.deployedWithin`; how many tasks run for scaling out.
+  const askedDeployments = asked.delete('deployments') || deploymentsOf(spec, env, ctx.now, flags) !== undefined;
+  const needsDeployed = askedDeployments && (decision.runbook === 'deploy-regression' || 'deployedWithin' in decision.conditions);
+  const needsDesired = askedDeployments && (decision.runbook === 'scale-out' || decision.actions.some((a) => a.do === 'scale'));
   const unknown = [
-    ...(flags.deployed === undefined ? ["when the service was last deployed (AWS knows; give --deployed <minutes before the event>)"] : []),
-    ...(flags.desired === undefined ? ['how many tasks the service runs (give --desired <count>)'] : []),
+    ...(needsDeployed && flags.deployed === undefined ? ['when the service was last deployed (AWS knows; give --deployed <minutes before the event>)'] : []),
+    ...(needsDesired && flags.desired === undefined ? ['how many tasks the service runs (give --desired <count>)'] : []),
+    ...asked,
   ];
   if (flags.json) {
     io.out(JSON.stringify({ environment: `${spec.name}/${env.name}`, dryRun: env.runbooks.dryRun, decision, unknownOffline: unknown }, null, 2));
     return 0;
   }
-  io.out(describe(decision, env, unknown));
+  const tuned = decision.service && decision.runbook ? settingsOf(spec, env).get(decision.service)?.runbooks[decision.runbook]?.cooldown : undefined;
+  io.out(describe(decision, env, unknown, Number(decision.cooldown ?? tuned ?? 15)));
   return 0;
 }
 
@@ -108,16 +125,25 @@ export async function runbookReplayCommand(eventFile: string, flags: RunbookRepl
  * @throws EstateError (exit 1) naming the file and what an event needs
  */
 function readEventFile(file: string): unknown {
-  const text = readFileSync(file, 'utf8');
+  const refuse = (message: string) => new EstateError([{ file, message }], 'the event file');
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw refuse('is a folder; give one EventBridge event as a JSON file');
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof EstateError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw refuse(code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? (e as Error).message})`);
+  }
   let event: unknown;
   try {
     event = JSON.parse(text);
   } catch (e) {
-    throw new EstateError([{ file, message: `is not JSON (${(e as Error).message}); give one EventBridge event as JSON, such as test/fixtures/events/ecs-task-state-change.stopped-oom.constructed.json` }]);
+    throw refuse(`is not JSON (${(e as Error).message}); give one EventBridge event as JSON, as a rule delivers it: an object with id, source, detail-type, time and detail`);
   }
   const read = readEvent(event);
   // Only what is not an event at all is refused; an event no runbook answers is a decision (ignored).
-  if ('ignored' in read && read.ignored.startsWith('not ')) throw new EstateError([{ file, message: `is ${read.ignored}` }]);
+  if ('ignored' in read && read.ignored.startsWith('not ')) throw refuse(`is ${read.ignored}`);
   return event;
 }
 
@@ -136,7 +162,7 @@ function deploymentsOf(spec: EstateSpec, env: EnvironmentSpec, now: number, flag
         s.name,
         {
           desiredCount: flags.desired ?? s.count.min,
-          current: { taskDefinition: `${family}:<current>`, startedAt: flags.deployed === undefined ? 0 : now - flags.deployed * 60_000 },
+          current: { taskDefinition: `${family}:<current>`, startedAt: flags.deployed === undefined ? Number.NaN : now - flags.deployed * 60_000 },
           previousTaskDefinition: `${family}:<previous>`,
         },
       ];
@@ -167,14 +193,15 @@ function describeAction(a: Action): string {
   }
 }
 
-function describe(d: Decision, env: EnvironmentSpec, unknown: readonly string[]): string {
+/** @param cooldown minutes, as the guardrails would apply it (guardrails.ts: the runbook's own, the service's tuning, else 15) */
+function describe(d: Decision, env: EnvironmentSpec, unknown: readonly string[], cooldown: number): string {
   if (d.ignored) return `ignored${d.runbook ? ` (${d.runbook})` : ''}: ${d.ignored}`;
   const lines = [`runbook: ${d.runbook}${d.service ? ` for ${d.service}` : ''}`, 'seen:'];
   for (const [k, v] of Object.entries(d.conditions)) if (v !== undefined) lines.push(`  ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
-  lines.push(`would ${env.runbooks.dryRun ? 'record (dry run: acts on nothing)' : 'do'}:`);
+  lines.push(`would ${env.runbooks.dryRun ? 'do (dry run: changes nothing; notify and escalate still sent, marked dry run)' : 'do'}:`);
   lines.push(...(d.actions.length ? d.actions.map((a) => `  - ${describeAction(a)}`) : ['  nothing']));
   if (d.whileCoolingDown.length) lines.push('within its cooldown, instead:', ...d.whileCoolingDown.map((a) => `  - ${describeAction(a)}`));
-  lines.push(`guardrails: once per event id; cooldown per service; at most ${env.runbooks.maxActionsPerHour} actions per service per hour`);
+  lines.push(`guardrails: once per event id; cooldown ${cooldown} minutes per ${d.service ? `service (${d.service})` : 'subject'} and runbook; at most ${env.runbooks.maxActionsPerHour} changing actions per service per hour`);
   if (unknown.length) lines.push(`not known offline: ${unknown.join('; ')}`);
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
  * `cityplan plan`: validate, allocate, synthesize, run policy and quota checks. Nothing is written
  * (neither the assembly nor the lock) unless every check passes.
  */
+import { findingProblem } from '../policy/finding-fields';
 import { join } from 'node:path';
 import { closest } from '../manifest/near';
 import { EstateError, type Problem, UsageError } from '../manifest/problems';
@@ -72,6 +73,8 @@ export interface PlanResult {
     readonly capacity: EnvironmentSpec['capacity'];
     /** Manual approval before this environment in pipelines. */
     readonly approval: boolean;
+    /** What runs in the environment at run time: the responder's dry run, cityplan's own Config recorder, GuardDuty. */
+    readonly operations: { readonly responderDryRun: boolean; readonly configRecorder: boolean; readonly guardduty: boolean };
     /** The foundation creates the zone: its name servers must be delegated before the certificate can be issued. */
     readonly createsZone: boolean;
     /** The created zone's name servers, once a deploy has read them. */
@@ -119,7 +122,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
         ? await synthesizeInWorkers({ dir, lock: allocated, selection: { environment: options.environment, service: options.service } }, planned, staging, workers, WORKER_SCRIPT)
         : synthesizeStacks(spec, allocation, planned, staging);
     const fileOf = manifestFileOf(spec, previous, planned);
-    problems.push(...synthesis.findings.map((f) => ({ file: fileOf(f.path.split('/')[0]!), field: f.path, message: `${f.rule}: ${f.description}` })));
+    problems.push(...synthesis.findings.map((f) => findingProblem(spec.dir, fileOf(f.path.split('/')[0]!), f)));
     problems.push(...checkStackQuotas(synthesis.stacks).map((b) => ({ file: fileOf(b.stack!), message: describeBreach(b) })));
     for (const s of synthesis.stacks) {
       for (const d of new Set(s.duplicates)) problems.push({ file: fileOf(s.name), message: `stack ${s.name} would hold ${d} twice; AWS allows one` });
@@ -322,6 +325,7 @@ function summarizeEnvironments(
         zones: env.zones,
         capacity: env.capacity,
         approval: env.approval,
+        operations: { responderDryRun: env.runbooks.dryRun, configRecorder: env.config.recorder, guardduty: env.guardduty },
         createsZone: !env.zoneId,
         ...(nameServers ? { nameServers } : {}),
         shards: [...placed.shards],

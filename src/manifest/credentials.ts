@@ -14,6 +14,8 @@ const CREDENTIAL_ENDINGS: readonly string[][] = [
   ['PASSWD'],
   ['PASSPHRASE'],
   ['SECRET'],
+  // AWS_SECRET_ACCESS (a truncated AWS_SECRET_ACCESS_KEY) and the like.
+  ['SECRET', 'ACCESS'],
   ['TOKEN'],
   ['APIKEY'],
   ['CREDENTIAL'],
@@ -39,6 +41,9 @@ const EMBEDDED: ReadonlyArray<{ readonly pattern: RegExp; readonly what: string 
   // scheme://user:password@host — the user part alone (scheme://user@host) is no credential.
   { pattern: /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i, what: 'a URL with a password in it' },
   { pattern: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/, what: 'a private key' },
+  // A property or flag set to a password in a command line (JAVA_OPTS: -Dspring.datasource.password=…,
+  // --db-password=…): the value after = or : is the credential, unless it is a placeholder ${…}.
+  { pattern: /(?:^|[\s,;])-{1,2}D?[\w.-]*(?:password|passwd|secret|token|api[._-]?key)\s*[=:]\s*(?!\$\{)[^\s$]/i, what: 'a password set on a command line' },
   // Access key ids: AKIA (long-term) or ASIA (temporary) and 16 more upper-case letters or digits.
   { pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/, what: 'an AWS access key id' },
   // Token forms their issuers document as recognisable, so that secret scanners find them: a

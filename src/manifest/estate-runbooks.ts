@@ -35,7 +35,7 @@ export const estateRunbookFile = z
     trigger: z
       .strictObject({
         alarm: z.string().regex(ALARM_SUBJECT, { error: 'must be the last part of a service alarm name: error-rate, latency-p99, unhealthy-hosts, dead-letters, run-failed, run-not-started, log-errors, log-fatal or log-pattern-<n>' }).optional(),
-        event: z.enum(RUNBOOK_EVENTS, { error: `must be one of ${RUNBOOK_EVENTS.join(', ')}` }).optional(),
+        event: z.enum(RUNBOOK_EVENTS).optional(),
       })
       .refine((t) => (t.alarm === undefined) !== (t.event === undefined), { error: 'needs exactly one of alarm or event, such as alarm: log-pattern-1' }),
     services: z.array(z.string()).min(1).optional(),
@@ -47,7 +47,7 @@ export const estateRunbookFile = z
       })
       .partial()
       .optional(),
-    actions: z.array(z.enum(RUNBOOK_ACTIONS, { error: `must be one of ${RUNBOOK_ACTIONS.join(', ')}` })).min(1, { error: 'needs at least one action, such as [notify]' }),
+    actions: z.array(z.enum(RUNBOOK_ACTIONS)).min(1, { error: 'needs at least one action, such as [notify]' }),
     cooldown: z.int().min(1).max(1440).optional(),
   })
   .meta({ title: 'cityplan runbook', description: "One of the estate's own runbooks (runbooks/<name>.yaml)." });
@@ -70,15 +70,28 @@ export interface EstateRunbook {
 }
 
 /**
+ * What one SSM parameter holds: 8 KB, the advanced tier's limit (standard: 4 KB). Systems Manager
+ * quotas, "Parameter value size". The foundation publishes the runbooks of one environment as one
+ * parameter (parameter.estateRunbooks), so their JSON must fit.
+ */
+export const ESTATE_RUNBOOKS_MAX_BYTES = 8192;
+
+/** The JSON the foundation publishes for one environment: the runbooks it runs, as the responder reads them. */
+export const estateRunbooksValue = (all: readonly EstateRunbook[], env: string): string => JSON.stringify(all.filter((r) => !r.environments || r.environments.includes(env)));
+
+/**
  * Reads runbooks/*.yaml. Problems are added to `problems`; runbooks with none are returned.
  * @param services every service name of the estate, for `services`; undefined when no service
  *   file could be read (that problem is the one to tell, not a runbook naming a service)
  * @param environments every environment name, for `environments`
+ * @param patterns each service's number of `logs.alarmOn` patterns (the most in any environment),
+ *   so that a `log-pattern-<n>` trigger names an alarm some service has
  */
-export function loadEstateRunbooks(dir: string, services: readonly string[] | undefined, environments: readonly string[], problems: Problem[]): EstateRunbook[] {
+export function loadEstateRunbooks(dir: string, services: readonly string[] | undefined, environments: readonly string[], problems: Problem[], patterns?: ReadonlyMap<string, number>): EstateRunbook[] {
   const folder = join(dir, RUNBOOKS_DIR);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) return [];
   const runbooks: EstateRunbook[] = [];
+  const sources = new Map<EstateRunbook, YamlSource>();
   for (const entry of readdirSync(folder).filter((f) => /\.ya?ml$/.test(f) && !f.startsWith('.')).sort()) {
     const rel = `${RUNBOOKS_DIR}/${entry}`;
     const read = YamlSource.read(join(folder, entry), rel);
@@ -86,21 +99,29 @@ export function loadEstateRunbooks(dir: string, services: readonly string[] | un
     if (!read.source) continue;
     const shape = checkShape(estateRunbookFile, read.source, read.source.data());
     problems.push(...shape.problems);
-    const rb = shape.value;
-    if (!rb || shape.problems.length > 0) continue;
     const own: Problem[] = [];
     const at = (path: PropertyKey[], message: string) => own.push(read.source!.problem(path, message));
+    const known = (list: readonly unknown[] | undefined, all: readonly string[], field: string, what: string) =>
+      (list ?? []).forEach((n, i) => {
+        if (typeof n !== 'string' || all.includes(n)) return;
+        const near = closest(n, all);
+        at([field, i], `${what} '${n}' is not in the estate${near ? ` (did you mean '${near}'?)` : ''}`);
+      });
+    const rb = shape.value;
+    if (!rb || shape.problems.length > 0) {
+      // The names it gives are checked all the same, so every problem is told in one run.
+      const raw = read.source.data() as { services?: unknown; environments?: unknown } | null;
+      const list = (v: unknown) => (Array.isArray(v) ? v : undefined);
+      if (services) known(list(raw?.services), services, 'services', 'service');
+      known(list(raw?.environments), environments, 'environments', 'environment');
+      problems.push(...own);
+      continue;
+    }
     const expected = entry.replace(/\.ya?ml$/, '');
     if (rb.name !== expected) at(['name'], `is '${rb.name}' but the file is ${entry}; a runbook's file name equals its name`);
     if ((BUILT_IN_RUNBOOKS as readonly string[]).includes(rb.name)) {
       at(['name'], `'${rb.name}' is a built-in runbook; tune it under defaults.runbooks.${rb.name} in estate.yaml (or runbooks.${rb.name} in a service), or give this runbook another name`);
     }
-    const known = (list: readonly string[] | undefined, all: readonly string[], field: string, what: string) =>
-      (list ?? []).forEach((n, i) => {
-        if (all.includes(n)) return;
-        const near = closest(n, all);
-        at([field, i], `${what} '${n}' is not in the estate${near ? ` (did you mean '${near}'?)` : ''}`);
-      });
     if (services) known(rb.services, services, 'services', 'service');
     known(rb.environments, environments, 'environments', 'environment');
     const aboutService = rb.trigger.alarm !== undefined || SERVICE_EVENTS.has(rb.trigger.event!);
@@ -108,9 +129,37 @@ export function loadEstateRunbooks(dir: string, services: readonly string[] | un
       if (a !== 'notify' && a !== 'escalate' && !aboutService) at(['actions', i], `${a} needs a trigger about a service (an alarm, or ${[...SERVICE_EVENTS].join(', ')}); ${rb.trigger.event} is not; use notify or escalate`);
       if (a === 'stop-task' && rb.trigger.event !== 'guardduty-finding' && rb.trigger.event !== 'task-stopped') at(['actions', i], 'stop-task needs trigger event guardduty-finding (a task that is running); use force-deployment to replace every task');
     });
+    const pattern = /^log-pattern-(\d+)$/.exec(rb.trigger.alarm ?? '');
+    if (pattern && patterns) {
+      const n = Number(pattern[1]);
+      const inScope = [...patterns].filter(([svc]) => !rb.services || rb.services.includes(svc));
+      if (!inScope.some(([, count]) => count >= n)) {
+        const having = inScope.filter(([, count]) => count > 0).map(([svc, count]) => `${svc} has ${count}`);
+        at(['trigger', 'alarm'], `no ${rb.services ? 'service it names' : 'service'} has a log-pattern-${n} alarm: a service has one alarm per logs.alarmOn pattern, numbered from 1${having.length ? ` (${having.join(', ')})` : ' and none has any'}`);
+      }
+    }
     if (rb.when?.severityAtLeast !== undefined && rb.trigger.event !== 'guardduty-finding') at(['when', 'severityAtLeast'], 'applies to trigger event guardduty-finding only');
     problems.push(...own);
-    if (own.length === 0) runbooks.push(rb);
+    if (own.length === 0) {
+      runbooks.push(rb);
+      sources.set(rb, read.source);
+    }
   }
+  problems.push(...tooLarge(runbooks, environments, sources));
   return runbooks;
+}
+
+/** One problem, on the largest runbook, when an environment's runbooks do not fit their parameter. */
+function tooLarge(runbooks: readonly EstateRunbook[], environments: readonly string[], sources: ReadonlyMap<EstateRunbook, YamlSource>): Problem[] {
+  const over = environments.map((env) => ({ env, bytes: Buffer.byteLength(estateRunbooksValue(runbooks, env)) })).filter((o) => o.bytes > ESTATE_RUNBOOKS_MAX_BYTES);
+  if (over.length === 0) return [];
+  const size = (r: EstateRunbook) => Buffer.byteLength(JSON.stringify(r));
+  const largest = [...runbooks].sort((a, b) => size(b) - size(a))[0]!;
+  const where = over.map((o) => `${o.env} ${o.bytes} bytes`).join(', ');
+  return [
+    sources.get(largest)!.problem(
+      ['name'],
+      `the estate's runbooks take more than the ${ESTATE_RUNBOOKS_MAX_BYTES} bytes of JSON one SSM parameter holds (${where}); this one is the largest (${size(largest)} bytes): shorten descriptions, merge runbooks, or limit runbooks to the environments that need them with environments: [...]`,
+    ),
+  ];
 }

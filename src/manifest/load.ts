@@ -82,7 +82,9 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
   problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts, new Set(files.map((f) => basename(f).replace(/\.ya?ml$/, '')))), ...domainsApart(environments, contexts, estateRead.source));
 
-  const runbooks = loadEstateRunbooks(dir, files.length > 0 ? services.map((s) => s.file.name) : undefined, environments.map((e) => e.name), problems);
+  const patterns = new Map<string, number>();
+  for (const ctx of contexts) patterns.set(ctx.spec.name, Math.max(patterns.get(ctx.spec.name) ?? 0, ctx.spec.logs.alarmOn.length));
+  const runbooks = loadEstateRunbooks(dir, files.length > 0 ? services.map((s) => s.file.name) : undefined, environments.map((e) => e.name), problems, files.length > 0 && !problems.some((p) => p.file.startsWith('services/')) ? patterns : undefined);
 
   if (problems.length > 0) throw new EstateError(uniqueProblems(withoutValuesOfWrongKind(problems)));
 
@@ -125,12 +127,19 @@ function checkEstateFolder(dir: string): void {
   // A folder of estates (examples/): name those below it.
   const below = readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, ESTATE_FILE)))
-    .map((e) => relativeOrAbsolute(join(dir, e.name)));
-  if (below.length > 0) throw new UsageError(`no ${ESTATE_FILE} in ${dir}; the estate folder${below.length === 1 ? ' below it is' : 's below it are'} ${below.join(', ')}`);
+    .map((e) => e.name)
+    .sort()
+    .map((name) => relativeOrAbsolute(join(dir, name)));
+  // A folder such as /tmp may hold hundreds: name a few and how many more.
+  const shown = below.length > NAMED_BELOW ? [...below.slice(0, NAMED_BELOW), `and ${below.length - NAMED_BELOW} more`] : below;
+  if (below.length > 0) throw new UsageError(`no ${ESTATE_FILE} in ${dir}; the estate folder${below.length === 1 ? ' below it is' : 's below it are'} ${shown.join(', ')}`);
   // init writes into a folder without services/; with one there, estate.yaml is what is missing.
   const start = existsSync(join(dir, SERVICES_DIR)) ? `write ${ESTATE_FILE} beside services/ (docs/manifest.md lists its fields)` : `run 'cityplan init ${dir}' to start an estate there`;
   throw new UsageError(`no ${ESTATE_FILE} in ${dir}; give the estate folder, or ${start}`);
 }
+
+/** Estate folders named when the folder given holds several: enough to recognise the one meant. */
+const NAMED_BELOW = 5;
 
 /** The nearest folder above `dir` that holds estate.yaml (a user who gave `<estate>/services`). */
 function findEstateAbove(dir: string): string | undefined {

@@ -8,6 +8,7 @@ import { describeFargateMemory, isValidFargateSize } from './fargate';
 import { failedIn, type Layer, originOf } from './layers';
 import { closest } from './near';
 import type { Problem } from './problems';
+import { runsAsRoot } from './root-user';
 import { coveredByWildcard, type EnvironmentSpec, isInZone, type ServiceSpec } from './spec';
 import type { YamlSource } from './yaml-source';
 import { HOSTS_PER_RULE } from '../service/web-routing';
@@ -188,6 +189,20 @@ const healthPath: Rule = reading([['health'], ['kind']], (ctx) =>
     : [],
 );
 
+/**
+ * Containers do not run as root unless acknowledged: `user: root` (or 0) needs `rootReason`, which
+ * becomes the policy acknowledgement on the task definition (service-task.ts); a reason without
+ * root is a leftover.
+ */
+const rootUser: Rule = reading([['user'], ['rootReason']], (ctx) => {
+  const root = runsAsRoot(ctx.spec.user);
+  if (root && ctx.spec.rootReason === undefined) {
+    return [ctx.problem(['user'], `runs the container as root${ctx.where(['user'])}; use a non-root uid such as "1000:1000" (an image listening below port 1024 can usually listen above it instead), or say why the image must start as root with rootReason: "<why>" beside user`)];
+  }
+  if (!root && ctx.spec.rootReason !== undefined) return [ctx.problem(['rootReason'], `applies only when user is root or 0; user is ${ctx.spec.user}${ctx.where(['user'])}, so remove rootReason`)];
+  return [];
+});
+
 const secretsAndEnv: Rule = reading([['secrets'], ['env']], (ctx) => {
   const problems: Problem[] = [];
   const seen = new Set<string>();
@@ -223,7 +238,8 @@ const credentialsInEnv: Rule = reading([['env'], ['secrets']], (ctx) =>
       // A secret's name is an upper-case variable name: the suggestion must be one secrets takes.
       const name = key.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^[^A-Z]+/, '');
       const at = resourceName.secret(ctx.estate, env, ctx.spec.name, name);
-      return [ctx.problem(['env', key], `${what}; move it to secrets: [${name}] and put the value in Secrets Manager at ${at}`)];
+      const renamed = name === key ? '' : ` (secrets takes upper-case names only, so the application reads it as ${name}, not ${key})`;
+      return [ctx.problem(['env', key], `${what}; move it to secrets: [${name}] and put the value in Secrets Manager at ${at}${renamed}`)];
     }),
 );
 
@@ -318,7 +334,7 @@ const deployStrategy: Rule = reading([['deploy'], ['hostnames'], ['kind']], (ctx
 /** The message of a field set on a kind it does not apply to (see kindFields). */
 export const NOT_FOR_THIS_KIND = 'only applies to';
 
-export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, postgresShape, protectedMinimum, kindFields, healthPath, secretsAndEnv, secretsMadeByHand, credentialsInEnv, platformVariables, names, hostnames, deployStrategy];
+export const SERVICE_RULES: readonly Rule[] = [kindIsGiven, sourceOrImage, fargateSize, countRange, postgresShape, protectedMinimum, kindFields, healthPath, rootUser, secretsAndEnv, secretsMadeByHand, credentialsInEnv, platformVariables, names, hostnames, deployStrategy];
 
 /**
  * A rule on values that must hold together (min and max, cpu and memory), run on the service file

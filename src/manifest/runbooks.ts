@@ -89,8 +89,8 @@ export const RUNBOOK_INFO: Readonly<Record<BuiltInRunbook, RunbookInfo>> = {
     tuning: {},
   },
   'scheduled-change': {
-    trigger: 'AWS Health Event (scheduledChange or issue) for ECS, Fargate, EC2, ELB, RDS, ElastiCache or ACM',
-    does: 'notify the owners of the services the event names (all services when it names none of them)',
+    trigger: 'AWS Health Event (scheduledChange or issue) for ECS, Fargate, EC2, ELB, RDS, ElastiCache, ACM, VPC, NAT gateway, Route 53 or Lambda',
+    does: 'notify the owner of each ECS service of the cluster the event names (the alerts topic when it names none)',
     tuning: {},
   },
 };

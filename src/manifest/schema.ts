@@ -15,6 +15,7 @@ import { branchNameProblem, repositoryPathProblem } from './git-ref';
 import { SCHEDULE_PATTERN, scheduleProblem } from './schedule';
 import { accountSingletonProblems } from './singletons';
 import { BUILT_IN_RUNBOOKS, COMMON_TUNING, DEFAULT_ACTIONS_PER_HOUR, RUNBOOK_INFO, type TuningField } from './runbooks';
+import { filterPatternProblem } from './filter-pattern';
 import { LOG_RETENTION_DAYS, MAX_ALARM_PATTERNS, MAX_REGEX_PER_LOG_GROUP, MAX_REGEX_PER_PATTERN, regexCount } from './log-fields';
 
 export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -263,6 +264,14 @@ export const serviceFields = z.strictObject({
     .string()
     .regex(USER_PATTERN, { error: 'must be a user name or uid, optionally with :group or :gid, such as 1000:1000' })
     .meta({ description: 'User the container runs as; a non-root uid by default.', default: SERVICE_DEFAULTS.user }),
+  rootReason: z
+    .string()
+    .min(20, { error: 'must say, in at least 20 characters, why the image must start as root, for the reviewer who reads the acknowledgement' })
+    .max(500)
+    .meta({
+      description: 'Why the container must run as root (user root or 0): acknowledges the non-root policy rule on the task definition with this reason. Required when user is root.',
+      examples: ['The vendor image binds port 80 as root and drops to nginx; no non-root build is published'],
+    }),
   healthGrace: z
     .int()
     .min(0)
@@ -319,13 +328,18 @@ export const serviceFields = z.strictObject({
           z
             .string()
             .min(1)
-            .max(1024, { error: 'must be at most 1024 characters (the CloudWatch Logs filter pattern limit)' }),
+            .max(1024, { error: 'must be at most 1024 characters (the CloudWatch Logs filter pattern limit)' })
+            .refine((p) => regexCount(p) <= MAX_REGEX_PER_PATTERN, { error: `at most ${MAX_REGEX_PER_PATTERN} regular expressions (%…%) in one pattern (CloudWatch Logs quota per filter)` })
+            .superRefine((p, ctx) => {
+              const problem = filterPatternProblem(p);
+              if (problem) ctx.addIssue({ code: 'custom', message: problem });
+            }),
         )
         .max(MAX_ALARM_PATTERNS, {
           error: `at most ${MAX_ALARM_PATTERNS} patterns: each takes one of the log group's 100 metric filters and one alarm`,
         })
-        .refine((patterns) => patterns.reduce((n, p) => n + regexCount(p), 0) <= MAX_REGEX_PER_LOG_GROUP && patterns.every((p) => regexCount(p) <= MAX_REGEX_PER_PATTERN), {
-          error: `at most ${MAX_REGEX_PER_PATTERN} regular expressions (%…%) in one pattern and ${MAX_REGEX_PER_LOG_GROUP} in all (CloudWatch Logs quotas per filter and per log group)`,
+        .refine((patterns) => patterns.reduce((n, p) => n + regexCount(p), 0) <= MAX_REGEX_PER_LOG_GROUP, {
+          error: `at most ${MAX_REGEX_PER_LOG_GROUP} regular expressions (%…%) in all patterns (CloudWatch Logs quota per log group)`,
         })
         .meta({
           description: 'CloudWatch Logs filter patterns (plain words, or JSON like { $.level = "FATAL" }) each of which raises an alarm the responder answers.',

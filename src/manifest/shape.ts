@@ -52,7 +52,7 @@ export function checkShape<T extends z.ZodType>(schema: T, source: YamlSource, d
       for (const key of issue.keys) {
         const near = closest(key, known);
         if (near) failed.push([...path, near]);
-        problems.push(source.problem([...path, key], `unknown field '${key}'${near ? ` (did you mean '${near}'?)` : ''}`, true));
+        problems.push(source.problem([...path, key], `unknown field '${key}'${near ? ` (did you mean '${near}'?)` : unknownHint(path, key, known)}`, true));
       }
     } else if (issue.code === 'invalid_key') {
       const inner = issue.issues[0];
@@ -69,6 +69,14 @@ export function checkShape<T extends z.ZodType>(schema: T, source: YamlSource, d
     }
   }
   return { value: salvage(schema, data, issues), problems, failed };
+}
+
+/** What may stand where an unknown field with no near match stands: a short list, and for a service's runbooks, where its own runbooks go. */
+function unknownHint(path: readonly PropertyKey[], key: string, known: readonly string[]): string {
+  if (path.at(-1) === 'runbooks' && known.includes('crash-loop')) {
+    return `; a service tunes only the built-in runbooks (${known.join(', ')}); an estate's own runbook, runbooks/${key}.yaml, names its services with services: and sets its cooldown there`;
+  }
+  return known.length > 0 && known.length <= 10 ? `; the fields here are ${known.join(', ')}` : '';
 }
 
 /**

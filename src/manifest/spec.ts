@@ -67,6 +67,8 @@ export interface ServiceSpec {
   readonly command?: readonly string[];
   /** `uid[:gid]` or a name; built-in default 1000:1000. */
   readonly user: string;
+  /** Why the container runs as root, when `user` is root or 0: the policy acknowledgement's reason. */
+  readonly rootReason?: string;
   /** Seconds new tasks may fail health checks while starting (web and backend). */
   readonly healthGrace: number;
   readonly deploy: { readonly strategy: 'rolling' | 'canary' | 'linear' | 'blue-green'; readonly bake: number };

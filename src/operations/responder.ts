@@ -22,7 +22,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import type { EstateRunbook } from '../manifest/estate-runbooks';
+import { ESTATE_RUNBOOKS_MAX_BYTES, estateRunbooksValue, type EstateRunbook } from '../manifest/estate-runbooks';
 import type { EnvironmentSpec } from '../manifest/spec';
 import { parameter, resourceName, responderVariable } from '../naming/names';
 import { logRetention } from '../platform/retention';
@@ -190,12 +190,13 @@ export class Responder extends Construct {
   /**
    * The estate's runbooks for this environment, as the JSON the responder reads
    * (parameter.estateRunbooks): a standard parameter up to 4 KB, advanced (8 KB, charged) beyond.
-   * @throws Error when they exceed 8 KB, the advanced tier's limit (Systems Manager quotas)
+   * @throws Error when they exceed 8 KB, the advanced tier's limit (Systems Manager quotas); the
+   *   estate's validation (loadEstateRunbooks) reports that first, so this is a bug if it happens
    */
   private publishEstateRunbooks(estate: string, env: string, all: readonly EstateRunbook[]): void {
-    const value = JSON.stringify(all.filter((r) => !r.environments || r.environments.includes(env)));
+    const value = estateRunbooksValue(all, env);
     const bytes = Buffer.byteLength(value);
-    if (bytes > 8192) throw new Error(`the estate's runbooks for ${env} take ${bytes} bytes as JSON; an SSM parameter holds at most 8 KB: shorten descriptions or merge runbooks`);
+    if (bytes > ESTATE_RUNBOOKS_MAX_BYTES) throw new Error(`the estate's runbooks for ${env} take ${bytes} bytes as JSON; an SSM parameter holds at most 8 KB: shorten descriptions or merge runbooks`);
     const name = parameter.estateRunbooks(estate, env);
     new ssm.StringParameter(this, 'EstateRunbooks', {
       parameterName: name,

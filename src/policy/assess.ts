@@ -7,6 +7,7 @@ import { planStacks } from '../estate/stack-plan';
 import { synthesizeStacks } from '../estate/synthesize';
 import { removeIfPresent } from '../files/remove';
 import type { Problem } from '../manifest/problems';
+import { findingProblem } from './finding-fields';
 import { principleResults, type PrincipleResult } from './ncsc';
 
 export interface PolicyAssessment {
@@ -15,6 +16,8 @@ export interface PolicyAssessment {
   /** Every unacknowledged finding of the plan, as a problem naming the manifest its stack comes from. */
   readonly problems: readonly Problem[];
   readonly acknowledged: number;
+  /** Per environment, the run-time services the table's Config column and principle 5 rely on. */
+  readonly environments: ReadonlyArray<{ readonly name: string; readonly configRecorder: boolean; readonly guardduty: boolean }>;
 }
 
 /**
@@ -37,8 +40,9 @@ export function assessPolicy(dir: string): PolicyAssessment {
         synthesis.findings.map((f) => f.rule),
         synthesis.acknowledgements.map((a) => a.rule),
       ),
-      problems: synthesis.findings.map((f) => ({ file: fileOf(f.path.split('/')[0]!), field: f.path, message: `${f.rule}: ${f.description}` })),
+      problems: synthesis.findings.map((f) => findingProblem(spec.dir, fileOf(f.path.split('/')[0]!), f)),
       acknowledged: synthesis.acknowledgements.length,
+      environments: spec.environments.map((e) => ({ name: e.name, configRecorder: e.config.recorder, guardduty: e.guardduty })),
     };
   } finally {
     removeIfPresent(outdir);

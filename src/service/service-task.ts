@@ -1,3 +1,4 @@
+import { acknowledge } from '../policy/acknowledge';
 import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -122,6 +123,8 @@ export function serviceTask(
     environment: { ...service.env, [variable.service]: service.name, [variable.environment]: env.name },
     secrets: serviceSecrets(stack, service.secrets, { estate, environment: env.name, service: service.name, incarnation: props.incarnation, key, protect: env.protect, madeByHand: service.secretsMadeByHand }),
   });
+  // The manifest's own acknowledgement: validation refuses root without rootReason (rules.ts).
+  if (service.rootReason !== undefined) acknowledge(task, { 'Cityplan-NonRootContainers': `${service.file} rootReason: ${service.rootReason}` });
   if (service.secrets.length > 0) grantKeyThroughSecretsManager(task.obtainExecutionRole(), key, stack.region);
   Validations.of(task.obtainExecutionRole()).acknowledge({
     id: 'NIST.800.53.R5-IAMNoInlinePolicy',

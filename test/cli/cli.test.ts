@@ -236,6 +236,18 @@ describe('cityplan usage', () => {
     expect(await cityplan('validate', dir)).toMatchObject({ code: 2, stderr: expect.stringContaining('cityplan reads estate.yaml; rename estate.yml to estate.yaml') });
   });
 
+  it('names a few of many estate folders below the folder given, and how many more', async () => {
+    const many = scratch();
+    for (let i = 0; i < 12; i++) {
+      mkdirSync(join(many, `estate-${String(i).padStart(2, '0')}`));
+      writeFileSync(join(many, `estate-${String(i).padStart(2, '0')}`, 'estate.yaml'), 'name: x\n');
+    }
+    const { code, stderr } = await cityplan('runbook', 'list', many);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`${join(many, 'estate-04')}, and 7 more`);
+    expect(stderr).not.toContain('estate-05');
+  });
+
   it('reads service files in subfolders of services/, and refuses one service defined twice', async () => {
     const dir = copyExample();
     mkdirSync(join(dir, 'services', 'legal-aid'));

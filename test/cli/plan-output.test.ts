@@ -70,6 +70,9 @@ describe('the plan of the example estate', () => {
       { name: 'staging', protect: false, zones: 2, capacity: 'spot', approval: false },
       { name: 'production', protect: true, zones: 3, capacity: 'on-demand', approval: true },
     ]);
+    // What runs there at run time: the responder's mode, Config's recorder, GuardDuty.
+    expect(block(text, 'staging')[1]).toBe("  operations: responder acts; Config recorder the account's; GuardDuty the account's");
+    expect(json.environments[0]!.operations).toEqual({ responderDryRun: false, configRecorder: false, guardduty: false });
     // Each kind's facts: what reaches it or starts its work, and its links to other services.
     const staging = block(renderPlan(example), 'staging');
     const row = (name: string) => staging.find((l) => l.trimStart().startsWith(`${name} `))!;

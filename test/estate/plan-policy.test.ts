@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { planEstate } from '../../src/estate/plan';
@@ -14,6 +14,7 @@ vi.mock('../../src/policy/packs', async (original) => ({
       description: 'The IAM entity contains wildcard permissions.',
       path: 'justice-staging-find-a-court/Task/TaskRole/DefaultPolicy/Resource',
     },
+    { rule: 'Cityplan-NonRootContainers', description: 'A container runs as root.', path: 'justice-staging-find-a-court/Task/Resource' },
   ],
 }));
 
@@ -23,6 +24,10 @@ describe('plan with an unacknowledged policy finding', () => {
     // No lock yet: a successful plan would write one.
     rmSync(join(dir, 'cityplan.lock.json'));
     const out = join(dir, '..', 'cdk.out');
+    const file = join(dir, 'services/find-a-court.yaml');
+    const before = readFileSync(file, 'utf8').trimEnd();
+    writeFileSync(file, `${before}\nuser: "0"\nrootReason: The image binds port 80 itself before dropping to its own user\n`);
+    const USER_LINE = before.split('\n').length + 1;
 
     const failure = await planEstate(dir, { environment: 'staging', out }).catch((e: unknown) => e);
 
@@ -32,6 +37,14 @@ describe('plan with an unacknowledged policy finding', () => {
         file: 'services/find-a-court.yaml',
         field: 'justice-staging-find-a-court/Task/TaskRole/DefaultPolicy/Resource',
         message: 'AwsSolutions-IAM5[Resource::*]: The IAM entity contains wildcard permissions.',
+      },
+      // A rule whose remedy is one field of the manifest: at that field's line.
+      {
+        file: 'services/find-a-court.yaml',
+        line: USER_LINE,
+        column: 7,
+        field: 'user',
+        message: 'Cityplan-NonRootContainers: A container runs as root. (justice-staging-find-a-court/Task/Resource)',
       },
     ]);
     expect(existsSync(out)).toBe(false);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadEstate } from '../../src/manifest/load';
 import { EstateError, type Problem } from '../../src/manifest/problems';
-import { embeddedCredential, isCredentialKey } from '../../src/manifest/credentials';
+import { credentialIn, embeddedCredential, isCredentialKey } from '../../src/manifest/credentials';
 import { MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
 
 function problemsOf(service: string): readonly Problem[] {
@@ -50,7 +50,31 @@ describe('credentials embedded in env values', () => {
   );
 });
 
+describe('credentials the first checks missed', () => {
+  it.each([
+    ['JAVA_OPTS', '-Xmx512m -Dspring.datasource.password=hunter2', 'holds a password set on a command line'],
+    ['ARGS', '--db-password=hunter2 --port=8080', 'holds a password set on a command line'],
+    ['AWS_SECRET_ACCESS', 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY', 'looks like a credential'],
+  ])('%s is refused', (key, value, what) => {
+    expect(credentialIn(key, value)).toBe(what);
+  });
+  it.each([
+    ['JAVA_OPTS', '-Dspring.datasource.password=${DB_PASSWORD}'],
+    ['JAVA_OPTS', '-Dpassword.min.length=8'],
+    ['ARGS', '--token-url=https://auth.example.gov.uk/token'],
+  ])('%s=%s stays configuration', (key, value) => {
+    expect(credentialIn(key, value)).toBeUndefined();
+  });
+});
+
 describe('the message', () => {
+  it('says when the secret name must differ from a lower-case variable, and what the application then reads', () => {
+    const [problem] = problemsOf(webService('visits', 'env:\n  db_password: hunter2\n'));
+    expect(problem!.message).toContain('secrets: [DB_PASSWORD]');
+    expect(problem!.message).toContain('the application reads it as DB_PASSWORD, not db_password');
+    expect(problemsOf(webService('visits', 'env:\n  DB_PASSWORD: hunter2\n'))[0]!.message).not.toContain('reads it as');
+  });
+
   it('points at the variable, names secrets and the Secrets Manager name, and never shows the value', () => {
     const problems = problemsOf(webService('visits', 'env:\n  LOG_LEVEL: info\n  DB_PASSWORD: hunter2\n'));
     expect(problems).toEqual([

@@ -14,6 +14,13 @@ describe('runbook fields', () => {
     expect(problems[0]!.message).toContain('crash-loop');
   });
 
+  it("says an estate runbook's name is not tuned per service, listing the built-ins", () => {
+    const [problem] = estateProblems(visits('runbooks:\n  hello-slow:\n    enabled: false\n'));
+    expect(problem).toMatchObject({ field: 'runbooks.hello-slow' });
+    expect(problem!.message).toContain('a service tunes only the built-in runbooks (deploy-regression, scale-out');
+    expect(problem!.message).toContain('runbooks/hello-slow.yaml');
+  });
+
   it('refuses a tuning field a runbook does not take and a value out of range', () => {
     const problems = estateProblems(visits('runbooks:\n  scale-out:\n    stops: 5\n  crash-loop:\n    within: 600\n'));
     expect(problems.map((p) => p.field)).toEqual(['runbooks.scale-out.stops', 'runbooks.crash-loop.within']);
@@ -29,7 +36,32 @@ describe('runbook fields', () => {
   it('refuses more regular expressions in alarmOn than CloudWatch Logs allows on one log group', () => {
     const [problem] = estateProblems(visits('logs:\n  alarmOn: ["%a% %b%", "%c% %d%", "%e% %f%"]\n'));
     expect(problem).toMatchObject({ field: 'logs.alarmOn' });
-    expect(problem!.message).toContain('5 in all');
+    expect(problem!.message).toContain('5 regular expressions (%…%) in all');
+  });
+
+  it('refuses three regular expressions in one pattern at that pattern', () => {
+    const [problem] = estateProblems(visits('logs:\n  alarmOn:\n    - payment failed\n    - "%a% %b% %c%"\n'));
+    expect(problem).toMatchObject({ field: 'logs.alarmOn[1]', line: 9 });
+  });
+
+  it.each([
+    ['{ $.level = "error"', "closing '}'"],
+    ['"x', 'opening "'],
+    ['{ $.a = 1 } garbage', "'garbage' after the JSON pattern's closing '}'"],
+    ['%[%', 'does not compile'],
+    ['%(a|b)%', "uses '('"],
+    ['{ level = 1 }', '$.'],
+    ['[ip, user', 'one [ … ]'],
+  ])('refuses the malformed filter pattern %s at its item, saying why', (pattern, why) => {
+    const problems = estateProblems(visits(`logs:\n  alarmOn:\n    - payment failed\n    - ${JSON.stringify(pattern)}\n`));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ field: 'logs.alarmOn[1]', line: 9 });
+    expect(problems[0]!.message).toContain(why);
+  });
+
+  it('accepts well-formed patterns of every kind', () => {
+    const patterns = ['payment failed', '"payment provider unreachable"', '{ $.level = "FATAL" }', '{ ($.status >= 500) && ($.path = "/pay*") }', '[ip, user, status = 5*]', '%[Ee]rror|[Ff]ail%', '{ $.msg = %timeout-[0-9]+% }', '"a \\"quoted\\" word"'];
+    expect(() => loadEstate(writeEstate(visits(`logs:\n  alarmOn: ${JSON.stringify(patterns)}\n`)))).not.toThrow();
   });
 
   it('carries tuning, log patterns and the environment dry run into the spec, with defaults', () => {

@@ -73,7 +73,7 @@ export function awsLookups(c: Clients, ctx: () => ResponderContext, store: Dynam
       const before = revision && Number(revision[2]) > 1 ? `${revision[1]}:${Number(revision[2]) - 1}` : undefined;
       return {
         desiredCount: svc.desiredCount ?? 0,
-        current: { taskDefinition: primary.taskDefinition, startedAt: primary.createdAt?.getTime() ?? 0 },
+        current: { taskDefinition: primary.taskDefinition, startedAt: primary.createdAt?.getTime() ?? Number.NaN },
         previousTaskDefinition: active?.taskDefinition ?? before,
       };
     },

@@ -11,7 +11,10 @@ import type { Observation } from './observation';
 export interface ResponderContext {
   readonly estate: string;
   readonly environment: string;
-  /** Decide and record, act on nothing and notify no one. */
+  /**
+   * Decide and record, change nothing: notifications (notify, escalate) are still sent, marked dry
+   * run, because they change nothing in the estate and the log alarms reach people only this way.
+   */
   readonly dryRun: boolean;
   readonly maxActionsPerHour: number;
   /** Epoch milliseconds: the decision's clock (the event's time in replay). */
@@ -37,7 +40,7 @@ export interface ServiceSettings {
 /** A service's ECS deployments now (DescribeServices). Times in epoch milliseconds. */
 export interface DeploymentFacts {
   readonly desiredCount: number;
-  /** The PRIMARY deployment: what runs now or is rolling out. */
+  /** The PRIMARY deployment: what runs now or is rolling out; `startedAt` NaN when not known. */
   readonly current: { readonly taskDefinition: string; readonly startedAt: number };
   /** The task definition that ran before it: the ACTIVE deployment, else the revision before. */
   readonly previousTaskDefinition?: string;
@@ -103,12 +106,23 @@ export interface Runbook {
   /** The service an observation is about, when this runbook answers it; null when it answers without one. */
   answers(o: Observation, ctx: ResponderContext): { readonly service?: string } | undefined;
   plan(o: Observation, ctx: ResponderContext, settings: ServiceSettings | undefined, lookups: Lookups): Promise<Plan>;
+  /**
+   * Whether the runbook's conditions hold (an estate runbook's `when`); when they do not, the
+   * runbook does not claim the event and the next one (or notify-owner) decides. Read-only lookups.
+   */
+  holds?(o: Observation, ctx: ResponderContext, settings: ServiceSettings | undefined, lookups: Lookups): Promise<boolean>;
 }
 
 /** A built-in runbook's tuning for a service: its own fields over the defaults of RUNBOOK_INFO. */
 export function tuning(settings: ServiceSettings | undefined, runbook: BuiltInRunbook): Record<string, number | boolean> {
   const defaults = Object.fromEntries(Object.entries({ ...COMMON_TUNING, ...RUNBOOK_INFO[runbook].tuning }).map(([k, f]) => [k, f.default]));
   return { ...defaults, ...(settings?.runbooks[runbook] ?? {}) };
+}
+
+/** Whole minutes from the current deployment's start to `now`; undefined when either is not known. */
+export function deployedMinutesAgo(facts: DeploymentFacts | undefined, now: number): number | undefined {
+  if (!facts || !Number.isFinite(facts.current.startedAt)) return undefined;
+  return Math.round((now - facts.current.startedAt) / 60_000);
 }
 
 /** The estate's name for the environment's ECS cluster (resourceName.cluster). */

@@ -8,12 +8,15 @@ import { clusterName, type Action, type Lookups, type Plan, type ResponderContex
 import { alarmOf } from '../../naming/names';
 import { readEvent, type Observation } from './observation';
 import { estateRunbook } from './runbooks/estate-runbook';
+import { notifyOwner } from './runbooks/notify-owner';
 
 /** An event the responder will answer: the runbook and the service's settings. */
 export interface Selected {
   readonly observation: Observation;
   readonly runbook: Runbook;
   readonly settings?: ServiceSettings;
+  /** Runbooks that answered but did not act (switched off, `when` not holding), when notify-owner decides. */
+  readonly passed?: readonly string[];
 }
 
 export type Selection =
@@ -65,20 +68,37 @@ export async function select(raw: unknown, ctx: ResponderContext, lookups: Looku
   if (away) return { ...base, ignored: `outside the estate: ${away}` };
   // The estate's own runbooks first: one may take over an event a built-in would answer.
   const runbooks = [...(await lookups.estateRunbooks()).map(estateRunbook), ...RUNBOOKS];
+  // Why the runbooks that answered did not act: the fallback's evidence, or the reason ignored.
+  const passed: string[] = [];
   for (const runbook of runbooks) {
     const answer = runbook.answers(o, ctx);
     if (!answer) continue;
     const settings = answer.service === undefined ? undefined : await lookups.service(answer.service);
     if (answer.service !== undefined && !settings) return { ...base, runbook: runbook.name, ignored: `no service ${answer.service} in ${ctx.estate}/${ctx.environment}` };
-    if (settings?.runbooks[runbook.name]?.enabled === false) return { ...base, runbook: runbook.name, ignored: `${runbook.name} is switched off for ${settings.service}` };
+    if (settings?.runbooks[runbook.name]?.enabled === false) {
+      passed.push(`${runbook.name} is switched off for ${settings.service}`);
+      continue;
+    }
+    if (runbook.holds && !(await runbook.holds(o, ctx, settings, lookups))) {
+      passed.push(`${runbook.name}: its when does not hold`);
+      continue;
+    }
     return { selected: { observation: o, runbook, settings } };
   }
+  // An alarm with no action of its own still reaches its owner (notify-owner.ts).
+  const fallback = notifyOwner.answers(o, ctx);
+  if (fallback?.service !== undefined) {
+    const settings = await lookups.service(fallback.service);
+    if (settings) return { selected: { observation: o, runbook: notifyOwner, settings, passed } };
+  }
+  if (passed.length > 0) return { ...base, runbook: passed[0]!.split(/[ :]/)[0], ignored: passed.join('; ') };
   return { ...base, ignored: `no runbook answers this ${o.type} event` };
 }
 
 /** What the runbook decides for a selected event. */
-export function plan(selected: Selected, ctx: ResponderContext, lookups: Lookups): Promise<Plan> {
-  return selected.runbook.plan(selected.observation, ctx, selected.settings, lookups);
+export async function plan(selected: Selected, ctx: ResponderContext, lookups: Lookups): Promise<Plan> {
+  const p = await selected.runbook.plan(selected.observation, ctx, selected.settings, lookups);
+  return selected.passed?.length ? { ...p, conditions: { ...p.conditions, passed: selected.passed } } : p;
 }
 
 /** What the responder decided for one event, as audited and as `runbook replay` prints it. */

@@ -9,7 +9,8 @@
  *      down (crash-loop escalates; the rest do nothing), so the events its own action causes never
  *      trigger it again
  *   5. hourly cap on changing actions per service
- *   6. act, unless the environment is in dry run; notify and escalate are not sent in dry run either
+ *   6. act; in dry run only notify and escalate are sent (they change nothing in the estate, and the
+ *      log alarms reach people only through them), each marked dry run with what would have been done
  *   7. audit: the decision and outcome, in the table and as one JSON log line
  */
 import { isMutating, type Action, type Lookups, type ResponderContext } from './context';
@@ -122,7 +123,6 @@ async function guarded(raw: unknown, ctx: ResponderContext, ports: Ports, base: 
     return r;
   };
   if (decision.actions.length === 0) return finish(done('nothing to do', []));
-  if (ctx.dryRun) return finish(done('dry run', decision.actions));
 
   const subject = decision.service ?? String(decision.conditions.resource ?? decision.conditions.certificate ?? decision.conditions.event ?? 'environment');
   const cooldown = Number(decision.cooldown ?? selected.settings?.runbooks[decision.runbook!]?.cooldown ?? 15);
@@ -131,6 +131,18 @@ async function guarded(raw: unknown, ctx: ResponderContext, ports: Ports, base: 
   if (!(await ports.store.coolDown(`${subject}#${decision.runbook}`, cooldown, ctx.now))) {
     actions = decision.whileCoolingDown;
     outcome = 'cooling down';
+  }
+  if (ctx.dryRun) {
+    const errors: string[] = [];
+    const wouldDo = actions.filter(isMutating).map((a) => a.do);
+    for (const action of actions.filter((a) => !isMutating(a))) {
+      try {
+        await ports.act(markDryRun(action, wouldDo));
+      } catch (e) {
+        errors.push(`${action.do}: ${String((e as Error)?.message ?? e)}`);
+      }
+    }
+    return finish(done(errors.length ? 'failed' : 'dry run', actions, errors));
   }
   const changes = actions.filter(isMutating).length;
   if (changes > 0 && !(await ports.store.takeActions(subject, changes, ctx.maxActionsPerHour, ctx.now))) {
@@ -149,6 +161,14 @@ async function guarded(raw: unknown, ctx: ResponderContext, ports: Ports, base: 
     }
   }
   return finish(done(errors.length ? 'failed' : outcome, taken, errors));
+}
+
+/** A notification as sent in dry run: says that nothing was changed and what would have been. */
+function markDryRun(action: Action, wouldDo: readonly string[]): Action {
+  const note = `dry run: nothing changed${wouldDo.length ? `; would have done ${wouldDo.join(', ')}` : ''}`;
+  if (action.do === 'notify') return { ...action, subject: `[dry run] ${action.subject}`, message: `${note}\n${action.message}` };
+  if (action.do === 'escalate') return { ...action, title: `[dry run] ${action.title}`, description: `${note}\n${action.description}` };
+  return action;
 }
 
 /** A GuardStore in memory: for `cityplan runbook replay`, tests and the benchmark. */

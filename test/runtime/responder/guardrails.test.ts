@@ -105,7 +105,7 @@ describe('guardrails', () => {
     expect(outcomes.filter((o) => o === 'capped')).toHaveLength(2);
   });
 
-  it('dry run: every event naming the estate is decided and audited, and nothing is changed or sent', async () => {
+  it('dry run: every event naming the estate is decided and audited, nothing is changed, notifications are marked dry run', async () => {
     const answer = responder({ dryRun: true });
     const events = [
       inEstate('ecs-task-state-change.stopped-oom.constructed.json', 'book-a-prison-visit'),
@@ -120,7 +120,10 @@ describe('guardrails', () => {
     for (const event of events) records.push(await answer(event, Date.now()));
     expect(records.map((r) => r.outcome)).toEqual(Array(events.length).fill('dry run'));
     expect(records.every((r) => r.actions.length > 0 && r.taken.length === r.actions.length)).toBe(true);
-    expect(actingCalls()).toEqual([]);
+    const calls = actingCalls();
+    expect(calls.map((c) => c.command).filter((c) => c !== 'PublishCommand' && c !== 'CreateOpsItemCommand')).toEqual([]);
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.every((c) => String(c.input.Subject ?? c.input.Title).includes('[dry run]'))).toBe(true);
     expect(table.audits().map((a) => a.dryRun)).toEqual(Array(events.length).fill(true));
   });
 

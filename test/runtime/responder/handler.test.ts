@@ -199,7 +199,7 @@ describe('sample events naming the example estate (justice/staging)', () => {
 
   it('a world-open security group: revokes all but 80/443 on a load balancer group', async () => {
     resetAws();
-    mocks.ec2.on(DescribeSecurityGroupsCommand).resolves({
+    const openGroup = {
       SecurityGroups: [
         {
           Tags: [{ Key: 'aws:cloudformation:stack-name', Value: `${CLUSTER}-ingress-0` }],
@@ -209,12 +209,21 @@ describe('sample events naming the example estate (justice/staging)', () => {
           ],
         },
       ],
-    });
+    };
+    mocks.ec2.on(DescribeSecurityGroupsCommand).resolves(openGroup);
     const event = inEstate('config-rules-compliance-change.s3-public-read.constructed.json', '', (e) => {
       e.detail.resourceType = 'AWS::EC2::SecurityGroup';
       e.detail.resourceId = 'sg-0123456789abcdef0';
       e.detail.configRuleName = 'restricted-ssh';
     });
+    await handler(event);
+    // cityplan's own rule in this environment carries the estate's prefix: the same remedy.
+    resetAws();
+    mocks.ec2.on(DescribeSecurityGroupsCommand).resolves(openGroup);
+    await handler({ ...event, id: 'own-rule', detail: { ...event.detail, configRuleName: `cityplan-${CLUSTER}-restricted-ssh` } });
+    expect(actingCalls().map((c) => c.command)).toContain('RevokeSecurityGroupIngressCommand');
+    resetAws();
+    mocks.ec2.on(DescribeSecurityGroupsCommand).resolves(openGroup);
     await handler(event);
     const revoke = actingCalls().find((c) => c.command === 'RevokeSecurityGroupIngressCommand');
     expect(revoke!.input).toEqual({ GroupId: 'sg-0123456789abcdef0', IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] });
@@ -262,5 +271,55 @@ describe('sample events naming the example estate (justice/staging)', () => {
     // The same alarm of a service the runbook does not name falls to the built-in.
     resetAws({ runbooks: spec.runbooks as unknown[] });
     expect((await handler(alarmEvent(`${CLUSTER}-find-a-court-log-pattern-1`))).runbook).toBe('deploy-regression');
+  });
+
+  it('an estate runbook whose when does not hold leaves the event to the built-in after it', async () => {
+    const slow = { name: 'hello-slow', trigger: { alarm: 'latency-p99' }, when: { deployedWithin: 30 }, actions: ['rollback', 'notify'] };
+    resetAws({ runbooks: [slow], deployedMinutesAgo: 100, desiredCount: 2 });
+    const late = await handler(alarmEvent(`${CLUSTER}-find-a-court-latency-p99`, 'late'));
+    expect(late).toMatchObject({ runbook: 'scale-out', service: 'find-a-court' });
+    resetAws({ runbooks: [slow], deployedMinutesAgo: 10, desiredCount: 2 });
+    expect((await handler(alarmEvent(`${CLUSTER}-find-a-court-latency-p99`, 'soon'))).runbook).toBe('hello-slow');
+  });
+});
+
+describe('log alarms never reach nobody', () => {
+  const withRunbooks = async (runbooks: Record<string, Record<string, boolean>>, run: () => Promise<void>) => {
+    const settings = services.get('find-a-court')!;
+    services.set('find-a-court', { ...settings, runbooks });
+    try {
+      await run();
+    } finally {
+      services.set('find-a-court', settings);
+    }
+  };
+
+  it('a log alarm whose runbook is switched off still notifies the owner, saying why', async () => {
+    await withRunbooks({ 'deploy-regression': { enabled: false } }, async () => {
+      resetAws();
+      const record = await handler(alarmEvent(`${CLUSTER}-find-a-court-log-errors`));
+      expect(record).toMatchObject({ runbook: 'notify-owner', service: 'find-a-court', outcome: 'done' });
+      expect(record.conditions.passed).toEqual(['deploy-regression is switched off for find-a-court']);
+      expect(actingCalls().map((c) => c.command)).toEqual(['PublishCommand']);
+    });
+  });
+
+  it('an alarm with an action of its own is not notified twice when its runbook is switched off', async () => {
+    await withRunbooks({ 'deploy-regression': { enabled: false } }, async () => {
+      resetAws();
+      const record = await handler(alarmEvent(`${CLUSTER}-find-a-court-error-rate`));
+      expect(record.outcome).toBe('ignored');
+      expect(actingCalls()).toEqual([]);
+    });
+  });
+
+  it('in dry run a log alarm is still notified, marked dry run, and nothing is changed', async () => {
+    resetAws({ dryRun: true, deployedMinutesAgo: 5 });
+    const record = await handler(alarmEvent(`${CLUSTER}-book-a-prison-visit-log-fatal`));
+    expect(record).toMatchObject({ runbook: 'deploy-regression', outcome: 'dry run' });
+    const calls = actingCalls();
+    expect(calls.map((c) => c.command)).toEqual(['PublishCommand']);
+    expect(calls[0]!.input.Subject).toContain('[dry run]');
+    expect(calls[0]!.input.Message).toContain('would have done rollback');
   });
 });

@@ -6,7 +6,7 @@
  * service) has rolled it back already.
  */
 import { alarmOf } from '../../../naming/names';
-import { clusterName, evidence, tuning, type Action, type Runbook } from '../context';
+import { clusterName, evidence, deployedMinutesAgo, tuning, type Action, type Runbook } from '../context';
 
 const ERROR_SUBJECTS = /^(error-rate|unhealthy-hosts|log-errors|log-fatal|log-pattern-\d+)$/;
 
@@ -34,7 +34,7 @@ export const deployRegression: Runbook = {
     if (o.type !== 'alarm') throw new Error('deploy-regression answers alarms and deployments only');
     const t = tuning(settings, 'deploy-regression');
     const facts = await lookups.deployments(service);
-    const minutesSince = facts ? Math.round((ctx.now - facts.current.startedAt) / 60_000) : undefined;
+    const minutesSince = deployedMinutesAgo(facts, ctx.now);
     const inWindow = minutesSince !== undefined && minutesSince >= 0 && minutesSince <= (t.window as number);
     const conditions = {
       service,

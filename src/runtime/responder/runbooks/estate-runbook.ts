@@ -5,7 +5,7 @@
  */
 import type { EstateRunbook } from '../../../manifest/estate-runbooks';
 import { alarmOf } from '../../../naming/names';
-import { clusterName, evidence, type Action, type Runbook } from '../context';
+import { clusterName, evidence, deployedMinutesAgo, type Action, type Runbook } from '../context';
 import type { Observation } from '../observation';
 
 /** The service an observation is about, and whether it matches the runbook's trigger. */
@@ -46,24 +46,30 @@ export function estateRunbook(rb: EstateRunbook): Runbook {
       if (rb.services && (m.service === undefined || !rb.services.includes(m.service))) return undefined;
       return m;
     },
+    async holds(o, ctx, settings, lookups) {
+      if (rb.when === undefined) return true;
+      return (await this.plan(o, ctx, settings, lookups)).conditions.held !== false;
+    },
     async plan(o, ctx, settings, lookups) {
       const service = settings?.service;
       const owner = settings?.owner;
       const needsDeployment = rb.when?.deployedWithin !== undefined || rb.actions.some((a) => a === 'rollback' || a === 'scale-out');
       const facts = service && needsDeployment ? await lookups.deployments(service) : undefined;
-      const minutesSince = facts ? Math.round((ctx.now - facts.current.startedAt) / 60_000) : undefined;
+      const minutesSince = deployedMinutesAgo(facts, ctx.now);
       const severity = o.type === 'finding' ? o.severity : undefined;
       const conditions: Record<string, unknown> = {
         runbook: rb.description ?? rb.name,
         service,
         event: o.type === 'alarm' ? o.alarmName : o.detailType,
+        // What ECS says went wrong (a placement failure's RESOURCE:FARGATE, a deployment's reason).
+        ...((o.type === 'deployment' || o.type === 'service-action') && o.reason ? { reason: o.reason } : {}),
         ...(rb.when?.deployedWithin !== undefined ? { deployedMinutesAgo: minutesSince, deployedWithin: rb.when.deployedWithin } : {}),
         ...(rb.when?.severityAtLeast !== undefined ? { severity, severityAtLeast: rb.when.severityAtLeast } : {}),
       };
       const held =
         (rb.when?.deployedWithin === undefined || (minutesSince !== undefined && minutesSince >= 0 && minutesSince <= rb.when.deployedWithin)) &&
         (rb.when?.severityAtLeast === undefined || (severity !== undefined && severity >= rb.when.severityAtLeast));
-      if (!held) return { service, conditions, actions: [], cooldown: rb.cooldown };
+      if (!held) return { service, conditions: { ...conditions, held }, actions: [], cooldown: rb.cooldown };
       const cluster = clusterName(ctx);
       const subject = `${service ?? `${ctx.estate}/${ctx.environment}`}: ${rb.name}${rb.description ? ` (${rb.description})` : ''}`;
       const actions: Action[] = [];
