@@ -15,6 +15,7 @@
  */
 import { isMutating, type Action, type Lookups, type ResponderContext } from './context';
 import { eventOf, plan, planned, select, type Decision } from './engine';
+import { RESPONDER_AUDIT_MARK } from '../../analytics/responder-line';
 
 /** Where the guardrails keep their state (DynamoDB in the Lambda; memory in replay and tests). */
 export interface GuardStore {
@@ -78,14 +79,14 @@ const LINE_ACTION: Partial<Record<Action['do'], string>> = { scale: 'scale-out' 
 
 /**
  * The JSON log lines of one decision, in the format the log pipeline's queries read
- * (`{"audit":"cityplan.responder","at","service","event","runbook"?,"action"?,"outcome"}`, issue
- * 11's analytics/responder-line.ts): one line per action taken (in dry run, per action decided), or
+ * (`{"audit":"cityplan.responder","at","service","event","runbook"?,"action"?,"outcome"}`,
+ * src/analytics/responder-line.ts): one line per action taken (in dry run, per action decided), or
  * one without `action` when none was. The first line also carries the whole decision (what was
  * seen, why it was ignored or held back, errors); extra fields are allowed by that format.
  */
 export function auditLines(r: AuditRecord): Array<Record<string, unknown>> {
   const base = {
-    audit: 'cityplan.responder',
+    audit: RESPONDER_AUDIT_MARK,
     at: r.decidedAt,
     service: r.service ?? '',
     event: r.event ?? r.detailType ?? 'unreadable',
