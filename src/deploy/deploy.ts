@@ -21,7 +21,7 @@ import { removeIfPresent } from '../files/remove';
 import { recordDeployment } from '../estate/deployment';
 import { mayBeDeployed, readLock, stageLock, writeLock } from '../estate/lock';
 import { DELIVERY, stackName } from '../naming/names';
-import { type PlanResult, planEstate } from '../estate/plan';
+import { checkSelection, type PlanResult, planEstate } from '../estate/plan';
 import { type PreparedEstate, prepareEstate } from '../estate/prepare';
 import { planStacks, type StackSelection } from '../estate/stack-plan';
 import { type Caller, whoAmI } from './caller';
@@ -71,6 +71,8 @@ export interface DeployResult {
 export async function deployEstate(dir: string, options: DeployOptions, deps: DeployDependencies): Promise<DeployResult> {
   // Refused before anything is planned, so that a refusal writes nothing: neither lock nor assembly.
   const prepared = prepareEstate(dir, options);
+  // A mistyped --env or --service is the user's to fix first, before any question of credentials.
+  checkSelection(prepared.spec, prepared.previous, options);
   const refusal = preflight(prepared, options);
   if (refusal) return { stopped: `${refusal}\nnothing was planned or deployed`, deployed: 0, removed: 0 };
   // The lock must be able to take what AWS confirms: find out before AWS is touched (FileError).

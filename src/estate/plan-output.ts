@@ -7,12 +7,11 @@
  */
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { explainFileErrors } from '../files/file-error';
+import { explainFileErrors, FileError } from '../files/file-error';
 import { checkpoint, onInterrupt } from '../files/interrupt';
 import { removeLeftovers } from '../files/leftovers';
 import { makeDirs } from '../files/make-dirs';
 import { removeIfPresent } from '../files/remove';
-import { UsageError } from '../manifest/problems';
 import { LOCK_FILE, LOCK_REMEDY, LOCK_TEMP_PATTERN, stageLock } from './lock';
 
 /** What to do when --out cannot be written. */
@@ -35,7 +34,7 @@ export class PlanOutput {
    * what plans that were killed left beside it, and creates the staging folder, which an
    * interrupt removes.
    *
-   * @throws UsageError when `out` is something else (a file, a folder of the user's)
+   * @throws FileError when `out` is something else (a file, a folder of the user's): exit 1
    * @throws FileError when the staging folder cannot be created (read-only, a file on the path…)
    */
   static open(out: string): PlanOutput {
@@ -133,5 +132,6 @@ function partialPattern(out: string): RegExp {
 function checkReplaceable(out: string): void {
   if (!existsSync(out)) return;
   const isAssembly = statSync(out).isDirectory() && (readdirSync(out).length === 0 || existsSync(join(out, 'manifest.json')));
-  if (!isAssembly) throw new UsageError(`--out ${out} exists and is not a cloud assembly; plan replaces it, so choose a new folder`);
+  // A path that cannot take the assembly, like any other that cannot be written: exit 1 (README).
+  if (!isAssembly) throw new FileError(out, `--out ${out} exists and is not a cloud assembly; plan replaces it, so choose a new folder`);
 }

@@ -297,6 +297,22 @@ describe('cityplan deploy', () => {
     }
   });
 
+  it('says a mistyped --env or --service is a usage error before asking about credentials', async () => {
+    const dir = copyExample();
+    try {
+      sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+      const env = await deploy(dir, '--env', 'prodution');
+      expect(env.code).toBe(2);
+      expect(env.stderr).toContain("no environment 'prodution' in justice; did you mean production?");
+      const service = await deploy(dir, '--service', 'find-a-cort');
+      expect(service.code).toBe(2);
+      expect(service.stderr).toContain("no service 'find-a-cort'");
+      expect(calls.deploy).toEqual([]);
+    } finally {
+      sts.on(GetCallerIdentityCommand).resolves({ Account: '111111111111' });
+    }
+  });
+
   it('leaves the lock file untouched when a deploy does not change its content', async () => {
     const dir = copyExample();
     expect(await deployEstate(dir, { out: out() }, { say: () => {}, resolveNs: async () => calls.nameServers.split(',') })).toMatchObject({ stopped: undefined });
