@@ -442,6 +442,12 @@ describe('import copilot: what cityplan would refuse or decides itself', () => {
     expect(unmappedAt(result, 'copilot/web/manifest.yml', 'count.range')[0]!.why).toBe('10-1 runs from more tasks to fewer; imported as 1-10');
   });
 
+  it('reports a count given as a word on a Fargate service as no count, not as an App Runner setting', () => {
+    const app = appOf({ 'copilot/web/manifest.yml': `name: web\n${WEB}count: lots\n` });
+    const [finding] = unmappedAt(importCopilot(app), 'copilot/web/manifest.yml', 'count');
+    expect(finding!.why).toBe("'lots' is not a count Copilot takes here: a number, a range such as 1-10, or a map with range");
+  });
+
   it("reports an Aurora addon's database name and backup period", () => {
     const app = appOf({
       'copilot/web/manifest.yml': `name: web\n${WEB}`,

@@ -151,7 +151,7 @@ export function mapSize(raw: Raw, out: LayerDraft): void {
  * per minute, the ALBRequestCountPerTarget target) → scale.requestsPerTarget. Spot, memory and
  * response-time targets, cooldowns and queue_delay are reported.
  */
-export function mapCount(raw: Raw, out: LayerDraft, ctx: MapContext & { web: boolean; job: boolean }): void {
+export function mapCount(raw: Raw, out: LayerDraft, ctx: MapContext & { web: boolean; job: boolean; appRunner?: boolean }): void {
   const count = raw.take('count');
   if (count === undefined || count === null) return;
   const f = ctx.findings;
@@ -165,7 +165,8 @@ export function mapCount(raw: Raw, out: LayerDraft, ctx: MapContext & { web: boo
   }
   if (typeof count === 'string') {
     // Request-Driven Web Service: an App Runner auto scaling configuration, such as high-availability/3.
-    f.add('count', `'${count}' names an App Runner auto scaling configuration`, 'set count.min and count.max for the Fargate service instead (defaults 2 and 4)');
+    if (ctx.appRunner) f.add('count', `'${count}' names an App Runner auto scaling configuration`, 'set count.min and count.max for the Fargate service instead (defaults 2 and 4)');
+    else f.add('count', `'${count}' is not a count Copilot takes here: a number, a range such as 1-10, or a map with range`, 'set count.min and count.max (defaults 2 and 4)');
     return;
   }
   if (!isMap(count)) return;
@@ -364,7 +365,7 @@ export function gracePeriod(healthcheck: Record<string, unknown>): number | unde
 export function mapCommonFields(
   raw: Raw,
   out: LayerDraft,
-  ctx: MapContext & { web: boolean; job: boolean; movedToSecrets: Set<string>; deployment: boolean },
+  ctx: MapContext & { web: boolean; job: boolean; appRunner?: boolean; movedToSecrets: Set<string>; deployment: boolean },
 ): void {
   mapSize(raw, out);
   mapCount(raw, out, ctx);

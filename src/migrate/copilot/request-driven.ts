@@ -12,5 +12,5 @@ export function mapRequestDrivenLayer(raw: Raw, out: LayerDraft, input: LayerInp
   const http = raw.take('http');
   if (isMap(http)) mapHttp(http, out, { ...ctx, web: input.kind === 'web' });
   mapImage(raw, out, { ...ctx, withPort: true, repo: input.repo });
-  mapCommonFields(raw, out, { ...ctx, web: input.kind === 'web', job: false, movedToSecrets: input.movedToSecrets, deployment: false });
+  mapCommonFields(raw, out, { ...ctx, web: input.kind === 'web', job: false, appRunner: true, movedToSecrets: input.movedToSecrets, deployment: false });
 }
