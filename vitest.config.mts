@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
-import { ISOLATED_TEST_FILES } from './test/support/isolated-files';
+import { readFileSync } from 'node:fs';
+
+// Test files that replace modules or AWS SDK clients (vi.mock, aws-sdk-client-mock), so must not
+// share modules with others; test/isolation.test.ts keeps the list complete.
+const ISOLATED_TEST_FILES: string[] = JSON.parse(readFileSync('test/isolated-files.json', 'utf8'));
 
 // Files that replace modules or AWS SDK clients run each in a fresh module graph; every other file
 // shares its worker's modules, so aws-cdk-lib loads once per worker instead of once per file (on

@@ -100,6 +100,19 @@ export async function runLogQuery(queryOrName: string, dataDir: string): Promise
       reader = await prepared.runAndReadAll();
     } catch (e) {
       if (e instanceof LogQueryError) throw e;
+      // A service log file with a line that is not JSON: not what the pipeline writes, so it came
+      // from elsewhere or was cut short; name it as the user's folder has it.
+      const malformed = /Malformed JSON in file "([^"]+)"/.exec(firstLine(e));
+      if (malformed) {
+        const file = `${dataDir}${sep}${relative(resolve(dataDir), malformed[1]!)}`;
+        const cut = gzipProblem(malformed[1]!);
+        throw new LogQueryError(
+          cut
+            ? `${file} is not readable gzip: ${cut}; sync it again or remove it`
+            : `${file} holds text that is not JSON, but the log pipeline writes one CloudWatch Logs envelope as JSON per line: sync it again or remove it`,
+          dataDir,
+        );
+      }
       // A file DuckDB could not read is about the data folder; anything else about the query.
       const culprit = culpritOf(e, found, dataDir);
       const aboutData = culprit !== '' || /in file "/.test(firstLine(e));
@@ -157,6 +170,16 @@ async function unparsedAlbLines(connection: { runAndReadAll(sql: string): Promis
   );
   const n = Number(reader.getRows()[0]?.[0] ?? 0);
   return n ? [`${n} ALB access log line${n === 1 ? '' : 's'} did not parse and ${n === 1 ? 'was' : 'were'} left out of alb_requests`] : [];
+}
+
+/** Why a file is not whole gzip (cut short, not gzip at all), or undefined when it is. */
+function gzipProblem(file: string): string | undefined {
+  try {
+    gunzipSync(readFileSync(file));
+    return undefined;
+  } catch (z) {
+    return z instanceof Error ? z.message : String(z);
+  }
 }
 
 /**

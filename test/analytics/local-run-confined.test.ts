@@ -129,9 +129,16 @@ describe('logs query files it cannot read', { timeout: 60_000 }, () => {
     writeFileSync(join(corrupt, 'services/dt=2026-11-30/hour=19/service=visits/cut.gz'), whole.subarray(0, whole.length / 2));
     const e = await failure('errors-by-service', corrupt);
     expect(e).toBeInstanceOf(LogQueryError);
-    expect(e!.message).toMatch(/^the query failed: .*cut\.gz/);
+    expect(e!.message).toMatch(/cut\.gz is not readable gzip: .*; sync it again or remove it$/);
     expect(e!.message.split('\n')).toHaveLength(1);
     expect((e as LogQueryError).file).toBe(corrupt);
+
+    const text = bucketCopy(join(root, 'text-gz'));
+    const notes = 'services/dt=2026-11-30/hour=19/service=visits/notes.gz';
+    writeFileSync(join(text, notes), gzipSync('this is not a log envelope\n'));
+    const malformed = await failure('errors-by-service', text);
+    expect(malformed!.message).toBe(`${join(text, notes)} holds text that is not JSON, but the log pipeline writes one CloudWatch Logs envelope as JSON per line: sync it again or remove it`);
+    expect((malformed as LogQueryError).file).toBe(text);
   });
 
   it('counts and names files it does not read and ALB lines that do not parse', async () => {
