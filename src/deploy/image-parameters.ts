@@ -3,7 +3,7 @@ import type { PreparedEstate } from '../estate/prepare';
 import type { StackPlan } from '../estate/stack-plan';
 import { parameter, resourceName } from '../naming/names';
 import { type LastImageReader, ssmLastImage } from './last-image';
-import { SkipStack } from './order';
+import { AwaitsPipeline } from './order';
 
 /**
  * The parameters an estate deploy gives a stack: every deployed parameter value kept, ImageTag
@@ -16,7 +16,7 @@ import { SkipStack } from './order';
  * lock cannot know: `recorded`) and keeps its image, which may be newer than the record while the
  * pipeline's verify step runs; without one, nothing has run it yet.
  *
- * @throws SkipStack when a new source-built service of an estate with pipelines has no recorded
+ * @throws AwaitsPipeline when a new source-built service of an estate with pipelines has no recorded
  *   image (its pipeline has not deployed it yet): deploying it would start tasks on no image
  * @throws Error when the record cannot be read
  */
@@ -41,7 +41,7 @@ export async function imageParameters(
   }
   if (tag) return { parameters: StackParameters.onlyExisting(), recorded: true };
   if (spec.delivery.repo) {
-    throw new SkipStack(`${service.name} has no image that deployed successfully in ${plan.environment} yet: its pipeline (${resourceName.pipeline(spec.name, service.name)}) deploys it once it has built one`);
+    throw new AwaitsPipeline(`${service.name} has no image that deployed successfully in ${plan.environment} yet: its pipeline (${resourceName.pipeline(spec.name, service.name)}) deploys it once it has built one`);
   }
   return keep;
 }

@@ -38,7 +38,15 @@ export type StackOutcome = 'deployed' | 'failed' | 'skipped';
 
 /** Thrown by a stack's deploy that is not to happen in this run (why: its message); the run goes on. */
 export class SkipStack extends Error {
-  override readonly name = 'SkipStack';
+  override readonly name: string = 'SkipStack';
+}
+
+/**
+ * A source-built service whose pipeline has not yet deployed an image to this environment: not a
+ * failure of the deploy, since the pipeline creates the stack once it has built one.
+ */
+export class AwaitsPipeline extends SkipStack {
+  override readonly name: string = 'AwaitsPipeline';
 }
 
 /**
@@ -54,8 +62,8 @@ export async function runStep(
   concurrency: number,
   deploy: (stack: string) => Promise<void>,
   done: Map<string, StackOutcome>,
-  /** Told of a stack skipped: `because` is the stack it waited for, or why it was skipped. */
-  skip: (stack: string, because: string) => void,
+  /** Told of a stack skipped: `because` is the stack it waited for, or why it was skipped (`cause`: the stack's own SkipStack). */
+  skip: (stack: string, because: string, cause?: SkipStack) => void,
 ): Promise<void> {
   const waiting = [...stacks];
   const inStep = new Set(stacks);
@@ -79,7 +87,7 @@ export async function runStep(
         .then(() => void done.set(stack, 'deployed'))
         .catch((e: unknown) => {
           done.set(stack, e instanceof SkipStack ? 'skipped' : 'failed');
-          if (e instanceof SkipStack) skip(stack, e.message);
+          if (e instanceof SkipStack) skip(stack, e.message, e);
         })
         .finally(() => running.delete(run));
       running.add(run);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackPlan } from '../estate/stack-plan';
-import { groupSteps, PARALLEL_STEPS, runStep, SkipStack, STEP_NAMES, stepOf, type StackOutcome } from './order';
+import { AwaitsPipeline, groupSteps, PARALLEL_STEPS, runStep, SkipStack, STEP_NAMES, stepOf, type StackOutcome } from './order';
 
 /** Each stack's dependencies on other stacks, as the cloud assembly's manifest records them. */
 export function assemblyDependencies(assembly: string): Map<string, string[]> {
@@ -35,6 +35,9 @@ export async function deploySteps(plans: readonly StackPlan[], options: StepOpti
   let started = 0;
   let firstError: Error | undefined;
   const skipped: string[] = [];
+  // Stacks that wait for their pipeline's first image, and those that wait on them: expected on a
+  // first deploy, so they are said but do not make the deploy fail.
+  const awaiting: string[] = [];
   const done = new Map<string, StackOutcome>();
   for (const step of groupSteps(plans)) {
     const names = step.map((p) => p.name);
@@ -58,14 +61,23 @@ export async function deploySteps(plans: readonly StackPlan[], options: StepOpti
         }
       },
       done,
-      (name, because) => {
-        skipped.push(name);
+      (name, because, cause) => {
+        (cause instanceof AwaitsPipeline || awaiting.includes(because) ? awaiting : skipped).push(name);
         options.say(byName.has(because) || /^\S+$/.test(because) ? `  ${name}: skipped, as ${because} did not deploy` : `  ${name}: skipped: ${because}`);
       },
     );
     if (firstError) break;
   }
   if (firstError) return options.explain(firstError);
-  if (skipped.length > 0) return `${skipped.length} stack${skipped.length === 1 ? ' was' : 's were'} not deployed: ${skipped.join(', ')} (see above why); everything else was`;
+  if (skipped.length > 0) {
+    const left = [...skipped, ...awaiting];
+    return `${left.length} stack${left.length === 1 ? ' was' : 's were'} not deployed: ${left.join(', ')} (see above why); everything else was`;
+  }
+  if (awaiting.length > 0) {
+    options.say(
+      `${awaiting.length} stack${awaiting.length === 1 ? ' waits' : 's wait'} for a service pipeline's first image: ${awaiting.join(', ')}. ` +
+        'Each pipeline deploys its own service once it has built an image; run cityplan deploy again after that for any stack above that depends on one of them',
+    );
+  }
   return undefined;
 }
