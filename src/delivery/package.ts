@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileEstate } from '../estate/compile';
+import { environmentNamed } from '../estate/plan';
 import { prepareEstate } from '../estate/prepare';
 import { planStacks } from '../estate/stack-plan';
 import { explainFileErrors } from '../files/file-error';
@@ -36,8 +37,7 @@ export function packageService(dir: string, options: PackageOptions): PackagedSt
   const selection = { environment: options.environment, service: options.service };
   const prepared = prepareEstate(dir, selection);
   const { spec, previous, allocated, allocation } = prepared;
-  const env = spec.environments.find((e) => e.name === options.environment);
-  if (!env) throw new UsageError(`no environment '${options.environment}' in ${spec.name} (${spec.environments.map((e) => e.name).join(', ')})`);
+  const env = environmentNamed(spec, options.environment);
   const service = spec.services.get(env.name)?.find((s) => s.name === options.service);
   if (!service) throw new UsageError(`no service '${options.service}' in environment ${env.name} of ${spec.name}`);
   const before = JSON.stringify(previous.environments[env.name]?.services[service.name] ?? null);

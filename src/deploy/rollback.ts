@@ -4,7 +4,7 @@
  * as the plan has it with ImageTag set to that image. Nothing else changes.
  */
 import { type IIoHost, StackParameters, StackSelectionStrategy, Toolkit } from '@aws-cdk/toolkit-lib';
-import { planEstate } from '../estate/plan';
+import { environmentNamed, planEstate } from '../estate/plan';
 import { prepareEstate } from '../estate/prepare';
 import { UsageError } from '../manifest/problems';
 import { parameter, stackName } from '../naming/names';
@@ -31,8 +31,7 @@ export interface RollbackDependencies {
 export async function rollbackService(dir: string, options: RollbackOptions, deps: RollbackDependencies): Promise<{ stopped?: string; image?: string }> {
   const selection = { environment: options.environment, service: options.service };
   const { spec } = prepareEstate(dir, selection);
-  const env = spec.environments.find((e) => e.name === options.environment);
-  if (!env) throw new UsageError(`no environment '${options.environment}' in ${spec.name} (${spec.environments.map((e) => e.name).join(', ')})`);
+  const env = environmentNamed(spec, options.environment);
   const service = spec.services.get(env.name)?.find((s) => s.name === options.service);
   if (!service) throw new UsageError(`no service '${options.service}' in environment ${env.name} of ${spec.name}`);
   if (service.image) throw new UsageError(`${service.name} runs the image its manifest names (${service.image}): roll back by changing image: in services/${service.name}.yaml`);

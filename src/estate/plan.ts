@@ -214,12 +214,20 @@ function dataStores(s: ServiceSpec): string[] {
   ].filter(Boolean);
 }
 
+/**
+ * The environment an `--env` names.
+ * @throws UsageError naming the nearest environment and all of them, when the estate has none of that name
+ */
+export function environmentNamed(spec: EstateSpec, name: string): EstateSpec['environments'][number] {
+  const env = spec.environments.find((e) => e.name === name);
+  if (env) return env;
+  const names = spec.environments.map((e) => e.name);
+  const near = closest(name, names);
+  throw new UsageError(`no environment '${name}' in ${spec.name}${near ? `; did you mean ${near}?` : ''} (${names.join(', ')})`);
+}
+
 export function checkSelection(spec: EstateSpec, previous: Lock, options: PlanOptions): void {
-  if (options.environment && !spec.environments.some((e) => e.name === options.environment)) {
-    const names = spec.environments.map((e) => e.name);
-    const near = closest(options.environment, names);
-    throw new UsageError(`no environment '${options.environment}' in ${spec.name}${near ? `; did you mean ${near}?` : ''} (${names.join(', ')})`);
-  }
+  if (options.environment) environmentNamed(spec, options.environment);
   if (options.service !== undefined && options.service.trim() === '') throw new UsageError('--service needs a service name, such as --service book-a-prison-visit');
   if (options.environment !== undefined && options.environment.trim() === '') throw new UsageError(`--env needs an environment name (${spec.environments.map((e) => e.name).join(', ')})`);
   if (options.service) {
