@@ -6,8 +6,9 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { environmentNamed } from '../estate/plan';
 import { loadEstate } from '../manifest/load';
-import { EstateError, UsageError } from '../manifest/problems';
+import { EstateError } from '../manifest/problems';
 import { BUILT_IN_RUNBOOKS, RUNBOOK_INFO } from '../manifest/runbooks';
 import type { EnvironmentSpec, EstateSpec } from '../manifest/spec';
 import { resourceName } from '../naming/names';
@@ -87,8 +88,7 @@ export interface RunbookReplayFlags {
 /** What the responder of one environment would decide for the event in `eventFile`. */
 export async function runbookReplayCommand(eventFile: string, flags: RunbookReplayFlags, io: Output): Promise<number> {
   const spec = loadEstate(flags.estate);
-  const env = spec.environments.find((e) => e.name === flags.env);
-  if (!env) throw new UsageError(`--env ${flags.env}: the estate's environments are ${spec.environments.map((e) => e.name).join(', ')}`);
+  const env = environmentNamed(spec, flags.env);
   const event = readEventFile(eventFile);
   const time = Date.parse(String((event as { time?: unknown }).time));
   const ctx: ResponderContext = {

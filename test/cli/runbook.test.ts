@@ -150,6 +150,7 @@ describe('cityplan runbook replay', () => {
 
   it('an unknown environment or a missing flag is a usage error (exit 2)', async () => {
     expect((await cityplan('runbook', 'replay', 'x.json', '--estate', 'examples/justice', '--env', 'qa')).code).toBe(2);
+    expect((await cityplan('runbook', 'replay', 'x.json', '--estate', 'examples/justice', '--env', 'prod')).stderr).toContain("no environment 'prod' in justice; did you mean production?");
     expect((await cityplan('runbook', 'replay', 'x.json', '--estate', 'examples/justice')).code).toBe(2);
   });
 });
