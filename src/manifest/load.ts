@@ -297,6 +297,7 @@ function toEnvironment(name: string, e: EstateFile['environments'][string], esta
     zoneId: e.zoneId,
     zones: e.zones ?? 2,
     capacity: e.capacity ?? 'on-demand',
+    egress: e.egress ?? (e.protect ? 'nat' : 'nat-single'),
     approval: e.approval ?? false,
     protect: e.protect ?? false,
     config: { recorder: e.config?.recorder ?? false },

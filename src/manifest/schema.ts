@@ -374,6 +374,10 @@ export const environmentFields = z.strictObject({
     .meta({ description: 'An existing hosted zone for domain; absent: the foundation creates one.' }),
   zones: z.union([z.literal(2), z.literal(3)], { error: 'must be 2 or 3' }).optional().meta({ default: 2 }),
   capacity: z.enum(['on-demand', 'spot']).optional().meta({ default: 'on-demand' }),
+  egress: z.enum(['nat', 'nat-single', 'endpoints']).optional().meta({
+    description:
+      'How tasks reach AWS APIs and the internet: nat (a NAT gateway per zone), nat-single (one NAT gateway for the environment), endpoints (no NAT gateway: VPC endpoints for ECR, CloudWatch Logs, Secrets Manager, KMS, SSM and S3; no internet). Default: nat where protect is set, nat-single otherwise.',
+  }),
   approval: z.boolean().optional().meta({ description: 'Manual approval before this environment in pipelines.', default: false }),
   protect: z.boolean().optional().meta({
     description: 'Deletion protection, retained data and at least 2 tasks per service.',

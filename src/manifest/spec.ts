@@ -10,6 +10,12 @@ export interface EnvironmentSpec {
   readonly zoneId?: string;
   readonly zones: 2 | 3;
   readonly capacity: 'on-demand' | 'spot';
+  /**
+   * How tasks reach AWS APIs and the internet: `nat` (a NAT gateway per zone), `nat-single` (one
+   * for the environment) or `endpoints` (no NAT: VPC endpoints only). Default applied: `nat` where
+   * `protect` is set, `nat-single` otherwise (what every environment had before the field existed).
+   */
+  readonly egress: Egress;
   readonly approval: boolean;
   readonly protect: boolean;
   /** AWS Config (see src/policy/config): `recorder` also creates the recorder and delivery channel. */
@@ -19,6 +25,9 @@ export interface EnvironmentSpec {
   /** How the environment's responder acts (`runbooks`); defaults applied. */
   readonly runbooks: { readonly dryRun: boolean; readonly maxActionsPerHour: number };
 }
+
+/** See EnvironmentSpec.egress. */
+export type Egress = 'nat' | 'nat-single' | 'endpoints';
 
 export type ServiceKind = 'web' | 'backend' | 'worker' | 'job';
 

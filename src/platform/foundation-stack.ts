@@ -95,7 +95,7 @@ export class FoundationStack extends Stack {
     this.vpc = new ec2.Vpc(this, 'Network', {
       ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
       availabilityZones: availabilityZones(env.region, env.zones),
-      natGateways: protect ? env.zones : 1,
+      natGateways: env.egress === 'nat' ? env.zones : 1,
       subnetConfiguration: [
         { name: 'ingress', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
