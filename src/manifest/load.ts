@@ -11,6 +11,7 @@ import { EstateError, type Problem, UsageError, uniqueProblems } from './problem
 import { domainsApart, environmentRules, NOT_FOR_THIS_KIND, SERVICE_FILE_RULES, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
 import { loadEstateRunbooks } from './estate-runbooks';
+import { environmentsOf } from './runs-in';
 import { DEFAULT_ACTIONS_PER_HOUR } from './runbooks';
 import { checkShape } from './shape';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from './spec';
@@ -67,15 +68,17 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
         );
       }
     }
-    for (const env of environments) {
+    const placed = environmentsOf(svc.file, svc.source, environments);
+    problems.push(...placed.problems);
+    for (const env of placed.runsIn) {
       const layers = layersFor(svc, env.name, estate, estateRead.source, estateShape?.failed ?? []);
       const spec = toService(svc.file.name, svc.source.file, mergeLayers(layers));
       contexts.push(new ServiceContext(spec, env, layers, svc.source, estate.name));
     }
     // The file's own values, which overrides in every environment would otherwise hide.
-    if (Object.keys(svc.file.environments ?? {}).length > 0 && environments.length > 0) {
+    if (Object.keys(svc.file.environments ?? {}).length > 0 && placed.runsIn.length > 0) {
       const layers = layersFor(svc, undefined, estate, estateRead.source, estateShape?.failed ?? []);
-      const base = new ServiceContext(toService(svc.file.name, svc.source.file, mergeLayers(layers)), environments[0]!, layers, svc.source, estate.name);
+      const base = new ServiceContext(toService(svc.file.name, svc.source.file, mergeLayers(layers)), placed.runsIn[0]!, layers, svc.source, estate.name);
       for (const rule of SERVICE_FILE_RULES) problems.push(...rule(base));
     }
   }
@@ -269,7 +272,7 @@ function layersFor(
   estateSource: YamlSource,
   estateFailed: ReadonlyArray<readonly PropertyKey[]>,
 ): Layer[] {
-  const { environments, name: _name, ...own } = svc.file;
+  const { environments, name: _name, runsIn: _runsIn, ...own } = svc.file;
   const layers: Layer[] = [builtInLayer];
   const under = (failed: ReadonlyArray<readonly PropertyKey[]>, base: readonly PropertyKey[]) =>
     failed.filter((f) => base.every((seg, i) => f[i] === seg) && f.length > base.length).map((f) => f.slice(base.length));

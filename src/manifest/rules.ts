@@ -443,7 +443,14 @@ export function serviceLinks(contexts: readonly ServiceContext[], fileNames: Rea
     if (!byEnv.has(ctx.env.name)) byEnv.set(ctx.env.name, new Map());
     byEnv.get(ctx.env.name)!.set(ctx.spec.name, ctx);
   }
-  for (const services of byEnv.values()) {
+  /** Where each service runs, to tell "not in this estate" from "not in this environment" (runsIn). */
+  const runsIn = new Map<string, string[]>();
+  for (const ctx of contexts) runsIn.set(ctx.spec.name, [...(runsIn.get(ctx.spec.name) ?? []), ctx.env.name]);
+  const elsewhere = (name: string, env: string) => {
+    const envs = runsIn.get(name);
+    return envs && !envs.includes(env) ? `${name} does not run in environment ${env} (its runsIn: ${envs.join(', ')}); add ${env} to its runsIn, or run this service where ${name} runs only (runsIn: [${envs.join(', ')}])` : undefined;
+  };
+  for (const [envName, services] of byEnv) {
     const names = [...services.keys()];
     const callers = new Map<string, string[]>();
     for (const ctx of services.values()) {
@@ -464,8 +471,10 @@ export function serviceLinks(contexts: readonly ServiceContext[], fileNames: Rea
           if (seen.has(callee)) problems.push(ctx.problem(['calls'], `lists ${callee} twice`));
           else if (callee === ctx.spec.name) problems.push(ctx.problem(['calls'], `lists the service itself; a service reaches its own tasks without calls`));
           else if (!target) {
+            const away = elsewhere(callee, envName);
             // A service whose own file is wrong is reported there, not again by everything that names it.
-            if (!fileNames.has(callee)) problems.push(ctx.problem(['calls'], `${callee} is not a service of this estate${didYouMean(callee, names)}`));
+            if (away) problems.push(ctx.problem(['calls'], away));
+            else if (!fileNames.has(callee)) problems.push(ctx.problem(['calls'], `${callee} is not a service of this estate${didYouMean(callee, names)}`));
           } else if (target.failed(['kind']) || !target.spec.kind) {
             // Its kind is wrong in its own file: whether it can be called is not known yet.
           } else if (target.spec.kind !== 'backend' && target.spec.kind !== 'web') {
@@ -490,7 +499,9 @@ export function serviceLinks(contexts: readonly ServiceContext[], fileNames: Rea
           if (subscribed.has(key)) problems.push(ctx.problem(['subscribe'], `subscribes twice to topic ${sub.topic} of ${sub.service}; one subscription takes one filter`));
           subscribed.add(key);
           if (!publisher) {
-            if (!fileNames.has(sub.service)) problems.push(ctx.problem(['subscribe'], `${sub.service} is not a service of this estate${didYouMean(sub.service, names)}`));
+            const away = elsewhere(sub.service, envName);
+            if (away) problems.push(ctx.problem(['subscribe'], away));
+            else if (!fileNames.has(sub.service)) problems.push(ctx.problem(['subscribe'], `${sub.service} is not a service of this estate${didYouMean(sub.service, names)}`));
           } else if (!publisher.failed(['publish']) && !publisher.spec.publish.includes(sub.topic)) {
             const has = publisher.spec.publish;
             problems.push(

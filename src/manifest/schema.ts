@@ -359,8 +359,16 @@ export const serviceFile = serviceOverrides
     environments: z
       .record(z.string(), serviceOverrides)
       .meta({ description: 'Per-environment overrides of any service field.' }),
+    runsIn: z
+      .array(z.string())
+      .min(1, { error: "must name at least one environment; a service that runs nowhere is removed by deleting its file" })
+      .meta({
+        description:
+          'The environments this service runs in (default: every environment of estate.yaml). An estate of thousands of services spreads them over environments in several accounts, each within its quotas.',
+        examples: [['prisons-stg', 'prisons-prod']],
+      }),
   })
-  .partial({ environments: true })
+  .partial({ environments: true, runsIn: true })
   .meta({ title: 'cityplan service', description: 'One service of a cityplan estate (services/<name>.yaml).' });
 
 export const environmentFields = z.strictObject({

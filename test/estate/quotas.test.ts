@@ -4,6 +4,7 @@ import { emptyLock } from '../../src/estate/lock';
 import { checkEstateQuotas, checkStackQuotas, describeBreach, QUOTAS } from '../../src/estate/quotas';
 import type { EstateSpec, ServiceSpec } from '../../src/manifest/spec';
 import { loadEstate } from '../../src/manifest/load';
+import { areaEstateFiles, generatedEstateFiles, writeEstate } from '../support/estate-files';
 
 const example = loadEstate('examples/justice');
 
@@ -80,5 +81,18 @@ describe('quota checks', () => {
       'stack big: 501 CloudFormation resources per stack; the quota is 500 (fixed)',
       'stack big: 1200000 CloudFormation template size (bytes, uploaded through S3); the quota is 1000000 (fixed)',
     ]);
+  });
+});
+
+describe('a 3,000-service estate', () => {
+  it('is over one account’s default quotas in one environment, and within them spread over two areas’ accounts', () => {
+    const one = loadEstate(writeEstate(generatedEstateFiles(3000, 1)));
+    expect(checkEstateQuotas(one, allocateEstate(one, emptyLock()).environments).map((b) => b.quota.name).sort()).toEqual([
+      QUOTAS.stacksPerRegion.name,
+      QUOTAS.securityGroupsPerVpc.name,
+    ].sort());
+    const spread = loadEstate(writeEstate(areaEstateFiles(3000)));
+    expect(spread.environments.map((e) => spread.services.get(e.name)!.length)).toEqual([1500, 1500, 1500, 1500]);
+    expect(checkEstateQuotas(spread, allocateEstate(spread, emptyLock()).environments)).toEqual([]);
   });
 });

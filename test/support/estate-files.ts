@@ -113,3 +113,31 @@ export function mixedEstateFiles(count: number, environments: 1 | 2 = 2): Record
   }
   return files;
 }
+
+/**
+ * An estate of `count` web services spread over two business areas, each with its own staging and
+ * production environments in accounts of their own (`runsIn`): the shape of an estate too big for
+ * one account's default quotas (2,000 stacks and 2,500 security groups per account and region).
+ * Services alternate between the areas; each has the same extras as generatedEstateFiles.
+ */
+export function areaEstateFiles(count: number): Record<string, string> {
+  const areas = ['courts', 'prisons'];
+  const environments = areas.flatMap((area, a) => [
+    `  ${area}-stg:\n    account: "${String(444444444444 + 2 * a * 111111111111)}"\n    domain: ${area}.staging.example.gov.uk`,
+    `  ${area}-prod:\n    account: "${String(555555555555 + 2 * a * 111111111111)}"\n    domain: ${area}.example.gov.uk\n    zones: 3\n    protect: true`,
+  ]);
+  const estate = MINIMAL_ESTATE.replace(/\nenvironments:[\s\S]*$/, `\nenvironments:\n${environments.join('\n')}\n`);
+  const files: Record<string, string> = { 'estate.yaml': estate };
+  for (let i = 0; i < count; i++) {
+    const name = `service-${String(i).padStart(4, '0')}`;
+    const area = areas[i % areas.length]!;
+    const extras = [
+      `runsIn: [${area}-stg, ${area}-prod]`,
+      i % 3 === 0 ? 'secrets: [SESSION_SECRET, API_KEY]' : '',
+      i % 7 === 0 ? 'cpu: 512\nmemory: 1024' : '',
+      i % 5 === 0 ? `environments:\n  ${area}-prod:\n    count:\n      min: 3\n      max: 9` : '',
+    ].filter(Boolean);
+    files[`services/${name}.yaml`] = webService(name, `${extras.join('\n')}\n`);
+  }
+  return files;
+}
