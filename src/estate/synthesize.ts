@@ -70,6 +70,14 @@ const STACKS_PER_APP = 150;
 /** Heap per worker: several times what one app of STACKS_PER_APP stacks needs. */
 const WORKER_HEAP_MB = 1024;
 
+/**
+ * Stacks one worker synthesizes before it ends and a fresh one takes the next part. aws-cdk-lib
+ * keeps some state for the life of a process (every token string it ever registered, for one),
+ * so a worker's heap grows with every app it builds, collected or not: a worker given 3,000 stacks
+ * ran out of its heap. Measured: 1,000 service stacks fit well within WORKER_HEAP_MB.
+ */
+const STACKS_PER_WORKER = 600;
+
 /** Builds, synthesizes and checks the given stacks in this process, a bounded number at a time. */
 export function synthesizeStacks(
   spec: EstateSpec,
@@ -140,38 +148,61 @@ export function workerCount(stacks: number, script: string): number {
   return stacks >= PARALLEL_FROM_STACKS ? Math.min(availableParallelism(), 4) : 0;
 }
 
-/** Splits the stacks over `workers` worker threads, each synthesizing into its own folder, then merges. */
+/**
+ * Splits the stacks over worker threads, at most `workers` at once and `stacksPerWorker` stacks
+ * each, each synthesizing into its own folder, then merges.
+ */
 export async function synthesizeInWorkers(
   task: Omit<WorkerTask, 'stacks' | 'outdir'>,
   stacks: readonly StackPlan[],
   outdir: string,
   workers: number,
   script: string,
+  /** At most this many stacks per worker; more parts than `workers` run one after another. */
+  stacksPerWorker = STACKS_PER_WORKER,
 ): Promise<SynthesisResult> {
-  // Round robin keeps parts even: foundations are heavy, service stacks light and many.
-  const parts = Array.from({ length: workers }, (_, i) => stacks.filter((_, j) => j % workers === i)).filter((p) => p.length > 0);
+  // Round robin keeps parts even: foundations are heavy, service stacks light and many. At most
+  // `workers` run at once; a large estate has more parts than that, each a fresh worker.
+  const count = Math.max(workers, Math.ceil(stacks.length / stacksPerWorker));
+  const parts = Array.from({ length: count }, (_, i) => stacks.filter((_, j) => j % count === i)).filter((p) => p.length > 0);
   const partDirs = parts.map((_, i) => join(outdir, `part-${i}`));
-  const started = parts.map((part, i) => startWorker(script, { ...task, stacks: part, outdir: partDirs[i]! }));
+  const started: Array<{ worker: Worker; reply: Promise<WorkerReply> }> = [];
+  let stopped = false;
   // Until every worker has answered, an interrupt stops them (before the folder they write into is
   // removed), and so does one failing: the others would keep the process alive and write on.
   const stopAll = async () => {
+    stopped = true;
     await Promise.all(started.map((w) => w.worker.terminate()));
   };
   const release = onInterrupt(stopAll);
-  let replies: WorkerReply[];
+  const replies: WorkerReply[] = new Array(parts.length);
+  let next = 0;
+  const runNext = async (): Promise<void> => {
+    while (!stopped && next < parts.length) {
+      const i = next++;
+      const running = startWorker(script, { ...task, stacks: parts[i]!, outdir: partDirs[i]! });
+      started.push(running);
+      replies[i] = await running.reply;
+      // A part that crashed or could not write ends the plan; the estate's own problems are
+      // collected from every part, so that all of them are listed at once.
+      if ('crash' in replies[i]! || 'fileError' in replies[i]!) stopped = true;
+    }
+  };
   try {
-    replies = await Promise.all(started.map((w) => w.reply));
+    await Promise.all(Array.from({ length: Math.min(workers, parts.length) }, runNext));
+    if (replies.some((r) => r === undefined) && !replies.some((r) => r !== undefined && !('result' in r))) throw new Error('synthesis stopped before every part was built');
   } catch (e) {
     await stopAll();
     throw e;
   } finally {
     release();
   }
-  const fileError = replies.find((r) => 'fileError' in r);
+  const answered = replies.filter((r): r is WorkerReply => r !== undefined);
+  const fileError = answered.find((r) => 'fileError' in r);
   if (fileError) throw new FileError(fileError.fileError.path, fileError.fileError.message);
-  const problems = replies.flatMap((r) => ('problems' in r ? r.problems : []));
+  const problems = answered.flatMap((r) => ('problems' in r ? r.problems : []));
   if (problems.length > 0) throw new EstateError(problems);
-  const crash = replies.find((r): r is { crash: string } => 'crash' in r);
+  const crash = answered.find((r): r is { crash: string } => 'crash' in r);
   if (crash) throw new Error(crash.crash);
   mergeAssemblies(partDirs, outdir, stacks);
   return combine(

@@ -50,7 +50,8 @@ describe('synthesis in several apps and worker threads', () => {
   it.skipIf(!existsSync(WORKER))('in worker threads, gives the same assembly, findings and sizes', async () => {
     const inProcess = synthesizeStacks(spec, environments, planned, scratch('apps'));
     const out = scratch('workers');
-    const inWorkers = await synthesizeInWorkers({ dir, lock, selection: {} }, planned, out, 3, WORKER);
+    // Two at a time, at most 100 stacks each: three parts, the last started when one has ended.
+    const inWorkers = await synthesizeInWorkers({ dir, lock, selection: {} }, planned, out, 2, WORKER, 100);
     // Acknowledgements, with their reasons, come back from the workers in the order one process gives.
     expect(inProcess.acknowledgements.length).toBeGreaterThan(planned.length);
     expect(inWorkers).toEqual(inProcess);
