@@ -4,6 +4,7 @@ import type { Egress } from '../../src/manifest/spec';
 import { egressResources, INTERFACE_ENDPOINTS } from '../../src/platform/egress-plan';
 import { compile } from '../support/compile';
 import { webService } from '../support/estate-files';
+import { estateProblems } from '../support/problems';
 
 /** An estate of one environment, `staging`, with this egress mode and zone count. */
 const estate = (egress: Egress | undefined, zones = 2, region?: string) => `name: test
@@ -180,5 +181,50 @@ describe('a change of egress mode', () => {
     expect(Object.keys(nat)).toEqual(expect.arrayContaining(['test-staging-visits', 'test-staging-search']));
     expect(others('endpoints')).toEqual(nat);
     expect(others('nat-single')).toEqual(nat);
+  });
+});
+
+describe('images in an endpoints environment', () => {
+  const visits = (egress: Egress | undefined, service: string, region?: string) => estateProblems({ 'estate.yaml': estate(egress, 2, region), 'services/visits.yaml': service });
+  const prebuilt = (image: string) => `name: visits\nkind: web\nowner: team@example.gov.uk\nimage: ${image}\n`;
+
+  it('refuses an image outside ECR, at its image line, with the ways out', () => {
+    expect(visits('endpoints', prebuilt('nginx:1.27'))).toEqual([
+      expect.objectContaining({
+        file: 'services/visits.yaml',
+        line: 4,
+        field: 'image',
+        message: expect.stringMatching(/egress: endpoints.*nginx:1\.27 is not in a private ECR registry.*build it with source.*222222222222\.dkr\.ecr\.eu-west-2\.amazonaws\.com\/visits.*egress: nat-single/),
+      }),
+    ]);
+    expect(visits('endpoints', prebuilt('public.ecr.aws/nginx/nginx:1.27'))).toHaveLength(1);
+  });
+
+  it('refuses ECR of another region, and accepts any account’s ECR of its own', () => {
+    expect(visits('endpoints', prebuilt('222222222222.dkr.ecr.eu-west-1.amazonaws.com/visits:1.0'))).toEqual([
+      expect.objectContaining({ field: 'image', message: expect.stringContaining('is in ECR of eu-west-1, and VPC endpoints reach their own region only') }),
+    ]);
+    expect(visits('endpoints', prebuilt('222222222222.dkr.ecr.eu-west-2.amazonaws.com/visits:1.0'))).toEqual([]);
+    expect(visits('endpoints', prebuilt(SEARCH_IMAGE))).toEqual([]);
+  });
+
+  it('accepts the same image where tasks go out through NAT', () => {
+    expect(visits('nat-single', prebuilt('nginx:1.27'))).toEqual([]);
+    expect(visits(undefined, prebuilt('nginx:1.27'))).toEqual([]);
+  });
+
+  it('refuses a source-built service when the environment is in another region than delivery’s image repositories', () => {
+    expect(visits('endpoints', webService('visits'), 'eu-west-1')).toEqual([
+      expect.objectContaining({ file: 'services/visits.yaml', field: 'source.repo', message: expect.stringContaining('delivery account\'s ECR in eu-west-2') }),
+    ]);
+    expect(visits('endpoints', webService('visits'))).toEqual([]);
+  });
+
+  it('names the estate defaults when they set the image', () => {
+    const problems = estateProblems({
+      'estate.yaml': `${estate('endpoints')}defaults:\n  image: nginx:1.27\n`,
+      'services/visits.yaml': 'name: visits\nkind: web\nowner: team@example.gov.uk\n',
+    });
+    expect(problems).toEqual([expect.objectContaining({ file: 'estate.yaml', field: 'defaults.image', message: expect.stringContaining('nginx:1.27 is not in a private ECR registry') })]);
   });
 });
