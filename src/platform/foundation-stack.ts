@@ -104,7 +104,9 @@ export class FoundationStack extends Stack {
         { name: 'ingress', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
         { name: TASK_SUBNETS, subnetType: taskSubnetType(env.egress), cidrMask: 20 },
       ],
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+      // Route tables named in the order aws-cdk-lib's default gives with NAT gateways (private, then
+      // public), so that the endpoint's RouteTableIds read the same whatever the egress mode.
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetGroupName: TASK_SUBNETS }, { subnetGroupName: 'ingress' }] } },
       // The default security group is closed by AWS Config remediation (src/policy/config), not
       // by CDK's custom-resource Lambda, which cdk-nag cannot see into.
       restrictDefaultSecurityGroup: false,
@@ -119,7 +121,7 @@ export class FoundationStack extends Stack {
         reason: 'Public subnets hold only the internet-facing load balancers and NAT gateways, which need the internet gateway; tasks run in private subnets without that route.',
       });
     }
-    new EgressEndpoints(this, 'Egress', { vpc: this.vpc, cidr, egress: env.egress });
+    const egress = new EgressEndpoints(this, 'Egress', { vpc: this.vpc, cidr, egress: env.egress });
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
       logGroupName: resourceName.flowLogGroup(estate, env.name),
       encryptionKey: this.key,
@@ -185,6 +187,9 @@ export class FoundationStack extends Stack {
     environmentPolicy(this, { estate, environment: env, key: this.key, vpc: this.vpc, accessLogs, retentionDays: logRetention(protect) });
     // The environment's runbook responder: AWS events and the estate's alarms answered by runbooks.
     const responder = new Responder(this, 'Responder', { estate, environment: env, key: this.key, vpc: this.vpc, alerts, zoneId: zone.hostedZoneId, runbooks: props.runbooks });
+    // With egress `endpoints` the responder reaches AWS only through them: create them first (in the
+    // NAT modes aws-cdk-lib makes it wait for the NAT routes instead).
+    responder.function.node.addDependency(egress);
     // The pipeline subscribes the responder's log group by name: CloudFormation must create it first.
     observability.responderSubscription.node.addDependency(responder.logGroup);
 

@@ -5,6 +5,8 @@ import { egressResources, INTERFACE_ENDPOINTS } from '../../src/platform/egress-
 import { compile } from '../support/compile';
 import { webService } from '../support/estate-files';
 import { estateProblems } from '../support/problems';
+import { readAssembly } from '../support/cloudformation';
+import { EstateHistory } from '../support/history';
 
 /** An estate of one environment, `staging`, with this egress mode and zone count. */
 const estate = (egress: Egress | undefined, zones = 2, region?: string) => `name: test
@@ -181,6 +183,37 @@ describe('a change of egress mode', () => {
     expect(Object.keys(nat)).toEqual(expect.arrayContaining(['test-staging-visits', 'test-staging-search']));
     expect(others('endpoints')).toEqual(nat);
     expect(others('nat-single')).toEqual(nat);
+  });
+});
+
+describe('deploying a change of egress mode over a deployed environment', () => {
+  it('creates the endpoints, changes the subnets in place and deletes the NAT gateways, with nothing else touched and nothing colliding', async () => {
+    const history = new EstateHistory({ 'estate.yaml': estate('nat-single'), ...services });
+    const before = await history.step();
+    expect(before.collisions).toEqual([]);
+    history.set('estate.yaml', estate('endpoints'));
+    const after = await history.step();
+    expect(after.collisions).toEqual([]);
+    const [old, next] = [readAssembly(before.plan.assembly), readAssembly(after.plan.assembly)];
+    for (const [name, stack] of next) if (name !== 'test-staging-foundation') expect(stack.template).toEqual(old.get(name)!.template);
+    // CloudFormation creates new resources, updates changed ones, and deletes the old ones last
+    // (cleanup), so tasks keep the NAT gateway until the endpoints exist.
+    const resources = (a: typeof old) => a.get('test-staging-foundation')!.template.Resources ?? {};
+    const [was, is] = [resources(old), resources(next)];
+    const types = (ids: string[], from: typeof was) => [...new Set(ids.map((id) => from[id]!.Type))].sort();
+    expect(types(Object.keys(is).filter((id) => !(id in was)), is)).toEqual(['AWS::EC2::SecurityGroup', 'AWS::EC2::VPCEndpoint']);
+    expect(types(Object.keys(was).filter((id) => !(id in is)), was)).toEqual(['AWS::EC2::EIP', 'AWS::EC2::NatGateway', 'AWS::EC2::Route']);
+    const changed = Object.keys(is).filter((id) => id in was && JSON.stringify(is[id]) !== JSON.stringify(was[id]));
+    // The task subnets change only their aws-cdk:subnet-type tag (an in-place update).
+    // The task subnets change only their aws-cdk:subnet-type tag (an in-place update); the
+    // responder's function and role only what they wait for (the NAT routes before, the endpoints now).
+    expect(types(changed, is)).toEqual(['AWS::EC2::Subnet', 'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::Lambda::Function']);
+    for (const id of changed) {
+      const strip = (r: { Type: string; Properties?: Record<string, unknown> }) => ({ ...r, DependsOn: undefined, Properties: { ...r.Properties, Tags: r.Type === 'AWS::EC2::Subnet' ? undefined : r.Properties?.Tags } });
+      expect(strip(is[id]!)).toEqual(strip(was[id]!));
+    }
+    const fn = Object.keys(is).find((id) => is[id]!.Type === 'AWS::Lambda::Function' && changed.includes(id))!;
+    expect((is[fn] as { DependsOn?: string[] }).DependsOn).toEqual(expect.arrayContaining(Object.keys(is).filter((id) => is[id]!.Type === 'AWS::EC2::VPCEndpoint' && !(id in was))));
   });
 });
 
