@@ -214,6 +214,15 @@ describe('deploying a change of egress mode over a deployed environment', () => 
     }
     const fn = Object.keys(is).find((id) => is[id]!.Type === 'AWS::Lambda::Function' && changed.includes(id))!;
     expect((is[fn] as { DependsOn?: string[] }).DependsOn).toEqual(expect.arrayContaining(Object.keys(is).filter((id) => is[id]!.Type === 'AWS::EC2::VPCEndpoint' && !(id in was))));
+    // A plan fails on any unacknowledged AwsSolutions or NIST 800-53 R5 finding; the endpoints need no acknowledgement.
+    expect(after.plan.findings.unacknowledged).toBe(0);
+    expect(after.plan.findings.acknowledgements.filter((a) => a.path.includes('/Egress/'))).toEqual([]);
+    expect(after.plan.findings.acknowledged).toBe(before.plan.findings.acknowledged);
+    // And back: NAT gateways and routes come first, the endpoints go in cleanup; nothing collides.
+    history.set('estate.yaml', estate('nat-single'));
+    const back = await history.step();
+    expect(back.collisions).toEqual([]);
+    expect(readAssembly(back.plan.assembly).get('test-staging-foundation')!.template).toEqual(old.get('test-staging-foundation')!.template);
   });
 });
 
