@@ -106,6 +106,11 @@ export const CLAIMS: Readonly<Record<string, Extract | null>> = {
   'AWS::EC2::Subnet': null,
   'AWS::EC2::SubnetRouteTableAssociation': null,
   'AWS::EC2::VPC': null,
+  // An endpoint has no name. What is unique is per VPC: one interface endpoint with private DNS per
+  // endpoint service (the second's private hosted zone would conflict with the first's, AWS
+  // PrivateLink "Private DNS"), one gateway endpoint per service and route table. cityplan's live
+  // in the foundation's own VPC, created in the same stack, which no other stack places endpoints
+  // in; GuardDuty's guardduty-data endpoint is the one it leaves to AWS (src/platform/egress-plan.ts).
   'AWS::EC2::VPCEndpoint': null,
   'AWS::EC2::VPCGatewayAttachment': null,
   // Repository names are unique per registry, which is the account and region (ECR CreateRepository:

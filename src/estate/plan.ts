@@ -71,6 +71,8 @@ export interface PlanResult {
     readonly protect: boolean;
     readonly zones: EnvironmentSpec['zones'];
     readonly capacity: EnvironmentSpec['capacity'];
+    /** How tasks reach AWS APIs and the internet (estate `environments.<env>.egress`; src/platform/egress-plan.ts). */
+    readonly egress: EnvironmentSpec['egress'];
     /** Manual approval before this environment in pipelines. */
     readonly approval: boolean;
     /** What runs in the environment at run time: the responder's dry run, cityplan's own Config recorder, GuardDuty. */
@@ -332,6 +334,7 @@ function summarizeEnvironments(
         protect: env.protect,
         zones: env.zones,
         capacity: env.capacity,
+        egress: env.egress,
         approval: env.approval,
         operations: { responderDryRun: env.runbooks.dryRun, configRecorder: env.config.recorder, guardduty: env.guardduty },
         createsZone: !env.zoneId,

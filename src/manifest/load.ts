@@ -8,6 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { builtInLayer, type Layer, mergeLayers } from './layers';
 import { closest } from './near';
 import { EstateError, type Problem, UsageError, uniqueProblems } from './problems';
+import { egressRules } from './egress-rules';
 import { domainsApart, environmentRules, NOT_FOR_THIS_KIND, SERVICE_FILE_RULES, SERVICE_RULES, ServiceContext, serviceLinks, uniqueHostnames, uniqueStackNames } from './rules';
 import { type EstateFile, estateFile, type ServiceFile, serviceFile } from './schema';
 import { loadEstateRunbooks } from './estate-runbooks';
@@ -83,6 +84,7 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
     }
   }
   for (const ctx of contexts) for (const rule of SERVICE_RULES) problems.push(...rule(ctx));
+  problems.push(...egressRules(contexts, estate.region));
   problems.push(...uniqueHostnames(contexts, options.holderOf), ...uniqueStackNames(contexts), ...serviceLinks(contexts, new Set(files.map((f) => basename(f).replace(/\.ya?ml$/, '')))), ...domainsApart(environments, contexts, estateRead.source));
 
   const patterns = new Map<string, number>();

@@ -384,7 +384,7 @@ export const environmentFields = z.strictObject({
   capacity: z.enum(['on-demand', 'spot']).optional().meta({ default: 'on-demand' }),
   egress: z.enum(['nat', 'nat-single', 'endpoints']).optional().meta({
     description:
-      'How tasks reach AWS APIs and the internet: nat (a NAT gateway per zone), nat-single (one NAT gateway for the environment), endpoints (no NAT gateway: VPC endpoints for ECR, CloudWatch Logs, Secrets Manager, KMS, SSM and S3; no internet). Default: nat where protect is set, nat-single otherwise.',
+      'How tasks reach AWS APIs and the internet: nat (a NAT gateway per zone), nat-single (one NAT gateway for the environment), endpoints (no NAT gateway: VPC endpoints for ECR, CloudWatch Logs, Secrets Manager, KMS, SSM, ECS, EC2, SNS, SQS, ACM, S3 and DynamoDB; no internet, and images only from ECR of the environment’s region). Default: nat where protect is set, nat-single otherwise.',
   }),
   approval: z.boolean().optional().meta({ description: 'Manual approval before this environment in pipelines.', default: false }),
   protect: z.boolean().optional().meta({

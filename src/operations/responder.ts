@@ -25,6 +25,7 @@ import { Construct } from 'constructs';
 import { ESTATE_RUNBOOKS_MAX_BYTES, estateRunbooksValue, type EstateRunbook } from '../manifest/estate-runbooks';
 import type { EnvironmentSpec } from '../manifest/spec';
 import { parameter, resourceName, responderVariable } from '../naming/names';
+import { TASK_SUBNETS } from '../platform/egress';
 import { logRetention } from '../platform/retention';
 import { wildcardResourceFinding } from '../policy/acknowledge';
 import { markForBackup } from '../service/backup-tag';
@@ -137,7 +138,9 @@ export class Responder extends Construct {
       logGroup,
       environmentEncryption: key,
       vpc: props.vpc,
-      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      // The task subnets whatever the egress mode: with egress `endpoints` they have no route out and
+      // the foundation's VPC endpoints serve the clients the responder uses (src/platform/egress-plan.ts).
+      vpcSubnets: { subnetGroupName: TASK_SUBNETS },
       securityGroups: [own],
       environment: {
         [responderVariable.estate]: estate,

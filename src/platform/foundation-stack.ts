@@ -16,6 +16,8 @@ import { EnvironmentBackup } from './environment-backup';
 import type { EnvironmentStackProps } from './props';
 import { logRetention } from './retention';
 import { IngressFirewall } from './ingress-firewall';
+import { EgressEndpoints, TASK_SUBNETS, taskSubnetType } from './egress';
+import { natGateways } from './egress-plan';
 import { EnvironmentObservability } from '../observability/environment-observability';
 import { environmentPolicy } from '../policy/config';
 import { Responder } from '../operations/responder';
@@ -90,17 +92,21 @@ export class FoundationStack extends Stack {
       }),
     );
 
-    // NAT gateways give tasks outbound access to the APIs they call; the free S3 gateway endpoint
-    // keeps image layer pulls off NAT data charges. Unprotected environments share one NAT gateway.
+    // Tasks reach the APIs they call through NAT gateways (one per zone, or one shared) or, with
+    // egress `endpoints`, through VPC endpoints only (src/platform/egress-plan.ts); the free S3
+    // gateway endpoint keeps image layer pulls off NAT data charges in every mode.
+    const cidr = '10.0.0.0/16';
     this.vpc = new ec2.Vpc(this, 'Network', {
-      ipAddresses: ec2.IpAddresses.cidr('10.0.0.0/16'),
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
       availabilityZones: availabilityZones(env.region, env.zones),
-      natGateways: env.egress === 'nat' ? env.zones : 1,
+      natGateways: natGateways(env.egress, env.zones),
       subnetConfiguration: [
         { name: 'ingress', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
-        { name: 'tasks', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+        { name: TASK_SUBNETS, subnetType: taskSubnetType(env.egress), cidrMask: 20 },
       ],
-      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+      // Route tables named in the order aws-cdk-lib's default gives with NAT gateways (private, then
+      // public), so that the endpoint's RouteTableIds read the same whatever the egress mode.
+      gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [{ subnetGroupName: TASK_SUBNETS }, { subnetGroupName: 'ingress' }] } },
       // The default security group is closed by AWS Config remediation (src/policy/config), not
       // by CDK's custom-resource Lambda, which cdk-nag cannot see into.
       restrictDefaultSecurityGroup: false,
@@ -115,6 +121,7 @@ export class FoundationStack extends Stack {
         reason: 'Public subnets hold only the internet-facing load balancers and NAT gateways, which need the internet gateway; tasks run in private subnets without that route.',
       });
     }
+    const egress = new EgressEndpoints(this, 'Egress', { vpc: this.vpc, cidr, egress: env.egress });
     const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
       logGroupName: resourceName.flowLogGroup(estate, env.name),
       encryptionKey: this.key,
@@ -180,6 +187,9 @@ export class FoundationStack extends Stack {
     environmentPolicy(this, { estate, environment: env, key: this.key, vpc: this.vpc, accessLogs, retentionDays: logRetention(protect) });
     // The environment's runbook responder: AWS events and the estate's alarms answered by runbooks.
     const responder = new Responder(this, 'Responder', { estate, environment: env, key: this.key, vpc: this.vpc, alerts, zoneId: zone.hostedZoneId, runbooks: props.runbooks });
+    // With egress `endpoints` the responder reaches AWS only through them: create them first (in the
+    // NAT modes aws-cdk-lib makes it wait for the NAT routes instead).
+    responder.function.node.addDependency(egress);
     // The pipeline subscribes the responder's log group by name: CloudFormation must create it first.
     observability.responderSubscription.node.addDependency(responder.logGroup);
 
@@ -188,7 +198,7 @@ export class FoundationStack extends Stack {
 
     publish(parameter.vpcId(estate, env.name), this.vpc.vpcId, 'VPC of the environment');
     publish(parameter.vpcCidr(estate, env.name), this.vpc.vpcCidrBlock, 'Address range of the VPC: where load balancers may send traffic');
-    this.vpc.privateSubnets.forEach((s, i) => publish(parameter.privateSubnet(estate, env.name, i), s.subnetId, `Task subnet in zone ${i}`));
+    this.vpc.selectSubnets({ subnetGroupName: TASK_SUBNETS }).subnets.forEach((s, i) => publish(parameter.privateSubnet(estate, env.name, i), s.subnetId, `Task subnet in zone ${i}`));
     this.vpc.publicSubnets.forEach((s, i) => publish(parameter.publicSubnet(estate, env.name, i), s.subnetId, `Load balancer subnet in zone ${i}`));
     publish(parameter.clusterName(estate, env.name), cluster.clusterName, 'ECS cluster');
     publish(parameter.serviceNamespaceArn(estate, env.name), serviceNetwork.namespaceArn, 'Cloud Map namespace of Service Connect');

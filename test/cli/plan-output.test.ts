@@ -60,15 +60,15 @@ describe('the plan of the example estate', () => {
   it('shows each environment’s settings in its header line, and in JSON', () => {
     const text = renderPlan(example);
     expect(block(text, 'staging')[0]).toBe(
-      'staging  account 222222222222, eu-west-2, *.staging.justice.example.gov.uk; protect no, zones 2, capacity spot, approval no',
+      'staging  account 222222222222, eu-west-2, *.staging.justice.example.gov.uk; protect no, zones 2, capacity spot, egress nat-single, approval no',
     );
     expect(block(text, 'production')[0]).toBe(
-      'production  account 333333333333, eu-west-2, *.justice.example.gov.uk; protect yes, zones 3, capacity on-demand, approval yes (pipelines ask before deploying here; cityplan deploy deploys it only with --env production)',
+      'production  account 333333333333, eu-west-2, *.justice.example.gov.uk; protect yes, zones 3, capacity on-demand, egress nat, approval yes (pipelines ask before deploying here; cityplan deploy deploys it only with --env production)',
     );
     const json = toJson(example);
-    expect(json.environments.map(({ name, protect, zones, capacity, approval }) => ({ name, protect, zones, capacity, approval }))).toEqual([
-      { name: 'staging', protect: false, zones: 2, capacity: 'spot', approval: false },
-      { name: 'production', protect: true, zones: 3, capacity: 'on-demand', approval: true },
+    expect(json.environments.map(({ name, protect, zones, capacity, egress, approval }) => ({ name, protect, zones, capacity, egress, approval }))).toEqual([
+      { name: 'staging', protect: false, zones: 2, capacity: 'spot', egress: 'nat-single', approval: false },
+      { name: 'production', protect: true, zones: 3, capacity: 'on-demand', egress: 'nat', approval: true },
     ]);
     // What runs there at run time: the responder's mode, Config's recorder, GuardDuty.
     expect(block(text, 'staging')[1]).toBe("  operations: responder acts; Config recorder the account's; GuardDuty the account's");
