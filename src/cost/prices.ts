@@ -125,6 +125,12 @@ const ELB_TRANSCRIPT = "AWS's own pricing example on the ELB pricing page, as tr
 const NAT_PAGES = 'us-east-1 figures quoted by basavytix.com and cloudburn.io NAT gateway guides (2026)';
 const ENDPOINT_PAGES = 'us-east-1 figures quoted by egresscost.com and knbrlo.com (2026)';
 const VALKEY_PAGE = 'usage.ai ElastiCache Serverless guide (us-east-1, June 2026)';
+const CLOUDWATCH_PAGES = 'us-east-1 figures quoted by factualminds.com and signoz.io CloudWatch pricing guides (2026)';
+const WAF_BLOG = 'AWS Networking blog "Cost-effective ways for securing your web applications using AWS WAF": WAF prices are the same in every Region; figures from c3x.dev and awsnegotiations.com (2026)';
+const CONFIG_PAGE = 'vantage.sh AWS Config pricing guide (us-east-1)';
+const PIPELINE_PAGE = 'read on the CodePipeline pricing page itself, which states one price for every Region and excludes manual approvals';
+const CODEBUILD_PAGE = 'c3x.dev CodeBuild guide (us-east-1)';
+const KMS_PAGE = 'read on the KMS pricing page itself: "Each AWS KMS key that you create in KMS costs $1/month"';
 const IPV4 = 'cloudburn.io NAT gateway guide: public IPv4 address $0.005 an hour (all regions)';
 
 export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
@@ -158,23 +164,23 @@ export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
     sqsMillionRequests: u(0.4, 'million requests', PAGE.sqs),
     sqsFifoMillionRequests: u(0.5, 'million requests', PAGE.sqs),
     snsMillionPublishes: u(0.5, 'million publishes', PAGE.sns),
-    logsIngestedGb: u(0.5, 'GB ingested', PAGE.cloudwatch),
+    logsIngestedGb: p(0.5, 'GB ingested', PAGE.cloudwatch, CLOUDWATCH_PAGES),
     logsStoredGbMonth: u(0.03, 'GB-month', PAGE.cloudwatch),
     alarmMetricMonth: u(0.1, 'alarm metric-month', PAGE.cloudwatch),
-    customMetricMonth: u(0.3, 'metric-month', PAGE.cloudwatch),
-    dashboardMonth: u(3, 'dashboard-month', PAGE.cloudwatch),
+    customMetricMonth: p(0.3, 'metric-month', PAGE.cloudwatch, CLOUDWATCH_PAGES),
+    dashboardMonth: p(3, 'dashboard-month', PAGE.cloudwatch, CLOUDWATCH_PAGES),
     firehoseGb: u(0.029, 'GB ingested', PAGE.firehose),
-    wafAclMonth: u(5, 'web ACL-month', PAGE.waf),
-    wafRuleMonth: u(1, 'rule-month', PAGE.waf),
-    wafMillionRequests: u(0.6, 'million requests', PAGE.waf),
-    configItem: u(0.003, 'configuration item', PAGE.config),
-    configEvaluation: u(0.001, 'rule evaluation', PAGE.config),
+    wafAclMonth: p(5, 'web ACL-month', PAGE.waf, WAF_BLOG),
+    wafRuleMonth: p(1, 'rule-month', PAGE.waf, WAF_BLOG),
+    wafMillionRequests: p(0.6, 'million requests', PAGE.waf, WAF_BLOG),
+    configItem: p(0.003, 'configuration item', PAGE.config, CONFIG_PAGE),
+    configEvaluation: p(0.001, 'rule evaluation', PAGE.config, CONFIG_PAGE),
     guarddutyRuntimeVcpuHour: u(0.002, 'vCPU-hour monitored', PAGE.guardduty),
-    pipelineActionMinute: u(0.002, 'action execution minute', PAGE.codepipeline),
-    codebuildSmallMinute: u(0.005, 'build minute (general1.small)', PAGE.codebuild),
+    pipelineActionMinute: p(0.002, 'action execution minute', PAGE.codepipeline, PIPELINE_PAGE),
+    codebuildSmallMinute: p(0.005, 'build minute (general1.small)', PAGE.codebuild, CODEBUILD_PAGE),
     ecrGbMonth: u(0.1, 'GB-month', PAGE.ecr),
     secretMonth: u(0.4, 'secret-month', PAGE.secrets),
-    kmsKeyMonth: u(1, 'key-month', PAGE.kms),
+    kmsKeyMonth: p(1, 'key-month', PAGE.kms, KMS_PAGE),
     hostedZoneMonth: u(0.5, 'hosted zone-month', PAGE.route53),
     dnsMillionQueries: u(0.4, 'million queries', PAGE.route53),
     backupRdsGbMonth: u(0.095, 'GB-month (RDS snapshot)', PAGE.backup),
@@ -183,8 +189,9 @@ export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
     lambdaGbSecond: u(0.0000166667, 'GB-second', PAGE.lambda),
     opensearchOcuHour: u(0.24, 'OCU-hour', PAGE.opensearch),
   },
-  // London: AWS's regional tables could not be read for eu-west-2 on PRICE_DATE. The figures are
-  // the best known; every one is flagged, and the output lists the lines resting on them.
+  // London: AWS's regional tables could not be read for eu-west-2 on PRICE_DATE. Apart from the
+  // prices AWS states for every Region, the figures are the best known; each is flagged, and the
+  // output lists the lines resting on them.
   'eu-west-2': {
     fargateVcpuHour: u(0.04656, 'vCPU-hour', PAGE.fargate),
     fargateGbHour: u(0.00511, 'GB-hour', PAGE.fargate),
@@ -220,17 +227,17 @@ export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
     customMetricMonth: u(0.3, 'metric-month', PAGE.cloudwatch),
     dashboardMonth: u(3, 'dashboard-month', PAGE.cloudwatch),
     firehoseGb: u(0.031, 'GB ingested', PAGE.firehose),
-    wafAclMonth: u(5, 'web ACL-month', PAGE.waf),
-    wafRuleMonth: u(1, 'rule-month', PAGE.waf),
-    wafMillionRequests: u(0.6, 'million requests', PAGE.waf),
+    wafAclMonth: p(5, 'web ACL-month', PAGE.waf, WAF_BLOG),
+    wafRuleMonth: p(1, 'rule-month', PAGE.waf, WAF_BLOG),
+    wafMillionRequests: p(0.6, 'million requests', PAGE.waf, WAF_BLOG),
     configItem: u(0.003, 'configuration item', PAGE.config),
     configEvaluation: u(0.001, 'rule evaluation', PAGE.config),
     guarddutyRuntimeVcpuHour: u(0.002, 'vCPU-hour monitored', PAGE.guardduty),
-    pipelineActionMinute: u(0.002, 'action execution minute', PAGE.codepipeline),
+    pipelineActionMinute: p(0.002, 'action execution minute', PAGE.codepipeline, PIPELINE_PAGE),
     codebuildSmallMinute: u(0.005, 'build minute (general1.small)', PAGE.codebuild),
     ecrGbMonth: u(0.1, 'GB-month', PAGE.ecr),
     secretMonth: u(0.4, 'secret-month', PAGE.secrets),
-    kmsKeyMonth: u(1, 'key-month', PAGE.kms),
+    kmsKeyMonth: p(1, 'key-month', PAGE.kms, KMS_PAGE),
     hostedZoneMonth: u(0.5, 'hosted zone-month', PAGE.route53),
     dnsMillionQueries: u(0.4, 'million queries', PAGE.route53),
     backupRdsGbMonth: u(0.1, 'GB-month (RDS snapshot)', PAGE.backup),
