@@ -59,6 +59,22 @@ describe('estimateCost', () => {
     expect(e.unverified.map((u) => u.price)).toContain('fargateVcpuHour');
   });
 
+  it('prices a us-east-1 environment at us-east-1 prices, unmarked where the price was checked', () => {
+    const estate = STAGING_ESTATE.replace('region: eu-west-2', 'region: us-east-1').replace(/eu-west-2:111111111111/, 'us-east-1:111111111111');
+    const e = estimate({ 'estate.yaml': estate, 'services/api.yaml': backend('api', 'count: {min: 1, max: 1}\nqueue: {}\npublish: [done]\n').replace('kind: backend', 'kind: worker') });
+    // 182.5 vCPU-h × $0.04048 = $7.3876 → $7.39 (checked: no mark); 365 GB-h × $0.004445 = $1.622425 → $1.62
+    expect(lineOf(e, 'api', 'Fargate vCPU (on-demand)')).toEqual({ item: 'Fargate vCPU (on-demand)', quantity: 182.5, unit: 'vCPU-hour', unitPrice: 0.04048, monthly: 7.39 });
+    expect(lineOf(e, 'api', 'Fargate memory (on-demand)').monthly).toBe(1.62);
+    // a worker's queue: 1 million messages × 3 requests × $0.40 a million = $1.20 (unverified: marked);
+    // its topic: 1 million publishes × $0.50 a million = $0.50
+    expect(lineOf(e, 'api', 'SQS requests')).toMatchObject({ quantity: 3_000_000, unit: 'requests', monthly: 1.2, unverified: true });
+    expect(lineOf(e, 'api', /^SNS publishes \(1 topic\)/).monthly).toBe(0.5);
+    // its dead-letter alarm makes 4 alarms
+    expect(lineOf(e, 'api', /^CloudWatch alarms \(4 alarms\)/).quantity).toBe(5);
+    expect(e.unverified.every((u) => u.region === 'us-east-1')).toBe(true);
+    expect(e.unverified.map((u) => u.price)).not.toContain('fargateVcpuHour');
+  });
+
   it('runs all but one task on Spot where capacity is spot', () => {
     const estate = STAGING_ESTATE.replace('domain: staging.example.gov.uk', 'domain: staging.example.gov.uk\n    capacity: spot');
     const e = estimate({ 'estate.yaml': estate, 'services/api.yaml': backend('api', 'count: {min: 3, max: 3}\n') });
