@@ -17,6 +17,7 @@ import { type Output, stdio } from './output';
 import { type PackageFlags, packageCommand } from './package';
 import { type PlanFlags, planCommand } from './plan';
 import { policyCommand } from './policy';
+import { costCommand, type CostFlags } from './cost';
 import { type RunbookListFlags, type RunbookReplayFlags, runbookListCommand, runbookReplayCommand } from './runbook';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
@@ -119,6 +120,13 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .argument('<dir>', 'the estate folder')
     .option('--json', 'print JSON')
     .action((dir: string, opts: { json?: boolean }) => run(() => policyCommand(dir, opts, io))());
+  program
+    .command('cost')
+    .description('monthly estimate per service and environment from a dated price table (AWS list prices), with what shards and the egress mode save')
+    .argument('<dir>', 'the estate folder')
+    .option('--env <name>', 'only this environment')
+    .option('--json', 'print JSON')
+    .action((dir: string, opts: CostFlags) => run(() => costCommand(dir, opts, io))());
   program
     .command('schema')
     .description('print the JSON Schema of estate.yaml and service files')

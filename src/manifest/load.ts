@@ -107,6 +107,7 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
     environments,
     services: byEnv,
     runbooks,
+    ...(estate.usage ? { usage: estate.usage } : {}),
   };
 }
 

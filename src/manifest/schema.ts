@@ -155,6 +155,41 @@ const runbookTuning = z
   .partial()
   .meta({ description: "Per-service tuning of the estate's runbooks, by runbook name (see docs/manifest.md, Runbooks)." });
 
+/** A non-negative quantity for the cost estimate (`usage`), in the unit its field name says. */
+const quantity = (description: string) => z.number({ error: 'must be a number' }).min(0, { error: 'must be 0 or more' }).max(1e15, { error: 'must be at most 1e15' }).meta({ description });
+
+/**
+ * What a service uses that AWS cannot know before it runs, for `cityplan cost` only (nothing is
+ * built from it). Absent fields take the defaults in src/cost/usage.ts, printed with the estimate.
+ */
+export const serviceUsageFields = z
+  .strictObject({
+    requestsPerMonth: quantity('Requests a month through the load balancer (web): load balancer capacity units, WAF requests, cache operations.'),
+    logGBPerMonth: quantity('GB of logs the service writes a month: CloudWatch Logs ingestion and storage, Firehose.'),
+    networkGBPerMonth: quantity('GB a month its tasks exchange with AWS APIs and the internet, other than S3 (NAT gateway or VPC endpoint processing).'),
+    bucketGB: quantity('GB stored in its bucket (bucket).'),
+    bucketRequestsPerMonth: quantity('Requests a month to its bucket (bucket): a tenth PUT, the rest GET.'),
+    databaseGB: quantity('GB stored in its database (postgres); default: the size\'s allocated storage.'),
+    cacheGB: quantity('GB held in its cache on average (cache).'),
+    messagesPerMonth: quantity('Messages a month through its queue and each topic it publishes (queue, publish).'),
+    jobHoursPerMonth: quantity('Hours a month a job runs (job).'),
+    buildsPerMonth: quantity('Pipeline runs a month (with delivery.repo).'),
+  })
+  .partial()
+  .meta({ description: 'What the service uses a month, for cityplan cost only (see docs/cost.md); absent fields take stated defaults.' });
+
+/** Estate-wide usage for `cityplan cost` (estate.yaml `usage`); see serviceUsageFields. */
+export const estateUsageFields = z
+  .strictObject({
+    buildMinutes: quantity('Minutes one pipeline build takes (CodeBuild and CodePipeline action minutes).'),
+    deployMinutes: quantity('Minutes one pipeline deployment to one environment takes (CodePipeline action minutes).'),
+    dnsQueriesPerMonth: quantity("Route 53 queries a month to each environment's hosted zone."),
+    configEvaluationsPerMonth: quantity('AWS Config rule evaluations a month in each environment.'),
+    configItemsPerMonth: quantity('AWS Config configuration items recorded a month in each environment with config.recorder.'),
+  })
+  .partial()
+  .meta({ description: 'Estate-wide usage for cityplan cost only (see docs/cost.md); absent fields take stated defaults.' });
+
 /** Fields a service may set in its file, in the estate's `defaults`, or per environment. */
 export const serviceFields = z.strictObject({
   kind: z.enum(SERVICE_KINDS).meta({
@@ -349,6 +384,7 @@ export const serviceFields = z.strictObject({
     .partial()
     .meta({ description: 'Log retention and extra patterns that raise an alarm.' }),
   runbooks: runbookTuning,
+  usage: serviceUsageFields,
 });
 
 export const serviceOverrides = serviceFields.partial();
@@ -461,6 +497,7 @@ export const estateFile = z
       error: 'needs at least one environment',
     }),
     defaults: serviceOverrides.optional().meta({ description: 'Service fields applied to every service before its own file.' }),
+    usage: estateUsageFields.optional(),
   })
   // Runs even when other fields are wrong (`when`), so that this problem is listed with theirs.
   .superRefine(
@@ -515,6 +552,8 @@ export type ServiceOverrides = z.infer<typeof serviceOverrides>;
 export type ServiceFile = z.infer<typeof serviceFile>;
 export type EnvironmentFields = z.infer<typeof environmentFields>;
 export type EstateFile = z.infer<typeof estateFile>;
+export type ServiceUsageFields = z.infer<typeof serviceUsageFields>;
+export type EstateUsageFields = z.infer<typeof estateUsageFields>;
 
 /** JSON Schemas for editors (`# yaml-language-server: $schema=...`) and `cityplan schema`. */
 export function jsonSchemas(): { estate: object; service: object } {

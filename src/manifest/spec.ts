@@ -1,5 +1,11 @@
 /** The validated estate, with defaults applied and per-environment overrides merged. */
 import type { EstateRunbook } from './estate-runbooks';
+import type { EstateUsageFields, ServiceUsageFields } from './schema';
+
+/** `usage` of a service as written: quantities a month for `cityplan cost` (src/cost/usage.ts). */
+export type ServiceUsage = ServiceUsageFields;
+/** `usage` of estate.yaml as written (src/cost/usage.ts). */
+export type EstateUsage = EstateUsageFields;
 
 export interface EnvironmentSpec {
   readonly name: string;
@@ -93,6 +99,8 @@ export interface ServiceSpec {
   readonly logs: { readonly retention?: number; readonly alarmOn: readonly string[] };
   /** Per-service tuning of runbooks by name (`runbooks`), as written: defaults are the responder's. */
   readonly runbooks: Readonly<Record<string, Readonly<Record<string, number | boolean>>>>;
+  /** What the service uses a month, as written (`usage`), for the cost estimate only; defaults in src/cost/usage.ts. */
+  readonly usage?: ServiceUsage;
 }
 
 export interface EstateSpec {
@@ -111,6 +119,8 @@ export interface EstateSpec {
   readonly services: ReadonlyMap<string, readonly ServiceSpec[]>;
   /** The estate's own runbooks (runbooks/*.yaml), sorted by name; absent or empty when it has none. */
   readonly runbooks?: readonly EstateRunbook[];
+  /** Estate-wide usage as written (`usage`), for the cost estimate only. */
+  readonly usage?: EstateUsage;
 }
 
 /** Whether a service has names the environment's wildcard certificate does not cover. */

@@ -1,0 +1,253 @@
+/**
+ * The price table `cityplan cost` multiplies by: AWS on-demand list prices in USD, for the two
+ * regions it prices, as of PRICE_DATE. Kept in this one file so that a price change is one reviewed
+ * diff. Each figure names the AWS pricing page it belongs to (`source`); `checked` says where the
+ * figure itself was read (AWS's pages render their regional tables in the browser, so most figures
+ * were read from a transcription of them), and `unverified: true` marks a figure that could not be
+ * read anywhere when the table was written: the best figure known, which the estimate flags.
+ *
+ * Not in the table, so not in the estimate: data transfer out to the internet, cross-zone
+ * transfer, free tiers, Savings Plans and Reserved Instances, support plans, taxes (docs/cost.md).
+ */
+
+/** When the figures below were last compared with AWS's pricing pages (ISO date). */
+export const PRICE_DATE = '2026-11-30';
+export const CURRENCY = 'USD';
+/** Hours in a month, as AWS's own pricing examples and calculator count them (24 × 365 / 12). */
+export const HOURS_PER_MONTH = 730;
+
+/** The regions priced. Other regions are refused rather than guessed (see estimate.ts). */
+export const PRICED_REGIONS = ['eu-west-2', 'us-east-1'] as const;
+export type PricedRegion = (typeof PRICED_REGIONS)[number];
+
+export interface Price {
+  /** USD per `unit`. */
+  readonly usd: number;
+  readonly unit: string;
+  /** The AWS pricing page the figure belongs to. */
+  readonly source: string;
+  /** True when the figure could not be read from AWS or a transcription of AWS's table on PRICE_DATE. */
+  readonly unverified: boolean;
+  /** Where the figure was read, when not on `source` itself. */
+  readonly checked?: string;
+}
+
+const PAGE = {
+  fargate: 'https://aws.amazon.com/fargate/pricing/',
+  elb: 'https://aws.amazon.com/elasticloadbalancing/pricing/',
+  vpc: 'https://aws.amazon.com/vpc/pricing/',
+  privatelink: 'https://aws.amazon.com/privatelink/pricing/',
+  rds: 'https://aws.amazon.com/rds/postgresql/pricing/',
+  aurora: 'https://aws.amazon.com/rds/aurora/pricing/',
+  s3: 'https://aws.amazon.com/s3/pricing/',
+  elasticache: 'https://aws.amazon.com/elasticache/pricing/',
+  sqs: 'https://aws.amazon.com/sqs/pricing/',
+  sns: 'https://aws.amazon.com/sns/pricing/',
+  cloudwatch: 'https://aws.amazon.com/cloudwatch/pricing/',
+  firehose: 'https://aws.amazon.com/firehose/pricing/',
+  waf: 'https://aws.amazon.com/waf/pricing/',
+  config: 'https://aws.amazon.com/config/pricing/',
+  guardduty: 'https://aws.amazon.com/guardduty/pricing/',
+  codepipeline: 'https://aws.amazon.com/codepipeline/pricing/',
+  codebuild: 'https://aws.amazon.com/codebuild/pricing/',
+  ecr: 'https://aws.amazon.com/ecr/pricing/',
+  secrets: 'https://aws.amazon.com/secrets-manager/pricing/',
+  kms: 'https://aws.amazon.com/kms/pricing/',
+  route53: 'https://aws.amazon.com/route53/pricing/',
+  backup: 'https://aws.amazon.com/backup/pricing/',
+  lambda: 'https://aws.amazon.com/lambda/pricing/',
+  opensearch: 'https://aws.amazon.com/opensearch-service/pricing/',
+} as const;
+
+/** The items priced; `PriceTable` holds one Price per item and region. */
+export interface PriceTable {
+  readonly fargateVcpuHour: Price;
+  readonly fargateGbHour: Price;
+  readonly fargateSpotVcpuHour: Price;
+  readonly fargateSpotGbHour: Price;
+  readonly albHour: Price;
+  readonly albLcuHour: Price;
+  readonly publicIpv4Hour: Price;
+  readonly natHour: Price;
+  readonly natGb: Price;
+  readonly endpointAzHour: Price;
+  readonly endpointGb: Price;
+  /** RDS for PostgreSQL, Single-AZ, by instance class (Multi-AZ is twice: one standby). */
+  readonly rdsInstanceHour: Readonly<Record<RdsClass, Price>>;
+  readonly rdsGp3GbMonth: Price;
+  readonly auroraAcuHour: Price;
+  readonly auroraGbMonth: Price;
+  readonly auroraMillionIo: Price;
+  readonly s3GbMonth: Price;
+  readonly s3ThousandPut: Price;
+  readonly s3ThousandGet: Price;
+  readonly valkeyGbHour: Price;
+  readonly valkeyMillionEcpu: Price;
+  readonly sqsMillionRequests: Price;
+  readonly sqsFifoMillionRequests: Price;
+  readonly snsMillionPublishes: Price;
+  readonly logsIngestedGb: Price;
+  readonly logsStoredGbMonth: Price;
+  readonly alarmMetricMonth: Price;
+  readonly customMetricMonth: Price;
+  readonly dashboardMonth: Price;
+  readonly firehoseGb: Price;
+  readonly wafAclMonth: Price;
+  readonly wafRuleMonth: Price;
+  readonly wafMillionRequests: Price;
+  readonly configItem: Price;
+  readonly configEvaluation: Price;
+  readonly guarddutyRuntimeVcpuHour: Price;
+  readonly pipelineActionMinute: Price;
+  readonly codebuildSmallMinute: Price;
+  readonly ecrGbMonth: Price;
+  readonly secretMonth: Price;
+  readonly kmsKeyMonth: Price;
+  readonly hostedZoneMonth: Price;
+  readonly dnsMillionQueries: Price;
+  readonly backupRdsGbMonth: Price;
+  readonly backupS3GbMonth: Price;
+  readonly lambdaMillionRequests: Price;
+  readonly lambdaGbSecond: Price;
+  readonly opensearchOcuHour: Price;
+}
+
+/** The RDS classes cityplan's `postgres.size` builds (src/service/service-postgres.ts POSTGRES_SIZES). */
+export type RdsClass = 'db.t4g.small' | 'db.m7g.large' | 'db.m7g.xlarge';
+
+const p = (usd: number, unit: string, source: string, checked?: string): Price => ({ usd, unit, source, unverified: false, ...(checked ? { checked } : {}) });
+/** A figure not found on PRICE_DATE: the best known, flagged in every line that uses it. */
+const u = (usd: number, unit: string, source: string): Price => ({ usd, unit, source, unverified: true });
+
+// Where a us-east-1 figure was read (AWS renders its regional tables in the browser).
+const VANTAGE = 'https://www.vantage.sh/blog/fargate-pricing (us-east-1 Linux/x86 table)';
+const ELB_TRANSCRIPT = "AWS's own pricing example on the ELB pricing page, as transcribed by api-evangelist (2026-09-20)";
+const NAT_PAGES = 'us-east-1 figures quoted by basavytix.com and cloudburn.io NAT gateway guides (2026)';
+const ENDPOINT_PAGES = 'us-east-1 figures quoted by egresscost.com and knbrlo.com (2026)';
+const VALKEY_PAGE = 'usage.ai ElastiCache Serverless guide (us-east-1, June 2026)';
+const CLOUDWATCH_PAGES = 'us-east-1 figures quoted by factualminds.com and signoz.io CloudWatch pricing guides (2026)';
+const WAF_BLOG = 'AWS Networking blog "Cost-effective ways for securing your web applications using AWS WAF": WAF prices are the same in every Region; figures from c3x.dev and awsnegotiations.com (2026)';
+const CONFIG_PAGE = 'vantage.sh AWS Config pricing guide (us-east-1)';
+const PIPELINE_PAGE = 'read on the CodePipeline pricing page itself, which states one price for every Region and excludes manual approvals';
+const CODEBUILD_PAGE = 'c3x.dev CodeBuild guide (us-east-1)';
+const KMS_PAGE = 'read on the KMS pricing page itself: "Each AWS KMS key that you create in KMS costs $1/month"';
+const IPV4 = 'cloudburn.io NAT gateway guide: public IPv4 address $0.005 an hour (all regions)';
+
+export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
+  'us-east-1': {
+    fargateVcpuHour: p(0.04048, 'vCPU-hour', PAGE.fargate, VANTAGE),
+    fargateGbHour: p(0.004445, 'GB-hour', PAGE.fargate, VANTAGE),
+    // Spot prices move with spare capacity; AWS quotes "up to 70% off". A recent typical figure.
+    fargateSpotVcpuHour: u(0.01265, 'vCPU-hour', PAGE.fargate),
+    fargateSpotGbHour: u(0.00139, 'GB-hour', PAGE.fargate),
+    albHour: p(0.0225, 'load balancer-hour', PAGE.elb, ELB_TRANSCRIPT),
+    albLcuHour: p(0.008, 'LCU-hour', PAGE.elb, ELB_TRANSCRIPT),
+    publicIpv4Hour: p(0.005, 'address-hour', PAGE.vpc, IPV4),
+    natHour: p(0.045, 'NAT gateway-hour', PAGE.vpc, NAT_PAGES),
+    natGb: p(0.045, 'GB processed', PAGE.vpc, NAT_PAGES),
+    endpointAzHour: p(0.01, 'endpoint-AZ-hour', PAGE.privatelink, ENDPOINT_PAGES),
+    endpointGb: p(0.01, 'GB processed', PAGE.privatelink, ENDPOINT_PAGES),
+    rdsInstanceHour: {
+      'db.t4g.small': u(0.032, 'instance-hour', PAGE.rds),
+      'db.m7g.large': u(0.168, 'instance-hour', PAGE.rds),
+      'db.m7g.xlarge': u(0.336, 'instance-hour', PAGE.rds),
+    },
+    rdsGp3GbMonth: u(0.115, 'GB-month', PAGE.rds),
+    auroraAcuHour: u(0.12, 'ACU-hour', PAGE.aurora),
+    auroraGbMonth: u(0.1, 'GB-month', PAGE.aurora),
+    auroraMillionIo: u(0.2, 'million I/O requests', PAGE.aurora),
+    s3GbMonth: u(0.023, 'GB-month', PAGE.s3),
+    s3ThousandPut: u(0.005, '1,000 PUT requests', PAGE.s3),
+    s3ThousandGet: u(0.0004, '1,000 GET requests', PAGE.s3),
+    valkeyGbHour: p(0.084, 'GB-hour', PAGE.elasticache, VALKEY_PAGE),
+    valkeyMillionEcpu: p(0.0023, 'million ECPUs', PAGE.elasticache, VALKEY_PAGE),
+    sqsMillionRequests: u(0.4, 'million requests', PAGE.sqs),
+    sqsFifoMillionRequests: u(0.5, 'million requests', PAGE.sqs),
+    snsMillionPublishes: u(0.5, 'million publishes', PAGE.sns),
+    logsIngestedGb: p(0.5, 'GB ingested', PAGE.cloudwatch, CLOUDWATCH_PAGES),
+    logsStoredGbMonth: u(0.03, 'GB-month', PAGE.cloudwatch),
+    alarmMetricMonth: u(0.1, 'alarm metric-month', PAGE.cloudwatch),
+    customMetricMonth: p(0.3, 'metric-month', PAGE.cloudwatch, CLOUDWATCH_PAGES),
+    dashboardMonth: p(3, 'dashboard-month', PAGE.cloudwatch, CLOUDWATCH_PAGES),
+    firehoseGb: u(0.029, 'GB ingested', PAGE.firehose),
+    wafAclMonth: p(5, 'web ACL-month', PAGE.waf, WAF_BLOG),
+    wafRuleMonth: p(1, 'rule-month', PAGE.waf, WAF_BLOG),
+    wafMillionRequests: p(0.6, 'million requests', PAGE.waf, WAF_BLOG),
+    configItem: p(0.003, 'configuration item', PAGE.config, CONFIG_PAGE),
+    configEvaluation: p(0.001, 'rule evaluation', PAGE.config, CONFIG_PAGE),
+    guarddutyRuntimeVcpuHour: u(0.002, 'vCPU-hour monitored', PAGE.guardduty),
+    pipelineActionMinute: p(0.002, 'action execution minute', PAGE.codepipeline, PIPELINE_PAGE),
+    codebuildSmallMinute: p(0.005, 'build minute (general1.small)', PAGE.codebuild, CODEBUILD_PAGE),
+    ecrGbMonth: u(0.1, 'GB-month', PAGE.ecr),
+    secretMonth: u(0.4, 'secret-month', PAGE.secrets),
+    kmsKeyMonth: p(1, 'key-month', PAGE.kms, KMS_PAGE),
+    hostedZoneMonth: u(0.5, 'hosted zone-month', PAGE.route53),
+    dnsMillionQueries: u(0.4, 'million queries', PAGE.route53),
+    backupRdsGbMonth: u(0.095, 'GB-month (RDS snapshot)', PAGE.backup),
+    backupS3GbMonth: u(0.05, 'GB-month (S3 backup)', PAGE.backup),
+    lambdaMillionRequests: u(0.2, 'million requests', PAGE.lambda),
+    lambdaGbSecond: u(0.0000166667, 'GB-second', PAGE.lambda),
+    opensearchOcuHour: u(0.24, 'OCU-hour', PAGE.opensearch),
+  },
+  // London: AWS's regional tables could not be read for eu-west-2 on PRICE_DATE. Apart from the
+  // prices AWS states for every Region, the figures are the best known; each is flagged, and the
+  // output lists the lines resting on them.
+  'eu-west-2': {
+    fargateVcpuHour: u(0.04656, 'vCPU-hour', PAGE.fargate),
+    fargateGbHour: u(0.00511, 'GB-hour', PAGE.fargate),
+    fargateSpotVcpuHour: u(0.01455, 'vCPU-hour', PAGE.fargate),
+    fargateSpotGbHour: u(0.0016, 'GB-hour', PAGE.fargate),
+    albHour: u(0.02646, 'load balancer-hour', PAGE.elb),
+    albLcuHour: u(0.0084, 'LCU-hour', PAGE.elb),
+    publicIpv4Hour: p(0.005, 'address-hour', PAGE.vpc, IPV4),
+    natHour: u(0.05, 'NAT gateway-hour', PAGE.vpc),
+    natGb: u(0.05, 'GB processed', PAGE.vpc),
+    endpointAzHour: u(0.011, 'endpoint-AZ-hour', PAGE.privatelink),
+    endpointGb: u(0.01, 'GB processed', PAGE.privatelink),
+    rdsInstanceHour: {
+      'db.t4g.small': u(0.036, 'instance-hour', PAGE.rds),
+      'db.m7g.large': u(0.194, 'instance-hour', PAGE.rds),
+      'db.m7g.xlarge': u(0.388, 'instance-hour', PAGE.rds),
+    },
+    rdsGp3GbMonth: u(0.133, 'GB-month', PAGE.rds),
+    auroraAcuHour: u(0.14, 'ACU-hour', PAGE.aurora),
+    auroraGbMonth: u(0.11, 'GB-month', PAGE.aurora),
+    auroraMillionIo: u(0.22, 'million I/O requests', PAGE.aurora),
+    s3GbMonth: u(0.024, 'GB-month', PAGE.s3),
+    s3ThousandPut: u(0.0053, '1,000 PUT requests', PAGE.s3),
+    s3ThousandGet: u(0.00042, '1,000 GET requests', PAGE.s3),
+    valkeyGbHour: u(0.0983, 'GB-hour', PAGE.elasticache),
+    valkeyMillionEcpu: u(0.0027, 'million ECPUs', PAGE.elasticache),
+    sqsMillionRequests: u(0.4, 'million requests', PAGE.sqs),
+    sqsFifoMillionRequests: u(0.5, 'million requests', PAGE.sqs),
+    snsMillionPublishes: u(0.5, 'million publishes', PAGE.sns),
+    logsIngestedGb: u(0.5985, 'GB ingested', PAGE.cloudwatch),
+    logsStoredGbMonth: u(0.0315, 'GB-month', PAGE.cloudwatch),
+    alarmMetricMonth: u(0.1, 'alarm metric-month', PAGE.cloudwatch),
+    customMetricMonth: u(0.3, 'metric-month', PAGE.cloudwatch),
+    dashboardMonth: u(3, 'dashboard-month', PAGE.cloudwatch),
+    firehoseGb: u(0.031, 'GB ingested', PAGE.firehose),
+    wafAclMonth: p(5, 'web ACL-month', PAGE.waf, WAF_BLOG),
+    wafRuleMonth: p(1, 'rule-month', PAGE.waf, WAF_BLOG),
+    wafMillionRequests: p(0.6, 'million requests', PAGE.waf, WAF_BLOG),
+    configItem: u(0.003, 'configuration item', PAGE.config),
+    configEvaluation: u(0.001, 'rule evaluation', PAGE.config),
+    guarddutyRuntimeVcpuHour: u(0.002, 'vCPU-hour monitored', PAGE.guardduty),
+    pipelineActionMinute: p(0.002, 'action execution minute', PAGE.codepipeline, PIPELINE_PAGE),
+    codebuildSmallMinute: u(0.005, 'build minute (general1.small)', PAGE.codebuild),
+    ecrGbMonth: u(0.1, 'GB-month', PAGE.ecr),
+    secretMonth: u(0.4, 'secret-month', PAGE.secrets),
+    kmsKeyMonth: p(1, 'key-month', PAGE.kms, KMS_PAGE),
+    hostedZoneMonth: u(0.5, 'hosted zone-month', PAGE.route53),
+    dnsMillionQueries: u(0.4, 'million queries', PAGE.route53),
+    backupRdsGbMonth: u(0.1, 'GB-month (RDS snapshot)', PAGE.backup),
+    backupS3GbMonth: u(0.053, 'GB-month (S3 backup)', PAGE.backup),
+    lambdaMillionRequests: u(0.2, 'million requests', PAGE.lambda),
+    lambdaGbSecond: u(0.0000166667, 'GB-second', PAGE.lambda),
+    opensearchOcuHour: u(0.26, 'OCU-hour', PAGE.opensearch),
+  },
+};
+
+export function isPricedRegion(region: string): region is PricedRegion {
+  return (PRICED_REGIONS as readonly string[]).includes(region);
+}

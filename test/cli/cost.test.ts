@@ -1,0 +1,83 @@
+/** `cityplan cost`: its table and JSON on the example estate, and its answers to wrong input. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main';
+import { copyExample } from '../support/estate-files';
+
+async function cityplan(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
+  return { code, stdout, stderr };
+}
+
+const SERVICES = ['apply-for-legal-aid', 'book-a-prison-visit', 'court-case-notifications', 'find-a-court', 'money-reconciliation', 'prisoner-search-api', 'send-money-to-prisoners'];
+
+describe('cityplan cost', () => {
+  it('prints each environment with every service, the shared lines, the comparisons, the date and the defaults', async () => {
+    const { code, stdout, stderr } = await cityplan('cost', 'examples/justice');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^staging \(eu-west-2, egress nat-single\): \$[\d,]+\.\d\d a month$/m);
+    expect(stdout).toMatch(/^production \(eu-west-2, egress nat\): \$[\d,]+\.\d\d a month$/m);
+    for (const s of SERVICES) expect(stdout.match(new RegExp(`^  ${s} `, 'gm'))?.length).toBe(3); // two environments and a pipeline
+    expect(stdout).toMatch(/^ {4}NAT gateways \(3\) +2,190 NAT gateway-hour +\$109\.50\*$/m);
+    expect(stdout).toMatch(/load balancers: 1 shard for 4 web services \$[\d.]+; one per web service would be \$[\d.]+/);
+    expect(stdout).toMatch(/egress \(42 GB a month\): nat \$[\d.]+ · nat-single \$[\d.]+ \(current\) · endpoints \$[\d.]+/);
+    expect(stdout).toMatch(/^total: \$[\d,]+\.\d\d a month$/m);
+    expect(stdout).toContain('An estimate from AWS list prices (USD, on-demand, dated 2026-11-30; 730 hours a month');
+    expect(stdout).toContain('Usage assumed where a service\'s usage does not say: 1,000,000 requests, 1 GB of logs');
+    expect(stdout).toMatch(/^\* rests on a price that could not be checked on 2026-11-30 \(\d+\): .*eu-west-2 fargateVcpuHour/m);
+  });
+
+  it('--json: the documented shape, whose totals the report reads', async () => {
+    const { code, stdout } = await cityplan('cost', 'examples/justice', '--json');
+    expect(code).toBe(0);
+    const e = JSON.parse(stdout);
+    expect(Object.keys(e)).toEqual(['priceDate', 'currency', 'hoursPerMonth', 'environments', 'delivery', 'total', 'comparisons', 'usage', 'unverified']);
+    expect(e.environments.map((x: { name: string }) => x.name)).toEqual(['staging', 'production']);
+    const prod = e.environments[1];
+    expect(Object.keys(prod)).toEqual(['name', 'region', 'egress', 'monthly', 'shared', 'services']);
+    expect(prod.services.map((s: { name: string }) => s.name)).toEqual(SERVICES);
+    for (const s of prod.services) {
+      expect(Object.keys(s)).toEqual(['name', 'kind', 'owner', 'monthly', 'ceiling', 'lines']);
+      for (const l of s.lines) expect(Object.keys(l).slice(0, 5)).toEqual(['item', 'quantity', 'unit', 'unitPrice', 'monthly']);
+    }
+    const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b * 100, 0)) / 100;
+    expect(e.total).toBe(sum([...e.environments.map((x: { monthly: number }) => x.monthly), e.delivery.monthly]));
+    expect(Object.keys(e.comparisons)).toEqual(['oneAlbPerService', 'egress']);
+    expect(e.comparisons.egress[1]).toMatchObject({ environment: 'production', current: 'nat' });
+  });
+
+  it('--env: one environment; a near miss is suggested (exit 2)', async () => {
+    const one = await cityplan('cost', 'examples/justice', '--env', 'production', '--json');
+    expect(one.code).toBe(0);
+    expect(JSON.parse(one.stdout).environments.map((x: { name: string }) => x.name)).toEqual(['production']);
+    const { code, stderr } = await cityplan('cost', 'examples/justice', '--env', 'prod');
+    expect(code).toBe(2);
+    expect(stderr).toContain("no environment 'prod' in justice; did you mean production?");
+  });
+
+  it('a wrong usage value: exit 1, at its file, line and field', async () => {
+    const dir = copyExample();
+    const file = join(dir, 'services/find-a-court.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}usage:\n  requestsPerMonth: -5\n`);
+    const line = readFileSync(file, 'utf8').split('\n').indexOf('  requestsPerMonth: -5') + 1;
+    const { code, stdout } = await cityplan('cost', dir, '--json');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).problems).toContainEqual(expect.objectContaining({ file: 'services/find-a-court.yaml', line, field: 'usage.requestsPerMonth', message: expect.stringContaining('must be 0 or more') }));
+  });
+
+  it('an environment in a region without prices: exit 1, at the line of its region', async () => {
+    const dir = copyExample();
+    const file = join(dir, 'estate.yaml');
+    // Without pipelines: with them, an environment outside the estate's region is refused anyway.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    zones: 3\n', '    zones: 3\n    region: eu-west-1\n').replace(/^ {2}repo: .*\n/m, ''));
+    const line = readFileSync(file, 'utf8').split('\n').indexOf('    region: eu-west-1') + 1;
+    const { code, stderr } = await cityplan('cost', dir);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`estate.yaml:${line}:`);
+    expect(stderr).toContain('environments.production.region: environment production is in eu-west-1, but the price table (2026-11-30) holds eu-west-2 and us-east-1 only');
+  });
+});
