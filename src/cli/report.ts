@@ -1,0 +1,28 @@
+import { resolve } from 'node:path';
+import { writeFileAtomic } from '../files/write-atomic';
+import { UsageError } from '../manifest/problems';
+import { buildReportModel } from '../report/build';
+import { renderReport } from '../report/page';
+import type { Output } from './output';
+
+export interface ReportFlags {
+  readonly out?: string;
+  readonly diagramEnv?: string;
+}
+
+/**
+ * `cityplan report <dir> --out FILE.html [--diagram-env E]`: plans the estate and writes one
+ * self-contained HTML page of it. Exit 0 written; 1 the estate does not plan (every problem
+ * listed, nothing written) or the file cannot be written; 2 usage (no --out, an unknown
+ * environment). Progress goes to stderr, the file's name to stdout.
+ */
+export async function reportCommand(dir: string, flags: ReportFlags, io: Output): Promise<number> {
+  if (!flags.out || flags.out.trim() === '') throw new UsageError('--out needs the file to write the report to, such as --out report.html');
+  io.err(`cityplan: planning estate ${dir} for the report`);
+  const model = await buildReportModel(dir, { diagramEnvironment: flags.diagramEnv });
+  const services = model.environments.reduce((n, e) => n + e.services.length, 0);
+  io.err(`cityplan: writing the report: ${model.environments.length} environment${model.environments.length === 1 ? '' : 's'}, ${services} service rows`);
+  writeFileAtomic(flags.out, renderReport(model, { diagramEnvironment: flags.diagramEnv }), 'choose an --out in a folder you can write to');
+  io.out(`report written to ${resolve(flags.out)}`);
+  return 0;
+}
