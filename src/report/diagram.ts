@@ -24,9 +24,9 @@ const COLUMNS = {
   shards: { x: 150, w: 130, title: 'Load balancers' },
   web: { x: 320, w: 210, title: 'Web services' },
   backends: { x: 570, w: 210, title: 'Backends (calls)' },
-  addons: { x: 820, w: 250, title: 'Data stores and queues' },
+  addons: { x: 820, w: 290, title: 'Data stores and queues' },
 } as const;
-const WIDTH = 1080;
+const WIDTH = 1120;
 /** Characters that fit a box of the column's width at 13 px. */
 const fits = (w: number) => Math.floor((w - 16) / 7.2);
 

@@ -8,7 +8,9 @@
  * - focus: #0b0c0c text on #ffdd00 14.6:1, with a #0b0c0c underline bar (GOV.UK focus state)
  * - unacknowledged findings #d4351c on #ffffff 4.9:1, always with the words, never colour alone
  * - usage bars #1d70b8 on #f3f2f1 4.6:1 inside a #505a5f border (non-text contrast 1.4.11 asks 3:1)
- * System fonts only: a web font would be a network request.
+ * System fonts only: a web font would be a network request. `.scroll` is positioned so that the
+ * visually hidden texts in a wide table (absolutely positioned) stay inside its scrolling box
+ * instead of widening the page at 320 px (WCAG 1.4.10 reflow).
  */
 export const STYLE = `
 *,*::before,*::after{box-sizing:border-box}
@@ -35,7 +37,7 @@ dl.facts dd{margin:0;overflow-wrap:anywhere}
 label{font-weight:700;margin-bottom:4px}
 input,select{font:inherit;padding:6px;border:2px solid #0b0c0c;border-radius:0;background:#fff;color:#0b0c0c;min-height:40px;width:100%}
 #count{font-weight:700}
-.scroll{overflow-x:auto;max-width:100%;margin-bottom:16px}
+.scroll{position:relative;overflow-x:auto;max-width:100%;margin-bottom:16px}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 table.services{min-width:75rem}
 table.services tbody th{white-space:nowrap}
