@@ -71,6 +71,8 @@ export interface ReportEnvironment {
   readonly zones: number;
   readonly capacity: string;
   readonly egress: string;
+  /** What runs there at run time, as the plan says: the responder's dry run, cityplan's own Config recorder, GuardDuty. */
+  readonly operations: { readonly responderDryRun: boolean; readonly configRecorder: boolean; readonly guardduty: boolean };
   readonly shards: readonly ReportShard[];
   readonly services: readonly ReportService[];
   /** US dollars a month for the whole environment; undefined when no estimate was given. */
@@ -118,6 +120,7 @@ export function reportModel({ plan, spec, plannedAt, version, costs }: ReportInp
       zones: env.zones,
       capacity: env.capacity,
       egress: envSpec.egress,
+      operations: env.operations,
       shards: env.shards.map((s) => ({
         id: s.id,
         services: { used: s.services, limit: SERVICES_PER_SHARD },

@@ -111,6 +111,9 @@ ${fact('Protected', env.protect ? 'yes (deletion protection, retained data, at l
 ${fact('Availability zones', e(env.zones))}
 ${fact('Capacity', e(env.capacity))}
 ${fact('Egress', e(env.egress))}
+${fact('Runbook responder', env.operations.responderDryRun ? 'dry run (decides and notifies, changes nothing)' : 'acts')}
+${fact('AWS Config recorder', env.operations.configRecorder ? "cityplan's (config.recorder: true)" : "the account's own")}
+${fact('GuardDuty', env.operations.guardduty ? "cityplan's (guardduty: true)" : "the account's own")}
 ${fact('Monthly cost', `${money(env.monthly)}${env.monthly === undefined ? ' <span class="hint">(no estimate given)</span>' : ' (US dollars, estimate)'}`)}
 </dl>
 <h3>Load balancer shards</h3>

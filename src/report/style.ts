@@ -49,7 +49,7 @@ tbody th{font-weight:700}
 td ul{margin:0;padding-left:1.1em}
 td.num{text-align:right;white-space:nowrap}
 .open{color:#d4351c;font-weight:700}
-.bar{display:block;width:8em;max-width:100%;height:12px;border:1px solid #505a5f;background:#f3f2f1;margin-top:4px}
+.bar{display:block;width:100%;max-width:8em;min-width:4em;height:12px;border:1px solid #505a5f;background:#f3f2f1;margin-top:4px}
 .bar span{display:block;height:100%;background:#1d70b8}
 details summary{cursor:pointer;color:#1d70b8;text-decoration:underline}
 .visually-hidden{position:absolute!important;width:1px!important;height:1px!important;margin:0!important;padding:0!important;overflow:hidden!important;clip:rect(0 0 0 0)!important;clip-path:inset(50%)!important;border:0!important;white-space:nowrap!important}

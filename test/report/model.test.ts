@@ -39,6 +39,7 @@ describe('report data', () => {
       expect(env.services.map((s) => s.name)).toEqual(specs.map((s) => s.name));
       for (const s of env.services) expect(s.owner).toBe(specs.find((x) => x.name === s.name)!.owner);
       expect(env.egress).toBe(prepared.spec.environments.find((e) => e.name === env.name)!.egress);
+      expect(env.operations).toEqual(plan.environments.find((e) => e.name === env.name)!.operations);
     }
     const production = m.environments.find((e) => e.name === 'production')!;
     expect(production.protect).toBe(true);

@@ -32,6 +32,7 @@ export function environment(name: string, services: readonly ReportService[], ex
     zones: 2,
     capacity: 'on-demand',
     egress: 'nat-single',
+    operations: { responderDryRun: false, configRecorder: false, guardduty: false },
     shards: [{ id: 0, services: { used: services.length, limit: 95 }, targetGroups: { used: services.length, limit: 100 }, rules: { used: services.length, limit: 100 }, certificates: { used: 0, limit: 25 } }],
     services,
     ...extra,
