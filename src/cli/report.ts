@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { explainFileErrors, FileError } from '../files/file-error';
 import { writeFileAtomic } from '../files/write-atomic';
 import { UsageError } from '../manifest/problems';
 import { buildReportModel } from '../report/build';
@@ -18,11 +20,29 @@ export interface ReportFlags {
  */
 export async function reportCommand(dir: string, flags: ReportFlags, io: Output): Promise<number> {
   if (!flags.out || flags.out.trim() === '') throw new UsageError('--out needs the file to write the report to, such as --out report.html');
+  checkWritable(flags.out);
   io.err(`cityplan: planning estate ${dir} for the report`);
   const model = await buildReportModel(dir, { diagramEnvironment: flags.diagramEnv });
   const services = model.environments.reduce((n, e) => n + e.services.length, 0);
   io.err(`cityplan: writing the report: ${model.environments.length} environment${model.environments.length === 1 ? '' : 's'}, ${services} service rows`);
-  writeFileAtomic(flags.out, renderReport(model, { diagramEnvironment: flags.diagramEnv }), 'choose an --out in a folder you can write to');
+  writeFileAtomic(flags.out, renderReport(model, { diagramEnvironment: flags.diagramEnv }), REMEDY);
   io.out(`report written to ${resolve(flags.out)}`);
   return 0;
+}
+
+const REMEDY = 'choose an --out in a folder you can write to';
+
+/**
+ * Fails before planning (which may update the lock) when --out plainly cannot be written: its
+ * folder is missing, not a folder or not writable, or a folder is where the file would go.
+ * @throws FileError naming the path
+ */
+function checkWritable(out: string): void {
+  const file = resolve(out);
+  explainFileErrors(file, `write ${file}`, REMEDY, () => {
+    accessSync(dirname(file), constants.W_OK);
+    // access() passes a writable file as readily as a folder.
+    if (!statSync(dirname(file)).isDirectory()) throw Object.assign(new Error(`${dirname(file)} is a file`), { code: 'ENOTDIR' });
+  });
+  if (existsSync(file) && statSync(file).isDirectory()) throw new FileError(file, `cannot write ${file}: a folder is in the way (EISDIR); ${REMEDY}`);
 }

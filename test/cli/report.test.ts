@@ -55,4 +55,23 @@ describe('cityplan report', () => {
     expect(stderr).toMatch(/services\/find-a-court\.yaml:\d+.*owner/);
     expect(readFileSync(out, 'utf8')).toBe('the previous report');
   });
+
+  // Root writes through chmod here: a file where a folder must be fails the same calls a read-only folder would.
+  it('exits 1 naming the path when --out cannot be written, and leaves no temp file', async () => {
+    const dir = copyExample();
+    const parent = scratch();
+    const file = join(parent, 'a-file');
+    writeFileSync(file, 'mine');
+    const blocked = await cityplan('report', dir, '--out', join(file, 'report.html'));
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain(`cannot write ${join(file, 'report.html')}: a part of the path is a file, not a folder (ENOTDIR)`);
+    expect(blocked.stderr).not.toContain('internal error');
+    // Found before planning, so no plan ran (nor changed the lock) for nothing.
+    expect(blocked.stderr).not.toContain('planning estate');
+    const folder = await cityplan('report', dir, '--out', parent);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toContain(`cannot write ${parent}: a folder is in the way`);
+    expect(folder.stderr).not.toContain('planning estate');
+    expect(readdirSync(parent)).toEqual(['a-file']);
+  });
 });
