@@ -18,6 +18,7 @@ import { type PackageFlags, packageCommand } from './package';
 import { type PlanFlags, planCommand } from './plan';
 import { policyCommand } from './policy';
 import { costCommand, type CostFlags } from './cost';
+import { type ReportFlags, reportCommand } from './report';
 import { type RunbookListFlags, type RunbookReplayFlags, runbookListCommand, runbookReplayCommand } from './runbook';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
@@ -127,6 +128,13 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--env <name>', 'only this environment')
     .option('--json', 'print JSON')
     .action((dir: string, opts: CostFlags) => run(() => costCommand(dir, opts, io))());
+  program
+    .command('report')
+    .description('plan the estate and write one self-contained HTML page of it: environments, shards, services, policy and a diagram')
+    .argument('<dir>', 'the estate folder')
+    .option('--out <file>', 'the HTML file to write (required)')
+    .option('--diagram-env <name>', 'the environment the diagram draws (default: the first)')
+    .action((dir: string, opts: ReportFlags) => run(() => reportCommand(dir, opts, io))());
   program
     .command('schema')
     .description('print the JSON Schema of estate.yaml and service files')
