@@ -357,7 +357,7 @@ export const serviceFields = z.strictObject({
         .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)) as unknown as [z.ZodLiteral<1>, z.ZodLiteral<3>], {
           error: `must be a retention CloudWatch Logs offers, in days: ${LOG_RETENTION_DAYS.join(', ')}`,
         })
-        .meta({ description: "Days the service's logs are kept (default: 30, or 731 where the environment is protected)." }),
+        .meta({ description: "Days the service's logs are kept (default: 30, or 365 where the environment is protected)." }),
       alarmOn: z
         .array(
           z
