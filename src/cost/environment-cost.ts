@@ -4,17 +4,11 @@
  * the two comparisons the estimate shows beside it (egress modes, one load balancer per service).
  */
 import type { EnvironmentSpec, Egress, EstateSpec, ServiceSpec } from '../manifest/spec';
+import { egressResources } from '../platform/egress-plan';
 import { type CostLine, line, sum } from './lines';
 import { HOURS_PER_MONTH as H, type PriceTable } from './prices';
 import { taskHours, taskSize } from './service-cost';
 import { type EstateQuantities, serviceQuantities } from './usage';
-
-/**
- * Interface endpoints the foundation creates in `endpoints` mode, one network interface in each
- * zone (the egress design: ecr.api, ecr.dkr, logs, secretsmanager, kms, ssm, ecs, ec2, sns, sqs);
- * the S3 and DynamoDB gateway endpoints are free.
- */
-export const INTERFACE_ENDPOINTS = ['ecr.api', 'ecr.dkr', 'logs', 'secretsmanager', 'kms', 'ssm', 'ecs', 'ec2', 'sns', 'sqs'] as const;
 
 /** The web ACL's rules: one per AWS managed rule group (platform/ingress-firewall.ts). */
 export const WAF_RULES = 3;
@@ -43,16 +37,17 @@ export function egressGB(services: readonly ServiceSpec[]): number {
   }, 0);
 }
 
-/** The network lines of an environment under `mode` (the egress design's table). */
+/** The network lines of an environment under `mode`: what the foundation builds for it (egress-plan.ts). */
 export function networkLines(env: EnvironmentSpec, mode: Egress, gb: number, prices: PriceTable): CostLine[] {
+  const built = egressResources(mode, env.zones);
   if (mode === 'endpoints') {
-    const n = INTERFACE_ENDPOINTS.length;
+    const n = built.interfaceEndpoints.length;
     return [
-      line(`VPC interface endpoints (${n} × ${env.zones} zones)`, n * env.zones * H, prices.endpointAzHour),
+      line(`VPC interface endpoints (${n} × ${env.zones} zones)`, built.interfaceEndpointZones * H, prices.endpointAzHour),
       line('VPC endpoint data processed', gb, prices.endpointGb),
     ];
   }
-  const gateways = mode === 'nat' ? env.zones : 1;
+  const gateways = built.natGateways;
   return [
     line(`NAT gateway${gateways === 1 ? '' : 's'} (${gateways})`, gateways * H, prices.natHour),
     line('NAT gateway public IPv4', gateways * H, prices.publicIpv4Hour),

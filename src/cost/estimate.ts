@@ -10,7 +10,8 @@ import type { EnvironmentAllocation } from '../estate/allocation';
 import { EstateError, type Problem } from '../manifest/problems';
 import type { Egress, EnvironmentSpec, EstateSpec } from '../manifest/spec';
 import { pipelineCost } from './delivery-cost';
-import { egressComparison, type EgressComparison, INTERFACE_ENDPOINTS, loadBalancerComparison, type LoadBalancerComparison, RESPONDER, sharedLines } from './environment-cost';
+import { INTERFACE_ENDPOINTS } from '../platform/egress-plan';
+import { egressComparison, type EgressComparison, loadBalancerComparison, type LoadBalancerComparison, RESPONDER, sharedLines } from './environment-cost';
 import { type CostLine, priceOf, sum } from './lines';
 import { CURRENCY, HOURS_PER_MONTH, isPricedRegion, PRICE_DATE, PRICED_REGIONS, PRICES, type Price, type PricedRegion } from './prices';
 import { ASSUMPTIONS, serviceCost, type ServiceCost, type ShardShare } from './service-cost';
@@ -112,7 +113,7 @@ export function estimateCost(spec: EstateSpec, allocation: ReadonlyMap<string, E
           .filter((s) => s.usage && Object.keys(s.usage).length > 0)
           .map((s) => ({ environment: env.name, service: s.name, usage: { ...(s.usage as Record<string, number>) } })),
       ),
-      assumptions: { ...ASSUMPTIONS, imageGBPerBuild: IMAGE_GB_PER_BUILD, responder: RESPONDER, interfaceEndpoints: INTERFACE_ENDPOINTS },
+      assumptions: { ...ASSUMPTIONS, imageGBPerBuild: IMAGE_GB_PER_BUILD, responder: RESPONDER, interfaceEndpoints: INTERFACE_ENDPOINTS.map((e) => e.service) },
     },
     unverified: [...used.values()]
       .sort((a, b) => a.region.localeCompare(b.region) || a.name.localeCompare(b.name))

@@ -112,13 +112,14 @@ describe('estimateCost', () => {
   it('prices each egress mode, and the modes differ by exactly the network lines', () => {
     const files = (egress: string) => ({
       'estate.yaml': STAGING_ESTATE.replace('domain: staging.example.gov.uk', `domain: staging.example.gov.uk\n    egress: ${egress}`),
-      'services/api.yaml': backend('api'),
+      // An image of the environment's own ECR: egress endpoints reaches nothing else.
+      'services/api.yaml': backend('api').replace('public.ecr.aws/nginx/nginx:1.27', '222222222222.dkr.ecr.eu-west-2.amazonaws.com/api:1.27'),
     });
     const nat = estimate(files('nat'));
     // 6 GB a month (5 network + 1 of logs): nat: 2 gateways 1,460 h × $0.05 = $73.00, their addresses
     // 1,460 × $0.005 = $7.30, 6 GB × $0.05 = $0.30: $80.60; nat-single: $36.50 + $3.65 + $0.30 = $40.45;
-    // endpoints: 10 endpoints × 2 zones × 730 h = 14,600 × $0.011 = $160.60, 6 GB × $0.01 = $0.06: $160.66
-    expect(nat.comparisons.egress).toEqual([{ environment: 'staging', current: 'nat', gb: 6, monthly: { nat: 80.6, 'nat-single': 40.45, endpoints: 160.66 } }]);
+    // endpoints: 11 endpoints × 2 zones × 730 h = 16,060 × $0.011 = $176.66, 6 GB × $0.01 = $0.06: $176.72
+    expect(nat.comparisons.egress).toEqual([{ environment: 'staging', current: 'nat', gb: 6, monthly: { nat: 80.6, 'nat-single': 40.45, endpoints: 176.72 } }]);
     const network = /^(NAT gateway|VPC (interface )?endpoint)/;
     for (const mode of ['nat-single', 'endpoints'] as const) {
       const other = estimate(files(mode));
@@ -127,7 +128,7 @@ describe('estimateCost', () => {
       const difference = other.environments[0]!.monthly - nat.environments[0]!.monthly;
       expect(difference).toBeCloseTo(nat.comparisons.egress[0]!.monthly[mode] - 80.6, 2);
     }
-    expect(estimate(files('endpoints')).environments[0]!.shared.find((l) => network.test(l.item))?.item).toBe('VPC interface endpoints (10 × 2 zones)');
+    expect(estimate(files('endpoints')).environments[0]!.shared.find((l) => network.test(l.item))?.item).toBe('VPC interface endpoints (11 × 2 zones)');
   });
 
   it('takes usage from estate.yaml, the estate defaults, the service file and its environment override', () => {
