@@ -133,6 +133,15 @@ const CODEBUILD_PAGE = 'c3x.dev CodeBuild guide (us-east-1)';
 const KMS_PAGE = 'read on the KMS pricing page itself: "Each AWS KMS key that you create in KMS costs $1/month"';
 const IPV4 = 'cloudburn.io NAT gateway guide: public IPv4 address $0.005 an hour (all regions)';
 
+// London: AWS's machine-readable Price List (the offer files the pricing pages render), as transcribed
+// with each file's publication date in a public repository's cost document researched on 2026-10-06
+// (a second document, researched 2026-10-05, quotes the same files for ELB, NAT, IPv4 and Logs
+// ingestion with the same figures).
+const LONDON_PRICE_LIST = (offer: string, published: string, usageType: string): string =>
+  `AWS Price List offer file https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/${offer}/current/eu-west-2/index.json (published ${published}), ${usageType}, as transcribed on 2026-10-06`;
+// Route 53's offer file is global: one price for every Region.
+const ROUTE53_PRICE_LIST = 'AWS Price List offer file https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRoute53/current/index.json (global, published 2026-09-11), HostedZone and DNS-Queries, as transcribed on 2026-10-06';
+
 export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
   'us-east-1': {
     fargateVcpuHour: p(0.04048, 'vCPU-hour', PAGE.fargate, VANTAGE),
@@ -181,50 +190,53 @@ export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
     ecrGbMonth: u(0.1, 'GB-month', PAGE.ecr),
     secretMonth: u(0.4, 'secret-month', PAGE.secrets),
     kmsKeyMonth: p(1, 'key-month', PAGE.kms, KMS_PAGE),
-    hostedZoneMonth: u(0.5, 'hosted zone-month', PAGE.route53),
-    dnsMillionQueries: u(0.4, 'million queries', PAGE.route53),
+    hostedZoneMonth: p(0.5, 'hosted zone-month', PAGE.route53, ROUTE53_PRICE_LIST),
+    dnsMillionQueries: p(0.4, 'million queries', PAGE.route53, ROUTE53_PRICE_LIST),
     backupRdsGbMonth: u(0.095, 'GB-month (RDS snapshot)', PAGE.backup),
     backupS3GbMonth: u(0.05, 'GB-month (S3 backup)', PAGE.backup),
     lambdaMillionRequests: u(0.2, 'million requests', PAGE.lambda),
     lambdaGbSecond: u(0.0000166667, 'GB-second', PAGE.lambda),
     opensearchOcuHour: u(0.24, 'OCU-hour', PAGE.opensearch),
   },
-  // London: AWS's regional tables could not be read for eu-west-2 on PRICE_DATE. Apart from the
-  // prices AWS states for every Region, the figures are the best known; each is flagged, and the
+  // London: AWS's regional tables render in the browser; most figures were read from a transcription
+  // of AWS's Price List offer files (LONDON_PRICE_LIST). Those found nowhere stay flagged, and the
   // output lists the lines resting on them.
   'eu-west-2': {
-    fargateVcpuHour: u(0.04656, 'vCPU-hour', PAGE.fargate),
-    fargateGbHour: u(0.00511, 'GB-hour', PAGE.fargate),
+    fargateVcpuHour: p(0.04656, 'vCPU-hour', PAGE.fargate, LONDON_PRICE_LIST('AmazonECS', '2026-09-11', 'EUW2-Fargate-vCPU-Hours:perCPU')),
+    fargateGbHour: p(0.00511, 'GB-hour', PAGE.fargate, LONDON_PRICE_LIST('AmazonECS', '2026-09-11', 'EUW2-Fargate-GB-Hours')),
     fargateSpotVcpuHour: u(0.01455, 'vCPU-hour', PAGE.fargate),
     fargateSpotGbHour: u(0.0016, 'GB-hour', PAGE.fargate),
-    albHour: u(0.02646, 'load balancer-hour', PAGE.elb),
-    albLcuHour: u(0.0084, 'LCU-hour', PAGE.elb),
-    publicIpv4Hour: p(0.005, 'address-hour', PAGE.vpc, IPV4),
-    natHour: u(0.05, 'NAT gateway-hour', PAGE.vpc),
-    natGb: u(0.05, 'GB processed', PAGE.vpc),
-    endpointAzHour: u(0.011, 'endpoint-AZ-hour', PAGE.privatelink),
-    endpointGb: u(0.01, 'GB processed', PAGE.privatelink),
+    albHour: p(0.02646, 'load balancer-hour', PAGE.elb, LONDON_PRICE_LIST('AWSELB', '2026-09-11', 'EUW2-LoadBalancerUsage (Application)')),
+    albLcuHour: p(0.0084, 'LCU-hour', PAGE.elb, LONDON_PRICE_LIST('AWSELB', '2026-09-11', 'EUW2-LCUUsage (Application)')),
+    publicIpv4Hour: p(0.005, 'address-hour', PAGE.vpc, LONDON_PRICE_LIST('AmazonVPC', '2026-09-17', 'EUW2-PublicIPv4:InUseAddress')),
+    natHour: p(0.05, 'NAT gateway-hour', PAGE.vpc, LONDON_PRICE_LIST('AmazonEC2', '2026-09-25', 'EUW2-NatGateway-Hours')),
+    natGb: p(0.05, 'GB processed', PAGE.vpc, LONDON_PRICE_LIST('AmazonEC2', '2026-09-25', 'EUW2-NatGateway-Bytes')),
+    endpointAzHour: p(0.011, 'endpoint-AZ-hour', PAGE.privatelink, LONDON_PRICE_LIST('AmazonVPC', '2026-09-17', 'EUW2-VpcEndpoint-Hours')),
+    endpointGb: p(0.01, 'GB processed', PAGE.privatelink, LONDON_PRICE_LIST('AmazonVPC', '2026-09-17', 'EUW2-VpcEndpoint-Bytes (first 1 PB)')),
     rdsInstanceHour: {
-      'db.t4g.small': u(0.036, 'instance-hour', PAGE.rds),
+      'db.t4g.small': p(0.036, 'instance-hour', PAGE.rds, LONDON_PRICE_LIST('AmazonRDS', '2026-10-06', 'EUW2-InstanceUsage:db.t4g.small (PostgreSQL, Single-AZ)')),
       'db.m7g.large': u(0.194, 'instance-hour', PAGE.rds),
       'db.m7g.xlarge': u(0.388, 'instance-hour', PAGE.rds),
     },
-    rdsGp3GbMonth: u(0.133, 'GB-month', PAGE.rds),
-    auroraAcuHour: u(0.14, 'ACU-hour', PAGE.aurora),
-    auroraGbMonth: u(0.11, 'GB-month', PAGE.aurora),
-    auroraMillionIo: u(0.22, 'million I/O requests', PAGE.aurora),
-    s3GbMonth: u(0.024, 'GB-month', PAGE.s3),
-    s3ThousandPut: u(0.0053, '1,000 PUT requests', PAGE.s3),
-    s3ThousandGet: u(0.00042, '1,000 GET requests', PAGE.s3),
+    rdsGp3GbMonth: p(0.133, 'GB-month', PAGE.rds, LONDON_PRICE_LIST('AmazonRDS', '2026-10-06', 'EUW2-RDS:GP3-Storage')),
+    auroraAcuHour: p(0.14, 'ACU-hour', PAGE.aurora, LONDON_PRICE_LIST('AmazonRDS', '2026-10-06', 'EUW2-Aurora:ServerlessV2Usage (Aurora Standard)')),
+    // Were 0.11 and 0.22, guesses never read anywhere; the offer file gives London the same Aurora
+    // Standard storage and I/O rates as us-east-1 (only the ACU-hour differs).
+    auroraGbMonth: p(0.1, 'GB-month', PAGE.aurora, LONDON_PRICE_LIST('AmazonRDS', '2026-10-06', 'EUW2-Aurora:StorageUsage')),
+    auroraMillionIo: p(0.2, 'million I/O requests', PAGE.aurora, LONDON_PRICE_LIST('AmazonRDS', '2026-10-06', 'EUW2-Aurora:StorageIOUsage')),
+    s3GbMonth: p(0.024, 'GB-month', PAGE.s3, LONDON_PRICE_LIST('AmazonS3', '2026-09-28', 'EUW2-TimedStorage-ByteHrs (Standard, first 50 TB)')),
+    s3ThousandPut: p(0.0053, '1,000 PUT requests', PAGE.s3, LONDON_PRICE_LIST('AmazonS3', '2026-09-28', 'EUW2-Requests-Tier1')),
+    s3ThousandGet: p(0.00042, '1,000 GET requests', PAGE.s3, LONDON_PRICE_LIST('AmazonS3', '2026-09-28', 'EUW2-Requests-Tier2 ($0.0042 per 10,000)')),
     valkeyGbHour: u(0.0983, 'GB-hour', PAGE.elasticache),
     valkeyMillionEcpu: u(0.0027, 'million ECPUs', PAGE.elasticache),
-    sqsMillionRequests: u(0.4, 'million requests', PAGE.sqs),
-    sqsFifoMillionRequests: u(0.5, 'million requests', PAGE.sqs),
+    sqsMillionRequests: p(0.4, 'million requests', PAGE.sqs, LONDON_PRICE_LIST('AWSQueueService', '2026-09-11', 'EUW2-Requests-Tier1')),
+    sqsFifoMillionRequests: p(0.5, 'million requests', PAGE.sqs, LONDON_PRICE_LIST('AWSQueueService', '2026-09-11', 'EUW2-Requests-FIFO-Tier1')),
     snsMillionPublishes: u(0.5, 'million publishes', PAGE.sns),
-    logsIngestedGb: u(0.5985, 'GB ingested', PAGE.cloudwatch),
-    logsStoredGbMonth: u(0.0315, 'GB-month', PAGE.cloudwatch),
-    alarmMetricMonth: u(0.1, 'alarm metric-month', PAGE.cloudwatch),
-    customMetricMonth: u(0.3, 'metric-month', PAGE.cloudwatch),
+    logsIngestedGb: p(0.5985, 'GB ingested', PAGE.cloudwatch, LONDON_PRICE_LIST('AmazonCloudWatch', '2026-09-22', 'EUW2-DataProcessing-Bytes (Standard)')),
+    logsStoredGbMonth: p(0.0315, 'GB-month', PAGE.cloudwatch, LONDON_PRICE_LIST('AmazonCloudWatch', '2026-09-22', 'EUW2-TimedStorage-ByteHrs')),
+    alarmMetricMonth: p(0.1, 'alarm metric-month', PAGE.cloudwatch, LONDON_PRICE_LIST('AmazonCloudWatch', '2026-09-22', 'EUW2-CW:AlarmMonitorUsage (standard resolution)')),
+    customMetricMonth: p(0.3, 'metric-month', PAGE.cloudwatch, LONDON_PRICE_LIST('AmazonCloudWatch', '2026-09-22', 'EUW2-CW:MetricMonitorUsage (first 10,000)')),
+    // Not in the London offer file as transcribed; $3 is the figure AWS's page is quoted with.
     dashboardMonth: u(3, 'dashboard-month', PAGE.cloudwatch),
     firehoseGb: u(0.031, 'GB ingested', PAGE.firehose),
     wafAclMonth: p(5, 'web ACL-month', PAGE.waf, WAF_BLOG),
@@ -235,15 +247,15 @@ export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
     guarddutyRuntimeVcpuHour: u(0.002, 'vCPU-hour monitored', PAGE.guardduty),
     pipelineActionMinute: p(0.002, 'action execution minute', PAGE.codepipeline, PIPELINE_PAGE),
     codebuildSmallMinute: u(0.005, 'build minute (general1.small)', PAGE.codebuild),
-    ecrGbMonth: u(0.1, 'GB-month', PAGE.ecr),
-    secretMonth: u(0.4, 'secret-month', PAGE.secrets),
+    ecrGbMonth: p(0.1, 'GB-month', PAGE.ecr, LONDON_PRICE_LIST('AmazonECR', '2026-09-11', 'EUW2-TimedStorage-ByteHrs')),
+    secretMonth: p(0.4, 'secret-month', PAGE.secrets, LONDON_PRICE_LIST('AWSSecretsManager', '2026-09-11', 'EUW2-AWSSecretsManager-Secrets')),
     kmsKeyMonth: p(1, 'key-month', PAGE.kms, KMS_PAGE),
-    hostedZoneMonth: u(0.5, 'hosted zone-month', PAGE.route53),
-    dnsMillionQueries: u(0.4, 'million queries', PAGE.route53),
+    hostedZoneMonth: p(0.5, 'hosted zone-month', PAGE.route53, ROUTE53_PRICE_LIST),
+    dnsMillionQueries: p(0.4, 'million queries', PAGE.route53, ROUTE53_PRICE_LIST),
     backupRdsGbMonth: u(0.1, 'GB-month (RDS snapshot)', PAGE.backup),
     backupS3GbMonth: u(0.053, 'GB-month (S3 backup)', PAGE.backup),
-    lambdaMillionRequests: u(0.2, 'million requests', PAGE.lambda),
-    lambdaGbSecond: u(0.0000166667, 'GB-second', PAGE.lambda),
+    lambdaMillionRequests: p(0.2, 'million requests', PAGE.lambda, LONDON_PRICE_LIST('AWSLambda', '2026-10-01', 'EUW2-Request')),
+    lambdaGbSecond: p(0.0000166667, 'GB-second', PAGE.lambda, LONDON_PRICE_LIST('AWSLambda', '2026-10-01', 'EUW2-Lambda-GB-Second (x86, first 6 billion)')),
     opensearchOcuHour: u(0.26, 'OCU-hour', PAGE.opensearch),
   },
 };
