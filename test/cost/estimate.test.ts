@@ -68,9 +68,11 @@ describe('estimateCost', () => {
     // 182.5 vCPU-h × $0.04048 = $7.3876 → $7.39 (checked: no mark); 365 GB-h × $0.004445 = $1.622425 → $1.62
     expect(lineOf(e, 'api', 'Fargate vCPU (on-demand)')).toEqual({ item: 'Fargate vCPU (on-demand)', quantity: 182.5, unit: 'vCPU-hour', unitPrice: 0.04048, monthly: 7.39 });
     expect(lineOf(e, 'api', 'Fargate memory (on-demand)').monthly).toBe(1.62);
-    // a worker's queue: 1 million messages × 3 requests × $0.40 a million = $1.20 (unverified: marked);
-    // its topic: 1 million publishes × $0.50 a million = $0.50
-    expect(lineOf(e, 'api', 'SQS requests')).toMatchObject({ quantity: 3_000_000, unit: 'requests', monthly: 1.2, unverified: true });
+    // a worker's queue: 1 million messages × 3 requests × $0.40 a million = $1.20 (checked: no mark);
+    // its topic: 1 million publishes × $0.50 a million = $0.50; Firehose at $0.029 (unverified: marked)
+    expect(lineOf(e, 'api', 'SQS requests')).toMatchObject({ quantity: 3_000_000, unit: 'requests', monthly: 1.2 });
+    expect(lineOf(e, 'api', 'SQS requests').unverified).toBeUndefined();
+    expect(lineOf(e, 'api', /^Firehose/).unverified).toBe(true);
     expect(lineOf(e, 'api', /^SNS publishes \(1 topic\)/).monthly).toBe(0.5);
     // its dead-letter alarm makes 4 alarms
     expect(lineOf(e, 'api', /^CloudWatch alarms \(4 alarms\)/).quantity).toBe(5);
