@@ -132,6 +132,8 @@ const PIPELINE_PAGE = 'read on the CodePipeline pricing page itself, which state
 const CODEBUILD_PAGE = 'c3x.dev CodeBuild guide (us-east-1)';
 const KMS_PAGE = 'read on the KMS pricing page itself: "Each AWS KMS key that you create in KMS costs $1/month"';
 const IPV4 = 'cloudburn.io NAT gateway guide: public IPv4 address $0.005 an hour (all regions)';
+const S3_PAGE = 'devnotes.tech S3 pricing breakdown (S3 Standard and requests, US East; undated) and deepeshsoni.com S3 guide (US East)';
+const LAMBDA_PAGES = 'AWS whitepaper "How AWS Pricing Works", Lambda ($0.20 a million requests, $0.00001667 a GB-second), and wring.co Lambda pricing guide (x86, March 2026)';
 
 // London: AWS's machine-readable Price List (the offer files the pricing pages render), as transcribed
 // with each file's publication date in a public repository's cost document researched on 2026-10-06
@@ -165,9 +167,9 @@ export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
     auroraAcuHour: p(0.12, 'ACU-hour', PAGE.aurora, 'factualminds.com Aurora pricing guide (Serverless v2, us-east-1, June 2026)'),
     auroraGbMonth: p(0.1, 'GB-month', PAGE.aurora, 'cloudexmachina.io Aurora pricing guide (US East, September 2025)'),
     auroraMillionIo: p(0.2, 'million I/O requests', PAGE.aurora, 'jusdb.com RDS vs Aurora cost comparison (Aurora Standard I/O; undated, written after the 2023 launch of I/O-Optimized)'),
-    s3GbMonth: u(0.023, 'GB-month', PAGE.s3),
-    s3ThousandPut: u(0.005, '1,000 PUT requests', PAGE.s3),
-    s3ThousandGet: u(0.0004, '1,000 GET requests', PAGE.s3),
+    s3GbMonth: p(0.023, 'GB-month', PAGE.s3, S3_PAGE),
+    s3ThousandPut: p(0.005, '1,000 PUT requests', PAGE.s3, S3_PAGE),
+    s3ThousandGet: p(0.0004, '1,000 GET requests', PAGE.s3, S3_PAGE),
     valkeyGbHour: p(0.084, 'GB-hour', PAGE.elasticache, VALKEY_PAGE),
     valkeyMillionEcpu: p(0.0023, 'million ECPUs', PAGE.elasticache, VALKEY_PAGE),
     sqsMillionRequests: p(0.4, 'million requests', PAGE.sqs, 'factualminds.com SQS pricing guide (us-east-1, June 2026) and cloudburn.io SQS guide (March 2026)'),
@@ -187,15 +189,15 @@ export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
     guarddutyRuntimeVcpuHour: u(0.002, 'vCPU-hour monitored', PAGE.guardduty),
     pipelineActionMinute: p(0.002, 'action execution minute', PAGE.codepipeline, PIPELINE_PAGE),
     codebuildSmallMinute: p(0.005, 'build minute (general1.small)', PAGE.codebuild, CODEBUILD_PAGE),
-    ecrGbMonth: u(0.1, 'GB-month', PAGE.ecr),
+    ecrGbMonth: p(0.1, 'GB-month', PAGE.ecr, 'cloudburn.io ECR pricing guide (private storage, US East, March 2026) and wring.co ECR guide (March 2026)'),
     secretMonth: u(0.4, 'secret-month', PAGE.secrets),
     kmsKeyMonth: p(1, 'key-month', PAGE.kms, KMS_PAGE),
     hostedZoneMonth: p(0.5, 'hosted zone-month', PAGE.route53, ROUTE53_PRICE_LIST),
     dnsMillionQueries: p(0.4, 'million queries', PAGE.route53, ROUTE53_PRICE_LIST),
     backupRdsGbMonth: u(0.095, 'GB-month (RDS snapshot)', PAGE.backup),
     backupS3GbMonth: u(0.05, 'GB-month (S3 backup)', PAGE.backup),
-    lambdaMillionRequests: u(0.2, 'million requests', PAGE.lambda),
-    lambdaGbSecond: u(0.0000166667, 'GB-second', PAGE.lambda),
+    lambdaMillionRequests: p(0.2, 'million requests', PAGE.lambda, LAMBDA_PAGES),
+    lambdaGbSecond: p(0.0000166667, 'GB-second', PAGE.lambda, LAMBDA_PAGES),
     opensearchOcuHour: p(0.24, 'OCU-hour', PAGE.opensearch, 'teamaws.com and awsnegotiations.com OpenSearch Serverless guides (2026)'),
   },
   // London: AWS's regional tables render in the browser; most figures were read from a transcription
