@@ -28,7 +28,7 @@ describe('cityplan cost', () => {
     expect(stdout).toMatch(/^total: \$[\d,]+\.\d\d a month$/m);
     expect(stdout).toContain('An estimate from AWS list prices (USD, on-demand, dated 2026-11-30; 730 hours a month');
     expect(stdout).toContain('Usage assumed where a service\'s usage does not say: 1,000,000 requests, 1 GB of logs');
-    expect(stdout).toMatch(/^\* rests on a price that could not be checked on 2026-11-30 \(\d+\): .*eu-west-2 firehoseGb/m);
+    expect(stdout).toMatch(/^\* rests on a price that could not be checked on 2026-11-30 \(\d+\): .*eu-west-2 dashboardMonth/m);
   });
 
   it('--json: the documented shape, whose totals the report reads', async () => {

@@ -41,24 +41,25 @@ describe('estimateCost', () => {
     // memory: 0.5 GB × 730 h = 365 GB-h × $0.00511 = $1.86515 → $1.87
     expect(lineOf(e, 'api', 'Fargate memory (on-demand)')).toMatchObject({ quantity: 365, monthly: 1.87 });
     // logs (1 GB default): ingestion 1 × $0.5985 → $0.60; 30 days kept: 1 GB-month × $0.0315 → $0.03;
-    // Firehose 1 × $0.031 → $0.03; log bucket 90 days: 3 GB-months × $0.024 = $0.072 → $0.07
+    // Firehose 1 × $0.035 → $0.04; log bucket 90 days: 3 GB-months × $0.024 = $0.072 → $0.07
     expect(lineOf(e, 'api', 'CloudWatch Logs ingestion').monthly).toBe(0.6);
     expect(lineOf(e, 'api', /^CloudWatch Logs storage/).monthly).toBe(0.03);
-    expect(lineOf(e, 'api', /^Firehose/).monthly).toBe(0.03);
+    expect(lineOf(e, 'api', /^Firehose/).monthly).toBe(0.04);
     expect(lineOf(e, 'api', /^Log bucket storage/).monthly).toBe(0.07);
     // a backend's alarms: log error rate (2 metrics), fatal (1), log anomalies (1): 4 × $0.10 = $0.40;
     // its metric filters publish 4 custom metrics: 4 × $0.30 = $1.20
     expect(lineOf(e, 'api', /^CloudWatch alarms \(3 alarms\)/)).toMatchObject({ quantity: 4, monthly: 0.4 });
     expect(lineOf(e, 'api', /^Custom metrics/).monthly).toBe(1.2);
-    // 8.50 + 1.87 + 0.60 + 0.03 + 0.03 + 0.07 + 0.40 + 1.20 = 12.70
-    expect(api.monthly).toBe(12.7);
+    // 8.50 + 1.87 + 0.60 + 0.03 + 0.04 + 0.07 + 0.40 + 1.20 = 12.71
+    expect(api.monthly).toBe(12.71);
     // at count.max 3: vCPU 547.5 × 0.04656 = 25.4916 → 25.49, memory 1095 × 0.00511 = 5.59545 → 5.60:
-    // 31.09 − (8.50 + 1.87) = 20.72 more, 12.70 + 20.72 = 33.42
-    expect(api.ceiling).toBe(33.42);
-    // a line is marked exactly when its price is unverified: London's Fargate, Logs, S3 and alarm
-    // prices were read from AWS's price list, its Firehose price was not
-    expect(api.lines.filter((l) => l.unverified).map((l) => l.item)).toEqual([expect.stringMatching(/^Firehose/)]);
-    expect(e.unverified.map((u) => u.price)).toContain('firehoseGb');
+    // 31.09 − (8.50 + 1.87) = 20.72 more, 12.71 + 20.72 = 33.43
+    expect(api.ceiling).toBe(33.43);
+    // a line is marked exactly when its price is unverified: every London price a backend's lines
+    // rest on has been checked, the environment's dashboard price has not
+    expect(api.lines.filter((l) => l.unverified)).toEqual([]);
+    expect(sharedOf(e, 'CloudWatch dashboard')?.unverified).toBe(true);
+    expect(e.unverified.map((u) => u.price)).toContain('dashboardMonth');
     expect(e.unverified.map((u) => u.price)).not.toContain('fargateVcpuHour');
   });
 
