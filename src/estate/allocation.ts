@@ -132,7 +132,7 @@ function allocateEnvironment(
   for (const [name, old] of Object.entries(before.services)) {
     if (present.has(name)) continue;
     if (!planned(name)) entries[name] = old;
-    else if (stackOf.has(name)) entries[name] = { ...old, removed: old.removed ?? today };
+    else if (mayBeDeployed(stackOf.get(name))) entries[name] = { ...old, removed: old.removed ?? today };
   }
   return {
     entry: { ...before, account: env.account, region: env.region, domain: env.domain, services: entries },
@@ -149,12 +149,16 @@ function allocateEnvironment(
  */
 function reservations(before: EnvironmentLock, web: ReadonlySet<string>, env: EnvironmentSpec): Reservation[] {
   const reserved: Reservation[] = [];
+  const stackOf = stacksByService(before);
   for (const [name, s] of Object.entries(before.services)) {
     if (web.has(name) || s.shard === undefined || s.priority === undefined) continue;
+    // Only a stack some deploy may have made holds anything on a load balancer.
+    if (stackOf.has(name) && !mayBeDeployed(stackOf.get(name))) continue;
     const cost = costHad(s, env);
     reserved.push({ shard: s.shard, priorities: prioritiesOf(s), targetGroups: cost.targetGroups, certificates: cost.certificates });
   }
   for (const stack of Object.values(before.stacks)) {
+    if (!mayBeDeployed(stack)) continue;
     const leaving = stack.service !== undefined && !web.has(stack.service);
     // What a stack holds on one shard is one service's rules with its target groups there.
     const byShard = new Map<number, number[]>();

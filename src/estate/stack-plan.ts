@@ -1,6 +1,6 @@
 import type { EstateSpec } from '../manifest/spec';
 import type { EnvironmentAllocation } from './allocation';
-import type { EnvironmentLock, Lock, StackEntry } from './lock';
+import { type EnvironmentLock, type Lock, mayBeDeployed, type StackEntry } from './lock';
 import { deliveryStacks } from '../delivery/delivery-plan';
 import { stackName } from '../naming/names';
 
@@ -108,6 +108,9 @@ export function leavingStacks(
   const plans: StackPlan[] = [];
   for (const [name, stack] of Object.entries(before.stacks).sort(([a], [b]) => a.localeCompare(b))) {
     if (wanted.has(name)) continue;
+    // Never deployed (nor tried): nothing of it is in AWS, so there is nothing to remove; the lock
+    // forgets it with this plan.
+    if (!mayBeDeployed(stack)) continue;
     if (selection.service && stack.service !== selection.service) continue;
     const base = { name, environment, ...(stack.shard !== undefined ? { shard: stack.shard } : {}), ...(stack.service ? { service: stack.service } : {}), dependsOn: [] };
     if (stack.role === 'ingress' && protect && mustUnprotect(stack)) plans.push({ ...base, role: 'ingress', retiring: true });

@@ -24,7 +24,7 @@
 import type { Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { createdParameter, describeClaim, qualify, referencedParameters } from './claims';
-import { type EnvironmentLock, type Lock, LOCK_FILE, type StackEntry } from './lock';
+import { type EnvironmentLock, type Lock, LOCK_FILE, mayBeDeployed, type StackEntry } from './lock';
 import { DELIVERY, environmentRoot } from '../naming/names';
 import type { StackPlan, StackSelection } from './stack-plan';
 
@@ -105,6 +105,8 @@ export function checkTransition(
         // Not deployed by this plan: it holds what it held until a deploy of its own; if the
         // estate has let it go, it waits for a plan that removes it.
         const kept = wanted.has(name) || !inScope || (!!scope.service && prev!.service !== scope.service);
+        // One the estate let go before any deploy made it: nothing in AWS to remove or wait for.
+        if (!kept && !mayBeDeployed(prev)) continue;
         stacks[name] = kept || prev!.removal ? prev! : { ...prev!, removal: 'pending' };
         const owns = kept && prev!.removal !== 'drained' ? full(prev!.claims) : [];
         holders.push({ ...base, inDeploy: false, before: new Set(held), after: new Set(owns), leaving: false, provides: new Set() });
