@@ -58,6 +58,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .addOption(new Option('--summary', 'counts per environment instead of one row per service').conflicts('detail'))
     .option('--detail', 'one row per service, also for a large estate')
     .option('--findings', 'list the acknowledged policy findings with their reasons')
+    .option('--no-cache', 'build every stack, rather than reuse unchanged ones from the plan cache (.cityplan/cache/ in the estate folder)')
     .action((dir: string, opts: PlanFlags) => run(() => planCommand(dir, opts, io))());
   program
     .command('deploy')

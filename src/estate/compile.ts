@@ -61,73 +61,10 @@ export function compileEstate(
     stackTraces: false,
     builtinCloudFormationValidation: false,
   });
-  const environments = new Map(spec.environments.map((e) => [e.name, e]));
   const built = new Map<string, Stack>();
   const stacks: CompiledStack[] = [];
   for (const plan of options.stacks ?? planStacks(spec, allocation, options, options.previous)) {
-    if (plan.environment === DELIVERY) {
-      const stack = buildDeliveryStack(app, spec, plan);
-      tagResources(stack);
-      built.set(plan.name, stack);
-      stacks.push({ stack, plan });
-      continue;
-    }
-    const env = environments.get(plan.environment)!;
-    const common = {
-      env: { account: env.account, region: env.region },
-      stackName: plan.name,
-      terminationProtection: env.protect,
-      // Cost-allocation tags; a service stack's serviceTags replaces service and owner with its own.
-      tags: { 'cityplan:estate': spec.name, 'cityplan:environment': env.name, 'cityplan:service': SHARED_SERVICE, 'cityplan:owner': spec.owner },
-      estate: spec.name,
-      environment: env,
-    };
-    let stack: Stack;
-    if (plan.role === 'foundation') {
-      stack = new FoundationStack(app, plan.name, {
-        ...common,
-        description: `cityplan ${spec.name}/${env.name}: network, cluster, key, DNS, certificate, logs, alerts, firewall`,
-        alertEmails: spec.alerts.email,
-        openSearch: spec.logs.opensearch,
-        runbooks: spec.runbooks,
-      });
-    } else if (plan.role === 'certificate') {
-      stack = new CertificateStack(app, plan.name, {
-        ...common,
-        description: `cityplan ${spec.name}/${env.name}: wildcard certificate for *.${env.domain}`,
-      });
-    } else if (plan.role === 'ingress') {
-      stack = new IngressShardStack(app, plan.name, {
-        ...common,
-        description: `cityplan ${spec.name}/${env.name}: load balancer shard ${plan.shard}${plan.retiring ? ' (retiring)' : ''}`,
-        shard: plan.shard!,
-        retiring: plan.retiring,
-      });
-    } else if (plan.role === 'removal') {
-      stack = new RemovalStack(app, plan.name, {
-        env: common.env,
-        stackName: plan.name,
-        tags: common.tags,
-        description: `cityplan ${spec.name}/${env.name}: ${plan.service ? `service ${plan.service}` : plan.name}, removed from the estate; cityplan deploy deletes this stack`,
-      });
-    } else {
-      const services = spec.services.get(env.name)!;
-      const service = services.find((s) => s.name === plan.service)!;
-      const props = {
-        ...serviceLinks(service, services),
-        ...common,
-        description: `cityplan ${spec.name}/${env.name}: ${service.kind} service ${service.name}`,
-        service,
-        deliveryAccount: spec.delivery.account,
-        deliveryRegion: spec.region,
-        incarnation: allocation.get(env.name)!.incarnations[service.name],
-      };
-      stack =
-        service.kind === 'web'
-          ? new WebServiceStack(app, plan.name, { ...props, placement: allocation.get(env.name)!.placements[service.name]! })
-          : new SERVICE_STACKS[service.kind]!(app, plan.name, props);
-    }
-    tagResources(stack);
+    const stack = buildStack(app, stackInputs(spec, allocation, plan));
     built.set(plan.name, stack);
     stacks.push({ stack, plan });
   }
@@ -141,6 +78,115 @@ export function compileEstate(
     }
   }
   return { app, stacks };
+}
+
+/**
+ * Everything the constructor of one stack receives, as plain data: a stack's template and what the
+ * plan reads from it are a function of this (and of cityplan's own code and its libraries), which
+ * is why the plan cache (stack-cache.ts) keys each stack on exactly this object.
+ */
+export type StackInputs =
+  | { readonly plan: StackPlan; readonly role: 'delivery' | 'pipeline'; readonly spec: EstateSpec }
+  | { readonly plan: StackPlan; readonly role: Exclude<StackPlan['role'], 'delivery' | 'pipeline'>; readonly kind?: ServiceSpec['kind']; readonly props: Record<string, unknown> };
+
+/** What `plan`'s stack is built from (see StackInputs). */
+export function stackInputs(spec: EstateSpec, allocation: ReadonlyMap<string, EnvironmentAllocation>, plan: StackPlan): StackInputs {
+  if (plan.environment === DELIVERY) return { plan, role: plan.role as 'delivery' | 'pipeline', spec };
+  const env = spec.environments.find((e) => e.name === plan.environment)!;
+  const common = {
+    env: { account: env.account, region: env.region },
+    stackName: plan.name,
+    terminationProtection: env.protect,
+    // Cost-allocation tags; a service stack's serviceTags replaces service and owner with its own.
+    tags: { 'cityplan:estate': spec.name, 'cityplan:environment': env.name, 'cityplan:service': SHARED_SERVICE, 'cityplan:owner': spec.owner },
+    estate: spec.name,
+    environment: env,
+  };
+  if (plan.role === 'foundation') {
+    return {
+      plan,
+      role: plan.role,
+      props: {
+        ...common,
+        description: `cityplan ${spec.name}/${env.name}: network, cluster, key, DNS, certificate, logs, alerts, firewall`,
+        alertEmails: spec.alerts.email,
+        openSearch: spec.logs.opensearch,
+        runbooks: spec.runbooks,
+      },
+    };
+  }
+  if (plan.role === 'certificate') {
+    return { plan, role: plan.role, props: { ...common, description: `cityplan ${spec.name}/${env.name}: wildcard certificate for *.${env.domain}` } };
+  }
+  if (plan.role === 'ingress') {
+    return {
+      plan,
+      role: plan.role,
+      props: {
+        ...common,
+        description: `cityplan ${spec.name}/${env.name}: load balancer shard ${plan.shard}${plan.retiring ? ' (retiring)' : ''}`,
+        shard: plan.shard!,
+        retiring: plan.retiring,
+      },
+    };
+  }
+  if (plan.role === 'removal') {
+    return {
+      plan,
+      role: plan.role,
+      props: {
+        env: common.env,
+        stackName: plan.name,
+        tags: common.tags,
+        description: `cityplan ${spec.name}/${env.name}: ${plan.service ? `service ${plan.service}` : plan.name}, removed from the estate; cityplan deploy deletes this stack`,
+      },
+    };
+  }
+  const services = spec.services.get(env.name)!;
+  const service = services.find((s) => s.name === plan.service)!;
+  const placed = allocation.get(env.name)!;
+  return {
+    plan,
+    role: 'service',
+    kind: service.kind,
+    props: {
+      ...serviceLinks(service, services),
+      ...common,
+      description: `cityplan ${spec.name}/${env.name}: ${service.kind} service ${service.name}`,
+      service,
+      deliveryAccount: spec.delivery.account,
+      deliveryRegion: spec.region,
+      incarnation: placed.incarnations[service.name],
+      ...(service.kind === 'web' ? { placement: placed.placements[service.name]! } : {}),
+    },
+  };
+}
+
+/** Builds one stack in `app` from its inputs, tagged. */
+function buildStack(app: App, inputs: StackInputs): Stack {
+  const { plan } = inputs;
+  if ('spec' in inputs) {
+    const stack = buildDeliveryStack(app, inputs.spec, plan);
+    tagResources(stack);
+    return stack;
+  }
+  // The constructors' props types are checked where stackInputs builds them; here they are data.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const props = inputs.props as any;
+  const stack: Stack =
+    inputs.role === 'foundation'
+      ? new FoundationStack(app, plan.name, props)
+      : inputs.role === 'certificate'
+        ? new CertificateStack(app, plan.name, props)
+        : inputs.role === 'ingress'
+          ? new IngressShardStack(app, plan.name, props)
+          : inputs.role === 'removal'
+            ? new RemovalStack(app, plan.name, props)
+            : inputs.kind === 'web'
+              ? new WebServiceStack(app, plan.name, props)
+              : new SERVICE_STACKS[inputs.kind as Exclude<ServiceSpec['kind'], 'web'>]!(app, plan.name, props);
+  tagResources(stack);
+  return stack;
 }
 
 /**
