@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { EstateSpec } from '../manifest/spec';
 import { environmentRoot } from '../naming/names';
 import type { EnvironmentAllocation } from './allocation';
-import { stackInputs } from './compile';
+import { stackInputs } from './stack-inputs';
 import { type Artifact, type AssemblyManifest, type CachedStack, entryOf, StackCache, stackDependencies, stackKey, writeCachedFiles } from './stack-cache';
 import type { StackPlan } from './stack-plan';
 import type { SynthesisResult } from './synthesize';
@@ -39,13 +39,18 @@ export async function synthesizeWithCache(
   build: (stacks: readonly StackPlan[]) => Promise<SynthesisResult>,
 ): Promise<CachedSynthesis> {
   const keys = new Map<string, string>();
-  const hits = new Map<string, CachedStack>();
+  // A hit's files are written at once, and only the rest of its entry kept: thousands of templates
+  // are not held in memory.
+  const hits = new Map<string, Omit<CachedStack, 'files'>>();
   if (cache) {
     for (const plan of planned) {
       const key = stackKey(stackInputs(spec, allocation, plan), environmentRoot(spec.name, plan.environment));
       keys.set(plan.name, key);
       const entry = cache.read(key, plan.name);
-      if (entry) hits.set(plan.name, entry);
+      if (!entry) continue;
+      writeCachedFiles(outdir, entry);
+      const { files: _, ...rest } = entry;
+      hits.set(plan.name, rest);
     }
   }
   const toBuild = planned.filter((p) => !hits.has(p.name));
@@ -56,18 +61,19 @@ export async function synthesizeWithCache(
   const header: CachedStack['header'] = synthesized
     ? { manifest: withoutArtifacts(synthesized), appArtifacts: appArtifacts(synthesized, toBuild), cdkOut: readFileSync(join(outdir, 'cdk.out'), 'utf8') }
     : hits.values().next().value!.header;
-  for (const entry of hits.values()) writeCachedFiles(outdir, entry);
   if (!synthesized) writeFileSync(join(outdir, 'cdk.out'), header.cdkOut);
   writeManifest(outdir, planned, header, synthesized?.artifacts ?? {}, hits);
 
   const builtStacks = new Map(built.stacks.map((s) => [s.name, s]));
+  const builtAcknowledgements = byStack(built.acknowledgements, (a) => a.stack);
+  const plannedNames = new Set(planned.map((p) => p.name));
   const synthesis: SynthesisResult = {
     stacks: planned.map((p) => hits.get(p.name)?.stack ?? builtStacks.get(p.name)!),
     findings: [...built.findings, ...[...hits.values()].flatMap((e) => e.findings)],
     // In plan order of their stacks, tree order within one: as one app would list them.
     acknowledgements: [
-      ...built.acknowledgements.filter((a) => !planned.some((p) => p.name === a.stack)),
-      ...planned.flatMap((p) => hits.get(p.name)?.acknowledgements ?? built.acknowledgements.filter((a) => a.stack === p.name)),
+      ...built.acknowledgements.filter((a) => !plannedNames.has(a.stack)),
+      ...planned.flatMap((p) => hits.get(p.name)?.acknowledgements ?? builtAcknowledgements.get(p.name) ?? []),
     ],
   };
   return {
@@ -76,10 +82,31 @@ export async function synthesizeWithCache(
     remember(out, wholeEstate) {
       if (!cache) return;
       const artifacts = synthesized?.artifacts ?? {};
-      cache.write(toBuild.map((plan) => ({ key: keys.get(plan.name)!, entry: entryOf(out, plan, built, artifacts, header) })));
+      const findingsOf = byStack(built.findings, (f) => f.path.split('/')[0]!);
+      const acknowledgementsOf = byStack(built.acknowledgements, (a) => a.stack);
+      const sizes = new Map(built.stacks.map((s) => [s.name, s]));
+      cache.write(
+        (function* () {
+          for (const plan of toBuild) {
+            const own = { stacks: [sizes.get(plan.name)!], findings: findingsOf.get(plan.name) ?? [], acknowledgements: acknowledgementsOf.get(plan.name) ?? [] };
+            yield { key: keys.get(plan.name)!, entry: entryOf(out, plan, own, artifacts, header) };
+          }
+        })(),
+      );
       if (wholeEstate) cache.prune(new Set(keys.values()));
     },
   };
+}
+
+/** Items grouped by the stack they belong to, in their order. */
+function byStack<T>(items: readonly T[], stackOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const list = groups.get(stackOf(item));
+    if (list) list.push(item);
+    else groups.set(stackOf(item), [item]);
+  }
+  return groups;
 }
 
 /** The artifacts that are no stack's nor its asset manifest's. */
@@ -103,7 +130,7 @@ function writeManifest(
   planned: readonly StackPlan[],
   header: CachedStack['header'],
   synthesized: Record<string, Artifact>,
-  hits: ReadonlyMap<string, CachedStack>,
+  hits: ReadonlyMap<string, Omit<CachedStack, 'files'>>,
 ): void {
   const all: Record<string, Artifact> = { ...synthesized, ...header.appArtifacts };
   for (const entry of hits.values()) Object.assign(all, entry.artifacts);

@@ -20,7 +20,7 @@ import { type PreparedEstate, prepareEstate } from './prepare';
 import { deliveryPrerequisites, environmentPrerequisites, type Prerequisite, type ServiceInPlan } from './prerequisites';
 import { checkStackQuotas, describeBreach } from './quotas';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
-import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
+import type { SynthesizedStack } from './synthesize';
 import { checkTransition } from './transition';
 import { synthesizeWithCache } from './cached-synthesis';
 import { StackCache } from './stack-cache';
@@ -126,6 +126,9 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
   const { out, staging } = output;
   try {
     const cached = await synthesizeWithCache(options.cache ? StackCache.of(dir) : undefined, spec, allocation, planned, staging, async (stacks) => {
+      // Loaded only when a stack must be built: the construct library and the policy packs take
+      // about half a second to load, which a plan served from the cache does not need.
+      const { synthesizeInWorkers, synthesizeStacks, workerCount } = await import('./synthesize.js');
       const workers = workerCount(stacks.length, WORKER_SCRIPT);
       return workers > 1
         ? await synthesizeInWorkers({ dir, lock: allocated, selection: { environment: options.environment, service: options.service } }, stacks, staging, workers, WORKER_SCRIPT)

@@ -5,7 +5,7 @@
  * synthesizing and checking the stack, and gets the same bytes a cold plan would write.
  *
  * The key (see `stackKey`) is a SHA-256 of:
- * - the stack's inputs: exactly the object its constructor receives (compile.ts `stackInputs`:
+ * - the stack's inputs: exactly the object its constructor receives (stack-inputs.ts `stackInputs`:
  *   the resolved service spec for its environment, its placement and incarnation, its callers and
  *   callees with their ports, the environment spec, the estate-level fields, its plan entry with
  *   role, shard and dependencies), serialized canonically (keys sorted, Maps as sorted entries);
@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Acknowledgement, Finding } from '../policy/packs';
-import type { StackInputs } from './compile';
+import type { StackInputs } from './stack-inputs';
 import type { StackPlan } from './stack-plan';
 import type { SynthesisResult, SynthesizedStack } from './synthesize';
 
@@ -196,10 +196,11 @@ export class StackCache {
   }
 
   /**
-   * Stores entries, each through a temporary file renamed into place. Failures (a read-only estate
-   * folder, a full disk) are ignored: the next plan is cold for those stacks.
+   * Stores entries, each through a temporary file renamed into place, one at a time (an iterable
+   * that makes each when asked keeps one entry in memory). Failures (a read-only estate folder, a
+   * full disk) are ignored: the next plan is cold for those stacks.
    */
-  write(entries: ReadonlyArray<{ key: string; entry: CachedStack }>): void {
+  write(entries: Iterable<{ key: string; entry: CachedStack }>): void {
     try {
       mkdirSync(this.dir, { recursive: true });
       const ignore = join(this.dir, '.gitignore');

@@ -1,7 +1,8 @@
 import { type Stack, Tags } from 'aws-cdk-lib';
 
-/** Service tag value of the stacks every service of an environment shares (foundation, certificate, ingress). */
-export const SHARED_SERVICE = 'shared';
+// Defined with the other names, so that code that only names things (the plan cache's keys) need not load aws-cdk-lib.
+export { SHARED_SERVICE } from '../naming/names';
+import { SHARED_SERVICE } from '../naming/names';
 
 /**
  * Puts the stack's tags (estate, environment, service, owner: see compile.ts and serviceTags) on

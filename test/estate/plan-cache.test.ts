@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toJson } from '../../src/cli/plan';
 import { allocateEstate } from '../../src/estate/allocation';
-import { stackInputs } from '../../src/estate/compile';
+import { stackInputs } from '../../src/estate/stack-inputs';
 import { emptyLock } from '../../src/estate/lock';
 import { type PlanResult, planEstate } from '../../src/estate/plan';
 import { CACHE_DIR, canonicalJson, codeIdentity, stackKey } from '../../src/estate/stack-cache';
