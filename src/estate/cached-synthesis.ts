@@ -12,6 +12,7 @@ import { stackInputs } from './stack-inputs';
 import { type Artifact, type AssemblyManifest, type CachedStack, entryOf, StackCache, stackDependencies, stackKey, writeCachedFiles } from './stack-cache';
 import type { StackPlan } from './stack-plan';
 import type { SynthesisResult } from './synthesize';
+import { mark } from './timings';
 
 export interface CachedSynthesis {
   readonly synthesis: SynthesisResult;
@@ -53,6 +54,7 @@ export async function synthesizeWithCache(
       hits.set(plan.name, rest);
     }
   }
+  mark(`cache: ${hits.size} stacks read and written`);
   const toBuild = planned.filter((p) => !hits.has(p.name));
   const built: SynthesisResult = toBuild.length > 0 ? await build(toBuild) : { stacks: [], findings: [], acknowledgements: [] };
 
@@ -62,7 +64,9 @@ export async function synthesizeWithCache(
     ? { manifest: withoutArtifacts(synthesized), appArtifacts: appArtifacts(synthesized, toBuild), cdkOut: readFileSync(join(outdir, 'cdk.out'), 'utf8') }
     : hits.values().next().value!.header;
   if (!synthesized) writeFileSync(join(outdir, 'cdk.out'), header.cdkOut);
+  mark(`synthesis: ${toBuild.length} stacks built`);
   writeManifest(outdir, planned, header, synthesized?.artifacts ?? {}, hits);
+  mark('assembly manifest');
 
   const builtStacks = new Map(built.stacks.map((s) => [s.name, s]));
   const builtAcknowledgements = byStack(built.acknowledgements, (a) => a.stack);
@@ -93,6 +97,7 @@ export async function synthesizeWithCache(
           }
         })(),
       );
+      mark(`cache: ${toBuild.length} entries stored`);
       if (wholeEstate) cache.prune(new Set(keys.values()));
     },
   };

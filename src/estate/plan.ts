@@ -24,6 +24,7 @@ import type { SynthesizedStack } from './synthesize';
 import { checkTransition } from './transition';
 import { synthesizeWithCache } from './cached-synthesis';
 import { StackCache } from './stack-cache';
+import { mark } from './timings';
 
 export interface PlanOptions extends StackSelection {
   /** Cloud assembly directory; default cdk.out. */
@@ -115,6 +116,7 @@ const WORKER_SCRIPT = join(__dirname, 'synth-worker.js');
  *   already (deploy checks it before planning)
  */
 export async function planEstate(dir: string, options: PlanOptions = {}, prepared: PreparedEstate = prepareEstate(dir, options)): Promise<PlanResult> {
+  mark('prepare: manifests, lock, allocation');
   const { spec, read, previous, allocated, allocation } = prepared;
   checkSelection(spec, previous, options);
   const problems: Problem[] = [];
@@ -135,6 +137,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
         : synthesizeStacks(spec, allocation, stacks, staging);
     });
     const { synthesis } = cached;
+    mark('synthesis and cache');
     const fileOf = manifestFileOf(spec, previous, planned);
     problems.push(...synthesis.findings.map((f) => findingProblem(spec.dir, fileOf(f.path.split('/')[0]!), f)));
     problems.push(...checkStackQuotas(synthesis.stacks).map((b) => ({ file: fileOf(b.stack!), message: describeBreach(b) })));
@@ -153,6 +156,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
     );
     problems.push(...transition.problems);
     if (problems.length > 0) throw new EstateError(problems);
+    mark('checks: findings, quotas, transition');
     addDependencies(staging, transition.orderings);
 
     // A lock missing where git had one was lost: every plan says so until a deploy settles it.
@@ -165,7 +169,9 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
     // plan before the assembly is replaced.
     if (changed) output.stageLock(dir, lockText);
     await output.commit();
+    mark('lock and assembly committed');
     cached.remember(out, !options.environment && !options.service);
+    mark('cache pruned');
 
     const flags = replaces
       ? [

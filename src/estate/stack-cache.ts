@@ -27,7 +27,7 @@ import type { StackPlan } from './stack-plan';
 import type { SynthesisResult, SynthesizedStack } from './synthesize';
 
 /** Bumped when an entry's layout changes: entries of another layout are never read. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /** Where the cache lives inside an estate folder; never committed (it writes its own .gitignore). */
 export const CACHE_DIR = join('.cityplan', 'cache');
@@ -51,8 +51,8 @@ export interface AssemblyManifest {
 /** What a plan needs of one stack without building it. */
 export interface CachedStack {
   readonly name: string;
-  /** Assembly files of the stack (template, asset manifest, metadata, asset folders' files): path → content. */
-  readonly files: Record<string, { readonly text?: string; readonly base64?: string }>;
+  /** Assembly files of the stack (template, asset manifest, metadata, asset folders' files), by path in the assembly. */
+  readonly files: ReadonlyArray<{ readonly path: string; readonly bytes: Buffer }>;
   /** Its artifacts in the assembly manifest: the stack's and its asset manifest's. */
   readonly artifacts: Record<string, Artifact>;
   /**
@@ -177,19 +177,32 @@ export class StackCache {
     return new StackCache(join(estateDir, CACHE_DIR));
   }
 
-  /** The entry under `key`, when there is a whole, intact one for stack `name`. */
+  /**
+   * The entry under `key`, when there is a whole, intact one for stack `name`. An entry is: the
+   * SHA-256 (hex) of what follows it and a newline; the entry without its files as JSON and a
+   * newline; the files' bytes one after another (their lengths are in the JSON). Templates are
+   * copied as bytes, never parsed.
+   */
   read(key: string, name: string): CachedStack | undefined {
-    let text: string;
+    let data: Buffer;
     try {
-      text = readFileSync(join(this.dir, `${key}.json`), 'utf8');
+      data = readFileSync(join(this.dir, `${key}.json`));
     } catch {
       return undefined;
     }
-    const newline = text.indexOf('\n');
-    if (newline !== 64 || sha256(text.slice(newline + 1)) !== text.slice(0, newline)) return undefined;
+    if (data.length < 66 || data[64] !== 0x0a || sha256(data.subarray(65)) !== data.toString('latin1', 0, 64)) return undefined;
+    const end = data.indexOf(0x0a, 65);
+    if (end < 0) return undefined;
     try {
-      const entry = JSON.parse(text.slice(newline + 1)) as CachedStack;
-      return entry.name === name && entry.stack?.name === name ? entry : undefined;
+      const head = JSON.parse(data.toString('utf8', 65, end)) as Omit<CachedStack, 'files'> & { files: Array<{ path: string; length: number }> };
+      if (head.name !== name || head.stack?.name !== name) return undefined;
+      let at = end + 1;
+      const files = head.files.map((f) => {
+        const bytes = data.subarray(at, at + f.length);
+        at += f.length;
+        return { path: f.path, bytes };
+      });
+      return at === data.length ? { ...head, files } : undefined;
     } catch {
       return undefined;
     }
@@ -211,9 +224,10 @@ export class StackCache {
     const suffix = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     for (const { key, entry } of entries) {
       const target = join(this.dir, `${key}.json`);
-      const body = JSON.stringify(entry);
+      const head = JSON.stringify({ ...entry, files: entry.files.map((f) => ({ path: f.path, length: f.bytes.length })) });
+      const body = Buffer.concat([Buffer.from(`${head}\n`), ...entry.files.map((f) => f.bytes)]);
       try {
-        writeFileSync(target + suffix, `${sha256(body)}\n${body}`);
+        writeFileSync(target + suffix, Buffer.concat([Buffer.from(`${sha256(body)}\n`, 'latin1'), body]));
         renameSync(target + suffix, target);
       } catch {
         rmSync(target + suffix, { force: true });
@@ -274,11 +288,7 @@ function stackFiles(outdir: string, name: string, artifacts: Record<string, Arti
 export function entryOf(outdir: string, plan: StackPlan, synthesized: SynthesisResult, artifacts: Record<string, Artifact>, header: CachedStack['header']): CachedStack {
   const own: Record<string, Artifact> = {};
   for (const id of [`${plan.name}.assets`, plan.name]) if (artifacts[id]) own[id] = artifacts[id];
-  const files: CachedStack['files'] = {};
-  for (const file of stackFiles(outdir, plan.name, own)) {
-    const content = readFileSync(join(outdir, file));
-    files[file] = file.endsWith('.json') ? { text: content.toString('utf8') } : { base64: content.toString('base64') };
-  }
+  const files = stackFiles(outdir, plan.name, own).map((path) => ({ path, bytes: readFileSync(join(outdir, path)) }));
   return {
     name: plan.name,
     files,
@@ -292,11 +302,13 @@ export function entryOf(outdir: string, plan: StackPlan, synthesized: SynthesisR
 
 /** Writes a cached stack's files into an assembly folder; an asset folder another stack wrote already is kept. */
 export function writeCachedFiles(outdir: string, entry: CachedStack): void {
-  for (const [file, content] of Object.entries(entry.files)) {
-    const target = join(outdir, file);
-    if (file.startsWith('asset.') && existsSync(target)) continue;
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content.text !== undefined ? content.text : Buffer.from(content.base64 ?? '', 'base64'));
+  for (const { path, bytes } of entry.files) {
+    const target = join(outdir, path);
+    if (path.startsWith('asset.')) {
+      if (existsSync(target)) continue;
+      mkdirSync(dirname(target), { recursive: true });
+    }
+    writeFileSync(target, bytes);
   }
 }
 

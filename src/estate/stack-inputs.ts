@@ -4,7 +4,8 @@
  * so that a plan served wholly from the cache never loads the construct library.
  */
 import type { EstateSpec, ServiceSpec } from '../manifest/spec';
-import { DELIVERY, SHARED_SERVICE } from '../naming/names';
+import { DELIVERY } from '../naming/names';
+import { SHARED_SERVICE } from '../policy/service-tag';
 import type { Callee } from '../service/service-task';
 import type { EnvironmentAllocation } from './allocation';
 import type { StackPlan } from './stack-plan';
@@ -72,7 +73,7 @@ export function stackInputs(spec: EstateSpec, allocation: ReadonlyMap<string, En
     };
   }
   const services = spec.services.get(env.name)!;
-  const service = services.find((s) => s.name === plan.service)!;
+  const service = indexOf(services).byName.get(plan.service!)!;
   const placed = allocation.get(env.name)!;
   return {
     plan,
@@ -96,13 +97,30 @@ export function stackInputs(spec: EstateSpec, allocation: ReadonlyMap<string, En
  * environment; a name that is no service there was refused by validation and is skipped.
  */
 function serviceLinks(service: ServiceSpec, services: readonly ServiceSpec[]): { callees: Callee[]; callers: string[] } {
-  const byName = new Map(services.map((s) => [s.name, s]));
+  const { byName, callersOf } = indexOf(services);
   const callees = service.calls.flatMap((name) => {
     const callee = byName.get(name);
     return callee ? [{ name, port: callee.port }] : [];
   });
+  return { callees, callers: callersOf.get(service.name) ?? [] };
+}
+
+/** Per list of an environment's services: each by name, and who calls each (in list order). */
+const indexes = new WeakMap<readonly ServiceSpec[], { byName: Map<string, ServiceSpec>; callersOf: Map<string, string[]> }>();
+
+/** The index of a list of services, built once: a plan asks for every service's links, and thousands make it quadratic. */
+function indexOf(services: readonly ServiceSpec[]): { byName: Map<string, ServiceSpec>; callersOf: Map<string, string[]> } {
+  let index = indexes.get(services);
+  if (index) return index;
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const callersOf = new Map<string, string[]>();
   // A job's calls are refused by validation (standalone tasks have no Service Connect proxy); one it
   // inherits from the estate defaults is ignored.
-  const callers = services.filter((s) => s.kind !== 'job' && s.calls.includes(service.name)).map((s) => s.name);
-  return { callees, callers };
+  for (const s of services) {
+    if (s.kind === 'job') continue;
+    for (const name of new Set(s.calls)) callersOf.set(name, [...(callersOf.get(name) ?? []), s.name]);
+  }
+  index = { byName, callersOf };
+  indexes.set(services, index);
+  return index;
 }

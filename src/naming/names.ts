@@ -338,6 +338,3 @@ export const responderVariable = {
   zoneId: 'CITYPLAN_ZONE_ID',
   quarantineGroupId: 'CITYPLAN_QUARANTINE_GROUP_ID',
 } as const;
-
-/** Service tag value of the stacks every service of an environment shares (foundation, certificate, ingress). */
-export const SHARED_SERVICE = 'shared';

@@ -1,8 +1,7 @@
 import { type Stack, Tags } from 'aws-cdk-lib';
 
-// Defined with the other names, so that code that only names things (the plan cache's keys) need not load aws-cdk-lib.
-export { SHARED_SERVICE } from '../naming/names';
-import { SHARED_SERVICE } from '../naming/names';
+export { SHARED_SERVICE } from './service-tag';
+import { SHARED_SERVICE } from './service-tag';
 
 /**
  * Puts the stack's tags (estate, environment, service, owner: see compile.ts and serviceTags) on
