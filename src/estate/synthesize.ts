@@ -65,10 +65,14 @@ const PARALLEL_FROM_STACKS = 120;
  * Stacks per CDK app. Each app's construct tree can be collected before the next is built, which
  * bounds how much of a large estate is alive at once.
  */
-const STACKS_PER_APP = 150;
+const STACKS_PER_APP = 100;
 
-/** Heap per worker: several times what one app of STACKS_PER_APP stacks needs. */
-const WORKER_HEAP_MB = 1024;
+/**
+ * Heap per worker: about twice what one app of STACKS_PER_APP stacks holds. Bounded so that V8
+ * collects each finished app before the next; with two workers a plan of 2,000 stacks peaked at
+ * about 1.5 GB with 1,024 MB and apps of 150 stacks, over the 1.5 GB issue 14 allows.
+ */
+const WORKER_HEAP_MB = 768;
 
 /** Builds, synthesizes and checks the given stacks in this process, a bounded number at a time. */
 export function synthesizeStacks(

@@ -16,7 +16,7 @@ const scratch = (name: string) => mkdtempSync(join(tmpdir(), `cityplan-${name}-`
 const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 
 describe('synthesis in several apps and worker threads', () => {
-  // GIVEN 245 stacks: more than one app's worth (150), and worth splitting over workers
+  // GIVEN 245 stacks: more than one app's worth (100), and worth splitting over workers
   const dir = writeEstate(generatedEstateFiles(120));
   const spec = loadEstate(dir);
   const { lock, environments } = allocateEstate(spec, emptyLock());
