@@ -165,7 +165,21 @@ function filesUnder(dir: string): string[] {
 
 /** A stack's cache key: a SHA-256 of its inputs and of the code that builds it (see the file's comment). */
 export function stackKey(inputs: StackInputs, root: string): string {
-  return sha256(canonicalJson({ format: CACHE_FORMAT, code: codeIdentity(), root, inputs }));
+  // Delivery stacks receive the whole estate: hashed once per plan, not once per pipeline stack.
+  const keyed = 'spec' in inputs ? { ...inputs, spec: estateDigest(inputs.spec) } : inputs;
+  return sha256(canonicalJson({ format: CACHE_FORMAT, code: codeIdentity(), root, inputs: keyed }));
+}
+
+const estateDigests = new WeakMap<object, string>();
+
+/** The SHA-256 of an estate spec's canonical JSON, computed once per spec object. */
+function estateDigest(spec: object): string {
+  let digest = estateDigests.get(spec);
+  if (!digest) {
+    digest = sha256(canonicalJson(spec));
+    estateDigests.set(spec, digest);
+  }
+  return digest;
 }
 
 /** The plan cache of one estate folder. Reading or writing it never fails a plan: a broken cache is a cold one. */

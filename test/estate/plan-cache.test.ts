@@ -138,6 +138,23 @@ describe('plan cache', () => {
     );
   });
 
+  it('keys delivery stacks on the whole estate: any change rebuilds them, none reuses them', async () => {
+    const copy = scratch('pipelines');
+    cpSync(dir, copy, { recursive: true });
+    const estate = readFileSync(join(copy, 'estate.yaml'), 'utf8');
+    expect(estate).toMatch(/^ {2}connectionArn: .*$/m);
+    writeFileSync(join(copy, 'estate.yaml'), estate.replace(/^( {2}connectionArn: .*)$/m, '$1\n  repo: example/estate'));
+    const first = await planEstate(copy, { out: join(scratch('fill'), 'out'), cache: true });
+    const delivery = first.stacks.filter((s) => s.environment === 'delivery').map((s) => s.name);
+    expect(delivery.length).toBeGreaterThan(1);
+    expect((await planEstate(copy, { out: join(scratch('warm'), 'out'), cache: true })).cache.built).toBe(0);
+
+    const file = join(copy, 'services', 'service-0003.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}cpu: 1024\nmemory: 2048\n`);
+    const changed = await planEstate(copy, { out: join(scratch('changed'), 'out'), cache: true });
+    expect([...changed.cache.builtStacks].sort()).toEqual([...delivery, 'test-staging-service-0003', 'test-production-service-0003'].sort());
+  });
+
   it.skipIf(!built)('ignores a corrupt or cut-short entry and rebuilds that stack', () => {
     const copy = scratch('corrupt');
     cpSync(dir, copy, { recursive: true });
