@@ -7,18 +7,18 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { fileErrorOf } from '../files/file-error';
 import { EstateError, formatProblem, type Problem, UsageError } from '../manifest/problems';
-import { type DeployFlags, deployCommand } from './deploy';
+// Deploy-only and query-only modules (toolkit-lib, the AWS SDK clients, DuckDB) load when their
+// command runs: a plan never pays for them (about 0.5 s of start-up).
+import type { DeployFlags } from './deploy';
 import { type ImportFlags, importCopilotCommand } from './import-copilot';
-import { bootstrapCommandLine, diffCommand, rollbackCommand } from './delivery';
 import { initCommand } from './init';
-import { LogQueryError } from '../analytics/local-run';
-import { type LogsQueryFlags, logsQueryCommand } from './logs';
+import type { LogQueryError } from '../analytics/local-run';
+import type { LogsQueryFlags } from './logs';
 import { type Output, stdio } from './output';
-import { type PackageFlags, packageCommand } from './package';
+import type { PackageFlags } from './package';
 import { type PlanFlags, planCommand } from './plan';
-import { policyCommand } from './policy';
 import { costCommand, type CostFlags } from './cost';
-import { type ReportFlags, reportCommand } from './report';
+import type { ReportFlags } from './report';
 import { type RunbookListFlags, type RunbookReplayFlags, runbookListCommand, runbookReplayCommand } from './runbook';
 import { schemaCommand } from './schema';
 import { validateCommand } from './validate';
@@ -60,6 +60,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .addOption(new Option('--summary', 'counts per environment instead of one row per service').conflicts('detail'))
     .option('--detail', 'one row per service, also for a large estate')
     .option('--findings', 'list the acknowledged policy findings with their reasons')
+    .option('--no-cache', 'build every stack, rather than reuse unchanged ones from the plan cache (.cityplan/cache/ in the estate folder)')
     .action((dir: string, opts: PlanFlags) => run(() => planCommand(dir, opts, io))());
   program
     .command('deploy')
@@ -74,7 +75,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .addOption(new Option('--summary', 'print the plan as counts per environment').conflicts('detail'))
     .option('--detail', 'print the plan with one row per service, also for a large estate')
     .option('--findings', 'print the acknowledged policy findings with their reasons')
-    .action((dir: string, opts: DeployFlags) => run(() => deployCommand(dir, opts, io))());
+    .action((dir: string, opts: DeployFlags) => run(async () => (await import('./deploy.js')).deployCommand(dir, opts, io))());
   program
     .command('import')
     .description('turn another platform\'s manifests into a cityplan estate')
@@ -91,7 +92,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .option('--env <name>', 'only this environment')
     .option('--service <name>', "only this service's stacks")
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
-    .action((dir: string, opts: { env?: string; service?: string; out: string }) => run(() => diffCommand(dir, opts, io))());
+    .action((dir: string, opts: { env?: string; service?: string; out: string }) => run(async () => (await import('./delivery.js')).diffCommand(dir, opts, io))());
   program
     .command('rollback')
     .description('with AWS credentials: put a service back on the last image that deployed successfully in an environment')
@@ -99,13 +100,13 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .requiredOption('--service <name>', 'the service')
     .requiredOption('--env <name>', 'the environment')
     .option('--out <dir>', 'cloud assembly directory', 'cdk.out')
-    .action((dir: string, opts: { service: string; env: string; out: string }) => run(() => rollbackCommand(dir, opts, io))());
+    .action((dir: string, opts: { service: string; env: string; out: string }) => run(async () => (await import('./delivery.js')).rollbackCommand(dir, opts, io))());
   program
     .command('bootstrap')
     .description('print the cdk bootstrap each account needs once; with --run, run those of the account of this shell')
     .argument('<dir>', 'estate folder')
     .option('--run', "bootstrap the accounts this shell's AWS credentials reach")
-    .action((dir: string, opts: { run?: boolean }) => run(() => bootstrapCommandLine(dir, opts, io))());
+    .action((dir: string, opts: { run?: boolean }) => run(async () => (await import('./delivery.js')).bootstrapCommandLine(dir, opts, io))());
   program
     .command('package')
     .description("write exactly the template(s) a service's pipeline deploys to one environment, with the image tag as their parameter")
@@ -114,13 +115,13 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .requiredOption('--env <name>', 'the environment')
     .requiredOption('--image-tag <tag>', 'the image tag to run (the commit built; unused by an image: service)')
     .requiredOption('--out <dir>', 'folder to write <stack>.template.json and <stack>.config.json to')
-    .action((dir: string, opts: PackageFlags) => run(() => packageCommand(dir, opts, io))());
+    .action((dir: string, opts: PackageFlags) => run(async () => (await import('./package.js')).packageCommand(dir, opts, io))());
   program
     .command('policy')
     .description('NCSC Cloud Security Principles: the plan-time and run-time checks covering each, with the estate\'s findings; exit 1 when any is unacknowledged')
     .argument('<dir>', 'the estate folder')
     .option('--json', 'print JSON')
-    .action((dir: string, opts: { json?: boolean }) => run(() => policyCommand(dir, opts, io))());
+    .action((dir: string, opts: { json?: boolean }) => run(async () => (await import('./policy.js')).policyCommand(dir, opts, io))());
   program
     .command('cost')
     .description('monthly estimate per service and environment from a dated price table (AWS list prices), with what shards and the egress mode save')
@@ -134,7 +135,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .argument('<dir>', 'the estate folder')
     .option('--out <file>', 'the HTML file to write (required)')
     .option('--diagram-env <name>', 'the environment the diagram draws (default: the first)')
-    .action((dir: string, opts: ReportFlags) => run(() => reportCommand(dir, opts, io))());
+    .action((dir: string, opts: ReportFlags) => run(async () => (await import('./report.js')).reportCommand(dir, opts, io))());
   program
     .command('schema')
     .description('print the JSON Schema of estate.yaml and service files')
@@ -149,7 +150,7 @@ export async function main(argv: readonly string[], io: Output = stdio): Promise
     .argument('<query>', 'a named query (errors-by-service, 5xx-rate-by-service, slowest-paths, top-4xx-clients, deployments-over-time, responder-actions-over-time) or SQL')
     .requiredOption('--data <dir>', 'folder the log buckets were synced into (aws s3 sync)')
     .option('--json', 'print the result as JSON')
-    .action((query: string, opts: LogsQueryFlags) => run(() => logsQueryCommand(query, opts, io))());
+    .action((query: string, opts: LogsQueryFlags) => run(async () => (await import('./logs.js')).logsQueryCommand(query, opts, io))());
   const runbook = program.command('runbook').description("the estate's runbooks, and what the responder would decide for an event");
   runbook
     .command('list')
@@ -208,9 +209,14 @@ function withEveryKey(p: Problem) {
   return { file: p.file || null, line: p.line ?? null, column: p.column ?? null, field: p.field ?? null, message: p.message };
 }
 
+/** A LogQueryError, known by its name: its module (and DuckDB) is loaded only by `logs query`. */
+function isLogQueryError(e: unknown): e is LogQueryError {
+  return e instanceof Error && e.name === 'LogQueryError';
+}
+
 function problemsOf(e: unknown): readonly Problem[] {
   if (e instanceof EstateError) return e.problems;
-  if (e instanceof LogQueryError) return [{ file: e.file ?? '', message: e.message }];
+  if (isLogQueryError(e)) return [{ file: e.file ?? '', message: e.message }];
   const fileError = fileErrorOf(e);
   if (fileError) return [{ file: fileError.path, message: fileError.message }];
   const message = e instanceof Error ? e.message.replace(/^error: /, '') : String(e);
@@ -228,7 +234,7 @@ function reportError(e: unknown, io: Output): number {
     io.err(`cityplan: ${e.message}`);
     return 2;
   }
-  if (e instanceof LogQueryError) {
+  if (isLogQueryError(e)) {
     io.err(`cityplan: ${e.message}`);
     return 1;
   }

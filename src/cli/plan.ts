@@ -8,6 +8,8 @@ export interface PlanFlags extends ViewFlags {
   readonly service?: string;
   readonly out: string;
   readonly json?: boolean;
+  /** False with --no-cache: build every stack rather than reuse unchanged ones from the plan cache. */
+  readonly cache?: boolean;
 }
 
 /** How the text of a plan is laid out (plan and deploy print it); --json ignores them. */
@@ -21,7 +23,7 @@ export interface ViewFlags {
 }
 
 export async function planCommand(dir: string, flags: PlanFlags, io: Output): Promise<number> {
-  const result = await planEstate(dir, { environment: flags.env, service: flags.service, out: flags.out });
+  const result = await planEstate(dir, { environment: flags.env, service: flags.service, out: flags.out, cache: flags.cache !== false });
   io.out(flags.json ? JSON.stringify(toJson(result), null, 2) : renderPlan(result, planView(flags)));
   return 0;
 }
@@ -45,5 +47,6 @@ export function toJson(r: PlanResult) {
     changes: r.changes,
     assembly: relative(process.cwd(), r.assembly) || '.',
     lock: { path: relative(process.cwd(), r.lock.path), changed: r.lock.changed },
+    cache: { reused: r.cache.reused, built: r.cache.built },
   };
 }

@@ -6,14 +6,14 @@ import { FoundationStack } from '../platform/foundation-stack';
 import { IngressShardStack } from '../platform/ingress-shard-stack';
 import { RemovalStack } from '../platform/removal-stack';
 import { SERVICE_STACKS } from '../service/service-kinds';
-import type { Callee } from '../service/service-task';
 import { WebServiceStack } from '../service/web-service-stack';
 import type { EnvironmentAllocation } from './allocation';
 import type { Lock } from './lock';
 import { availabilityZones, availableZoneCount, DELIVERY } from '../naming/names';
 import { buildDeliveryStack } from '../delivery/delivery-stacks';
-import { SHARED_SERVICE, tagResources } from '../policy/tags';
+import { tagResources } from '../policy/tags';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
+import { type StackInputs, stackInputs } from './stack-inputs';
 
 export interface CompileOptions extends StackSelection {
   /** Where the cloud assembly is written. */
@@ -61,73 +61,10 @@ export function compileEstate(
     stackTraces: false,
     builtinCloudFormationValidation: false,
   });
-  const environments = new Map(spec.environments.map((e) => [e.name, e]));
   const built = new Map<string, Stack>();
   const stacks: CompiledStack[] = [];
   for (const plan of options.stacks ?? planStacks(spec, allocation, options, options.previous)) {
-    if (plan.environment === DELIVERY) {
-      const stack = buildDeliveryStack(app, spec, plan);
-      tagResources(stack);
-      built.set(plan.name, stack);
-      stacks.push({ stack, plan });
-      continue;
-    }
-    const env = environments.get(plan.environment)!;
-    const common = {
-      env: { account: env.account, region: env.region },
-      stackName: plan.name,
-      terminationProtection: env.protect,
-      // Cost-allocation tags; a service stack's serviceTags replaces service and owner with its own.
-      tags: { 'cityplan:estate': spec.name, 'cityplan:environment': env.name, 'cityplan:service': SHARED_SERVICE, 'cityplan:owner': spec.owner },
-      estate: spec.name,
-      environment: env,
-    };
-    let stack: Stack;
-    if (plan.role === 'foundation') {
-      stack = new FoundationStack(app, plan.name, {
-        ...common,
-        description: `cityplan ${spec.name}/${env.name}: network, cluster, key, DNS, certificate, logs, alerts, firewall`,
-        alertEmails: spec.alerts.email,
-        openSearch: spec.logs.opensearch,
-        runbooks: spec.runbooks,
-      });
-    } else if (plan.role === 'certificate') {
-      stack = new CertificateStack(app, plan.name, {
-        ...common,
-        description: `cityplan ${spec.name}/${env.name}: wildcard certificate for *.${env.domain}`,
-      });
-    } else if (plan.role === 'ingress') {
-      stack = new IngressShardStack(app, plan.name, {
-        ...common,
-        description: `cityplan ${spec.name}/${env.name}: load balancer shard ${plan.shard}${plan.retiring ? ' (retiring)' : ''}`,
-        shard: plan.shard!,
-        retiring: plan.retiring,
-      });
-    } else if (plan.role === 'removal') {
-      stack = new RemovalStack(app, plan.name, {
-        env: common.env,
-        stackName: plan.name,
-        tags: common.tags,
-        description: `cityplan ${spec.name}/${env.name}: ${plan.service ? `service ${plan.service}` : plan.name}, removed from the estate; cityplan deploy deletes this stack`,
-      });
-    } else {
-      const services = spec.services.get(env.name)!;
-      const service = services.find((s) => s.name === plan.service)!;
-      const props = {
-        ...serviceLinks(service, services),
-        ...common,
-        description: `cityplan ${spec.name}/${env.name}: ${service.kind} service ${service.name}`,
-        service,
-        deliveryAccount: spec.delivery.account,
-        deliveryRegion: spec.region,
-        incarnation: allocation.get(env.name)!.incarnations[service.name],
-      };
-      stack =
-        service.kind === 'web'
-          ? new WebServiceStack(app, plan.name, { ...props, placement: allocation.get(env.name)!.placements[service.name]! })
-          : new SERVICE_STACKS[service.kind]!(app, plan.name, props);
-    }
-    tagResources(stack);
+    const stack = buildStack(app, stackInputs(spec, allocation, plan));
     built.set(plan.name, stack);
     stacks.push({ stack, plan });
   }
@@ -143,18 +80,29 @@ export function compileEstate(
   return { app, stacks };
 }
 
-/**
- * Whom a service calls (with each callee's port) and who calls it, among the services of its
- * environment; a name that is no service there was refused by validation and is skipped.
- */
-function serviceLinks(service: ServiceSpec, services: readonly ServiceSpec[]): { callees: Callee[]; callers: string[] } {
-  const byName = new Map(services.map((s) => [s.name, s]));
-  const callees = service.calls.flatMap((name) => {
-    const callee = byName.get(name);
-    return callee ? [{ name, port: callee.port }] : [];
-  });
-  // A job's calls are refused by validation (standalone tasks have no Service Connect proxy); one it
-  // inherits from the estate defaults is ignored.
-  const callers = services.filter((s) => s.kind !== 'job' && s.calls.includes(service.name)).map((s) => s.name);
-  return { callees, callers };
+/** Builds one stack in `app` from its inputs, tagged. */
+function buildStack(app: App, inputs: StackInputs): Stack {
+  const { plan } = inputs;
+  if ('spec' in inputs) {
+    const stack = buildDeliveryStack(app, inputs.spec, plan);
+    tagResources(stack);
+    return stack;
+  }
+  // The constructors' props types are checked where stackInputs builds them; here they are data.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const props = inputs.props as any;
+  const stack: Stack =
+    inputs.role === 'foundation'
+      ? new FoundationStack(app, plan.name, props)
+      : inputs.role === 'certificate'
+        ? new CertificateStack(app, plan.name, props)
+        : inputs.role === 'ingress'
+          ? new IngressShardStack(app, plan.name, props)
+          : inputs.role === 'removal'
+            ? new RemovalStack(app, plan.name, props)
+            : inputs.kind === 'web'
+              ? new WebServiceStack(app, plan.name, props)
+              : new SERVICE_STACKS[inputs.kind as Exclude<ServiceSpec['kind'], 'web'>]!(app, plan.name, props);
+  tagResources(stack);
+  return stack;
 }

@@ -20,12 +20,20 @@ import { type PreparedEstate, prepareEstate } from './prepare';
 import { deliveryPrerequisites, environmentPrerequisites, type Prerequisite, type ServiceInPlan } from './prerequisites';
 import { checkStackQuotas, describeBreach } from './quotas';
 import { planStacks, type StackPlan, type StackSelection } from './stack-plan';
-import { type SynthesizedStack, synthesizeInWorkers, synthesizeStacks, workerCount } from './synthesize';
+import type { SynthesizedStack } from './synthesize';
 import { checkTransition } from './transition';
+import { synthesizeWithCache } from './cached-synthesis';
+import { StackCache } from './stack-cache';
+import { mark } from './timings';
 
 export interface PlanOptions extends StackSelection {
   /** Cloud assembly directory; default cdk.out. */
   readonly out?: string;
+  /**
+   * Reuse the stacks of earlier plans whose inputs did not change, from the estate's plan cache
+   * (`.cityplan/cache/`, see stack-cache.ts); default false: every stack is built.
+   */
+  readonly cache?: boolean;
 }
 
 export interface PlannedService {
@@ -98,6 +106,8 @@ export interface PlanResult {
   readonly lock: { readonly path: string; readonly changed: boolean };
   /** Stacks of this plan no cityplan deploy has touched, by the lock: deploy refuses to overwrite one that exists. */
   readonly newStacks: readonly string[];
+  /** How many stacks came from the plan cache and how many were built (all built without the cache), and which were built. */
+  readonly cache: { readonly reused: number; readonly built: number; readonly builtStacks: readonly string[] };
 }
 
 /** Where the worker entry is once built (dist/synth-worker.js beside dist/cli.js). */
@@ -108,6 +118,7 @@ const WORKER_SCRIPT = join(__dirname, 'synth-worker.js');
  *   already (deploy checks it before planning)
  */
 export async function planEstate(dir: string, options: PlanOptions = {}, prepared: PreparedEstate = prepareEstate(dir, options)): Promise<PlanResult> {
+  mark('prepare: manifests, lock, allocation');
   const { spec, read, previous, allocated, allocation } = prepared;
   checkSelection(spec, previous, options);
   const problems: Problem[] = [];
@@ -118,11 +129,17 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
   const output = PlanOutput.open(options.out ?? 'cdk.out');
   const { out, staging } = output;
   try {
-    const workers = workerCount(planned.length, WORKER_SCRIPT);
-    const synthesis =
-      workers > 1
-        ? await synthesizeInWorkers({ dir, lock: allocated, selection: { environment: options.environment, service: options.service } }, planned, staging, workers, WORKER_SCRIPT)
-        : synthesizeStacks(spec, allocation, planned, staging);
+    const cached = await synthesizeWithCache(options.cache ? StackCache.of(dir) : undefined, spec, allocation, planned, staging, async (stacks) => {
+      // Loaded only when a stack must be built: the construct library and the policy packs take
+      // about half a second to load, which a plan served from the cache does not need.
+      const { synthesizeInWorkers, synthesizeStacks, workerCount } = await import('./synthesize.js');
+      const workers = workerCount(stacks.length, WORKER_SCRIPT);
+      return workers > 1
+        ? await synthesizeInWorkers({ dir, lock: allocated, selection: { environment: options.environment, service: options.service } }, stacks, staging, workers, WORKER_SCRIPT)
+        : synthesizeStacks(spec, allocation, stacks, staging);
+    });
+    const { synthesis } = cached;
+    mark('synthesis and cache');
     const fileOf = manifestFileOf(spec, previous, planned);
     problems.push(...synthesis.findings.map((f) => findingProblem(spec.dir, fileOf(f.path.split('/')[0]!), f)));
     problems.push(...checkStackQuotas(synthesis.stacks).map((b) => ({ file: fileOf(b.stack!), message: describeBreach(b) })));
@@ -141,6 +158,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
     );
     problems.push(...transition.problems);
     if (problems.length > 0) throw new EstateError(problems);
+    mark('checks: findings, quotas, transition');
     addDependencies(staging, transition.orderings);
 
     // A lock missing where git had one was lost: every plan says so until a deploy settles it.
@@ -153,6 +171,9 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
     // plan before the assembly is replaced.
     if (changed) output.stageLock(dir, lockText);
     await output.commit();
+    mark('lock and assembly committed');
+    cached.remember(out, !options.environment && !options.service);
+    mark('cache pruned');
 
     const flags = replaces
       ? [
@@ -172,6 +193,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
       assembly: out,
       lock: { path: lockPath, changed },
       newStacks: planned.filter((p) => !mayBeDeployed(previous.environments[p.environment]?.stacks[p.name])).map((p) => p.name),
+      cache: cached.cache,
     };
   } finally {
     output.discard();

@@ -65,18 +65,23 @@ const PARALLEL_FROM_STACKS = 120;
  * Stacks per CDK app. Each app's construct tree can be collected before the next is built, which
  * bounds how much of a large estate is alive at once.
  */
-const STACKS_PER_APP = 150;
+const STACKS_PER_APP = 100;
 
-/** Heap per worker: several times what one app of STACKS_PER_APP stacks needs. */
-const WORKER_HEAP_MB = 1024;
+/**
+ * Heap per worker: about twice what one app of STACKS_PER_APP stacks holds. Bounded so that V8
+ * collects each finished app before the next; with two workers a plan of 2,000 stacks peaked at
+ * about 1.5 GB with 1,024 MB and apps of 150 stacks, over the 1.5 GB issue 14 allows.
+ */
+const WORKER_HEAP_MB = 768;
 
 /**
  * Stacks one worker synthesizes before it ends and a fresh one takes the next part. aws-cdk-lib
  * keeps some state for the life of a process (every token string it ever registered, for one),
- * so a worker's heap grows with every app it builds, collected or not: a worker given 3,000 stacks
- * ran out of its heap. Measured: 1,000 service stacks fit well within WORKER_HEAP_MB.
+ * so a worker's heap grows with every app it builds, collected or not: a worker given 3,036 stacks
+ * of a 3,000-service estate ran out of its heap; workers of about 1,005 (2 × 1,000 services over
+ * two) plan within WORKER_HEAP_MB.
  */
-const STACKS_PER_WORKER = 600;
+const STACKS_PER_WORKER = 1100;
 
 /** Builds, synthesizes and checks the given stacks in this process, a bounded number at a time. */
 export function synthesizeStacks(
@@ -163,7 +168,8 @@ export async function synthesizeInWorkers(
 ): Promise<SynthesisResult> {
   // Round robin keeps parts even: foundations are heavy, service stacks light and many. At most
   // `workers` run at once; a large estate has more parts than that, each a fresh worker.
-  const count = Math.max(workers, Math.ceil(stacks.length / stacksPerWorker));
+  // Rounds of `workers` parts each, so that no round leaves a core idle while one part runs on.
+  const count = workers * Math.ceil(stacks.length / (workers * stacksPerWorker));
   const parts = Array.from({ length: count }, (_, i) => stacks.filter((_, j) => j % count === i)).filter((p) => p.length > 0);
   const partDirs = parts.map((_, i) => join(outdir, `part-${i}`));
   const started: Array<{ worker: Worker; reply: Promise<WorkerReply> }> = [];

@@ -1,7 +1,7 @@
 import { type Stack, Tags } from 'aws-cdk-lib';
 
-/** Service tag value of the stacks every service of an environment shares (foundation, certificate, ingress). */
-export const SHARED_SERVICE = 'shared';
+export { SHARED_SERVICE } from './service-tag';
+import { SHARED_SERVICE } from './service-tag';
 
 /**
  * Puts the stack's tags (estate, environment, service, owner: see compile.ts and serviceTags) on

@@ -16,7 +16,7 @@ const scratch = (name: string) => mkdtempSync(join(tmpdir(), `cityplan-${name}-`
 const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 
 describe('synthesis in several apps and worker threads', () => {
-  // GIVEN 245 stacks: more than one app's worth (150), and worth splitting over workers
+  // GIVEN 245 stacks: more than one app's worth (100), and worth splitting over workers
   const dir = writeEstate(generatedEstateFiles(120));
   const spec = loadEstate(dir);
   const { lock, environments } = allocateEstate(spec, emptyLock());
@@ -50,7 +50,7 @@ describe('synthesis in several apps and worker threads', () => {
   it.skipIf(!existsSync(WORKER))('in worker threads, gives the same assembly, findings and sizes', async () => {
     const inProcess = synthesizeStacks(spec, environments, planned, scratch('apps'));
     const out = scratch('workers');
-    // Two at a time, at most 100 stacks each: three parts, the last started when one has ended.
+    // Two at a time, at most 100 stacks each: four parts in two rounds, each started when one has ended.
     const inWorkers = await synthesizeInWorkers({ dir, lock, selection: {} }, planned, out, 2, WORKER, 100);
     // Acknowledgements, with their reasons, come back from the workers in the order one process gives.
     expect(inProcess.acknowledgements.length).toBeGreaterThan(planned.length);
