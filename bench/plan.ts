@@ -13,7 +13,10 @@
  * each with its ratio to the baseline (full plans to N services, re-plans to one service; issue 14
  * asks for ≤ 0.55× and ≤ 0.4×). Prints the median wall time (and range over runs), the largest peak
  * memory, and the size of the lock the plan wrote. A plan the estate's quotas refuse (exit 1) is
- * shown as "refused: <its first problem>".
+ * shown as "refused: <its first problem>". Above 1,900 web services, one environment's account would
+ * be over its default quotas, so the estate spreads them over two business areas, each with its own
+ * staging and production accounts (`runsIn`; test/support/estate-files.ts areaEstateFiles): each
+ * service still runs in two environments.
  *
  *   npm run bench:plan -- [--services 100,1000,3000] [--environments 1,2] [--runs 3] [--kinds web,mixed] [--pipelines] [--no-baseline]
  *
@@ -25,7 +28,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generatedEstateFiles, mixedEstateFiles, writeEstate } from '../test/support/estate-files';
+import { areaEstateFiles, generatedEstateFiles, mixedEstateFiles, writeEstate } from '../test/support/estate-files';
 
 function option(name: string, fallback: number[]): number[] {
   const i = process.argv.indexOf(`--${name}`);
@@ -117,10 +120,17 @@ function baselineRun(services: number): void {
   if (baselineOne.length < runs!) baselineOne.push(baseline(1));
 }
 
+/** Above this many web services, the generated estate spreads them over two areas' accounts. */
+const SERVICES_PER_ACCOUNT = 1900;
+
 /** Plans one generated estate `runs` times, cold, warm, changed and one service, and prints its figures. */
 function measure(services: number, environments: 1 | 2, kind: string): void {
   const scratch = mkdtempSync(join(tmpdir(), 'cityplan-bench-'));
-  const dir = writeEstate(withPipelines(kind === 'mixed' ? mixedEstateFiles(services, environments) : generatedEstateFiles(services, environments)), scratch);
+  // More services than one account's default quotas hold in one environment (about 1,950: 2,000
+  // stacks, 2,500 security groups) spread over two areas' staging and production (runsIn).
+  const spread = services > SERVICES_PER_ACCOUNT && kind === 'web';
+  const files = kind === 'mixed' ? mixedEstateFiles(services, environments) : spread ? areaEstateFiles(services) : generatedEstateFiles(services, environments);
+  const dir = writeEstate(withPipelines(files), scratch);
   const changedFile = join(dir, 'services', 'service-0001.yaml');
   const original = readFileSync(changedFile, 'utf8');
   const cold: Run[] = [];
@@ -144,7 +154,7 @@ function measure(services: number, environments: 1 | 2, kind: string): void {
   }
   const lockKiB = cold.at(-1)!.refused ? 0 : statSync(join(dir, 'cityplan.lock.json')).size / 1024;
   const full = baselineOf.get(services);
-  const label = `${String(services).padStart(5)} ${kind.padEnd(5)} services × ${environments} env`;
+  const label = `${String(services).padStart(5)} ${kind.padEnd(5)} services × ${spread ? '2 env in each of 2 areas (4 accounts, runsIn)' : `${environments} env`}`;
   console.log(`${label}`);
   if (withBaseline) console.log(`   baseline (plain CDK, tsx)    ${services} services ${summary(full!)}   1 service ${summary(baselineOne)}`);
   console.log(`   cold full plan               ${summary(cold, full)}`);
