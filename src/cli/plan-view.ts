@@ -45,7 +45,7 @@ export function renderPlan(r: PlanResult, view: PlanView = {}): string {
   if (r.changes.flags.length > 0) lines.push('');
   for (const env of r.environments) {
     lines.push(
-      `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, egress ${env.egress}, approval ${yesNo(env.approval)}${env.approval ? ` (${r.pipelines ? 'pipelines ask before deploying here; ' : ''}cityplan deploy deploys it only with --env ${env.name})` : ''}`,
+      `${env.name}  account ${env.account}, ${env.region}, *.${env.domain}; protect ${yesNo(env.protect)}, zones ${env.zones}, capacity ${env.capacity}, egress ${env.egress}${env.egress === 'endpoints' ? ' (AWS APIs through VPC endpoints only: no internet, no Route 53 API)' : ''}, approval ${yesNo(env.approval)}${env.approval ? ` (${r.pipelines ? 'pipelines ask before deploying here; ' : ''}cityplan deploy deploys it only with --env ${env.name})` : ''}`,
     );
     const ops = env.operations;
     lines.push(`  operations: responder ${ops.responderDryRun ? 'dry run (changes nothing; notifications still sent)' : 'acts'}; Config recorder ${ops.configRecorder ? "cityplan's" : "the account's"}; GuardDuty ${ops.guardduty ? "cityplan's" : "the account's"}`);

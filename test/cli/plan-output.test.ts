@@ -65,6 +65,9 @@ describe('the plan of the example estate', () => {
     expect(block(text, 'production')[0]).toBe(
       'production  account 333333333333, eu-west-2, *.justice.example.gov.uk; protect yes, zones 3, capacity on-demand, egress nat, approval yes (pipelines ask before deploying here; cityplan deploy deploys it only with --env production)',
     );
+    // An environment without NAT says what it cannot reach.
+    const closed = { ...example, environments: example.environments.map((e) => (e.name === 'staging' ? { ...e, egress: 'endpoints' as const } : e)) };
+    expect(block(renderPlan(closed), 'staging')[0]).toContain('egress endpoints (AWS APIs through VPC endpoints only: no internet, no Route 53 API), approval no');
     const json = toJson(example);
     expect(json.environments.map(({ name, protect, zones, capacity, egress, approval }) => ({ name, protect, zones, capacity, egress, approval }))).toEqual([
       { name: 'staging', protect: false, zones: 2, capacity: 'spot', egress: 'nat-single', approval: false },
