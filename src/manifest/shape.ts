@@ -73,6 +73,9 @@ export function checkShape<T extends z.ZodType>(schema: T, source: YamlSource, d
 
 /** What may stand where an unknown field with no near match stands: a short list, and for a service's runbooks, where its own runbooks go. */
 function unknownHint(path: readonly PropertyKey[], key: string, known: readonly string[]): string {
+  // Fields that exist, one level away from where they were written.
+  if (key === 'runsIn') return "; runsIn names a service's environments in the service's own file, not in defaults or environments.<env>";
+  if (key === 'egress' || key === 'capacity' || key === 'zones' || key === 'protect') return `; ${key} is an environment's setting: environments.<env>.${key} in estate.yaml`;
   if (path.at(-1) === 'runbooks' && known.includes('crash-loop')) {
     return `; a service tunes only the built-in runbooks (${known.join(', ')}); an estate's own runbook, runbooks/${key}.yaml, names its services with services: and sets its cooldown there`;
   }

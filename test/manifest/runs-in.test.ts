@@ -57,3 +57,17 @@ describe('runsIn', () => {
     ]);
   });
 });
+
+describe('fields written one level away from where they belong', () => {
+  it('says where runsIn and an environment setting go', () => {
+    const problems = estateProblems({
+      'estate.yaml': `${MINIMAL_ESTATE}defaults:\n  runsIn: [staging]\n  egress: endpoints\n`,
+      'services/trial.yaml': webService('trial', 'environments:\n  staging:\n    runsIn: [staging]\n'),
+    });
+    expect(problems.map((p) => `${p.file} ${p.field}: ${p.message}`)).toEqual([
+      expect.stringContaining("estate.yaml defaults.runsIn: unknown field 'runsIn'; runsIn names a service's environments in the service's own file"),
+      expect.stringContaining("estate.yaml defaults.egress: unknown field 'egress'; egress is an environment's setting: environments.<env>.egress in estate.yaml"),
+      expect.stringContaining("services/trial.yaml environments.staging.runsIn: unknown field 'runsIn'; runsIn names a service's environments"),
+    ]);
+  });
+});
