@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { explainFileErrors, FileError } from '../files/file-error';
+import { refuseEstateOwnFile } from '../files/estate-paths';
 import { writeFileAtomic } from '../files/write-atomic';
 import { EstateError, UsageError } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
@@ -19,11 +20,12 @@ export interface ReportFlags {
 /**
  * `cityplan report <dir> --out FILE.html [--diagram-env E]`: plans the estate and writes one
  * self-contained HTML page of it. Exit 0 written; 1 the estate does not plan (every problem
- * listed, nothing written) or the file cannot be written; 2 usage (no --out, an unknown
- * environment). Progress goes to stderr, the file's name to stdout.
+ * listed, nothing written) or the file cannot be written; 2 usage (no --out, an --out that is the
+ * estate's own file or folder, an unknown environment). Progress goes to stderr, the file's name to stdout.
  */
 export async function reportCommand(dir: string, flags: ReportFlags, io: Output): Promise<number> {
   if (!flags.out || flags.out.trim() === '') throw new UsageError('--out needs the file to write the report to, such as --out report.html');
+  refuseEstateOwnFile(dir, flags.out, '--out', 'report.html');
   checkWritable(flags.out);
   io.err(`cityplan: planning estate ${dir} for the report`);
   const model = await buildReportModel(dir, { diagramEnvironment: flags.diagramEnv, estimate: (spec, allocation) => costOrNone(spec, allocation, io) });

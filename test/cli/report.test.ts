@@ -1,5 +1,5 @@
 /** `cityplan report`: exit status, what it writes and when it writes nothing. */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type Dirent, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
@@ -82,4 +82,48 @@ describe('cityplan report', () => {
     expect(folder.stderr).not.toContain('planning estate');
     expect(readdirSync(parent)).toEqual(['a-file']);
   });
+
+  it("refuses (2) an --out that is the estate's own file or folder, before planning, and changes none of them", async () => {
+    const dir = copyExample();
+    mkdirSync(join(dir, '.schema'));
+    writeFileSync(join(dir, '.schema/service.schema.json'), '{}');
+    const link = join(scratch(), 'lock-link.json');
+    symlinkSync(join(dir, 'cityplan.lock.json'), link);
+    const before = snapshot(dir);
+    for (const out of ['cityplan.lock.json', 'estate.yaml', 'services/find-a-court.yaml', 'services/new.html', 'runbooks/capacity-shortfall.yaml', '.schema/service.schema.json', '.', link]) {
+      const path = out.startsWith('/') ? out : join(dir, out);
+      const { code, stdout, stderr } = await cityplan('report', dir, '--out', path);
+      expect(code, out).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`--out ${path} is the estate`);
+      expect(stderr).toContain("choose a path outside the estate's own files");
+      expect(stderr).not.toContain('planning estate');
+    }
+    expect(snapshot(dir)).toEqual(before);
+  });
 });
+
+describe("plan and package: the estate's own folders as --out", () => {
+  it('are refused (2) before anything is written: the assembly or templates would land among the manifests', async () => {
+    const dir = copyExample();
+    const before = snapshot(dir);
+    for (const out of ['runbooks', 'services', 'services/cdk.out', '.schema', '.']) {
+      const plan = await cityplan('plan', dir, '--out', join(dir, out));
+      expect(plan.code, `plan --out ${out}`).toBe(2);
+      expect(plan.stderr).toContain("choose a path outside the estate's own files, such as --out cdk.out");
+      const pkg = await cityplan('package', dir, '--service', 'find-a-court', '--env', 'staging', '--image-tag', 'abc', '--out', join(dir, out));
+      expect(pkg.code, `package --out ${out}`).toBe(2);
+      expect(pkg.stderr).toContain("choose a path outside the estate's own files");
+    }
+    expect(snapshot(dir)).toEqual(before);
+  });
+});
+
+/** Every file below `dir` with its text, to show that nothing in the estate changed. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+      .filter((e) => e.isFile())
+      .map((e) => [join(e.parentPath, e.name), readFileSync(join(e.parentPath, e.name), 'utf8')]),
+  );
+}
