@@ -21,9 +21,11 @@ export interface CostFlags {
 export function costCommand(dir: string, flags: CostFlags, io: Output): number {
   const { spec, allocation } = prepareEstate(dir);
   if (flags.env !== undefined) environmentNamed(spec, flags.env);
-  const unpriced = unpricedRegions(spec).filter((p) => !flags.env || p.field === `environments.${flags.env}.region` || p.field === 'region');
+  const options = flags.env ? { environment: flags.env } : {};
+  // Only what is asked for must be priced: --env production is not refused for staging's region.
+  const unpriced = unpricedRegions(spec, options);
   if (unpriced.length > 0) throw new EstateError(atLines(dir, unpriced, spec.environments.filter((e) => e.region === spec.region).map((e) => e.name)), 'the estate (cost)');
-  const estimate = estimateCost(spec, allocation, flags.env ? { environment: flags.env } : {});
+  const estimate = estimateCost(spec, allocation, options);
   io.out(flags.json ? JSON.stringify(estimate, null, 2) : render(estimate));
   return 0;
 }

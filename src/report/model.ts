@@ -21,6 +21,8 @@ export interface CostInput {
     readonly monthly: number;
     readonly services: ReadonlyArray<{ readonly name: string; readonly monthly: number }>;
   }>;
+  /** Environments that could not be estimated, with the reason the page gives in their section. */
+  readonly unpriced?: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
 }
 
 /** One use of a load balancer's quota: how much a shard holds against its limit. */
@@ -77,6 +79,8 @@ export interface ReportEnvironment {
   readonly services: readonly ReportService[];
   /** US dollars a month for the whole environment; undefined when no estimate was given. */
   readonly monthly?: number;
+  /** Why there is no estimate for it (a region the price table lacks); absent when priced or none was asked for. */
+  readonly unpriced?: string;
 }
 
 export interface ReportModel {
@@ -111,6 +115,7 @@ export function reportModel({ plan, spec, plannedAt, version, costs }: ReportInp
     const specs = new Map((spec.services.get(env.name) ?? []).map((s) => [s.name, s]));
     const cost = costs?.environments.find((e) => e.name === env.name);
     const costOf = new Map((cost?.services ?? []).map((s) => [s.name, s.monthly]));
+    const unpriced = costs?.unpriced?.find((u) => u.name === env.name)?.reason;
     return {
       name: env.name,
       account: env.account,
@@ -152,6 +157,7 @@ export function reportModel({ plan, spec, plannedAt, version, costs }: ReportInp
         };
       }),
       ...(cost ? { monthly: cost.monthly } : {}),
+      ...(!cost && unpriced ? { unpriced } : {}),
     };
   });
   return {

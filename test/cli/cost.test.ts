@@ -80,4 +80,17 @@ describe('cityplan cost', () => {
     expect(stderr).toContain(`estate.yaml:${line}:`);
     expect(stderr).toContain('environments.production.region: environment production is in eu-west-1, but the price table (2026-11-30) holds eu-west-2 and us-east-1 only');
   });
+
+  it('--env prices only that environment: another in a region without prices neither fails it nor loses its line', async () => {
+    const dir = copyExample();
+    const file = join(dir, 'estate.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    capacity: spot\n', '    capacity: spot\n    region: eu-west-1\n').replace(/^ {2}repo: .*\n/m, ''));
+    const line = readFileSync(file, 'utf8').split('\n').indexOf('    region: eu-west-1') + 1;
+    const production = await cityplan('cost', dir, '--env', 'production', '--json');
+    expect(production.code).toBe(0);
+    expect(JSON.parse(production.stdout).environments.map((e: { name: string; region: string }) => [e.name, e.region])).toEqual([['production', 'eu-west-2']]);
+    const staging = await cityplan('cost', dir, '--env', 'staging', '--json');
+    expect(staging.code).toBe(1);
+    expect(JSON.parse(staging.stdout).problems).toEqual([expect.objectContaining({ file: 'estate.yaml', line, field: 'environments.staging.region', message: expect.stringContaining('environment staging is in eu-west-1') })]);
+  });
 });

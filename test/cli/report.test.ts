@@ -64,6 +64,27 @@ describe('cityplan report', () => {
     expect(readFileSync(out, 'utf8')).toBe('the previous report');
   });
 
+  it('costs each environment it can: one outside the priced regions shows — and says why in its own section', async () => {
+    const dir = copyExample();
+    const file = join(dir, 'estate.yaml');
+    // Without pipelines: with them, an environment outside the estate's region is refused anyway.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('    capacity: spot\n', '    capacity: spot\n    region: eu-west-1\n').replace(/^ {2}repo: .*\n/m, ''));
+    const out = join(scratch(), 'report.html');
+    const { code, stderr } = await cityplan('report', dir, '--out', out);
+    expect(code).toBe(0);
+    expect(stderr).toContain('no costs for staging in the report: environment staging is in eu-west-1');
+    const html = readFileSync(out, 'utf8');
+    const section = (env: string) => html.slice(html.indexOf(`<h2 id="env-${env}">`), html.indexOf('</section>', html.indexOf(`<h2 id="env-${env}">`)));
+    const spec = loadEstate(dir);
+    const production = estimateCost(spec, allocateEstate(spec, readLock(dir).lock).environments, { environment: 'production' }).environments[0]!;
+    const dollars = (n: number) => `$${n.toLocaleString('en-GB', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    expect(section('production')).toContain(`<dt>Monthly cost</dt><dd>${dollars(production.monthly)} (US dollars, estimate)</dd>`);
+    for (const s of production.services) expect(section('production')).toContain(dollars(s.monthly));
+    expect(section('staging')).toContain('not estimated: environment staging is in eu-west-1');
+    expect(section('staging')).not.toContain('$');
+    expect(section('staging')).toContain('<span class="visually-hidden">no estimate</span>');
+  });
+
   // Root writes through chmod here: a file where a folder must be fails the same calls a read-only folder would.
   it('exits 1 naming the path when --out cannot be written, and leaves no temp file', async () => {
     const dir = copyExample();
