@@ -69,6 +69,29 @@ describe('cityplan cost', () => {
     expect(JSON.parse(stdout).problems).toContainEqual(expect.objectContaining({ file: 'services/find-a-court.yaml', line, field: 'usage.requestsPerMonth', message: expect.stringContaining('must be 0 or more') }));
   });
 
+  it('usage AWS and the calendar make impossible: more hours than a month has, half a build, a cache larger than AWS holds', async () => {
+    const dir = copyExample();
+    const file = join(dir, 'services/find-a-court.yaml');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}usage:\n  jobHoursPerMonth: 745\n  buildsPerMonth: 2.5\n  requestsPerMonth: 1000.5\n  cacheGB: 6000\n`);
+    const estate = join(dir, 'estate.yaml');
+    writeFileSync(estate, `${readFileSync(estate, 'utf8')}usage:\n  buildMinutes: 3000\n  dnsQueriesPerMonth: 0.5\n`);
+    const lineOf = (f: string, text: string) => readFileSync(f, 'utf8').split('\n').indexOf(text) + 1;
+    const { code, stdout } = await cityplan('cost', dir, '--json');
+    expect(code).toBe(1);
+    const problems = JSON.parse(stdout).problems;
+    const at = (f: string, text: string, field: string, message: string) => expect(problems).toContainEqual(expect.objectContaining({ file: f, line: lineOf(join(dir, f), text), field, message: expect.stringContaining(message) }));
+    at('services/find-a-court.yaml', '  jobHoursPerMonth: 745', 'usage.jobHoursPerMonth', 'must be at most 744 (a month has at most 31 × 24 = 744 hours)');
+    at('services/find-a-court.yaml', '  buildsPerMonth: 2.5', 'usage.buildsPerMonth', 'must be a whole number, such as 20');
+    at('services/find-a-court.yaml', '  requestsPerMonth: 1000.5', 'usage.requestsPerMonth', 'must be a whole number, such as 1000000');
+    at('services/find-a-court.yaml', '  cacheGB: 6000', 'usage.cacheGB', 'must be at most 5000');
+    at('estate.yaml', '  buildMinutes: 3000', 'usage.buildMinutes', "must be at most 2160 (CodeBuild's longest build timeout, 36 hours)");
+    at('estate.yaml', '  dnsQueriesPerMonth: 0.5', 'usage.dnsQueriesPerMonth', 'must be a whole number, such as 1000000');
+    // The limits themselves are right values.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('745', '744').replace('2.5', '3').replace('1000.5', '1000').replace('6000', '5000'));
+    writeFileSync(estate, readFileSync(estate, 'utf8').replace('3000', '2160').replace('0.5', '1'));
+    expect((await cityplan('cost', dir, '--json')).code).toBe(0);
+  });
+
   it('an environment in a region without prices: exit 1, at the line of its region', async () => {
     const dir = copyExample();
     const file = join(dir, 'estate.yaml');
