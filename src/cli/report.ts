@@ -27,8 +27,12 @@ export async function reportCommand(dir: string, flags: ReportFlags, io: Output)
   if (!flags.out || flags.out.trim() === '') throw new UsageError('--out needs the file to write the report to, such as --out report.html');
   refuseEstateOwnFile(dir, flags.out, '--out', 'report.html');
   checkWritable(flags.out);
-  io.err(`cityplan: planning estate ${dir} for the report`);
-  const model = await buildReportModel(dir, { diagramEnvironment: flags.diagramEnv, estimate: (spec, allocation) => costPerEnvironment(spec, allocation, io) });
+  const model = await buildReportModel(dir, {
+    diagramEnvironment: flags.diagramEnv,
+    estimate: (spec, allocation) => costPerEnvironment(spec, allocation, io),
+    // Said only once --diagram-env is known good: an unknown one exits 2 without planning.
+    planning: () => io.err(`cityplan: planning estate ${dir} for the report`),
+  });
   const services = model.environments.reduce((n, e) => n + e.services.length, 0);
   io.err(`cityplan: writing the report: ${model.environments.length} environment${model.environments.length === 1 ? '' : 's'}, ${services} service rows`);
   writeFileAtomic(flags.out, renderReport(model, { diagramEnvironment: flags.diagramEnv }), REMEDY);

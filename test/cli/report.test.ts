@@ -45,9 +45,15 @@ describe('cityplan report', () => {
     const dir = copyExample();
     expect((await cityplan('report', dir)).code).toBe(2);
     const out = join(scratch(), 'report.html');
+    // A new service: a plan would place it and so rewrite the lock.
+    writeFileSync(join(dir, 'services/new-web.yaml'), readFileSync(join(dir, 'services/find-a-court.yaml'), 'utf8').replaceAll('find-a-court', 'new-web'));
+    const lock = readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
     const { code, stderr } = await cityplan('report', dir, '--out', out, '--diagram-env', 'prod');
     expect(code).toBe(2);
-    expect(stderr).toContain('did you mean production?');
+    expect(stderr).toContain("no environment 'prod' in justice; did you mean production?");
+    // Checked once the estate is loaded, before planning: nothing planned, the lock as it was.
+    expect(stderr).not.toContain('planning estate');
+    expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lock);
     expect(existsSync(out)).toBe(false);
   });
 
