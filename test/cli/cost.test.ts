@@ -48,6 +48,11 @@ describe('cityplan cost', () => {
     expect(e.total).toBe(sum([...e.environments.map((x: { monthly: number }) => x.monthly), e.delivery.monthly]));
     expect(Object.keys(e.comparisons)).toEqual(['oneAlbPerService', 'egress']);
     expect(e.comparisons.egress[1]).toMatchObject({ environment: 'production', current: 'nat' });
+    // Unit prices as the table has them (per million divided out), without binary noise such as 4.0000000000000003e-7.
+    const prices = [...stdout.matchAll(/"unitPrice": ([^,\n]+)/g)].map((m) => m[1]!);
+    expect(prices.length).toBeGreaterThan(50);
+    for (const text of prices) expect(text.replace(/e.*$/, '').replace(/^[0.]+/, '').replace('.', '').length, text).toBeLessThanOrEqual(12);
+    expect(prices).toContain('2e-7');
   });
 
   it('--env: one environment; a near miss is suggested (exit 2)', async () => {
