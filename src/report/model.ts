@@ -9,6 +9,7 @@ import { BUILT_IN_RUNBOOKS } from '../manifest/runbooks';
 import type { EstateSpec, ServiceKind, ServiceSpec } from '../manifest/spec';
 import { alarmOf, stackName } from '../naming/names';
 import { principleResults, type PrincipleResult } from '../policy/ncsc';
+import { byName } from './order';
 
 /**
  * Monthly cost in US dollars, as the cost model's `estimateCost(spec, allocation)` returns it
@@ -133,7 +134,8 @@ export function reportModel({ plan, spec, plannedAt, version, costs }: ReportInp
         rules: { used: s.rules, limit: RULES_PER_ALB },
         certificates: { used: s.certificates, limit: CERTIFICATES_PER_ALB },
       })),
-      services: env.services.map((s): ReportService => {
+      // Natural order (web-2 before web-10), as the diagram draws them; the plan lists them as text sorts.
+      services: [...env.services].sort(byName).map((s): ReportService => {
         const own = specs.get(s.name);
         const stack = s.stack ?? stackName.service(spec.name, env.name, s.name);
         const alarms = (claimsOf.get(stack) ?? [])
