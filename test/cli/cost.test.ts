@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
-import { copyExample } from '../support/estate-files';
+import { copyExample, STAGING_ESTATE, writeEstate } from '../support/estate-files';
 
 async function cityplan(...args: string[]) {
   let stdout = '';
@@ -95,6 +95,21 @@ describe('cityplan cost', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('745', '744').replace('2.5', '3').replace('1000.5', '1000').replace('6000', '5000'));
     writeFileSync(estate, readFileSync(estate, 'utf8').replace('3000', '2160').replace('0.5', '1'));
     expect((await cityplan('cost', dir, '--json')).code).toBe(0);
+  });
+
+  it('an estate with no services yet: says so instead of an empty table header, and still prices the shared lines', async () => {
+    const dir = writeEstate({ 'estate.yaml': STAGING_ESTATE });
+    const { code, stdout } = await cityplan('cost', dir);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^staging \(eu-west-2, egress nat-single\): \$[\d,]+\.\d\d a month\n\n {2}no services yet\n\n {2}shared\n/m);
+    expect(stdout).not.toMatch(/service +kind +monthly/);
+    expect(stdout).toMatch(/^ {4}NAT gateway \(1\) +730 NAT gateway-hour/m);
+    expect(stdout).toMatch(/^ {2}services \$0\.00 \+ shared \$[\d,.]+ = \$[\d,.]+$/m);
+    // With pipelines (delivery.repo) but none yet, the delivery account's table says so too.
+    const piped = await cityplan('cost', writeEstate({ 'estate.yaml': STAGING_ESTATE.replace('delivery:\n', 'delivery:\n  repo: example/estate\n') }));
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toMatch(/^delivery account 111111111111 \(eu-west-2\): \$[\d,.]+ a month\n\n {2}no pipelines yet\n/m);
+    expect(piped.stdout).not.toMatch(/pipeline +monthly/);
   });
 
   it('an environment in a region without prices: exit 1, at the line of its region', async () => {
