@@ -21,9 +21,11 @@ export interface CostFlags {
 export function costCommand(dir: string, flags: CostFlags, io: Output): number {
   const { spec, allocation } = prepareEstate(dir);
   if (flags.env !== undefined) environmentNamed(spec, flags.env);
-  const unpriced = unpricedRegions(spec).filter((p) => !flags.env || p.field === `environments.${flags.env}.region` || p.field === 'region');
+  const options = flags.env ? { environment: flags.env } : {};
+  // Only what is asked for must be priced: --env production is not refused for staging's region.
+  const unpriced = unpricedRegions(spec, options);
   if (unpriced.length > 0) throw new EstateError(atLines(dir, unpriced, spec.environments.filter((e) => e.region === spec.region).map((e) => e.name)), 'the estate (cost)');
-  const estimate = estimateCost(spec, allocation, flags.env ? { environment: flags.env } : {});
+  const estimate = estimateCost(spec, allocation, options);
   io.out(flags.json ? JSON.stringify(estimate, null, 2) : render(estimate));
   return 0;
 }
@@ -59,8 +61,12 @@ function render(e: CostEstimate): string {
   const out: string[] = [];
   for (const env of e.environments) {
     out.push(`${env.name} (${env.region}, egress ${env.egress}): ${usd(env.monthly)} a month`, '');
-    const rows = env.services.map((s) => [s.name, s.kind, usd(s.monthly), usd(s.ceiling), drivers(s)]);
-    out.push(...table(['service', 'kind', 'monthly', 'at count.max', 'main drivers'], rows).map((l) => `  ${l}`), '');
+    // A new estate (services/ still empty) still pays for its foundation: say so rather than print a bare header.
+    if (env.services.length === 0) out.push('  no services yet', '');
+    else {
+      const rows = env.services.map((s) => [s.name, s.kind, usd(s.monthly), usd(s.ceiling), drivers(s)]);
+      out.push(...table(['service', 'kind', 'monthly', 'at count.max', 'main drivers'], rows).map((l) => `  ${l}`), '');
+    }
     out.push('  shared');
     out.push(...table(['item', 'quantity', 'monthly'], env.shared.map((l) => [l.item, `${l.quantity.toLocaleString('en-GB')} ${l.unit}`, `${usd(l.monthly)}${mark(l)}`])).map((l) => `    ${l}`));
     const services = env.services.reduce((n, s) => n + s.monthly, 0);
@@ -78,7 +84,8 @@ function render(e: CostEstimate): string {
   }
   if (e.delivery) {
     out.push(`delivery account ${e.delivery.account} (${e.delivery.region}): ${usd(e.delivery.monthly)} a month`, '');
-    out.push(...table(['pipeline', 'monthly', 'main drivers'], e.delivery.services.map((s) => [s.name, usd(s.monthly), drivers(s)])).map((l) => `  ${l}`), '');
+    if (e.delivery.services.length === 0) out.push('  no pipelines yet', '');
+    else out.push(...table(['pipeline', 'monthly', 'main drivers'], e.delivery.services.map((s) => [s.name, usd(s.monthly), drivers(s)])).map((l) => `  ${l}`), '');
   }
   out.push(`total: ${usd(e.total)} a month`, '');
   out.push(`An estimate from AWS list prices (${e.currency}, on-demand, dated ${e.priceDate}; ${e.hoursPerMonth} hours a month as AWS counts), not a bill: data transfer to the internet, free tiers, discounts, support and taxes are not in it (docs/cost.md).`);

@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
 import { type PlanResult, planEstate } from '../estate/plan';
+import { refuseEstateOwnFile } from '../files/estate-paths';
 import type { Output } from './output';
 import { type PlanView, renderPlan } from './plan-view';
 
@@ -22,7 +23,9 @@ export interface ViewFlags {
   readonly findings?: boolean;
 }
 
+/** Exit 2 for an --out that is the estate's own file or folder: the assembly would replace it. */
 export async function planCommand(dir: string, flags: PlanFlags, io: Output): Promise<number> {
+  refuseEstateOwnFile(dir, flags.out, '--out', 'cdk.out');
   const result = await planEstate(dir, { environment: flags.env, service: flags.service, out: flags.out, cache: flags.cache !== false });
   io.out(flags.json ? JSON.stringify(toJson(result), null, 2) : renderPlan(result, planView(flags)));
   return 0;

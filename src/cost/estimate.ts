@@ -71,7 +71,7 @@ export interface EstimateOptions {
  *   the price table does not hold: the estimate is not guessed from another region's prices
  */
 export function estimateCost(spec: EstateSpec, allocation: ReadonlyMap<string, EnvironmentAllocation>, options: EstimateOptions = {}): CostEstimate {
-  const problems = unpricedRegions(spec);
+  const problems = unpricedRegions(spec, options);
   if (problems.length > 0) throw new EstateError(problems, 'the estate (cost)');
   const usage = estateQuantities(spec);
   const wanted = spec.environments.filter((e) => !options.environment || e.name === options.environment);
@@ -160,16 +160,20 @@ function noteUnverified(used: Map<string, { region: string; name: string; price:
   }
 }
 
-/** Environments (and, with pipelines, the delivery region) outside the price table's regions. */
-export function unpricedRegions(spec: EstateSpec): Problem[] {
+/**
+ * Environments (and, with pipelines, the delivery region) outside the price table's regions; with
+ * `options.environment`, that environment only (the delivery account is not priced then), so that
+ * one environment can be estimated while another is in a region the table lacks.
+ */
+export function unpricedRegions(spec: EstateSpec, options: EstimateOptions = {}): Problem[] {
   const problems: Problem[] = [];
   const priced = PRICED_REGIONS.join(' and ');
-  for (const env of spec.environments) {
+  for (const env of spec.environments.filter((e) => !options.environment || e.name === options.environment)) {
     if (!isPricedRegion(env.region)) {
       problems.push({ file: 'estate.yaml', field: `environments.${env.name}.region`, message: `environment ${env.name} is in ${env.region}, but the price table (${PRICE_DATE}) holds ${priced} only: cityplan cost does not guess another region's prices. Estimate it as one of those (a copy of the estate with region: eu-west-2), or add ${env.region} to src/cost/prices.ts` });
     }
   }
-  if (spec.delivery.repo && !isPricedRegion(spec.region)) {
+  if (spec.delivery.repo && !options.environment && !isPricedRegion(spec.region)) {
     problems.push({ file: 'estate.yaml', field: 'region', message: `the delivery account's pipelines are in ${spec.region}, but the price table (${PRICE_DATE}) holds ${priced} only` });
   }
   return problems;

@@ -35,7 +35,7 @@ export function line(item: string, quantity: number, price: Price, per = 1): Cos
     item,
     quantity: round(quantity),
     unit,
-    unitPrice: price.usd / per,
+    unitPrice: unitPrice(price.usd / per),
     monthly: cents((quantity / per) * price.usd),
     ...(price.unverified ? { unverified: true as const } : {}),
   };
@@ -48,6 +48,15 @@ const priced = new WeakMap<CostLine, Price>();
 
 export function priceOf(made: CostLine): Price | undefined {
   return priced.get(made);
+}
+
+/**
+ * A unit price to 12 significant digits: dividing a per-million price by a million leaves binary
+ * noise (0.4 / 1e6 = 4.0000000000000003e-7) that --json would print; no table price has more than
+ * 6 significant digits, so the figure keeps its value.
+ */
+function unitPrice(usd: number): number {
+  return Number(usd.toPrecision(12));
 }
 
 /** Quantities printed with at most 4 decimals (730 × 0.25 = 182.5 stays as it is). */

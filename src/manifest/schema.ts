@@ -155,8 +155,16 @@ const runbookTuning = z
   .partial()
   .meta({ description: "Per-service tuning of the estate's runbooks, by runbook name (see docs/manifest.md, Runbooks)." });
 
-/** A non-negative quantity for the cost estimate (`usage`), in the unit its field name says. */
-const quantity = (description: string) => z.number({ error: 'must be a number' }).min(0, { error: 'must be 0 or more' }).max(1e15, { error: 'must be at most 1e15' }).meta({ description });
+/**
+ * A non-negative quantity for the cost estimate (`usage`), in the unit its field name says, at most
+ * `max` (default 1e15, a guard against a typo's exponent) for the reason `why` gives.
+ */
+const quantity = (description: string, max = 1e15, why?: string) =>
+  z.number({ error: 'must be a number' }).min(0, { error: 'must be 0 or more' }).max(max, { error: `must be at most ${max}${why ? ` (${why})` : ''}` }).meta({ description });
+/** A count of things (requests, messages, builds): a whole number; `example` is a right value for the message. */
+const count = (description: string, example: number) => quantity(description).int({ error: `must be a whole number, such as ${example}` });
+/** The most hours a month has: 31 days × 24. */
+const HOURS_IN_LONGEST_MONTH = 31 * 24;
 
 /**
  * What a service uses that AWS cannot know before it runs, for `cityplan cost` only (nothing is
@@ -164,16 +172,16 @@ const quantity = (description: string) => z.number({ error: 'must be a number' }
  */
 export const serviceUsageFields = z
   .strictObject({
-    requestsPerMonth: quantity('Requests a month through the load balancer (web): load balancer capacity units, WAF requests, cache operations.'),
+    requestsPerMonth: count('Requests a month through the load balancer (web): load balancer capacity units, WAF requests, cache operations.', 1000000),
     logGBPerMonth: quantity('GB of logs the service writes a month: CloudWatch Logs ingestion and storage, Firehose.'),
     networkGBPerMonth: quantity('GB a month its tasks exchange with AWS APIs and the internet, other than S3 (NAT gateway or VPC endpoint processing).'),
     bucketGB: quantity('GB stored in its bucket (bucket).'),
-    bucketRequestsPerMonth: quantity('Requests a month to its bucket (bucket): a tenth PUT, the rest GET.'),
-    databaseGB: quantity('GB stored in its database (postgres); default: the size\'s allocated storage.'),
-    cacheGB: quantity('GB held in its cache on average (cache).'),
-    messagesPerMonth: quantity('Messages a month through its queue and each topic it publishes (queue, publish).'),
-    jobHoursPerMonth: quantity('Hours a month a job runs (job).'),
-    buildsPerMonth: quantity('Pipeline runs a month (with delivery.repo).'),
+    bucketRequestsPerMonth: count('Requests a month to its bucket (bucket): a tenth PUT, the rest GET.', 100000),
+    databaseGB: quantity('GB stored in its database (postgres); default: the size\'s allocated storage.', 131_072, '128 TiB, the most an Aurora PostgreSQL cluster volume holds'),
+    cacheGB: quantity('GB held in its cache on average (cache).', 5000, 'the most an ElastiCache Serverless cache holds, 5,000 GB'),
+    messagesPerMonth: count('Messages a month through its queue and each topic it publishes (queue, publish).', 1000000),
+    jobHoursPerMonth: quantity('Hours a month a job runs (job), at most 744 (31 days × 24 hours).', HOURS_IN_LONGEST_MONTH, 'a month has at most 31 × 24 = 744 hours'),
+    buildsPerMonth: count('Pipeline runs a month (with delivery.repo).', 20),
   })
   .partial()
   .meta({ description: 'What the service uses a month, for cityplan cost only (see docs/cost.md); absent fields take stated defaults.' });
@@ -181,11 +189,11 @@ export const serviceUsageFields = z
 /** Estate-wide usage for `cityplan cost` (estate.yaml `usage`); see serviceUsageFields. */
 export const estateUsageFields = z
   .strictObject({
-    buildMinutes: quantity('Minutes one pipeline build takes (CodeBuild and CodePipeline action minutes).'),
-    deployMinutes: quantity('Minutes one pipeline deployment to one environment takes (CodePipeline action minutes).'),
-    dnsQueriesPerMonth: quantity("Route 53 queries a month to each environment's hosted zone."),
-    configEvaluationsPerMonth: quantity('AWS Config rule evaluations a month in each environment.'),
-    configItemsPerMonth: quantity('AWS Config configuration items recorded a month in each environment with config.recorder.'),
+    buildMinutes: quantity('Minutes one pipeline build takes (CodeBuild and CodePipeline action minutes), at most 2160.', 2160, "CodeBuild's longest build timeout, 36 hours"),
+    deployMinutes: quantity('Minutes one pipeline deployment to one environment takes (CodePipeline action minutes), at most 44640.', HOURS_IN_LONGEST_MONTH * 60, 'the minutes in a 31-day month'),
+    dnsQueriesPerMonth: count("Route 53 queries a month to each environment's hosted zone.", 1000000),
+    configEvaluationsPerMonth: count('AWS Config rule evaluations a month in each environment.', 20000),
+    configItemsPerMonth: count('AWS Config configuration items recorded a month in each environment with config.recorder.', 2000),
   })
   .partial()
   .meta({ description: 'Estate-wide usage for cityplan cost only (see docs/cost.md); absent fields take stated defaults.' });

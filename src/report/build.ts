@@ -25,6 +25,8 @@ export interface ReportBuild {
   readonly estimate?: (spec: EstateSpec, allocation: ReadonlyMap<string, EnvironmentAllocation>) => CostInput;
   /** When the report says it was planned; default now. */
   readonly now?: Date;
+  /** Called once the estate is loaded and the diagram environment checked, just before planning. */
+  readonly planning?: () => void;
 }
 
 /**
@@ -34,6 +36,7 @@ export interface ReportBuild {
 export async function buildReportModel(dir: string, options: ReportBuild = {}): Promise<ReportModel> {
   const prepared = prepareEstate(dir);
   if (options.diagramEnvironment !== undefined) environmentNamed(prepared.spec, options.diagramEnvironment);
+  options.planning?.();
   const scratch = mkdtempSync(join(tmpdir(), 'cityplan-report-'));
   try {
     const plan = await planEstate(dir, { out: join(scratch, 'cdk.out') }, prepared);

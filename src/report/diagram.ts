@@ -1,11 +1,12 @@
 /**
  * The report's diagram of one environment as inline SVG: the internet, its load-balancer shards,
  * the web services on each, the backends they call, and the data stores and queues those keep.
- * Laid out in columns, each sorted by name, so the same plan always draws the same picture; a large
+ * Laid out in columns, each in natural order of names (web-2 before web-10), so the same plan always draws the same picture; a large
  * estate is cut to a few services per shard and a few shards, each cut said as "+N more".
  */
 import { escapeHtml } from './escape';
 import type { ReportEnvironment, ReportService } from './model';
+import { byName, naturalOrder } from './order';
 
 /** Web services drawn per shard: beyond this, one "+N more" box says how many are left out. */
 export const SERVICES_PER_SHARD_DRAWN = 5;
@@ -27,8 +28,47 @@ const COLUMNS = {
   addons: { x: 820, w: 290, title: 'Data stores and queues' },
 } as const;
 const WIDTH = 1120;
-/** Characters that fit a box of the column's width at 13 px. */
-const fits = (w: number) => Math.floor((w - 16) / 7.2);
+/** Room for a label in a box of width `w`: 8 px padding each side. */
+const room = (w: number) => w - 16;
+
+/**
+ * Advance widths at the diagram's 13 px, px per character, by group: measured in headless Chromium
+ * with DejaVu Sans (the sans-serif Debian falls back to, and the widest face in the page's font
+ * stack: Segoe UI, Roboto and Arial are narrower), each group's widest. Anything else (accented
+ * and other non-ASCII letters) counts as the widest, 13 px.
+ */
+const WIDTHS: ReadonlyArray<readonly [number, string]> = [
+  [5.2, " !',-./:;IJ[\\]fijlrt()|·"],
+  [7.2, '"*_`?csz'],
+  [8.3, '0123456789$abdeghknopquvxy{}EFLPSTY'],
+  [9.3, 'ABCKRVXZ'],
+  [10.3, 'DGHNOQU&'],
+  [10.9, '#+<=>^~w'],
+];
+const ELLIPSIS = '…';
+const WIDEST = 13;
+const widthOf = new Map(WIDTHS.flatMap(([w, chars]) => [...chars].map((c) => [c, w] as const)));
+
+/** The label's width at 13 px, px, by WIDTHS: at least what Chromium draws with any font the page names. */
+export function labelWidth(label: string): number {
+  return [...label].reduce((n, c) => n + (widthOf.get(c) ?? WIDEST), 0);
+}
+
+/**
+ * The label as drawn in `px`: whole, or cut and ended with an ellipsis so that it stays inside its
+ * box (the full label is the box's <title>, shown on hover and read by screen readers).
+ */
+export function fitLabel(label: string, px: number): string {
+  if (labelWidth(label) <= px) return label;
+  let text = '';
+  let used = labelWidth(ELLIPSIS);
+  for (const c of label) {
+    used += widthOf.get(c) ?? WIDEST;
+    if (used > px) break;
+    text += c;
+  }
+  return `${text.trimEnd()}${ELLIPSIS}`;
+}
 
 interface Box {
   readonly key: string;
@@ -47,7 +87,7 @@ export interface Diagram {
 
 /** Draws `env`. Pure and deterministic. */
 export function environmentDiagram(env: ReportEnvironment): Diagram {
-  const byName = new Map(env.services.map((s) => [s.name, s]));
+  const serviceNamed = new Map(env.services.map((s) => [s.name, s]));
   const boxes: Box[] = [];
   const edges: Array<[string, string]> = [];
   const left: string[] = [];
@@ -62,7 +102,7 @@ export function environmentDiagram(env: ReportEnvironment): Diagram {
     const key = `shard:${shard.id}`;
     boxes.push({ key, column: 'shards', row, label: `ALB shard ${shard.id}` });
     edges.push(['internet', key]);
-    const web = env.services.filter((s) => s.kind === 'web' && s.shard === shard.id).sort(byNameOrder);
+    const web = env.services.filter((s) => s.kind === 'web' && s.shard === shard.id).sort(byName);
     const shown = web.slice(0, SERVICES_PER_SHARD_DRAWN);
     for (const s of shown) {
       boxes.push({ key: `svc:${s.name}`, column: 'web', row: row++, label: s.name });
@@ -88,10 +128,10 @@ export function environmentDiagram(env: ReportEnvironment): Diagram {
   let frontier = drawnWeb;
   while (frontier.length > 0) {
     const next = [...new Set(frontier.flatMap((s) => s.calls))]
-      .filter((n) => !seen.has(n) && byName.get(n)?.kind === 'backend')
-      .sort();
+      .filter((n) => !seen.has(n) && serviceNamed.get(n)?.kind === 'backend')
+      .sort(naturalOrder);
     for (const n of next) seen.add(n);
-    const found = next.map((n) => byName.get(n)!);
+    const found = next.map((n) => serviceNamed.get(n)!);
     reached.push(...found);
     frontier = found;
   }
@@ -103,7 +143,7 @@ export function environmentDiagram(env: ReportEnvironment): Diagram {
   }
   const drawn = new Set(boxes.map((b) => b.key));
   for (const s of [...drawnWeb, ...drawnBackends]) {
-    for (const c of s.calls) if (drawn.has(`svc:${c}`) && byName.get(c)?.kind === 'backend') edges.push([`svc:${s.name}`, `svc:${c}`]);
+    for (const c of s.calls) if (drawn.has(`svc:${c}`) && serviceNamed.get(c)?.kind === 'backend') edges.push([`svc:${s.name}`, `svc:${c}`]);
   }
 
   // What the drawn services keep.
@@ -134,8 +174,7 @@ export function environmentDiagram(env: ReportEnvironment): Diagram {
   const headings = Object.values(COLUMNS).map((c) => `<text x="${c.x}" y="20" class="col">${escapeHtml(c.title)}</text>`);
   const drawnBoxes = boxes.map((b) => {
     const c = COLUMNS[b.column];
-    const max = fits(c.w);
-    const text = b.label.length > max ? `${b.label.slice(0, max - 1)}…` : b.label;
+    const text = fitLabel(b.label, room(c.w));
     return (
       `<g><title>${escapeHtml(b.label)}</title>` +
       `<rect x="${c.x}" y="${y(b)}" width="${c.w}" height="${BOX_H}" rx="3" class="${b.more ? 'box more' : `box ${b.column}`}"/>` +
@@ -161,5 +200,3 @@ export function environmentDiagram(env: ReportEnvironment): Diagram {
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
-
-const byNameOrder = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);

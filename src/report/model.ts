@@ -9,6 +9,7 @@ import { BUILT_IN_RUNBOOKS } from '../manifest/runbooks';
 import type { EstateSpec, ServiceKind, ServiceSpec } from '../manifest/spec';
 import { alarmOf, stackName } from '../naming/names';
 import { principleResults, type PrincipleResult } from '../policy/ncsc';
+import { byName } from './order';
 
 /**
  * Monthly cost in US dollars, as the cost model's `estimateCost(spec, allocation)` returns it
@@ -21,6 +22,8 @@ export interface CostInput {
     readonly monthly: number;
     readonly services: ReadonlyArray<{ readonly name: string; readonly monthly: number }>;
   }>;
+  /** Environments that could not be estimated, with the reason the page gives in their section. */
+  readonly unpriced?: ReadonlyArray<{ readonly name: string; readonly reason: string }>;
 }
 
 /** One use of a load balancer's quota: how much a shard holds against its limit. */
@@ -77,6 +80,8 @@ export interface ReportEnvironment {
   readonly services: readonly ReportService[];
   /** US dollars a month for the whole environment; undefined when no estimate was given. */
   readonly monthly?: number;
+  /** Why there is no estimate for it (a region the price table lacks); absent when priced or none was asked for. */
+  readonly unpriced?: string;
 }
 
 export interface ReportModel {
@@ -111,6 +116,7 @@ export function reportModel({ plan, spec, plannedAt, version, costs }: ReportInp
     const specs = new Map((spec.services.get(env.name) ?? []).map((s) => [s.name, s]));
     const cost = costs?.environments.find((e) => e.name === env.name);
     const costOf = new Map((cost?.services ?? []).map((s) => [s.name, s.monthly]));
+    const unpriced = costs?.unpriced?.find((u) => u.name === env.name)?.reason;
     return {
       name: env.name,
       account: env.account,
@@ -128,7 +134,8 @@ export function reportModel({ plan, spec, plannedAt, version, costs }: ReportInp
         rules: { used: s.rules, limit: RULES_PER_ALB },
         certificates: { used: s.certificates, limit: CERTIFICATES_PER_ALB },
       })),
-      services: env.services.map((s): ReportService => {
+      // Natural order (web-2 before web-10), as the diagram draws them; the plan lists them as text sorts.
+      services: [...env.services].sort(byName).map((s): ReportService => {
         const own = specs.get(s.name);
         const stack = s.stack ?? stackName.service(spec.name, env.name, s.name);
         const alarms = (claimsOf.get(stack) ?? [])
@@ -152,6 +159,7 @@ export function reportModel({ plan, spec, plannedAt, version, costs }: ReportInp
         };
       }),
       ...(cost ? { monthly: cost.monthly } : {}),
+      ...(!cost && unpriced ? { unpriced } : {}),
     };
   });
   return {

@@ -114,13 +114,20 @@ ${fact('Egress', e(env.egress))}
 ${fact('Runbook responder', env.operations.responderDryRun ? 'dry run (decides and notifies, changes nothing)' : 'acts')}
 ${fact('AWS Config recorder', env.operations.configRecorder ? "cityplan's (config.recorder: true)" : "the account's own")}
 ${fact('GuardDuty', env.operations.guardduty ? "cityplan's (guardduty: true)" : "the account's own")}
-${fact('Monthly cost', `${money(env.monthly)}${env.monthly === undefined ? ' <span class="hint">(no estimate given)</span>' : ' (US dollars, estimate)'}`)}
+${fact('Monthly cost', `${money(env.monthly)}${costHint(env)}`)}
 </dl>
 <h3>Load balancer shards</h3>
 ${env.shards.length === 0 ? `<p>No load balancer: ${e(env.name)} has no web service.</p>` : shardTable(env)}
 <h3>Services</h3>
 ${serviceTable(env)}
 </section>`;
+}
+
+/** Beside the environment's cost: what the figure is, or why there is none (the service rows show '—' too). */
+function costHint(env: ReportEnvironment): string {
+  if (env.monthly !== undefined) return ' (US dollars, estimate)';
+  if (env.unpriced) return ` <span class="hint">(not estimated: ${e(env.unpriced)})</span>`;
+  return ' <span class="hint">(no estimate given)</span>';
 }
 
 /** Text first (what a screen reader and a colour-blind reader get), the bar beside it hidden from assistive technology. */

@@ -3,6 +3,7 @@
  * column of src/cost/prices.ts (the working is in each test). A price change in the table changes
  * these figures: update the working with it.
  */
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimateCost, type CostEstimate } from '../../src/cost/estimate';
@@ -223,5 +224,15 @@ describe('estimateCost', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it("docs/manifest.md quotes logs.opensearch's monthly cost per environment as the estimate gives it in each region", () => {
+    const row = readFileSync('docs/manifest.md', 'utf8').split('\n').find((l) => l.startsWith('| `logs.opensearch`'))!;
+    const usd = (n: number) => `$${n.toFixed(2)}`;
+    for (const region of ['us-east-1', 'eu-west-2']) {
+      const e = estimate({ 'estate.yaml': `${MINIMAL_ESTATE.replaceAll('eu-west-2', region)}logs:\n  opensearch: true\n`, 'services/web.yaml': webService('web') });
+      const [staging, production] = [0, 1].map((env) => sharedOf(e, /^OpenSearch Serverless/, env)!.monthly);
+      expect(row, region).toContain(`${usd(staging!)} and ${usd(production!)} in ${region}`);
+    }
   });
 });

@@ -89,6 +89,14 @@ describe('report data', () => {
     expect(acked).toBeGreaterThan(0);
   });
 
+  it('lists services in natural order (web-2 before web-10), whatever order the plan gives', () => {
+    const names = ['web-10', 'web-2', 'web-1'];
+    const env = plan.environments[0]!;
+    const renamed = { ...plan, environments: [{ ...env, services: names.map((name, i) => ({ ...env.services[i]!, name })) }] };
+    const listed = reportModel({ plan: renamed, spec: prepared.spec, plannedAt: NOW, version: '9.9.9' }).environments[0]!.services.map((s) => s.name);
+    expect(listed).toEqual(['web-1', 'web-2', 'web-10']);
+  });
+
   it('shows no cost without an estimate, and the estimate by environment and service with one', () => {
     for (const env of model().environments) {
       expect(env.monthly).toBeUndefined();

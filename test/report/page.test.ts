@@ -1,6 +1,6 @@
 /** The report page: escaping of every value, its structure for assistive technology, and the diagram's layout. */
 import { describe, expect, it } from 'vitest';
-import { environmentDiagram, SERVICES_PER_SHARD_DRAWN } from '../../src/report/diagram';
+import { environmentDiagram, fitLabel, labelWidth, SERVICES_PER_SHARD_DRAWN } from '../../src/report/diagram';
 import { escapeHtml, safeHref } from '../../src/report/escape';
 import { renderReport } from '../../src/report/page';
 import { environment, HOSTILE, hostileModel, model, service } from '../support/report-model';
@@ -76,5 +76,38 @@ describe('diagram', () => {
     const a = environmentDiagram(environment('staging', [...many, api])).svg;
     const b = environmentDiagram(environment('staging', [api, ...[...many].reverse()])).svg;
     expect(b).toBe(a);
+  });
+
+  it('draws numbered names in natural order: web-2 before web-10, and backends the same', () => {
+    const web = ['web-10', 'web-2', 'web-1'].map((n) => service(n, { calls: ['api-10', 'api-9'] }));
+    const apis = ['api-10', 'api-9'].map((n) => service(n, { kind: 'backend', shard: undefined }));
+    const { svg } = environmentDiagram(environment('staging', [...web, ...apis]));
+    const at = (name: string) => svg.indexOf(`<title>${name}</title>`);
+    expect(at('web-1')).toBeGreaterThan(0);
+    expect(at('web-1')).toBeLessThan(at('web-2'));
+    expect(at('web-2')).toBeLessThan(at('web-10'));
+    expect(at('api-9')).toBeLessThan(at('api-10'));
+  });
+
+  it('cuts a long data-store label with an ellipsis to fit its box, the full label in its <title>', () => {
+    const name = 'court-case-notifications-for-the-crown-and-magistrates-courts';
+    const { svg } = environmentDiagram(environment('staging', [service(name, { addons: ['postgres small'] })]));
+    const full = `postgres small · ${name}`;
+    const box = svg.slice(svg.indexOf(`<g><title>${full}</title>`));
+    expect(box).not.toBe(svg);
+    const width = Number(/width="(\d+)"/.exec(box)![1]);
+    const drawn = /<text[^>]*>([^<]*)<\/text>/.exec(box)![1]!;
+    expect(drawn.endsWith('…')).toBe(true);
+    expect(full.startsWith(drawn.slice(0, -1))).toBe(true);
+    expect(labelWidth(drawn)).toBeLessThanOrEqual(width - 16);
+  });
+
+  it('fits labels by width, not by count: wide letters are cut sooner than narrow ones, and a label that fits is whole', () => {
+    const wide = fitLabel('M'.repeat(60), 274);
+    const narrow = fitLabel('i'.repeat(60), 274);
+    expect(wide.length).toBeLessThan(narrow.length);
+    expect(labelWidth(wide)).toBeLessThanOrEqual(274);
+    expect(labelWidth(narrow)).toBeLessThanOrEqual(274);
+    expect(fitLabel('queue · find-a-court', 274)).toBe('queue · find-a-court');
   });
 });

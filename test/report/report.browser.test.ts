@@ -13,7 +13,7 @@ import { buildReportModel } from '../../src/report/build';
 import type { ReportModel } from '../../src/report/model';
 import { renderReport } from '../../src/report/page';
 import { copyExample, mixedEstateFiles, writeEstate } from '../support/estate-files';
-import { hostileModel } from '../support/report-model';
+import { environment, hostileModel, model as reportOf, service } from '../support/report-model';
 import { scratchFolders } from '../support/scratch';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -167,5 +167,18 @@ describe('the report in a browser', () => {
     expect(requests).toEqual([pathToFileURL(file).href]);
     expect(await page.locator('img').count()).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it("keeps every diagram label inside its box, long and wide names cut with an ellipsis", async () => {
+    const long = ['court-case-notifications-for-the-crown-and-magistrates-courts', 'WWW-MMM-wide-letters-MMMMMMMMMMMMMMMMMMMMMMMM', 'web-2', 'web-10'];
+    const services = long.map((name) => service(name, { addons: ['postgres small', 'FIFO queue'], calls: ['api-with-a-long-name-of-many-many-letters'] }));
+    const file = join(scratch(), 'labels.html');
+    writeFileSync(file, renderReport(reportOf([environment('staging', [...services, service('api-with-a-long-name-of-many-many-letters', { kind: 'backend', shard: undefined })])])));
+    await page.goto(pathToFileURL(file).href);
+    const boxes = await page.locator('#diagram ~ div svg g').evaluateAll((gs) =>
+      gs.map((g) => ({ title: g.querySelector('title')!.textContent, text: g.querySelector('text')!.textContent, room: Number(g.querySelector('rect')!.getAttribute('width')) - 8, used: (g.querySelector('text') as unknown as { getComputedTextLength(): number }).getComputedTextLength() })),
+    );
+    expect(boxes.filter((b) => b.text!.endsWith('…')).length).toBeGreaterThan(4);
+    for (const b of boxes) expect(b.used, b.title!).toBeLessThanOrEqual(b.room);
   });
 });
