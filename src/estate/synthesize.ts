@@ -16,6 +16,7 @@ import type { EnvironmentAllocation } from './allocation';
 import { type Template, templateClaims } from './claims';
 import { mergeAssemblies } from './assembly-merge';
 import { compileEstate } from './compile';
+import { dropMetadataTraces } from './metadata-traces';
 import type { Lock } from './lock';
 import { environmentRoot } from '../naming/names';
 import type { StackSize } from './quotas';
@@ -116,6 +117,7 @@ function synthesizeApp(
     // A construct refused the configuration: a problem with the estate, not a crash.
     throw new EstateError([{ file: 'estate.yaml', message: `could not build the estate: ${(e as Error).message}` }]);
   }
+  dropMetadataTraces(assembly.directory);
   if (assembly.manifest.missing?.length) {
     // A construct asked for an AWS lookup: plans must never need AWS, so this is a cityplan bug.
     throw new Error(`synthesis needs AWS lookups: ${assembly.manifest.missing.map((m) => m.key).join(', ')}`);

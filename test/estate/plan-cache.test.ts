@@ -199,10 +199,13 @@ describe('plan cache', () => {
         return stackKey(changed as never, 'root') !== key;
       }),
     );
-    // The same data built in another key order is the same key.
+    // The same entries in another order are another key: a stack is built by iterating its inputs,
+    // and a service's env in another order is another container Environment.
     const reordered = Object.fromEntries(Object.entries(inputs).reverse());
-    expect(stackKey(reordered as never, 'root')).toBe(key);
-    expect(canonicalJson({ b: 1, a: [new Map([['y', 2], ['x', 1]])] })).toBe(canonicalJson({ a: [new Map([['x', 1], ['y', 2]])], b: 1 }));
+    expect(stackKey(reordered as never, 'root')).not.toBe(key);
+    expect(canonicalJson({ b: 1, a: 2 })).not.toBe(canonicalJson({ a: 2, b: 1 }));
+    expect(canonicalJson(new Map([['y', 2], ['x', 1]]))).not.toBe(canonicalJson(new Map([['x', 1], ['y', 2]])));
+    expect(canonicalJson({ a: 1, b: undefined })).toBe(canonicalJson({ a: 1 }));
   });
 
   it("changes with cityplan's version and its code", () => {
@@ -215,5 +218,46 @@ describe('plan cache', () => {
     const version = codeIdentity(root);
     writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 2;');
     expect(new Set([before, version, codeIdentity(root)]).size).toBe(3);
+  });
+
+  it('changes with a library patched in place, its version unchanged', () => {
+    const root = scratch('package');
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'cityplan', version: '0.1.0' }));
+    const library = join(root, 'node_modules', 'constructs');
+    mkdirSync(join(library, 'lib'), { recursive: true });
+    writeFileSync(join(library, 'package.json'), JSON.stringify({ name: 'constructs', version: '10.8.1', main: 'lib/index.js' }));
+    writeFileSync(join(library, 'lib', 'index.js'), 'exports.a = 1;');
+    const before = codeIdentity(root);
+    // As patch-package would: the same version, another file.
+    writeFileSync(join(library, 'lib', 'index.js'), 'exports.a = 2; // patched');
+    expect(codeIdentity(root)).not.toBe(before);
+  });
+
+  it.skipIf(!built)("a warm plan after a service's env entries were reordered writes what a cold plan writes", () => {
+    const copy = scratch('reordered');
+    cpSync(dir, copy, { recursive: true });
+    const file = join(copy, 'services', 'service-0004.yaml');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, `${original}env:\n  ALPHA: one\n  BETA: two\n`);
+    cli(copy, join(scratch('fill'), 'out'));
+    // WHEN only the order of the service's variables changes
+    writeFileSync(file, `${original}env:\n  BETA: two\n  ALPHA: one\n`);
+    const warmOut = join(scratch('warm'), 'out');
+    const warm = cli(copy, warmOut);
+    // THEN its stacks are rebuilt, to the bytes of a cold plan (the container's Environment in the new order)
+    expect(warm.cache.built).toBe(2);
+    const coldOut = join(scratch('cold'), 'out');
+    cli(copy, coldOut, '--no-cache');
+    expectSameBytes(warmOut, coldOut);
+  });
+
+  it.skipIf(!built)('a plan built in worker threads writes the bytes of one built in this thread', () => {
+    const one = join(scratch('one-thread'), 'out');
+    const two = join(scratch('workers'), 'out');
+    cli(dir, one, '--no-cache');
+    const child = spawnSync(process.execPath, [CLI, 'plan', dir, '--out', two, '--no-cache', '--json'], { encoding: 'utf8', env: { ...process.env, CITYPLAN_WORKERS: '2' } });
+    expect(child.status, child.stderr).toBe(0);
+    expectSameBytes(two, one);
   });
 });
