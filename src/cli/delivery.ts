@@ -1,4 +1,5 @@
 /** `cityplan bootstrap`, `rollback` and `diff`: thin over deploy/. */
+import { refuseEstateOwnFile } from '../files/estate-paths';
 import { Toolkit } from '@aws-cdk/toolkit-lib';
 import { whoAmI } from '../deploy/caller';
 import { bootstrapCommand, bootstrapTargets, runBootstrap } from '../deploy/bootstrap';
@@ -29,6 +30,7 @@ export async function bootstrapCommandLine(dir: string, flags: { readonly run?: 
 }
 
 export async function rollbackCommand(dir: string, flags: { readonly service: string; readonly env: string; readonly out: string }, io: Output): Promise<number> {
+  refuseEstateOwnFile(dir, flags.out, '--out', 'cdk.out');
   quietSdkNodeVersionNotice();
   const result = await rollbackService(dir, { service: flags.service, environment: flags.env, out: flags.out }, { say: (t) => io.out(t) });
   if (result.stopped) {
@@ -40,6 +42,7 @@ export async function rollbackCommand(dir: string, flags: { readonly service: st
 }
 
 export async function diffCommand(dir: string, flags: { readonly env?: string; readonly service?: string; readonly out: string }, io: Output): Promise<number> {
+  refuseEstateOwnFile(dir, flags.out, '--out', 'cdk.out');
   quietSdkNodeVersionNotice();
   const result = await diffEstate(dir, { environment: flags.env, service: flags.service, out: flags.out });
   if (result.stopped) {

@@ -1,3 +1,4 @@
+import { refuseEstateOwnFile } from '../files/estate-paths';
 import { deployEstate } from '../deploy/deploy';
 import { quietSdkNodeVersionNotice } from '../deploy/sdk-warnings';
 import type { Output } from './output';
@@ -19,6 +20,7 @@ export interface DeployFlags extends ViewFlags {
  * notice about future Node.js versions is not shown (see deploy/sdk-warnings.ts).
  */
 export async function deployCommand(dir: string, flags: DeployFlags, io: Output): Promise<number> {
+  refuseEstateOwnFile(dir, flags.out, '--out', 'cdk.out');
   quietSdkNodeVersionNotice();
   const result = await deployEstate(
     dir,

@@ -130,7 +130,7 @@ describe('cityplan report', () => {
   });
 });
 
-describe("plan and package: the estate's own folders as --out", () => {
+describe("plan, package, deploy, diff and rollback: the estate's own folders as --out", () => {
   it('are refused (2) before anything is written: the assembly or templates would land among the manifests', async () => {
     const dir = copyExample();
     const before = snapshot(dir);
@@ -141,6 +141,12 @@ describe("plan and package: the estate's own folders as --out", () => {
       const pkg = await cityplan('package', dir, '--service', 'find-a-court', '--env', 'staging', '--image-tag', 'abc', '--out', join(dir, out));
       expect(pkg.code, `package --out ${out}`).toBe(2);
       expect(pkg.stderr).toContain("choose a path outside the estate's own files");
+    }
+    // The commands that plan before they reach AWS refuse it before asking for credentials.
+    for (const args of [['deploy', dir], ['diff', dir], ['rollback', dir, '--service', 'find-a-court', '--env', 'staging']]) {
+      const run = await cityplan(...args, '--out', join(dir, 'services'));
+      expect(run.code, args[0]).toBe(2);
+      expect(run.stderr).toContain("is the estate's own services/ folder");
     }
     expect(snapshot(dir)).toEqual(before);
   });
