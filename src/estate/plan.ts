@@ -312,6 +312,12 @@ function summarizeEnvironments(
     .map((env) => {
       const placed = allocation.get(env.name)!;
       const knownShards = new Set(Object.values(previous.environments[env.name]?.services ?? {}).map((p) => p.shard));
+      // Each service's callers, in service order: once per environment, not once per service.
+      const callersOf = new Map<string, string[]>();
+      for (const c of spec.services.get(env.name) ?? []) {
+        if (c.kind === 'job') continue;
+        for (const callee of new Set(c.calls)) callersOf.set(callee, [...(callersOf.get(callee) ?? []), c.name]);
+      }
       const services = (spec.services.get(env.name) ?? [])
         .filter((s) => !options.service || s.name === options.service)
         .map((s): PlannedService => {
@@ -320,7 +326,7 @@ function summarizeEnvironments(
           const size = sizeOf.get(stack);
           // A one-service plan does not build shards; a shard the lock did not have is not deployed yet.
           const newShard = options.service && placement && !knownShards.has(placement.shard);
-          const calledBy = (spec.services.get(env.name) ?? []).filter((c) => c.kind !== 'job' && c.calls.includes(s.name)).map((c) => c.name);
+          const calledBy = callersOf.get(s.name) ?? [];
           return {
             name: s.name,
             kind: s.kind,
