@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
-import { lockTempPath } from '../../src/estate/lock';
+import { recordDeployment } from '../../src/estate/deployment';
+import { lockTempPath, readLock, writeLock } from '../../src/estate/lock';
 import { copyExample } from '../support/estate-files';
 
 async function cityplan(...args: string[]) {
@@ -52,6 +53,10 @@ describe('cityplan plan', () => {
 
   it('shows a removed service as what the deploy deletes and keeps, in text and JSON', async () => {
     const dir = copyExample();
+    // As after a deploy of every stack: a stack never deployed leaves no removal (never-deployed.test.ts).
+    const { lock } = readLock(dir);
+    const stacks = Object.values(lock.environments).flatMap((e) => Object.keys(e.stacks));
+    writeLock(dir, recordDeployment(lock, { deployed: stacks, destroyed: [], removals: new Set() }));
     rmSync(join(dir, 'services', 'book-a-prison-visit.yaml'));
     const text = await cityplan('plan', dir, '--out', join(scratch(), 'a'));
     expect(text.code).toBe(0);
