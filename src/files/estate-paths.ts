@@ -6,16 +6,17 @@ import { ESTATE_FILE, SERVICES_DIR } from '../manifest/load';
 import { UsageError } from '../manifest/problems';
 
 /**
- * The estate's folders of its own: every file under them is the estate's (init writes .schema/; the
- * plan cache lives in .cityplan/, estate/stack-cache.ts CACHE_DIR, not imported here to keep this light).
+ * The estate's folders of its own: every file under them is the estate's. init writes .schema/; an
+ * estate kept in its own repository has .git/ at its top; the plan cache lives in .cityplan/
+ * (estate/stack-cache.ts CACHE_DIR, not imported here to keep this module light).
  */
-const OWN_FOLDERS = [SERVICES_DIR, RUNBOOKS_DIR, '.schema', '.cityplan'] as const;
+const OWN_FOLDERS = [SERVICES_DIR, RUNBOOKS_DIR, '.schema', '.cityplan', '.git'] as const;
 /** The estate's files of its own at its top. */
 const OWN_FILES = [ESTATE_FILE, LOCK_FILE] as const;
 
 /**
  * What of the estate in `dir` the path `path` is, if anything: `the estate folder`, `estate.yaml`,
- * `cityplan.lock.json`, or `services/` (`runbooks/`, `.schema/`, `.cityplan/`) for that folder or anything under
+ * `cityplan.lock.json`, or `services/` (`runbooks/`, `.schema/`, `.cityplan/`, `.git/`) for that folder or anything under
  * it; undefined for a path outside those. Both are resolved from the working directory, following
  * symlinks as far as the path exists (a link to estate.yaml is estate.yaml), so that `./x/../estate.yaml`
  * and a link cannot slip past. Compared as the filesystem spells names (case-sensitive).

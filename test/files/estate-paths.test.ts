@@ -15,7 +15,7 @@ function estate(): string {
 }
 
 describe('estateOwnFile', () => {
-  it('names the estate folder, its manifests, its lock and anything under services/, runbooks/, .schema/ and the plan cache folder .cityplan/', () => {
+  it('names the estate folder, its manifests, its lock and anything under services/, runbooks/, .schema/, the plan cache folder .cityplan/ and .git/', () => {
     const dir = estate();
     expect(estateOwnFile(dir, dir)).toBe('the estate folder');
     expect(estateOwnFile(dir, join(dir, 'estate.yaml'))).toBe('estate.yaml');
@@ -26,6 +26,7 @@ describe('estateOwnFile', () => {
     expect(estateOwnFile(dir, join(dir, 'runbooks', 'r.yaml'))).toBe('runbooks/');
     expect(estateOwnFile(dir, join(dir, '.schema', 'service.schema.json'))).toBe('.schema/');
     expect(estateOwnFile(dir, join(dir, '.cityplan', 'cache'))).toBe('.cityplan/');
+    expect(estateOwnFile(dir, join(dir, '.git', 'HEAD'))).toBe('.git/');
     expect(estateOwnFile(dir, join(dir, 'x', '..', 'estate.yaml'))).toBe('estate.yaml');
   });
 
