@@ -3,17 +3,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { cityplan } from '../support/cli';
 import { recordDeployment } from '../../src/estate/deployment';
 import { lockTempPath, readLock, writeLock } from '../../src/estate/lock';
 import { copyExample } from '../support/estate-files';
-
-async function cityplan(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
-  return { code, stdout, stderr };
-}
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'cityplan-cli-'));
 

@@ -2,15 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { cityplan } from '../support/cli';
 import { copyExample, STAGING_ESTATE, writeEstate } from '../support/estate-files';
-
-async function cityplan(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
-  return { code, stdout, stderr };
-}
 
 const SERVICES = ['apply-for-legal-aid', 'book-a-prison-visit', 'court-case-notifications', 'find-a-court', 'money-reconciliation', 'prisoner-search-api', 'send-money-to-prisoners'];
 

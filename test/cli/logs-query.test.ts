@@ -2,15 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { cityplan } from '../support/cli';
 import { writeAlbLogObject } from '../support/log-bucket';
-
-async function cityplan(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
-  return { code, stdout, stderr };
-}
 
 let data: string;
 beforeAll(() => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { cityplan } from '../support/cli';
 import { toJson } from '../../src/cli/plan';
 import { renderPlan, SUMMARY_ABOVE } from '../../src/cli/plan-view';
 import { readLock } from '../../src/estate/lock';
@@ -13,13 +13,6 @@ import { parameter, resourceName } from '../../src/naming/names';
 import { copyExample, generatedEstateFiles, MINIMAL_ESTATE, webService, writeEstate } from '../support/estate-files';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'cityplan-view-'));
-
-async function cityplan(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
-  return { code, stdout, stderr };
-}
 
 /** The lines of one environment's block in the text: from its header to the blank line after it. */
 function block(text: string, environment: string): string[] {

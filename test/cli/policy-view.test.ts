@@ -1,16 +1,9 @@
 /** `cityplan policy`'s readable table: fits a terminal, says each environment's run-time services, and says why there is no table. */
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { cityplan } from '../support/cli';
 import { copyExample } from '../support/estate-files';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-async function cityplan(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
-  return { code, stdout, stderr };
-}
 
 describe('cityplan policy', () => {
   it('wraps at 100 columns and names each environment\'s Config recorder and GuardDuty', async () => {

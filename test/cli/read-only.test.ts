@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main';
+import { cityplan } from '../support/cli';
 import { copyExample } from '../support/estate-files';
 
 const readOnly = vi.hoisted(() => ({ dir: '' }));
@@ -50,13 +50,6 @@ vi.mock('@aws-cdk/toolkit-lib', async (original) => {
   }
   return { ...real, Toolkit };
 });
-
-async function cityplan(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
-  return { code, stdout, stderr };
-}
 
 /** A previous assembly at a new --out. */
 function previousAssembly(): string {

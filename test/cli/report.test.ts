@@ -2,7 +2,7 @@
 import { type Dirent, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { cityplan } from '../support/cli';
 import { estimateCost } from '../../src/cost/estimate';
 import { allocateEstate } from '../../src/estate/allocation';
 import { readLock } from '../../src/estate/lock';
@@ -11,13 +11,6 @@ import { copyExample } from '../support/estate-files';
 import { scratchFolders } from '../support/scratch';
 
 const scratch = scratchFolders('cityplan-report-cli-');
-
-async function cityplan(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
-  return { code, stdout, stderr };
-}
 
 describe('cityplan report', () => {
   it('writes the page, says where on stdout and its progress on stderr, and leaves no temp file', async () => {

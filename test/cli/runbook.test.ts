@@ -7,15 +7,8 @@ import { copyExample } from '../support/estate-files';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main';
+import { cityplan } from '../support/cli';
 import { alarmEvent, CLUSTER, fixture, inEstate } from '../runtime/responder/support';
-
-async function cityplan(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'cityplan', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`) });
-  return { code, stdout, stderr };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'cityplan-replay-'));
 const write = (name: string, event: unknown) => {
