@@ -156,9 +156,8 @@ function libraryVersion(root: string, name: string): string {
  */
 function packageFingerprint(dir: string): string {
   const hash = createHash('sha256');
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !(entry.name.endsWith('.js') || entry.name.endsWith('.json'))) continue;
-    const file = join(entry.parentPath, entry.name);
+  for (const file of filesUnder(dir)) {
+    if (!(file.endsWith('.js') || file.endsWith('.json'))) continue;
     const stat = statSync(file);
     hash.update(`${relative(dir, file)}\0${stat.size}\0${stat.mtimeMs}\0`);
   }
