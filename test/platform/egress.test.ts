@@ -3,26 +3,17 @@ import { describe, expect, it } from 'vitest';
 import type { Egress } from '../../src/manifest/spec';
 import { egressResources, INTERFACE_ENDPOINTS } from '../../src/platform/egress-plan';
 import { compile } from '../support/compile';
-import { webService } from '../support/estate-files';
+import { STAGING_ESTATE, webService } from '../support/estate-files';
 import { estateProblems } from '../support/problems';
 import { readAssembly } from '../support/cloudformation';
 import { EstateHistory } from '../support/history';
 
 /** An estate of one environment, `staging`, with this egress mode and zone count. */
-const estate = (egress: Egress | undefined, zones = 2, region?: string) => `name: test
-owner: platform@example.gov.uk
-region: eu-west-2
-delivery:
-  account: "111111111111"
-  connectionArn: arn:aws:codeconnections:eu-west-2:111111111111:connection/0f6c7e4b-3a1d-4c55-9a51-4c1e6e2b9f10
-alerts:
-  email: [alerts@example.gov.uk]
-environments:
-  staging:
-    account: "222222222222"
-    domain: staging.example.gov.uk
-    zones: ${zones}${egress ? `\n    egress: ${egress}` : ''}${region ? `\n    region: ${region}` : ''}
-`;
+const estate = (egress: Egress | undefined, zones = 2, region?: string) =>
+  STAGING_ESTATE.replace(
+    /domain: staging\.example\.gov\.uk\n$/,
+    `domain: staging.example.gov.uk\n    zones: ${zones}${egress ? `\n    egress: ${egress}` : ''}${region ? `\n    region: ${region}` : ''}\n`,
+  );
 
 const SEARCH_IMAGE = '444444444444.dkr.ecr.eu-west-2.amazonaws.com/search:1.4';
 const services = {
