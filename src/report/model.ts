@@ -112,7 +112,6 @@ export function reportModel({ plan, spec, plannedAt, version, costs }: ReportInp
   const acknowledgedIn = new Map<string, number>();
   for (const a of plan.findings.acknowledgements) acknowledgedIn.set(a.stack, (acknowledgedIn.get(a.stack) ?? 0) + 1);
   const environments = plan.environments.map((env): ReportEnvironment => {
-    const envSpec = spec.environments.find((e) => e.name === env.name)!;
     const specs = new Map((spec.services.get(env.name) ?? []).map((s) => [s.name, s]));
     const cost = costs?.environments.find((e) => e.name === env.name);
     const costOf = new Map((cost?.services ?? []).map((s) => [s.name, s.monthly]));
@@ -125,7 +124,7 @@ export function reportModel({ plan, spec, plannedAt, version, costs }: ReportInp
       protect: env.protect,
       zones: env.zones,
       capacity: env.capacity,
-      egress: envSpec.egress,
+      egress: env.egress,
       operations: env.operations,
       shards: env.shards.map((s) => ({
         id: s.id,
