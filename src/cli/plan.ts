@@ -50,6 +50,6 @@ export function toJson(r: PlanResult) {
     changes: r.changes,
     assembly: relative(process.cwd(), r.assembly) || '.',
     lock: { path: relative(process.cwd(), r.lock.path), changed: r.lock.changed },
-    cache: { reused: r.cache.reused, built: r.cache.built },
+    cache: { reused: r.cache.reused, derived: r.cache.derived, built: r.cache.built, standIns: r.cache.standIns },
   };
 }

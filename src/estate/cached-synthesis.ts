@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { EstateSpec } from '../manifest/spec';
 import { environmentRoot } from '../naming/names';
 import type { EnvironmentAllocation } from './allocation';
-import { stackInputs } from './stack-inputs';
+import { type StackInputs, stackInputs } from './stack-inputs';
+import { ShapeWork } from './shape-work';
 import { type Artifact, type AssemblyManifest, type CachedStack, entryOf, StackCache, stackDependencies, stackKey, writeCachedFiles } from './stack-cache';
 import type { StackPlan } from './stack-plan';
 import type { SynthesisResult } from './synthesize';
@@ -16,8 +17,12 @@ import { mark } from './timings';
 
 export interface CachedSynthesis {
   readonly synthesis: SynthesisResult;
-  /** How many stacks came from the cache, and how many were built (and which, in plan order). */
-  readonly cache: { readonly reused: number; readonly built: number; readonly builtStacks: readonly string[] };
+  /**
+   * How many stacks came from the cache, how many were derived from a stand-in of their shape
+   * (stack-shape.ts), and how many were built (and which, in plan order); `standIns` is how many
+   * stand-ins this plan built.
+   */
+  readonly cache: { readonly reused: number; readonly derived: number; readonly built: number; readonly builtStacks: readonly string[]; readonly standIns: number };
   /**
    * Stores the stacks built by this plan in the cache, from the committed assembly at `out`; after a
    * plan of the whole estate, also drops entries it did not use. Call only once the plan succeeded.
@@ -25,9 +30,19 @@ export interface CachedSynthesis {
   remember(out: string, wholeEstate: boolean): void;
 }
 
+/** Builds stacks into the assembly folder: the given plans, with the inputs of stand-ins among them. */
+export type Build = (stacks: readonly StackPlan[], given: ReadonlyMap<string, StackInputs>) => Promise<SynthesisResult>;
+
+type Kept = Omit<CachedStack, 'files'>;
+
 /**
- * Puts every planned stack into `outdir`, from the cache when it has the stack and through `build`
- * otherwise, and returns what synthesis would have returned for all of them, in plan order.
+ * Puts every planned stack into `outdir`, from the cache when it has the stack, derived from a
+ * stand-in of its shape when several stacks share one, and through `build` otherwise; returns what
+ * synthesis would have returned for all of them, in plan order.
+ *
+ * A shape first seen in this plan is checked before any stack is derived from it: its stand-in and
+ * one member are built, and the member derived from the stand-in must equal, byte for byte, the
+ * member built. A shape that fails the check, and any stack that cannot be derived, is built.
  * @param cache the estate's plan cache, or undefined to build every stack (plan --no-cache)
  * @param build synthesizes the given stacks into `outdir` (in this process or in workers)
  */
@@ -37,15 +52,17 @@ export async function synthesizeWithCache(
   allocation: ReadonlyMap<string, EnvironmentAllocation>,
   planned: readonly StackPlan[],
   outdir: string,
-  build: (stacks: readonly StackPlan[]) => Promise<SynthesisResult>,
+  build: Build,
 ): Promise<CachedSynthesis> {
   const keys = new Map<string, string>();
+  const inputs = new Map(planned.map((p) => [p.name, stackInputs(spec, allocation, p)]));
+  const rootOf = (plan: StackPlan) => environmentRoot(spec.name, plan.environment);
   // A hit's files are written at once, and only the rest of its entry kept: thousands of templates
   // are not held in memory.
-  const hits = new Map<string, Omit<CachedStack, 'files'>>();
+  const hits = new Map<string, Kept>();
   if (cache) {
     for (const plan of planned) {
-      const key = stackKey(stackInputs(spec, allocation, plan), environmentRoot(spec.name, plan.environment));
+      const key = stackKey(inputs.get(plan.name)!, rootOf(plan));
       keys.set(plan.name, key);
       const entry = cache.read(key, plan.name);
       if (!entry) continue;
@@ -55,52 +72,87 @@ export async function synthesizeWithCache(
     }
   }
   mark(`cache: ${hits.size} stacks read and written`);
-  const toBuild = planned.filter((p) => !hits.has(p.name));
-  const built: SynthesisResult = toBuild.length > 0 ? await build(toBuild) : { stacks: [], findings: [], acknowledgements: [] };
 
+  const shapes = cache ? new ShapeWork(cache, planned, inputs, rootOf, outdir) : undefined;
+  const misses = planned.filter((p) => !hits.has(p.name));
+  shapes?.deriveFromStored(misses);
+  const toBuild = misses.filter((p) => !shapes?.covers(p.name));
+  const standIns = shapes?.standInPlans() ?? [];
+  const first = toBuild.length + standIns.length > 0 ? await build([...toBuild, ...standIns], shapes?.given() ?? new Map()) : undefined;
+  mark(`synthesis: ${toBuild.length} stacks and ${standIns.length} stand-ins built`);
   // The manifest as synthesis wrote it, before the plan adds its orderings: what a cache entry keeps.
-  const synthesized = toBuild.length > 0 ? (JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as AssemblyManifest) : undefined;
-  const header: CachedStack['header'] = synthesized
-    ? { manifest: withoutArtifacts(synthesized), appArtifacts: appArtifacts(synthesized, toBuild), cdkOut: readFileSync(join(outdir, 'cdk.out'), 'utf8') }
-    : hits.values().next().value!.header;
+  let synthesized = first ? readManifest(outdir) : undefined;
+  const header: CachedStack['header'] | undefined = synthesized
+    ? { manifest: withoutArtifacts(synthesized), appArtifacts: appArtifacts(synthesized, [...toBuild, ...standIns]), cdkOut: readFileSync(join(outdir, 'cdk.out'), 'utf8') }
+    : (hits.values().next().value?.header ?? shapes?.storedHeader());
+  const results = first ? [shapes ? shapes.checkStandIns(first, synthesized!.artifacts ?? {}, header!) : first] : [];
+  const rebuild = shapes?.failed() ?? [];
+  if (rebuild.length > 0) {
+    results.push(await build(rebuild, new Map()));
+    const again = readManifest(outdir);
+    synthesized = { ...again, artifacts: { ...synthesized?.artifacts, ...again.artifacts } };
+  }
+  if (!header) throw new Error('no stack was built, read or derived');
   if (!synthesized) writeFileSync(join(outdir, 'cdk.out'), header.cdkOut);
-  mark(`synthesis: ${toBuild.length} stacks built`);
-  writeManifest(outdir, planned, header, synthesized?.artifacts ?? {}, hits);
+  const built: SynthesisResult = {
+    stacks: results.flatMap((r) => r.stacks),
+    findings: results.flatMap((r) => r.findings),
+    acknowledgements: results.flatMap((r) => r.acknowledgements),
+  };
+  const builtPlans = [...toBuild, ...rebuild];
+  mark(`synthesis: ${shapes?.derivedCount() ?? 0} stacks derived, ${rebuild.length} more built`);
+  const derived = shapes?.derived ?? new Map<string, Kept>();
+  const served = new Map([...hits, ...derived]);
+  writeManifest(outdir, planned, header, synthesized?.artifacts ?? {}, served);
   mark('assembly manifest');
 
   const builtStacks = new Map(built.stacks.map((s) => [s.name, s]));
   const builtAcknowledgements = byStack(built.acknowledgements, (a) => a.stack);
   const plannedNames = new Set(planned.map((p) => p.name));
   const synthesis: SynthesisResult = {
-    stacks: planned.map((p) => hits.get(p.name)?.stack ?? builtStacks.get(p.name)!),
-    findings: [...built.findings, ...[...hits.values()].flatMap((e) => e.findings)],
+    stacks: planned.map((p) => served.get(p.name)?.stack ?? builtStacks.get(p.name)!),
+    findings: [...built.findings, ...[...served.values()].flatMap((e) => e.findings)],
     // In plan order of their stacks, tree order within one: as one app would list them.
     acknowledgements: [
       ...built.acknowledgements.filter((a) => !plannedNames.has(a.stack)),
-      ...planned.flatMap((p) => hits.get(p.name)?.acknowledgements ?? builtAcknowledgements.get(p.name) ?? []),
+      ...planned.flatMap((p) => served.get(p.name)?.acknowledgements ?? builtAcknowledgements.get(p.name) ?? []),
     ],
   };
   return {
     synthesis,
-    cache: { reused: hits.size, built: toBuild.length, builtStacks: toBuild.map((p) => p.name) },
+    cache: { reused: hits.size, derived: derived.size, built: builtPlans.length, builtStacks: builtPlans.map((p) => p.name), standIns: standIns.length },
     remember(out, wholeEstate) {
-      if (!cache) return;
+      if (!cache || !header) return;
       const artifacts = synthesized?.artifacts ?? {};
       const findingsOf = byStack(built.findings, (f) => f.path.split('/')[0]!);
       const acknowledgementsOf = byStack(built.acknowledgements, (a) => a.stack);
       const sizes = new Map(built.stacks.map((s) => [s.name, s]));
       cache.write(
         (function* () {
-          for (const plan of toBuild) {
+          for (const plan of builtPlans) {
             const own = { stacks: [sizes.get(plan.name)!], findings: findingsOf.get(plan.name) ?? [], acknowledgements: acknowledgementsOf.get(plan.name) ?? [] };
             yield { key: keys.get(plan.name)!, entry: entryOf(out, plan, own, artifacts, header) };
           }
+          for (const plan of planned) {
+            const kept = derived.get(plan.name);
+            if (!kept) continue;
+            const own = { stacks: [kept.stack], findings: kept.findings, acknowledgements: kept.acknowledgements };
+            yield { key: keys.get(plan.name)!, entry: entryOf(out, plan, own, kept.artifacts, header) };
+          }
+          yield* shapes?.checkedStandIns() ?? [];
         })(),
       );
-      mark(`cache: ${toBuild.length} entries stored`);
-      if (wholeEstate) cache.prune(new Set(keys.values()));
+      mark(`cache: ${builtPlans.length + derived.size} entries stored`);
+      const used = [...(shapes?.keys() ?? [])];
+      const shapeKeys = [...cache.shapeKeys(), ...used];
+      if (used.length > 0) cache.rememberShapeKeys(shapeKeys);
+      if (wholeEstate) cache.prune(new Set([...keys.values(), ...shapeKeys]));
     },
   };
+}
+
+function readManifest(outdir: string): AssemblyManifest {
+  return JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as AssemblyManifest;
 }
 
 /** Items grouped by the stack they belong to, in their order. */
@@ -135,7 +187,7 @@ function writeManifest(
   planned: readonly StackPlan[],
   header: CachedStack['header'],
   synthesized: Record<string, Artifact>,
-  hits: ReadonlyMap<string, Omit<CachedStack, 'files'>>,
+  hits: ReadonlyMap<string, Kept>,
 ): void {
   const all: Record<string, Artifact> = { ...synthesized, ...header.appArtifacts };
   for (const entry of hits.values()) Object.assign(all, entry.artifacts);

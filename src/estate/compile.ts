@@ -22,6 +22,11 @@ export interface CompileOptions extends StackSelection {
   readonly stacks?: readonly StackPlan[];
   /** The previous lock, whose stacks the estate no longer has are built as removals. */
   readonly previous?: Lock;
+  /**
+   * Inputs for stacks that are not the estate's own, by stack name: the stand-ins of service
+   * shapes (stack-shape.ts), which `stacks` lists like any other.
+   */
+  readonly given?: ReadonlyMap<string, StackInputs>;
 }
 
 export interface CompiledStack {
@@ -64,7 +69,7 @@ export function compileEstate(
   const built = new Map<string, Stack>();
   const stacks: CompiledStack[] = [];
   for (const plan of options.stacks ?? planStacks(spec, allocation, options, options.previous)) {
-    const stack = buildStack(app, stackInputs(spec, allocation, plan));
+    const stack = buildStack(app, options.given?.get(plan.name) ?? stackInputs(spec, allocation, plan));
     built.set(plan.name, stack);
     stacks.push({ stack, plan });
   }

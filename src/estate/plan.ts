@@ -106,8 +106,11 @@ export interface PlanResult {
   readonly lock: { readonly path: string; readonly changed: boolean };
   /** Stacks of this plan no cityplan deploy has touched, by the lock: deploy refuses to overwrite one that exists. */
   readonly newStacks: readonly string[];
-  /** How many stacks came from the plan cache and how many were built (all built without the cache), and which were built. */
-  readonly cache: { readonly reused: number; readonly built: number; readonly builtStacks: readonly string[] };
+  /**
+   * How many stacks came from the plan cache, how many were derived from a stand-in of their shape,
+   * how many were built (all built without the cache), and which; how many stand-ins were built.
+   */
+  readonly cache: { readonly reused: number; readonly derived: number; readonly built: number; readonly builtStacks: readonly string[]; readonly standIns: number };
 }
 
 /** Where the worker entry is once built (dist/synth-worker.js beside dist/cli.js). */
@@ -129,14 +132,14 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
   const output = PlanOutput.open(options.out ?? 'cdk.out');
   const { out, staging } = output;
   try {
-    const cached = await synthesizeWithCache(options.cache ? StackCache.of(dir) : undefined, spec, allocation, planned, staging, async (stacks) => {
+    const cached = await synthesizeWithCache(options.cache ? StackCache.of(dir) : undefined, spec, allocation, planned, staging, async (stacks, given) => {
       // Loaded only when a stack must be built: the construct library and the policy packs take
       // about half a second to load, which a plan served from the cache does not need.
       const { synthesizeInWorkers, synthesizeStacks, workerCount } = await import('./synthesize.js');
       const workers = workerCount(stacks.length, WORKER_SCRIPT);
       return workers > 1
-        ? await synthesizeInWorkers({ dir, lock: allocated, selection: { environment: options.environment, service: options.service } }, stacks, staging, workers, WORKER_SCRIPT)
-        : synthesizeStacks(spec, allocation, stacks, staging);
+        ? await synthesizeInWorkers({ dir, lock: allocated, selection: { environment: options.environment, service: options.service }, given: [...given] }, stacks, staging, workers, WORKER_SCRIPT)
+        : synthesizeStacks(spec, allocation, stacks, staging, given);
     });
     const { synthesis } = cached;
     mark('synthesis and cache');

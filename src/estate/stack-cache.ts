@@ -29,6 +29,9 @@ import type { SynthesisResult, SynthesizedStack } from './synthesize';
 /** Bumped when an entry's layout changes: entries of another layout are never read. */
 const CACHE_FORMAT = 3;
 
+/** The list of shape keys (StackCache.shapeKeys), beside the entries. */
+const SHAPE_INDEX = 'shapes.index';
+
 /** Where the cache lives inside an estate folder; never committed (it writes its own .gitignore). */
 export const CACHE_DIR = join('.cityplan', 'cache');
 
@@ -259,6 +262,32 @@ export class StackCache {
   }
 
   /**
+   * The keys of the shape stand-ins (stack-shape.ts) plans of this code have stored, so that a
+   * plan that reads every stack from the cache (and so works out no shape) still keeps them: they
+   * are what a later plan derives changed services from. Lists of other code are dropped.
+   */
+  shapeKeys(): string[] {
+    try {
+      const index = JSON.parse(readFileSync(join(this.dir, SHAPE_INDEX), 'utf8')) as { code?: string; keys?: string[] };
+      return index.code === codeIdentity() && Array.isArray(index.keys) ? index.keys : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Records the shape keys `shapeKeys` returns (failures ignored, as every write of the cache). */
+  rememberShapeKeys(keys: Iterable<string>): void {
+    const target = join(this.dir, SHAPE_INDEX);
+    const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      writeFileSync(temporary, JSON.stringify({ code: codeIdentity(), keys: [...new Set(keys)].sort() }));
+      renameSync(temporary, target);
+    } catch {
+      rmSync(temporary, { force: true });
+    }
+  }
+
+  /**
    * Removes entries no key in `keep` names, and temporary files older than an hour (left by a plan
    * that was killed): called after a plan of the whole estate, whose keys are all current ones.
    */
@@ -274,7 +303,7 @@ export class StackCache {
       const path = join(this.dir, name);
       try {
         if (name.endsWith('.json') && !keep.has(name.slice(0, -'.json'.length))) rmSync(path, { force: true });
-        else if (name.includes('.json.tmp-') && statSync(path).mtimeMs < hourAgo) rmSync(path, { force: true });
+        else if (name.includes('.tmp-') && statSync(path).mtimeMs < hourAgo) rmSync(path, { force: true });
       } catch {
         // Removed by another plan meanwhile.
       }

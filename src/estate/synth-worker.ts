@@ -12,7 +12,7 @@ try {
   const spec = loadEstate(task.dir);
   // The lock already holds every placement, so allocating against it reproduces them exactly.
   const { environments } = allocateEstate(spec, task.lock, { selection: task.selection });
-  reply = { result: synthesizeStacks(spec, environments, task.stacks, task.outdir) };
+  reply = { result: synthesizeStacks(spec, environments, task.stacks, task.outdir, task.given && new Map(task.given)) };
 } catch (e) {
   const fileError = fileErrorOf(e);
   reply =

@@ -20,6 +20,7 @@ import { dropMetadataTraces } from './metadata-traces';
 import type { Lock } from './lock';
 import { environmentRoot } from '../naming/names';
 import type { StackSize } from './quotas';
+import type { StackInputs } from './stack-inputs';
 import type { StackPlan, StackSelection } from './stack-plan';
 
 export interface SynthesizedStack extends StackSize {
@@ -50,6 +51,8 @@ export interface WorkerTask {
   readonly selection: StackSelection;
   readonly stacks: readonly StackPlan[];
   readonly outdir: string;
+  /** Inputs of the stand-in stacks among `stacks` (compile.ts CompileOptions.given), as entries. */
+  readonly given?: ReadonlyArray<readonly [string, StackInputs]>;
 }
 
 export type WorkerReply =
@@ -84,18 +87,22 @@ const WORKER_HEAP_MB = 768;
  */
 const STACKS_PER_WORKER = 1100;
 
-/** Builds, synthesizes and checks the given stacks in this process, a bounded number at a time. */
+/**
+ * Builds, synthesizes and checks the given stacks in this process, a bounded number at a time.
+ * @param given inputs of stand-in stacks among `stacks`, by name (compile.ts CompileOptions.given)
+ */
 export function synthesizeStacks(
   spec: EstateSpec,
   allocation: ReadonlyMap<string, EnvironmentAllocation>,
   stacks: readonly StackPlan[],
   outdir: string,
+  given?: ReadonlyMap<string, StackInputs>,
 ): SynthesisResult {
-  if (stacks.length <= STACKS_PER_APP) return synthesizeApp(spec, allocation, stacks, outdir);
+  if (stacks.length <= STACKS_PER_APP) return synthesizeApp(spec, allocation, stacks, outdir, given);
   const chunks: StackPlan[][] = [];
   for (let i = 0; i < stacks.length; i += STACKS_PER_APP) chunks.push(stacks.slice(i, i + STACKS_PER_APP));
   const dirs = chunks.map((_, i) => join(outdir, `app-${i}`));
-  const results = chunks.map((chunk, i) => synthesizeApp(spec, allocation, chunk, dirs[i]!));
+  const results = chunks.map((chunk, i) => synthesizeApp(spec, allocation, chunk, dirs[i]!, given));
   mergeAssemblies(dirs, outdir, stacks);
   return combine(results, stacks);
 }
@@ -105,8 +112,9 @@ function synthesizeApp(
   allocation: ReadonlyMap<string, EnvironmentAllocation>,
   stacks: readonly StackPlan[],
   outdir: string,
+  given: ReadonlyMap<string, StackInputs> | undefined,
 ): SynthesisResult {
-  const { app } = compileEstate(spec, allocation, { outdir, stacks });
+  const { app } = compileEstate(spec, allocation, { outdir, stacks, given });
   let assembly: CloudAssembly;
   try {
     assembly = app.synth();

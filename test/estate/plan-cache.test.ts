@@ -41,11 +41,11 @@ const CLI = resolve('bin/cityplan.js');
 const built = existsSync(resolve('dist/cli.js'));
 
 /** `cityplan plan <dir> --out <out> --json [...flags]`: its JSON, without the assembly path. */
-function cli(dir: string, out: string, ...flags: string[]): { json: Record<string, unknown>; cache: { reused: number; built: number } } {
+function cli(dir: string, out: string, ...flags: string[]): { json: Record<string, unknown>; cache: { reused: number; derived: number; built: number; standIns: number } } {
   const child = spawnSync(process.execPath, [CLI, 'plan', dir, '--out', out, '--json', ...flags], { encoding: 'utf8', env: { ...process.env, CITYPLAN_WORKERS: '1' } });
   expect(child.status, child.stderr + child.stdout.slice(0, 2000)).toBe(0);
   const { assembly: _, cache, ...json } = JSON.parse(child.stdout) as Record<string, unknown>;
-  return { json, cache: cache as { reused: number; built: number } };
+  return { json, cache: cache as { reused: number; derived: number; built: number; standIns: number } };
 }
 
 const lockOf = (dir: string) => readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
@@ -61,7 +61,7 @@ describe('plan cache', () => {
     const cold = cli(dir, coldOut, '--no-cache');
     const coldLock = lockOf(dir);
     const stacks = (cold.json.stacks as unknown[]).length;
-    expect(cold.cache).toEqual({ reused: 0, built: stacks });
+    expect(cold.cache).toEqual({ reused: 0, derived: 0, built: stacks, standIns: 0 });
 
     // WHEN the estate is planned through the cache twice: first filling it, then from it
     const filling = cli(dir, join(scratch('fill'), 'out'));
@@ -69,8 +69,8 @@ describe('plan cache', () => {
     const warm = cli(dir, warmOut);
 
     // THEN the second plan built nothing and wrote the same assembly, lock and plan
-    expect(filling.cache.built).toBe(stacks);
-    expect(warm.cache).toEqual({ reused: stacks, built: 0 });
+    expect(filling.cache.built + filling.cache.derived).toBe(stacks);
+    expect(warm.cache).toEqual({ reused: stacks, derived: 0, built: 0, standIns: 0 });
     expectSameBytes(warmOut, coldOut);
     expect(lockOf(dir)).toBe(coldLock);
     expect(warm.json).toEqual(cold.json);

@@ -1,0 +1,185 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { allocateEstate } from '../../src/estate/allocation';
+import { synthesizeWithCache } from '../../src/estate/cached-synthesis';
+import { emptyLock } from '../../src/estate/lock';
+import { stackDifference } from '../../src/estate/shape-work';
+import { type CachedStack, entryOf, StackCache } from '../../src/estate/stack-cache';
+import { stackInputs } from '../../src/estate/stack-inputs';
+import { planStacks } from '../../src/estate/stack-plan';
+import { identityOf, shapeOf, STAND_IN_MARKER } from '../../src/estate/stack-shape';
+import { StackDeriver } from '../../src/estate/stack-stamp';
+import { type SynthesisResult, synthesizeStacks } from '../../src/estate/synthesize';
+import { loadEstate } from '../../src/manifest/load';
+import { environmentRoot } from '../../src/naming/names';
+import { mixedEstateFiles, STAGING_ESTATE, webService, writeEstate } from '../support/estate-files';
+
+const scratch = (name: string) => mkdtempSync(join(tmpdir(), `cityplan-${name}-`));
+const CLI = resolve('bin/cityplan.js');
+const built = existsSync(resolve('dist/cli.js'));
+
+/** Every file below `dir`, path → bytes. */
+function tree(dir: string): Map<string, Buffer> {
+  return new Map(
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile())
+      .map((d) => [relative(dir, join(d.parentPath, d.name)), readFileSync(join(d.parentPath, d.name))]),
+  );
+}
+
+function expectSameBytes(got: string, want: string): void {
+  const a = tree(got);
+  const b = tree(want);
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  for (const [file, bytes] of b) expect(a.get(file)!.equals(bytes), file).toBe(true);
+}
+
+type Counts = { reused: number; derived: number; built: number; standIns: number };
+
+function plan(dir: string, out: string, ...flags: string[]): { json: Record<string, unknown>; cache: Counts } {
+  const child = spawnSync(process.execPath, [CLI, 'plan', dir, '--out', out, '--json', ...flags], { encoding: 'utf8', env: { ...process.env, CITYPLAN_WORKERS: '1' } });
+  expect(child.status, child.stderr + child.stdout.slice(0, 2000)).toBe(0);
+  const { assembly: _, cache, ...json } = JSON.parse(child.stdout) as Record<string, unknown>;
+  return { json, cache: cache as Counts };
+}
+
+describe('service stacks derived from a stand-in of their shape', () => {
+  it.skipIf(!built)('write the bytes and plan of stacks built one by one, for every kind that shares a shape', () => {
+    // GIVEN an estate of every kind, three of each, in two environments
+    const dir = writeEstate(mixedEstateFiles(30));
+    plan(dir, join(scratch('first'), 'out'), '--no-cache');
+    const coldOut = join(scratch('cold'), 'out');
+    const cold = plan(dir, coldOut, '--no-cache');
+
+    // WHEN it is planned with no cache yet, deriving what it can
+    const derivedOut = join(scratch('derived'), 'out');
+    const derived = plan(dir, derivedOut);
+
+    // THEN the web services with a canary, with a bucket and cache, with secrets, the FIFO workers
+    // and the jobs (alike but for their names) are derived, and nothing differs from building all
+    const stacks = (cold.json.stacks as unknown[]).length;
+    expect(derived.cache.derived).toBeGreaterThanOrEqual(2 * 5);
+    expect(derived.cache.built + derived.cache.derived).toBe(stacks);
+    expect(derived.cache.standIns).toBeGreaterThanOrEqual(5);
+    expectSameBytes(derivedOut, coldOut);
+    expect(derived.json).toEqual(cold.json);
+  });
+
+  it.skipIf(!built)('a changed service whose new shape the cache holds is derived, not built', () => {
+    const dir = writeEstate(mixedEstateFiles(30));
+    plan(dir, join(scratch('fill'), 'out'));
+    // service-0002 is a web service with a canary; made like the web services with a secret
+    // (service-0004, -0014, -0024), its stacks take their stored shape.
+    const file = join(dir, 'services', 'service-0002.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/deploy:\n {2}strategy: canary\n {2}bake: 10/, 'secrets: [SESSION_SECRET]'));
+    const out = join(scratch('one'), 'out');
+    const one = plan(dir, out, '--service', 'service-0002');
+    expect(one.cache).toEqual({ reused: 0, derived: 2, built: 0, standIns: 0 });
+
+    // The same plan with every stack built (the lock, written by the first, is what both read).
+    const coldOut = join(scratch('one-cold'), 'out');
+    const cold = plan(dir, coldOut, '--service', 'service-0002', '--no-cache');
+    expectSameBytes(out, coldOut);
+    expect({ ...one.json, lock: undefined }).toEqual({ ...cold.json, lock: undefined });
+  });
+});
+
+describe('StackDeriver', () => {
+  // GIVEN web services with names of one length, some sorting before every other text and some after
+  const names = fc.sample(
+    fc.stringMatching(/^[a-y][a-z0-9]{3}-[a-z0-9]{4}$/).filter((n) => !n.includes(STAND_IN_MARKER) && !n.includes('test')),
+    { numRuns: 10, seed: 1414 },
+  );
+  const distinct = [...new Set(['aaaa-0000', 'yyyy-9999', ...names])];
+  const dir = writeEstate({ 'estate.yaml': STAGING_ESTATE, ...Object.fromEntries(distinct.map((n) => [`services/${n}.yaml`, webService(n)])) });
+  const spec = loadEstate(dir);
+  const { environments } = allocateEstate(spec, emptyLock());
+  const placed = environments.get('staging')!;
+  // Shards and priorities as a large environment would give them (shard 0 is a shape of its own).
+  const places = fc.sample(fc.record({ shard: fc.integer({ min: 1, max: 40 }), priority: fc.integer({ min: 1, max: 50_000 }) }), { numRuns: distinct.length, seed: 7 });
+  const placements = placed.placements as Record<string, (typeof placed.placements)[string]>;
+  distinct.forEach((name, i) => (placements[name] = { ...placements[name]!, ...places[i]! }));
+  const plans = planStacks(spec, environments).filter((p) => p.role === 'service');
+  const inputsOf = (name: string) => stackInputs(spec, environments, plans.find((p) => p.service === name)!);
+  const root = environmentRoot(spec.name, 'staging');
+
+  /** Builds stacks in this process into a fresh folder and returns each one's cache entry. */
+  function build(stacks: typeof plans, given = new Map()): Map<string, CachedStack> {
+    const out = scratch('build');
+    const result: SynthesisResult = synthesizeStacks(spec, environments, stacks, out, given);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const header = { manifest: { ...manifest, artifacts: {} }, appArtifacts: {}, cdkOut: readFileSync(join(out, 'cdk.out'), 'utf8') };
+    return new Map(stacks.map((p) => [p.name, entryOf(out, p, result, manifest.artifacts, header)]));
+  }
+
+  const shapes = distinct.map((n) => shapeOf(inputsOf(n), root)!);
+  const shape = shapes[0]!;
+  const standInPlan = { ...plans[0]!, name: shape.standIn.stack, service: shape.standIn.service, dependsOn: [] };
+  const standIn = build([standInPlan], new Map([[shape.standIn.stack, shape.inputs]])).get(shape.standIn.stack)!;
+  const deriver = new StackDeriver(standIn, shape.standIn);
+
+  it('gives each service of the shape, on any shard and priority, exactly the stack CDK builds', () => {
+    // Services alike but for name, shard and priority share one shape.
+    expect(new Set(shapes.map((s) => s.key)).size).toBe(1);
+    expect(deriver.unusable).toBeUndefined();
+    const real = build(plans.filter((p) => distinct.includes(p.service!)));
+    let derived = 0;
+    for (const name of distinct) {
+      const plan = plans.find((p) => p.service === name)!;
+      const entry = deriver.derive(identityOf(inputsOf(name))!);
+      // Not derivable is allowed (the plan builds it then); derived wrong never is.
+      if (!entry) continue;
+      derived += 1;
+      expect(stackDifference(entry, real.get(plan.name)!, plan), name).toBeUndefined();
+    }
+    expect(derived).toBeGreaterThanOrEqual(distinct.length - 1);
+  });
+
+  it('derives nothing from a template holding a form of the name it does not know', () => {
+    const [name] = distinct;
+    const tampered = withTemplate(standIn, (t) => t.replace('"Resources": {', `"Metadata": {"Upper": "${shape.standIn.service.toUpperCase()}"},\n "Resources": {`));
+    expect(new StackDeriver(tampered, shape.standIn).derive(identityOf(inputsOf(name!))!)).toBeUndefined();
+  });
+
+  it('derives nothing where a list CDK sorted would change order with the new name', () => {
+    // "m" sorts between a name starting with a and the stand-in's name (zqjx...).
+    const sorted = withTemplate(standIn, (t) => t.replace('"Resources": {', `"Metadata": {"Sorted": ["m", "${shape.standIn.service}"]},\n "Resources": {`));
+    const deriverOfSorted = new StackDeriver(sorted, shape.standIn);
+    expect(deriverOfSorted.derive(identityOf(inputsOf('aaaa-0000'))!)).toBeUndefined();
+    expect(deriverOfSorted.derive(identityOf(inputsOf('yyyy-9999'))!)).toBeDefined();
+  });
+
+  it('builds the members of a shape whose check fails, to the bytes of building them all', async () => {
+    const services = plans.filter((p) => distinct.includes(p.service!));
+    const want = scratch('all-built');
+    await synthesizeWithCache(undefined, spec, environments, services, want, async (stacks, given) => synthesizeStacks(spec, environments, stacks, want, given));
+
+    // WHEN every stand-in built comes out different from what derivation expects
+    const got = scratch('check-fails');
+    const cacheDir = scratch('cache');
+    let standIns = 0;
+    const result = await synthesizeWithCache(StackCache.of(cacheDir), spec, environments, services, got, async (stacks, given) => {
+      const synthesis = synthesizeStacks(spec, environments, stacks, got, given);
+      for (const name of given.keys()) {
+        standIns += 1;
+        const file = join(got, `${name}.template.json`);
+        writeFileSync(file, readFileSync(file, 'utf8').replace('"Resources": {', '"Resources": {"Extra": {"Type": "AWS::SNS::Topic"},'));
+      }
+      return synthesis;
+    });
+    // THEN every service stack is built, none derived, and the assembly is the one of building all
+    expect(standIns).toBe(1);
+    expect(result.cache).toMatchObject({ derived: 0, built: services.length });
+    for (const p of services) expect(readFileSync(join(got, `${p.name}.template.json`)).equals(readFileSync(join(want, `${p.name}.template.json`))), p.name).toBe(true);
+    expect(readdirSync(got).some((f) => f.includes(STAND_IN_MARKER))).toBe(false);
+  });
+});
+
+/** The entry with its template's text changed. */
+function withTemplate(entry: CachedStack, change: (text: string) => string): CachedStack {
+  return { ...entry, files: entry.files.map((f) => (f.path.endsWith('.template.json') ? { ...f, bytes: Buffer.from(change(f.bytes.toString('utf8'))) } : f)) };
+}
