@@ -134,10 +134,8 @@ export async function synthesizeWithCache(
             yield { key: keys.get(plan.name)!, entry: entryOf(out, plan, own, artifacts, header) };
           }
           for (const plan of planned) {
-            const kept = derived.get(plan.name);
-            if (!kept) continue;
-            const own = { stacks: [kept.stack], findings: kept.findings, acknowledgements: kept.acknowledgements };
-            yield { key: keys.get(plan.name)!, entry: entryOf(out, plan, own, kept.artifacts, header) };
+            const entry = shapes?.derivedEntries.get(plan.name);
+            if (entry) yield { key: keys.get(plan.name)!, entry };
           }
           yield* shapes?.checkedStandIns() ?? [];
         })(),
