@@ -1,7 +1,7 @@
 /**
  * Deriving a service stack from another of its shape (stack-shape.ts): everything a plan keeps of a
  * stack (its assembly files, artifacts, sizes, claims, findings, acknowledgements) with one identity
- * (name, priority) replaced by another, as CDK would have written it.
+ * (name, shard, priority) replaced by another, as CDK would have written it.
  *
  * Besides the name in its plain forms, CDK derives some text from it:
  * - unique ids of constructs (`Names.nodeUniqueId`: the path without separators, plus an MD5 of the
@@ -109,12 +109,14 @@ export class StackDeriver {
     const squashed = from.stack.replace(/[^A-Za-z0-9]/g, '');
     const { files, ...head } = entry;
     const text = [JSON.stringify(head), ...files.map((f) => f.bytes.toString('utf8'))].join('\n');
-    const prefixes = new Set<string>();
-    for (const [path, entries] of Object.entries(metadata)) {
+    const paths = Object.entries(metadata).flatMap(([path, entries]) => {
       const [, stack, ...below] = path.split('/');
-      if (stack !== from.stack || below.length === 0) continue;
-      // Unique ids of the constructs on this path (CDK names some resources with one: scaling
-      // policies), wherever they appear.
+      return stack === from.stack && below.length > 0 ? [{ path, entries, below }] : [];
+    });
+    // Unique ids of the constructs on each path (CDK names some resources with one: scaling
+    // policies), wherever they appear.
+    const prefixes = new Set<string>();
+    for (const { below } of paths) {
       for (let i = 1; i <= below.length; i++) {
         const prefix = below.slice(0, i);
         if (prefixes.has(prefix.join('/'))) continue;
@@ -122,9 +124,12 @@ export class StackDeriver {
         const id = uniqueId([from.stack, ...prefix]);
         if (text.includes(id)) this.uniqueIds.set(id, prefix);
       }
-      // Unique ids of other constructs of this stack inside a construct id (a security group rule
-      // is "from <the other group's unique id>:<port>"): the stack's name without separators, an
-      // id, and the MD5 of the two, checked, so that nothing else is taken for a unique id.
+    }
+    // Unique ids of other constructs of this stack inside a construct id (a security group rule is
+    // "from <the other group's unique id>:<port>", the other group imported, so on no path above):
+    // the stack's name without separators, an id, and the MD5 of the two, checked, so that nothing
+    // else is taken for a unique id.
+    for (const { below } of paths) {
       for (const component of below) {
         for (const run of component.match(/[A-Za-z0-9]+/g) ?? []) {
           if (!run.includes(squashed) || this.uniqueIds.has(run)) continue;
@@ -133,6 +138,8 @@ export class StackDeriver {
           this.uniqueIds.set(run, [id]);
         }
       }
+    }
+    for (const { path, entries, below } of paths) {
       if (!below.some((c) => c.includes(from.service) || (from.shard !== undefined && c.includes(String(from.shard))))) continue;
       const logicalId = entries.find((e) => e.type === 'aws:cdk:logicalId')?.data;
       if (typeof logicalId !== 'string') continue;
