@@ -107,7 +107,8 @@ export class ShapeWork {
     for (const { shape, members } of this.toCheck) {
       const standInPlan = { ...members[0]!, name: shape.standIn.stack, dependsOn: [] };
       const entry = entryOf(this.outdir, standInPlan, result, artifacts, header);
-      for (const file of entry.files) rmSync(join(this.outdir, file.path), { force: true });
+      // Its own files only: an asset folder (none in service stacks today) may be another stack's too.
+      for (const file of entry.files) if (!file.path.startsWith('asset.')) rmSync(join(this.outdir, file.path), { force: true });
       delete artifacts[shape.standIn.stack];
       delete artifacts[`${shape.standIn.stack}.assets`];
       const deriver = new StackDeriver(entry, shape.standIn);
