@@ -5,7 +5,9 @@
  *
  * - the plain-CDK baseline of issue 14 (bench/baseline/app.ts, run with tsx) for N services and for
  *   one service;
- * - a cold full plan (no plan cache: the estate's first plan, or its cache removed);
+ * - a cold full plan (no plan cache: the estate's first plan, or its cache removed; service stacks
+ *   alike but for name, shard and priority derived from one stand-in per shape);
+ * - with --all-built, the same plan with every stack built by CDK (`--no-cache`), for comparison;
  * - a warm full plan (the same estate planned again, unchanged stacks served from the cache);
  * - a full plan after one service file changed (warm: that service's stacks are rebuilt);
  * - a one-service re-plan (`plan --service`) after that service changed again (its stacks built);
@@ -18,7 +20,7 @@
  * staging and production accounts (`runsIn`; test/support/estate-files.ts areaEstateFiles): each
  * service still runs in two environments.
  *
- *   npm run bench:plan -- [--services 100,1000,3000] [--environments 1,2] [--runs 3] [--kinds web,mixed] [--pipelines] [--no-baseline]
+ *   npm run bench:plan -- [--services 100,1000,3000] [--environments 1,2] [--runs 3] [--kinds web,mixed] [--pipelines] [--no-baseline] [--all-built]
  *
  * --pipelines names the estate's repository (delivery.repo), so that every service also gets its
  * pipeline stack in the delivery account: the figures with and without it are the pipelines' cost.
@@ -40,8 +42,8 @@ interface Run {
   readonly peakMiB: number;
   /** The plan's first problem, when it refused the estate (exit 1). */
   readonly refused?: string;
-  /** Stacks the plan reused from its cache and built, when it says. */
-  readonly cache?: { readonly reused: number; readonly built: number };
+  /** Stacks the plan reused from its cache, derived from a stand-in of their shape, and built, when it says. */
+  readonly cache?: { readonly reused: number; readonly derived?: number; readonly built: number };
 }
 
 const USAGE = resolve('bench/report-usage.cjs');
@@ -93,7 +95,7 @@ function summary(runs: readonly Run[], against?: readonly Run[]): string {
   const peak = Math.max(...runs.map((r) => r.peakMiB));
   const ratio = against?.length ? ` ${(median(runs) / median(against)).toFixed(2)}×` : '';
   const cache = runs.at(-1)?.cache;
-  return `${median(runs).toFixed(2)} s${range}${ratio} ${peak.toFixed(0)} MiB${cache ? ` [reused ${cache.reused}, built ${cache.built}]` : ''}`;
+  return `${median(runs).toFixed(2)} s${range}${ratio} ${peak.toFixed(0)} MiB${cache ? ` [reused ${cache.reused}, derived ${cache.derived ?? 0}, built ${cache.built}]` : ''}`;
 }
 
 const [runs] = option('runs', [1]);
@@ -101,6 +103,7 @@ const kindsArg = process.argv.indexOf('--kinds');
 const kinds = kindsArg > 0 ? process.argv[kindsArg + 1]!.split(',') : ['web', 'mixed'];
 const pipelines = process.argv.includes('--pipelines');
 const withBaseline = !process.argv.includes('--no-baseline');
+const withAllBuilt = process.argv.includes('--all-built');
 
 /** The estate's files, with delivery.repo when pipelines are asked for. */
 function withPipelines(files: Record<string, string>): Record<string, string> {
@@ -137,10 +140,12 @@ function measure(services: number, environments: 1 | 2, kind: string): void {
   const warm: Run[] = [];
   const changed: Run[] = [];
   const one: Run[] = [];
+  const allBuilt: Run[] = [];
   for (let i = 0; i < runs!; i++) {
     baselineRun(services);
     rmSync(join(dir, '.cityplan', 'cache'), { recursive: true, force: true });
     cold.push(cityplan(['plan', dir, '--out', join(scratch, `cold-${i}`), '--json']));
+    if (withAllBuilt && !cold.at(-1)!.refused) allBuilt.push(cityplan(['plan', dir, '--out', join(scratch, `built-${i}`), '--json', '--no-cache']));
     if (cold.at(-1)!.refused) break;
     warm.push(cityplan(['plan', dir, '--out', join(scratch, `warm-${i}`), '--json']));
     // A change only that service's stacks read (its task size), each time a size no plan has cached.
@@ -150,7 +155,7 @@ function measure(services: number, environments: 1 | 2, kind: string): void {
     writeFileSync(changedFile, sized(2048, 4096 + 1024 * i));
     one.push(cityplan(['plan', dir, '--out', join(scratch, `one-${i}`), '--service', 'service-0001', '--json']));
     writeFileSync(changedFile, original);
-    for (const folder of ['cold', 'warm', 'changed', 'one']) rmSync(join(scratch, `${folder}-${i}`), { recursive: true, force: true });
+    for (const folder of ['cold', 'built', 'warm', 'changed', 'one']) rmSync(join(scratch, `${folder}-${i}`), { recursive: true, force: true });
   }
   const lockKiB = cold.at(-1)!.refused ? 0 : statSync(join(dir, 'cityplan.lock.json')).size / 1024;
   const full = baselineOf.get(services);
@@ -158,6 +163,7 @@ function measure(services: number, environments: 1 | 2, kind: string): void {
   console.log(`${label}`);
   if (withBaseline) console.log(`   baseline (plain CDK, tsx)    ${services} services ${summary(full!)}   1 service ${summary(baselineOne)}`);
   console.log(`   cold full plan               ${summary(cold, full)}`);
+  if (allBuilt.length) console.log(`   every stack built (--no-cache) ${summary(allBuilt, full)}`);
   if (warm.length) {
     console.log(`   warm full plan               ${summary(warm, full)}`);
     console.log(`   one service changed, warm    ${summary(changed, baselineOne)}`);
