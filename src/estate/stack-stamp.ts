@@ -28,7 +28,10 @@ import { STAND_IN_MARKER, type StackIdentity } from './stack-shape';
  * is worked out once, when made: a shape's members are many.
  */
 export class StackDeriver {
-  private readonly template: { readonly path: string; readonly bytes: Buffer; readonly hash: string } | undefined;
+  private readonly template: { readonly path: string; readonly text: string; readonly hash: string } | undefined;
+  /** The entry's files as text, and the rest of it as JSON but for the header (the same for every stack). */
+  private readonly texts: ReadonlyArray<{ readonly path: string; readonly text: string }>;
+  private readonly headText: string;
   /** Unique ids of this stack's constructs that its text holds: the path below the stack, by unique id. */
   private readonly uniqueIds = new Map<string, readonly string[]>();
   /** Logical ids made from a path that holds the name or a unique id: the path below the stack, by logical id. */
@@ -44,7 +47,10 @@ export class StackDeriver {
   ) {
     const templatePath = entry.artifacts[from.stack]?.properties?.templateFile as string | undefined;
     const template = entry.files.find((f) => f.path === templatePath);
-    this.template = template && { ...template, hash: sha256(template.bytes) };
+    this.template = template && { path: template.path, text: template.bytes.toString('utf8'), hash: sha256(template.bytes) };
+    this.texts = entry.files.map((f) => ({ path: f.path, text: f.bytes.toString('utf8') }));
+    const { files: _, header: __, ...head } = entry;
+    this.headText = JSON.stringify(head);
     this.sortedLists = sortedListsWith(entry, [from.shard, from.priority]);
     this.unusable = !this.template ? 'no template' : this.readMetadata();
   }
@@ -61,18 +67,20 @@ export class StackDeriver {
     const replace = replacer(pairs, this.numbers(to));
     if (this.sortedLists.some((list) => !sorted(list.map(replace), list))) return undefined;
 
-    const newTemplate = Buffer.from(replace(template.bytes.toString('utf8')));
+    const numbers = this.numbers(to);
+    const templateText = replace(template.text);
+    const newTemplate = Buffer.from(templateText);
     const newHash = sha256(newTemplate);
-    const files: Array<{ path: string; bytes: Buffer }> = [];
-    for (const file of entry.files) {
+    const texts: Array<{ path: string; text: string }> = [];
+    for (const file of this.texts) {
       const path = replace(file.path);
       if (file.path === template.path) {
-        files.push({ path, bytes: newTemplate });
+        texts.push({ path, text: templateText });
         continue;
       }
-      let text = replace(file.bytes.toString('utf8')).split(template.hash).join(newHash);
+      let text = replace(file.text).split(template.hash).join(newHash);
       if (path.endsWith('.assets.json')) {
-        const renamed = renameDestinations(file.bytes.toString('utf8'), text);
+        const renamed = renameDestinations(file.text, text);
         if (renamed === undefined) return undefined;
         text = renamed;
       } else if (!path.endsWith('.metadata.json')) {
@@ -80,12 +88,17 @@ export class StackDeriver {
         // derivation does not know.
         return undefined;
       }
-      files.push({ path, bytes: Buffer.from(text) });
+      texts.push({ path, text });
     }
-    const { files: _, ...head } = entry;
-    const derived = JSON.parse(replace(JSON.stringify(head)).split(template.hash).join(newHash)) as Omit<CachedStack, 'files'>;
-    const result: CachedStack = { ...derived, files, stack: { ...derived.stack, bytes: newTemplate.length } };
-    return leftover(result, this.numbers(to)) ? undefined : result;
+    const headText = replace(this.headText).split(template.hash).join(newHash);
+    if (leftover([headText, ...texts.flatMap((t) => [t.path, t.text])], numbers)) return undefined;
+    const derived = JSON.parse(headText) as Omit<CachedStack, 'files' | 'header'>;
+    return {
+      ...derived,
+      header: entry.header,
+      files: texts.map((t) => ({ path: t.path, bytes: t.text === templateText ? newTemplate : Buffer.from(t.text) })),
+      stack: { ...derived.stack, bytes: newTemplate.length },
+    };
   }
 
   /**
@@ -211,10 +224,9 @@ function renameDestinations(before: string, after: string): string | undefined {
  * Whether any text still holds the stand-in's marker, in any case, or one of its numbers: a form of
  * the name or number that was not derived (a number next to another digit, say).
  */
-function leftover(entry: CachedStack, numbers: readonly NumberSwap[]): boolean {
+function leftover(texts: readonly string[], numbers: readonly NumberSwap[]): boolean {
   const marker = new RegExp([STAND_IN_MARKER, ...numbers.filter((n) => n.from !== n.to).map((n) => n.from)].join('|'), 'i');
-  const { files, ...head } = entry;
-  return marker.test(JSON.stringify(head)) || files.some((f) => marker.test(f.path) || marker.test(f.bytes.toString('utf8')));
+  return texts.some((t) => marker.test(t));
 }
 
 /**
