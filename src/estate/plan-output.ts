@@ -5,7 +5,7 @@
  * then commit swaps the assembly into place and renames the lock over the old one, undoing the
  * swap if that last rename fails.
  */
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { explainFileErrors, FileError } from '../files/file-error';
 import { checkpoint, onInterrupt } from '../files/interrupt';
@@ -126,12 +126,27 @@ function partialPattern(out: string): RegExp {
 }
 
 /**
+ * Whether a folder holds a cloud assembly: CDK's `cdk.out` marker file with its schema version, and
+ * a manifest.json of that version with artifacts. A manifest.json alone is not enough: web apps and
+ * browser extensions have one, and plan would delete the folder.
+ */
+function isCloudAssembly(dir: string): boolean {
+  try {
+    const marker = JSON.parse(readFileSync(join(dir, 'cdk.out'), 'utf8')) as { version?: unknown };
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { version?: unknown; artifacts?: unknown };
+    return typeof marker.version === 'string' && manifest.version === marker.version && typeof manifest.artifacts === 'object' && manifest.artifacts !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The plan replaces --out wholesale, so it must be a previous cloud assembly or nothing: never a
  * file, a folder of the user's, or the estate itself.
  */
 function checkReplaceable(out: string): void {
   if (!existsSync(out)) return;
-  const isAssembly = statSync(out).isDirectory() && (readdirSync(out).length === 0 || existsSync(join(out, 'manifest.json')));
+  const isAssembly = statSync(out).isDirectory() && (readdirSync(out).length === 0 || isCloudAssembly(out));
   // A path that cannot take the assembly, like any other that cannot be written: exit 1 (README).
   if (!isAssembly) throw new FileError(out, `--out ${out} exists and is not a cloud assembly; plan replaces it, so choose a new folder`);
 }

@@ -137,6 +137,10 @@ describe('cityplan plan', () => {
     expect(stderr).toContain('is not a cloud assembly');
     expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('mine');
     expect((await cityplan('plan', copyExample(), '--out', join(mine, 'notes.txt'))).code).toBe(1);
+    // A web app's or browser extension's folder has a manifest.json too: not an assembly either.
+    writeFileSync(join(mine, 'manifest.json'), '{"name":"my-pwa"}');
+    expect((await cityplan('plan', copyExample(), '--out', mine)).code).toBe(1);
+    expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
   // Tests run as root here, and chmod does not stop root from writing: a file where a folder must
@@ -162,7 +166,9 @@ describe('cityplan plan', () => {
     rmSync(join(dir, 'cityplan.lock.json'));
     const out = join(scratch(), 'assembly');
     mkdirSync(out);
-    writeFileSync(join(out, 'manifest.json'), 'previous assembly');
+    const previous = '{"version":"55.0.0","artifacts":{}}';
+    writeFileSync(join(out, 'manifest.json'), previous);
+    writeFileSync(join(out, 'cdk.out'), '{"version":"55.0.0"}');
     mkdirSync(lockTempPath(dir));
 
     const { code, stderr } = await cityplan('plan', dir, '--out', out);
@@ -170,7 +176,7 @@ describe('cityplan plan', () => {
     // THEN it says which file, where, and what to do; and --out, the lock and the folder beside --out are as they were
     expect(code).toBe(1);
     expect(stderr).toContain(`cityplan: cannot write cityplan.lock.json in ${dir}: a folder is in the way (EISDIR); make the folder writable, or plan a copy of the estate`);
-    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe('previous assembly');
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(previous);
     expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
     expect(readdirSync(dirname(out))).toEqual(['assembly']);
   });

@@ -51,11 +51,15 @@ vi.mock('@aws-cdk/toolkit-lib', async (original) => {
   return { ...real, Toolkit };
 });
 
+/** A previous plan's assembly manifest: CDK's schema version and artifacts. */
+const PREVIOUS = '{"version":"55.0.0","artifacts":{}}';
+
 /** A previous assembly at a new --out. */
 function previousAssembly(): string {
   const out = join(tmpdir(), `cityplan-read-only-${process.pid}-${Math.random().toString(36).slice(2)}`, 'cdk.out');
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'manifest.json'), 'previous assembly');
+  writeFileSync(join(out, 'manifest.json'), PREVIOUS);
+  writeFileSync(join(out, 'cdk.out'), '{"version":"55.0.0"}');
   return out;
 }
 
@@ -78,7 +82,7 @@ describe('plan in a read-only estate folder', () => {
       `cityplan: cannot write cityplan.lock.json in ${dir}: the file system is read-only (EROFS); make the folder writable, or plan a copy of the estate\n`,
     );
     expect(JSON.parse(stdout)).toEqual({ problems: [{ file: join(dir, 'cityplan.lock.json'), line: null, column: null, field: null, message: expect.stringMatching(/^cannot write cityplan.lock.json in /) }] });
-    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe('previous assembly');
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(PREVIOUS);
     expect(readdirSync(dirname(out))).toEqual(['cdk.out']);
     expect(existsSync(join(dir, 'cityplan.lock.json'))).toBe(false);
   });
@@ -93,7 +97,7 @@ describe('plan in a read-only estate folder', () => {
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/lock: .* unchanged/);
-    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).not.toBe('previous assembly');
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).not.toBe(PREVIOUS);
     expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lock);
   });
 

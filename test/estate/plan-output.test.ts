@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { PlanOutput } from '../../src/estate/plan-output';
 import { FileError } from '../../src/files/file-error';
 
+/** A previous plan's assembly manifest: CDK's schema version and artifacts. */
+const OLD_MANIFEST = '{"version":"55.0.0","artifacts":{}}';
+
 /** An estate folder with a lock, and a previous assembly at `out`, side by side. */
 function scene() {
   const root = mkdtempSync(join(tmpdir(), 'cityplan-output-'));
@@ -13,7 +16,8 @@ function scene() {
   mkdirSync(estate);
   writeFileSync(join(estate, 'cityplan.lock.json'), 'old lock');
   mkdirSync(out);
-  writeFileSync(join(out, 'manifest.json'), 'old assembly');
+  writeFileSync(join(out, 'manifest.json'), OLD_MANIFEST);
+  writeFileSync(join(out, 'cdk.out'), '{"version":"55.0.0"}');
   return { root, estate, out };
 }
 
@@ -45,7 +49,7 @@ describe('PlanOutput', () => {
     await expect(output.commit()).rejects.toThrow(FileError);
     output.discard();
 
-    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe('old assembly');
+    expect(readFileSync(join(out, 'manifest.json'), 'utf8')).toBe(OLD_MANIFEST);
     expect(existsSync(join(lock, 'in-the-way'))).toBe(true);
     expect(readdirSync(root).sort()).toEqual(['cdk.out', 'estate']);
     expect(readdirSync(estate)).toEqual(['cityplan.lock.json']);
