@@ -131,7 +131,7 @@ export async function synthesizeWithCache(
         (function* () {
           for (const plan of builtPlans) {
             const own = { stacks: [sizes.get(plan.name)!], findings: findingsOf.get(plan.name) ?? [], acknowledgements: acknowledgementsOf.get(plan.name) ?? [] };
-            yield { key: keys.get(plan.name)!, entry: entryOf(out, plan, own, artifacts, header) };
+            yield { key: keys.get(plan.name)!, entry: { ...entryOf(out, plan, own, artifacts, header), shape: shapes?.shapeKeyOf(plan.name) } };
           }
           for (const plan of planned) {
             const entry = shapes?.derivedEntries.get(plan.name);
@@ -141,9 +141,16 @@ export async function synthesizeWithCache(
         })(),
       );
       mark(`cache: ${builtPlans.length + derived.size} entries stored`);
+      // The stand-ins to keep: after a plan of the whole estate, those of the shapes its stacks
+      // have now (a stand-in no stack has any more is dropped); after a part, those kept before too.
       const used = [...(shapes?.keys() ?? [])];
-      const shapeKeys = [...cache.shapeKeys(), ...used];
-      if (used.length > 0) cache.rememberShapeKeys(shapeKeys);
+      const shapeKeys = wholeEstate
+        ? planned.flatMap((p) => {
+            const key = hits.get(p.name)?.shape ?? shapes?.shapeKeyOf(p.name);
+            return key ? [key] : [];
+          })
+        : [...cache.shapeKeys(), ...used];
+      if (wholeEstate || used.length > 0) cache.rememberShapeKeys(shapeKeys);
       if (wholeEstate) cache.prune(new Set([...keys.values(), ...shapeKeys]));
     },
   };

@@ -33,6 +33,8 @@ export class ShapeWork {
   private readonly rebuild: StackPlan[] = [];
   private readonly checked: Array<{ key: string; entry: CachedStack }> = [];
   private readonly used = new Set<string>();
+  /** The shape key of each stack not in the cache that has a shape, by stack name. */
+  private readonly shapeOfStack = new Map<string, string>();
   private header: CachedStack['header'] | undefined;
 
   constructor(
@@ -52,6 +54,7 @@ export class ShapeWork {
     for (const plan of misses) {
       const shape = shapeOf(this.inputs.get(plan.name)!, this.rootOf(plan));
       if (!shape) continue;
+      this.shapeOfStack.set(plan.name, shape.key);
       const group = groups.get(shape.key);
       if (group) group.members.push(plan);
       else groups.set(shape.key, { shape, members: [plan] });
@@ -67,9 +70,10 @@ export class ShapeWork {
         for (const member of members) this.keep(member, deriver.derive(identityOf(this.inputs.get(member.name)!)!));
         continue;
       }
-      // One member is built anyway: a stand-in would only add a build. Two shapes of one
-      // environment whose stand-ins share a name cannot be built in one app: the second is built.
-      if (members.length < 2 || names.has(shape.standIn.stack)) continue;
+      // A new shape costs two builds (its stand-in, and one member to check it against), so it
+      // saves a build from three members on. Two shapes of one environment whose stand-ins share
+      // a name cannot be built in one app: the second is built.
+      if (members.length < 3 || names.has(shape.standIn.stack)) continue;
       names.add(shape.standIn.stack);
       this.toCheck.push(group);
       for (const member of members.slice(1)) this.pending.add(member.name);
@@ -150,6 +154,11 @@ export class ShapeWork {
     return this.checked;
   }
 
+  /** The shape key of a stack this plan built or derived, when it has a shape. */
+  shapeKeyOf(name: string): string | undefined {
+    return this.shapeOfStack.get(name);
+  }
+
   /** Keys of the shapes this plan used, read or checked (kept when the cache is pruned). */
   keys(): Iterable<string> {
     return this.used;
@@ -162,9 +171,10 @@ export class ShapeWork {
       return;
     }
     writeCachedFiles(this.outdir, entry);
-    const { files: _, ...rest } = entry;
+    const whole = { ...entry, shape: this.shapeOfStack.get(member.name) };
+    const { files: _, ...rest } = whole;
     this.derived.set(member.name, rest);
-    this.derivedEntries.set(member.name, entry);
+    this.derivedEntries.set(member.name, whole);
   }
 
   private toRebuild(member: StackPlan): void {

@@ -66,6 +66,8 @@ export interface CachedStack {
   readonly stack: SynthesizedStack;
   readonly findings: Finding[];
   readonly acknowledgements: Acknowledgement[];
+  /** The key of the stack's shape (stack-shape.ts), for a service stack that has one: which stand-ins the estate still uses. */
+  readonly shape?: string;
 }
 
 /**
@@ -256,7 +258,7 @@ export class StackCache {
         writeFileSync(target + suffix, Buffer.concat([Buffer.from(`${sha256(body)}\n`, 'latin1'), body]));
         renameSync(target + suffix, target);
       } catch {
-        rmSync(target + suffix, { force: true });
+        removeQuietly(target + suffix);
       }
     }
   }
@@ -283,7 +285,7 @@ export class StackCache {
       writeFileSync(temporary, JSON.stringify({ code: codeIdentity(), keys: [...new Set(keys)].sort() }));
       renameSync(temporary, target);
     } catch {
-      rmSync(temporary, { force: true });
+      removeQuietly(temporary);
     }
   }
 
@@ -308,6 +310,15 @@ export class StackCache {
         // Removed by another plan meanwhile.
       }
     }
+  }
+}
+
+/** Removes a file if it can: the cache never fails a plan (a cache folder that is a file fails even this). */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Nothing was written there either.
   }
 }
 

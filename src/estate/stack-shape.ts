@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { stackName } from '../naming/names';
 import type { StackInputs } from './stack-inputs';
 import type { StackPlan } from './stack-plan';
-import { stackKey } from './stack-cache';
+import { canonicalJson, stackKey } from './stack-cache';
 
 /** What differs between two service stacks of one shape. */
 export interface StackIdentity {
@@ -53,6 +53,9 @@ export const STAND_IN_PRIORITY = 49157;
  */
 export const STAND_IN_SHARD = 80642;
 
+/** What a real stack's inputs must not hold for it to be derived: the marker (in any case) or a made-up number. */
+const MADE_UP = new RegExp(`${STAND_IN_MARKER}|${STAND_IN_PRIORITY}|${STAND_IN_SHARD}`, 'i');
+
 /**
  * Shortest service name a stand-in is made for: the marker and two letters. Shorter names are
  * built, not derived (a made-up name of their length could not be told from other text).
@@ -61,7 +64,7 @@ const SHORTEST_NAME = STAND_IN_MARKER.length + 2;
 
 /**
  * The shape of a stack, or undefined for one that is always built: not a service stack, a name
- * shorter than SHORTEST_NAME or holding the marker.
+ * shorter than SHORTEST_NAME, or inputs holding the marker or a made-up number anywhere.
  * @param root the environment's root (names.ts environmentRoot), part of every cache key
  */
 export function shapeOf(inputs: StackInputs, root: string): StackShape | undefined {
@@ -69,7 +72,10 @@ export function shapeOf(inputs: StackInputs, root: string): StackShape | undefin
   const identity = identityOf(inputs);
   if (!identity) return undefined;
   const { service } = identity;
-  if (service.length < SHORTEST_NAME || service.includes(STAND_IN_MARKER) || !identity.stack.includes(service)) return undefined;
+  if (service.length < SHORTEST_NAME || !identity.stack.includes(service)) return undefined;
+  // A setting holding the marker or a made-up number would be taken for the stand-in's own and
+  // replaced in every member: such a service is built (a check of one member would not see it).
+  if (MADE_UP.test(canonicalJson(inputs))) return undefined;
   const canonical = standInName(service.length, undefined);
   const key = stackKey(withIdentity(inputs, service, canonical), root);
   const name = standInName(service.length, key);

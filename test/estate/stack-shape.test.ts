@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
@@ -8,7 +8,8 @@ import { allocateEstate } from '../../src/estate/allocation';
 import { synthesizeWithCache } from '../../src/estate/cached-synthesis';
 import { emptyLock } from '../../src/estate/lock';
 import { stackDifference } from '../../src/estate/shape-work';
-import { type CachedStack, entryOf, StackCache } from '../../src/estate/stack-cache';
+import { CACHE_DIR, type CachedStack, entryOf, StackCache } from '../../src/estate/stack-cache';
+import { planEstate } from '../../src/estate/plan';
 import { stackInputs } from '../../src/estate/stack-inputs';
 import { planStacks } from '../../src/estate/stack-plan';
 import { identityOf, shapeOf, STAND_IN_MARKER } from '../../src/estate/stack-shape';
@@ -16,7 +17,7 @@ import { StackDeriver } from '../../src/estate/stack-stamp';
 import { type SynthesisResult, synthesizeStacks } from '../../src/estate/synthesize';
 import { loadEstate } from '../../src/manifest/load';
 import { environmentRoot } from '../../src/naming/names';
-import { mixedEstateFiles, STAGING_ESTATE, webService, writeEstate } from '../support/estate-files';
+import { generatedEstateFiles, mixedEstateFiles, STAGING_ESTATE, webService, writeEstate } from '../support/estate-files';
 
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `cityplan-${name}-`));
 const CLI = resolve('bin/cityplan.js');
@@ -85,6 +86,54 @@ describe('service stacks derived from a stand-in of their shape', () => {
     const cold = plan(dir, coldOut, '--service', 'service-0002', '--no-cache');
     expectSameBytes(out, coldOut);
     expect({ ...one.json, lock: undefined }).toEqual({ ...cold.json, lock: undefined });
+  });
+});
+
+describe('what is never derived, and what the cache keeps', () => {
+  /** A one-environment estate of nine web services (five alike, bar their names), written afresh. */
+  const estate = (change: (files: Record<string, string>) => void = () => {}) => {
+    const files = generatedEstateFiles(9, 1);
+    change(files);
+    return writeEstate(files);
+  };
+  const withEnv = (files: Record<string, string>, service: string, value: string) =>
+    (files[`services/${service}.yaml`] = `${files[`services/${service}.yaml`]}env:\n  Y: ${value}\n`);
+
+  it('builds a service whose settings hold the made-up name, which would read as its own name', async () => {
+    // GIVEN services alike once each one's name is made up, one of them holding the made-up name itself
+    const dir = estate((files) => {
+      for (const n of ['0001', '0004', '0005']) withEnv(files, `service-${n}`, `service-${n}`);
+      withEnv(files, 'service-0002', `${STAND_IN_MARKER}qqqqqqqq`);
+    });
+    const derived = await planEstate(dir, { out: join(scratch('derived'), 'out'), cache: true });
+    const built = await planEstate(dir, { out: join(scratch('built'), 'out'), cache: false });
+    // THEN it is built, the others derived, and the assembly is the one of building all
+    expect(derived.cache.builtStacks).toContain('test-staging-service-0002');
+    expect(derived.cache.derived).toBe(2);
+    expectSameBytes(join(derived.assembly), join(built.assembly));
+  });
+
+  it('never fails a plan over its cache folder, even one that is a file', async () => {
+    const dir = estate();
+    mkdirSync(join(dir, '.cityplan'));
+    writeFileSync(join(dir, CACHE_DIR), 'not a folder');
+    const result = await planEstate(dir, { out: join(scratch('out'), 'out'), cache: true });
+    expect(result.cache.derived).toBe(4);
+  });
+
+  it('keeps only the stand-ins of shapes the estate still has, so the cache does not grow with every change', async () => {
+    const dir = estate();
+    const entries = () => readdirSync(join(dir, CACHE_DIR)).filter((f) => f.endsWith('.json')).length;
+    await planEstate(dir, { out: join(scratch('first'), 'out'), cache: true });
+    const first = entries();
+    // WHEN a change every stack reads (the estate's owner) makes every shape new, twice
+    for (const owner of ['oncall@example.gov.uk', 'duty@example.gov.uk']) {
+      writeFileSync(join(dir, 'estate.yaml'), readFileSync(join(dir, 'estate.yaml'), 'utf8').replace(/^owner: .*$/m, `owner: ${owner}`));
+      const result = await planEstate(dir, { out: join(scratch('again'), 'out'), cache: true });
+      expect(result.cache.standIns).toBe(1);
+      // THEN the cache holds as many entries as after the first plan: the old stand-in went with its stacks
+      expect(entries()).toBe(first);
+    }
   });
 });
 
