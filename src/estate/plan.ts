@@ -138,7 +138,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
       const { synthesizeInWorkers, synthesizeStacks, workerCount } = await import('./synthesize.js');
       const workers = workerCount(stacks.length, WORKER_SCRIPT);
       return workers > 1
-        ? await synthesizeInWorkers({ dir, lock: allocated, selection: { environment: options.environment, service: options.service }, given: [...given] }, stacks, staging, workers, WORKER_SCRIPT)
+        ? await synthesizeInWorkers({ spec, allocation, given: [...given] }, stacks, staging, workers, WORKER_SCRIPT)
         : synthesizeStacks(spec, allocation, stacks, staging, given);
     });
     const { synthesis } = cached;

@@ -43,12 +43,14 @@ export interface SynthesisResult {
   readonly acknowledgements: Acknowledgement[];
 }
 
-/** What a worker needs to rebuild its part of the estate. */
+/**
+ * What a worker builds: the estate as the plan read it (posted, never read again from disk, so that
+ * a manifest edited while the plan runs cannot make a stack that differs from its cache key), and
+ * its part of the stacks.
+ */
 export interface WorkerTask {
-  readonly dir: string;
-  readonly lock: Lock;
-  /** What the plan covers, so the worker allocates as the plan did. */
-  readonly selection: StackSelection;
+  readonly spec: EstateSpec;
+  readonly allocation: ReadonlyMap<string, EnvironmentAllocation>;
   readonly stacks: readonly StackPlan[];
   readonly outdir: string;
   /** Inputs of the stand-in stacks among `stacks` (compile.ts CompileOptions.given), as entries. */

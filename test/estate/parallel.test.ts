@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ describe('synthesis in several apps and worker threads', () => {
   // GIVEN 245 stacks: more than one app's worth (100), and worth splitting over workers
   const dir = writeEstate(generatedEstateFiles(120));
   const spec = loadEstate(dir);
-  const { lock, environments } = allocateEstate(spec, emptyLock());
+  const { environments } = allocateEstate(spec, emptyLock());
   const planned = planStacks(spec, environments);
 
   // The reference: every stack in one CDK app.
@@ -51,10 +51,26 @@ describe('synthesis in several apps and worker threads', () => {
     const inProcess = synthesizeStacks(spec, environments, planned, scratch('apps'));
     const out = scratch('workers');
     // Two at a time, at most 100 stacks each: four parts in two rounds, each started when one has ended.
-    const inWorkers = await synthesizeInWorkers({ dir, lock, selection: {} }, planned, out, 2, WORKER, 100);
+    const inWorkers = await synthesizeInWorkers({ spec, allocation: environments }, planned, out, 2, WORKER, 100);
     // Acknowledgements, with their reasons, come back from the workers in the order one process gives.
     expect(inProcess.acknowledgements.length).toBeGreaterThan(planned.length);
     expect(inWorkers).toEqual(inProcess);
     expectSameAssembly(out);
+  });
+
+  it.skipIf(!existsSync(WORKER))('builds in worker threads the estate the plan read, not the files as they are now', async () => {
+    // GIVEN a manifest edited on disk after the plan read the estate (its cache keys come from what it read)
+    const file = join(dir, 'services', 'service-0001.yaml');
+    const before = readFileSync(file, 'utf8');
+    writeFileSync(file, `${before}env:\n  EDITED: "1"\n`);
+    try {
+      const out = scratch('edited');
+      await synthesizeInWorkers({ spec, allocation: environments }, planned, out, 2, WORKER, 100);
+      // THEN the stack is the one of the estate as read
+      expect(readFileSync(join(out, 'test-staging-service-0001.template.json'), 'utf8')).not.toContain('EDITED');
+      expectSameAssembly(out);
+    } finally {
+      writeFileSync(file, before);
+    }
   });
 });
