@@ -405,6 +405,13 @@ export function uniqueStackNames(contexts: readonly ServiceContext[]): Problem[]
   }
   const shardOf = (name: string) =>
     [...shardPrefixes].find(([prefix]) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))?.[1];
+  // Stacks of the delivery account: the estate's shared delivery stack and each service's pipeline
+  // (delivery-plan.ts), which an environment named delivery-<x> could otherwise meet.
+  const delivery = new Map<string, string>();
+  for (const ctx of contexts) {
+    delivery.set(stackName.delivery(ctx.estate), "the delivery account's shared stack");
+    delivery.set(stackName.pipeline(ctx.estate, ctx.spec.name), `service ${ctx.spec.name}'s pipeline stack`);
+  }
   const owners = new Map<string, ServiceContext>();
   const problems: Problem[] = [];
   for (const ctx of contexts) {
@@ -420,7 +427,9 @@ export function uniqueStackNames(contexts: readonly ServiceContext[]): Problem[]
           ? `environment ${platform.get(name)}'s platform stack`
           : shard
             ? `a load balancer shard stack of environment ${shard}`
-            : undefined;
+            : delivery.has(name)
+              ? delivery.get(name)
+              : undefined;
     if (clash) problems.push(ctx.file.problem(['name'], `its stack in environment ${ctx.env.name} would be named ${name}, the name of ${clash}; rename the service or an environment`));
     owners.set(name, ctx);
   }

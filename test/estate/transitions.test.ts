@@ -285,6 +285,17 @@ describe('estate transitions, deployed over the previous plan', () => {
         message: "its stack in environment c-a would be named test-c-a-b, the name of service a-b's stack in environment c; rename the service or an environment",
       }),
     ]);
+
+    // An environment delivery-x: its service yz's stack test-delivery-x-yz is service x-yz's pipeline.
+    const delivery = `${STAGING.replace(/^ {2}staging:/m, '  delivery-x:')}`.replace(/(connectionArn: .*)$/m, '$1\n  repo: example/estate');
+    const pipelineClash = new EstateHistory({ 'estate.yaml': delivery, ...services('x-yz', 'yz') });
+    expect(await planProblems(pipelineClash)).toEqual([
+      expect.objectContaining({
+        file: 'services/yz.yaml',
+        field: 'name',
+        message: "its stack in environment delivery-x would be named test-delivery-x-yz, the name of service x-yz's pipeline stack; rename the service or an environment",
+      }),
+    ]);
   });
 
   it('switches a worker’s queue to FIFO and back, each new queue created under its own name beside the old', async () => {
