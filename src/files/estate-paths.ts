@@ -38,9 +38,11 @@ export function estateOwnFile(dir: string, path: string): string | undefined {
  * estate's manifests, its lock or the estate itself with output.
  * @param flag the option's name as typed, such as `--out`
  * @param example a path the message suggests instead, such as `report.html`
- * @throws UsageError (exit 2) naming the file
+ * @throws UsageError (exit 2) naming the file, or saying the path is empty
  */
 export function refuseEstateOwnFile(dir: string, path: string, flag: string, example: string): void {
+  // An empty path would mean the current folder, which the plan would try to replace.
+  if (path.trim() === '') throw new UsageError(`${flag} is empty: give the path to write, such as ${flag} ${example}`);
   const own = estateOwnFile(dir, path);
   if (!own) return;
   const what = own === 'the estate folder' ? 'is the estate folder itself' : `is the estate's own ${own}${own.endsWith('/') ? ' folder' : ''}`;

@@ -58,4 +58,10 @@ describe('estateOwnFile', () => {
     expect(refuse).toThrow(/--out .*estate\.yaml is the estate's own estate\.yaml .*choose a path outside the estate's own files, such as --out report\.html/);
     expect(() => refuseEstateOwnFile(dir, join(dir, 'report.html'), '--out', 'report.html')).not.toThrow();
   });
+
+  it('refuses an empty path, which would mean the current folder', () => {
+    const refuse = () => refuseEstateOwnFile(estate(), '', '--out', 'cdk.out');
+    expect(refuse).toThrow(UsageError);
+    expect(refuse).toThrow('--out is empty: give the path to write, such as --out cdk.out');
+  });
 });
