@@ -11,9 +11,6 @@
  * manifests), so the assembly is the same bytes as one built in the plan's thread
  * (test/estate/builder.test.ts).
  */
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { FileError } from '../files/file-error';
 import { onInterrupt } from '../files/interrupt';
@@ -23,7 +20,7 @@ import type { EnvironmentAllocation } from './allocation';
 import type { StackPlan } from './stack-plan';
 import type { SynthesisResult, WorkerReply } from './synthesize';
 import { mark } from './timings';
-import { configuredWorkers } from './worker-count';
+import { BUILDER_SCRIPT, builderHelps, takeEarlyBuilder } from './builder-start';
 
 /** What the builder is sent: synthesizeStacks's arguments (plain data: Maps and objects). */
 export interface BuildTask {
@@ -40,9 +37,6 @@ export interface BuildTask {
  */
 export type BuilderReply = Exclude<WorkerReply, { crash: string }> | { crash: { readonly message: string; readonly stack?: string } };
 
-/** Where the builder's entry is once built (dist/builder-worker.js beside dist/cli.js). */
-export const BUILDER_SCRIPT = join(__dirname, 'builder-worker.js');
-
 export class Builder {
   private failure?: Error;
   private exit?: number;
@@ -50,7 +44,13 @@ export class Builder {
   private waiting?: { resolve: (reply: BuilderReply) => void; reject: (e: Error) => void };
   private stopped = false;
 
-  private constructor(private readonly worker: Worker) {
+  private constructor(
+    private readonly worker: Worker,
+    /** What it did before this object listened (see builder-start.ts). */
+    early: { failure?: Error; exit?: number } = {},
+  ) {
+    this.failure = early.failure;
+    this.exit = early.exit;
     worker.on('message', (reply: BuilderReply) => {
       this.reply = reply;
       this.waiting?.resolve(reply);
@@ -69,14 +69,14 @@ export class Builder {
   }
 
   /**
-   * Starts the builder, or returns undefined where it cannot help: running from source (no
-   * dist/builder-worker.js, as in tests), on one core, or when CITYPLAN_WORKERS is set (0 or 1 keep
-   * synthesis in the plan's thread; more ask for the pool of workers whatever the plan's size).
+   * The builder bin/cityplan.js started before the command loaded (builder-start.ts), or else a
+   * new one; undefined where a builder cannot help (builderHelps: running from source, as tests
+   * do; one core; CITYPLAN_WORKERS set).
    */
   static start(script: string = BUILDER_SCRIPT): Builder | undefined {
-    if (configuredWorkers() !== undefined) return undefined;
-    if (availableParallelism() < 2 || !existsSync(script)) return undefined;
-    return new Builder(new Worker(script));
+    const early = takeEarlyBuilder();
+    if (early) return new Builder(early.worker, early);
+    return builderHelps(script) ? new Builder(new Worker(script)) : undefined;
   }
 
   /**

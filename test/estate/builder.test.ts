@@ -106,6 +106,16 @@ describe('a plan through the builder', () => {
     expect([...entries[1]!.keys()].sort()).toEqual([...entries[0]!.keys()].sort());
     for (const [file, bytes] of entries[0]!) expect(entries[1]!.get(file)!.equals(bytes), file).toBe(true);
   });
+
+  it.skipIf(!runs)('started for a plan that never builds (a usage error, --help), ends with it', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.CITYPLAN_WORKERS;
+    // Within the time the command takes, not the time the builder would take to load and warm up.
+    const missing = spawnSync(process.execPath, [CLI, 'plan', join(scratch('none'), 'estate')], { encoding: 'utf8', env, timeout: 30_000 });
+    expect(missing.status, missing.stderr).toBe(2);
+    const help = spawnSync(process.execPath, [CLI, 'plan', '--help'], { encoding: 'utf8', env, timeout: 30_000 });
+    expect(help.status, help.stderr).toBe(0);
+  });
 });
 
 describe('the builder', () => {
