@@ -1,7 +1,8 @@
 /**
  * Worker thread entry of the plan's builder (builder.ts): loads the construct library, cityplan's
- * stacks and the policy packs as soon as it starts, while the plan's own thread reads the estate,
- * then builds the stacks it is sent, exactly as synthesizeStacks does in the plan's thread.
+ * stacks and the policy packs as soon as it starts, warms up (builder-warm-up.ts) while the plan's
+ * own thread reads the estate, then builds the stacks it is sent, exactly as synthesizeStacks does
+ * in the plan's thread.
  */
 import { parentPort } from 'node:worker_threads';
 import { fileErrorOf } from '../files/file-error';
@@ -10,10 +11,8 @@ import type { BuilderReply, BuildTask } from './builder';
 import { warmUp } from './builder-warm-up';
 import { synthesizeStacks } from './synthesize';
 
-const DBG = (l: string) => process.env.CITYPLAN_TIMINGS && process.stderr.write(`worker ${l} at ${(performance.timeOrigin + performance.now() - Number(process.env.T0 ?? 0)).toFixed(0)}\n`);
-DBG('loaded');
-parentPort!.once('message', (task: BuildTask) => {
-  DBG('task');
+/** Builds the task's stacks and answers with the result, or with what synthesis threw. */
+function build(task: BuildTask): void {
   let reply: BuilderReply;
   try {
     reply = { result: synthesizeStacks(task.spec, task.allocation, task.stacks, task.outdir) };
@@ -28,10 +27,18 @@ parentPort!.once('message', (task: BuildTask) => {
           ? { fileError: { path: fileError.path, message: fileError.message } }
           : { crash: e instanceof Error ? { message: e.message, stack: e.stack } : { message: String(e) } };
   }
-  DBG('built');
   parentPort!.postMessage(reply);
-});
+}
 
-// The listener is in place first: a task sent while this runs waits in the port until it ends.
-warmUp();
-DBG('warm');
+let task: BuildTask | undefined;
+let warm = false;
+parentPort!.once('message', (sent: BuildTask) => {
+  if (warm) build(sent);
+  else task = sent;
+});
+// The task may come while warming up: the warm-up stops at its next step, as what is left of it
+// the build itself pays for.
+void warmUp(() => task !== undefined).then(() => {
+  warm = true;
+  if (task) build(task);
+});
