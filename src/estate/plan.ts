@@ -123,7 +123,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
   // Started first, so that it loads the construct library while this thread reads the estate.
   const builder = Builder.start();
   try {
-    return await planPrepared(dir, options, prepared ?? prepareEstate(dir, options), builder);
+    return await planPrepared(dir, options, prepared ?? prepareEstate(dir, options, { cache: options.cache }), builder);
   } finally {
     await builder?.stop();
   }
@@ -187,6 +187,7 @@ async function planPrepared(dir: string, options: PlanOptions, prepared: Prepare
     await output.commit();
     mark('lock and assembly committed');
     cached.remember(out, !options.environment && !options.service);
+    prepared.manifests?.save();
     mark('cache pruned');
 
     const flags = replaces
