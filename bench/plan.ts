@@ -5,7 +5,8 @@
  *
  * - the plain-CDK baseline of issue 14 (bench/baseline/app.ts, run with tsx) for N services and for
  *   one service;
- * - a cold full plan (no plan cache: the estate's first plan, or its cache removed);
+ * - a cold full plan (no plan cache nor parsed service files: the estate's first plan, or its
+ *   .cityplan folder removed);
  * - a warm full plan (the same estate planned again, unchanged stacks served from the cache);
  * - a full plan after one service file changed (warm: that service's stacks are rebuilt);
  * - a one-service re-plan (`plan --service`) after that service changed again (its stacks built);
@@ -139,7 +140,8 @@ function measure(services: number, environments: 1 | 2, kind: string): void {
   const one: Run[] = [];
   for (let i = 0; i < runs!; i++) {
     baselineRun(services);
-    rmSync(join(dir, '.cityplan', 'cache'), { recursive: true, force: true });
+    // Cold: neither the plan cache nor the parsed service files of earlier plans.
+    rmSync(join(dir, '.cityplan'), { recursive: true, force: true });
     cold.push(cityplan(['plan', dir, '--out', join(scratch, `cold-${i}`), '--json']));
     if (cold.at(-1)!.refused) break;
     warm.push(cityplan(['plan', dir, '--out', join(scratch, `warm-${i}`), '--json']));
