@@ -5,8 +5,9 @@
  *
  * - the plain-CDK baseline of issue 14 (bench/baseline/app.ts, run with tsx) for N services and for
  *   one service;
- * - a cold full plan (no plan cache: the estate's first plan, or its cache removed; service stacks
- *   alike but for name, shard and priority derived from one stand-in per shape);
+ * - a cold full plan (no plan cache nor parsed service files: the estate's first plan, or its
+ *   .cityplan folder removed; service stacks alike but for name, shard and priority derived from
+ *   one stand-in per shape);
  * - with --all-built, the same plan with every stack built by CDK (`--no-cache`), for comparison;
  * - a warm full plan (the same estate planned again, unchanged stacks served from the cache);
  * - a full plan after one service file changed (warm: that service's stacks are rebuilt);
@@ -143,7 +144,8 @@ function measure(services: number, environments: 1 | 2, kind: string): void {
   const allBuilt: Run[] = [];
   for (let i = 0; i < runs!; i++) {
     baselineRun(services);
-    rmSync(join(dir, '.cityplan', 'cache'), { recursive: true, force: true });
+    // Cold: neither the plan cache nor the parsed service files of earlier plans.
+    rmSync(join(dir, '.cityplan'), { recursive: true, force: true });
     cold.push(cityplan(['plan', dir, '--out', join(scratch, `cold-${i}`), '--json']));
     if (withAllBuilt && !cold.at(-1)!.refused) allBuilt.push(cityplan(['plan', dir, '--out', join(scratch, `built-${i}`), '--json', '--no-cache']));
     if (cold.at(-1)!.refused) break;

@@ -3,7 +3,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', 'synth-worker': 'src/estate/synth-worker.ts' },
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts', 'synth-worker': 'src/estate/synth-worker.ts', 'builder-worker': 'src/estate/builder-worker.ts', 'builder-start': 'src/estate/builder-start.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -24,6 +24,8 @@ import type { SynthesizedStack } from './synthesize';
 import { checkTransition } from './transition';
 import { synthesizeWithCache } from './cached-synthesis';
 import { StackCache } from './stack-cache';
+import { Builder } from './builder';
+import { workerCount } from './worker-count';
 import { mark } from './timings';
 
 export interface PlanOptions extends StackSelection {
@@ -120,7 +122,17 @@ const WORKER_SCRIPT = join(__dirname, 'synth-worker.js');
  * @param prepared the estate as prepareEstate read it with these options, when the caller has it
  *   already (deploy checks it before planning)
  */
-export async function planEstate(dir: string, options: PlanOptions = {}, prepared: PreparedEstate = prepareEstate(dir, options)): Promise<PlanResult> {
+export async function planEstate(dir: string, options: PlanOptions = {}, prepared?: PreparedEstate): Promise<PlanResult> {
+  // Started first, so that it loads the construct library while this thread reads the estate.
+  const builder = Builder.start();
+  try {
+    return await planPrepared(dir, options, prepared ?? prepareEstate(dir, options, { cache: options.cache }), builder);
+  } finally {
+    await builder?.stop();
+  }
+}
+
+async function planPrepared(dir: string, options: PlanOptions, prepared: PreparedEstate, builder: Builder | undefined): Promise<PlanResult> {
   mark('prepare: manifests, lock, allocation');
   const { spec, read, previous, allocated, allocation } = prepared;
   checkSelection(spec, previous, options);
@@ -132,11 +144,18 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
   const output = PlanOutput.open(options.out ?? 'cdk.out');
   const { out, staging } = output;
   try {
+    let builderUsed = false;
     const cached = await synthesizeWithCache(options.cache ? StackCache.of(dir) : undefined, spec, allocation, planned, staging, async (stacks, given) => {
+      const workers = workerCount(stacks.length, WORKER_SCRIPT);
+      // The builder builds once: a second build (stacks whose shape failed its check) runs here.
+      if (workers <= 1 && builder && !builderUsed) {
+        builderUsed = true;
+        return builder.build(spec, allocation, stacks, staging, given);
+      }
+      await builder?.stop();
       // Loaded only when a stack must be built: the construct library and the policy packs take
       // about half a second to load, which a plan served from the cache does not need.
-      const { synthesizeInWorkers, synthesizeStacks, workerCount } = await import('./synthesize.js');
-      const workers = workerCount(stacks.length, WORKER_SCRIPT);
+      const { synthesizeInWorkers, synthesizeStacks } = await import('./synthesize.js');
       return workers > 1
         ? await synthesizeInWorkers({ spec, allocation, given: [...given] }, stacks, staging, workers, WORKER_SCRIPT)
         : synthesizeStacks(spec, allocation, stacks, staging, given);
@@ -176,6 +195,7 @@ export async function planEstate(dir: string, options: PlanOptions = {}, prepare
     await output.commit();
     mark('lock and assembly committed');
     cached.remember(out, !options.environment && !options.service);
+    prepared.manifests?.save();
     mark('cache pruned');
 
     const flags = replaces

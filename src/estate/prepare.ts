@@ -1,4 +1,5 @@
 import { loadEstate } from '../manifest/load';
+import { ManifestCache } from '../manifest/manifest-cache';
 import { EstateError, type Problem } from '../manifest/problems';
 import type { EstateSpec } from '../manifest/spec';
 import { allocateEstate, type EnvironmentAllocation } from './allocation';
@@ -18,6 +19,8 @@ export interface PreparedEstate {
   readonly allocation: ReadonlyMap<string, EnvironmentAllocation>;
   /** What of the lock was started afresh because nothing of it was ever deployed (plan flags). */
   readonly restarted: readonly string[];
+  /** The parsed service files, with `reading.cache`: to save once the plan succeeded. */
+  readonly manifests?: ManifestCache;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface PreparedEstate {
  * what the plan covers: only its part of the lock changes.
  * @throws EstateError listing every problem found
  */
-export function prepareEstate(dir: string, selection: StackSelection = {}): PreparedEstate {
+export function prepareEstate(dir: string, selection: StackSelection = {}, reading: { readonly cache?: boolean } = {}): PreparedEstate {
   // The lock is read first for who held which host name, but the manifests' problems come first.
   let lockRead: ReturnType<typeof readLock> | undefined;
   try {
@@ -35,7 +38,8 @@ export function prepareEstate(dir: string, selection: StackSelection = {}): Prep
     lockRead = undefined;
   }
   const held = lockRead?.lock;
-  const spec = loadEstate(dir, { holderOf: (env, host) => (held ? holderIn(held, env, host) : undefined) });
+  const manifests = reading.cache ? ManifestCache.open(dir) : undefined;
+  const spec = loadEstate(dir, { holderOf: (env, host) => (held ? holderIn(held, env, host) : undefined), cache: manifests });
   const read = lockRead ?? readLock(dir);
   const adopted = read.origin === 'migrated' ? adoptMigrated(read.lock, spec.name, spec.environments) : read.lock;
   const { lock: previous, restarted } = forgetWhatWasNeverDeployed(spec, adopted);
@@ -43,7 +47,7 @@ export function prepareEstate(dir: string, selection: StackSelection = {}): Prep
   const { lock: allocated, environments: allocation } = allocateEstate(spec, previous, { selection });
   problems.push(...estateQuotaProblems(spec, allocation));
   if (problems.length > 0) throw new EstateError(problems);
-  return { spec, read, previous, allocated, allocation, restarted };
+  return { spec, read, previous, allocated, allocation, restarted, ...(manifests ? { manifests } : {}) };
 }
 
 /**

@@ -2,8 +2,7 @@
  * Synthesis of an estate's stacks, with policy checks and sizes, in this process or spread over
  * worker threads. Both produce the same cloud assembly.
  */
-import { existsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -22,6 +21,8 @@ import { environmentRoot } from '../naming/names';
 import type { StackSize } from './quotas';
 import type { StackInputs } from './stack-inputs';
 import type { StackPlan, StackSelection } from './stack-plan';
+
+export { workerCount } from './worker-count';
 
 export interface SynthesizedStack extends StackSize {
   readonly environment: string;
@@ -63,9 +64,6 @@ export type WorkerReply =
   /** A FileError's path and message (an Error does not cross threads as its class). */
   | { fileError: { path: string; message: string } }
   | { crash: string };
-
-/** Below this many stacks, starting workers (each loads the CDK afresh) costs more than it saves. */
-const PARALLEL_FROM_STACKS = 120;
 
 /**
  * Stacks per CDK app. Each app's construct tree can be collected before the next is built, which
@@ -152,17 +150,6 @@ function synthesizeApp(
     findings: checkPolicy(app),
     acknowledgements: acknowledgements(app),
   };
-}
-
-/**
- * How many workers to use: CITYPLAN_WORKERS when set, else one per core for large estates, and
- * none (this process) when the worker script is not there (running from source, as tests do).
- */
-export function workerCount(stacks: number, script: string): number {
-  const configured = Number(process.env.CITYPLAN_WORKERS);
-  if (!existsSync(script)) return 0;
-  if (Number.isInteger(configured) && configured >= 0) return configured <= 1 ? 0 : configured;
-  return stacks >= PARALLEL_FROM_STACKS ? Math.min(availableParallelism(), 4) : 0;
 }
 
 /**

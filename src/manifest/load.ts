@@ -16,6 +16,7 @@ import { environmentsOf } from './runs-in';
 import { DEFAULT_ACTIONS_PER_HOUR } from './runbooks';
 import { checkShape } from './shape';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from './spec';
+import type { ManifestCache } from './manifest-cache';
 import { YamlSource } from './yaml-source';
 
 export const ESTATE_FILE = 'estate.yaml';
@@ -34,6 +35,8 @@ export interface LoadOptions {
    * two services claim one name, the newcomer is told, at its own file, not the holder.
    */
   readonly holderOf?: (environment: string, hostname: string) => string | undefined;
+  /** Service files read before without a problem, parsed and checked (manifest-cache.ts); default none. */
+  readonly cache?: ManifestCache;
 }
 
 export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
@@ -47,7 +50,7 @@ export function loadEstate(dir: string, options: LoadOptions = {}): EstateSpec {
   problems.push(...(estateShape?.problems ?? []));
 
   const files = serviceFiles(dir, problems);
-  const services = readServices(dir, files, problems);
+  const services = readServices(dir, files, problems, options.cache);
   const estate = estateShape?.value ?? (estateRead.source && withPlaceholders(estateRead.source.data()));
   if (!estate || !estateRead.source) throw new EstateError(uniqueProblems([...problems]));
 
@@ -240,15 +243,16 @@ function missingServices(dir: string, isFile: boolean): string {
   return `not found in ${dir}: each service is a file in services/ (services/<name>.yaml)${near ? `; rename ${near}/ to services/` : ''}. An estate with no services yet keeps an empty services/ folder (with a .gitkeep, so git keeps it)`;
 }
 
-function readServices(dir: string, files: readonly string[], problems: Problem[]): ParsedService[] {
+function readServices(dir: string, files: readonly string[], problems: Problem[], cache: ManifestCache | undefined): ParsedService[] {
   const parsed: ParsedService[] = [];
   const byName = new Map<string, string>();
+  const check = (source: YamlSource, data: unknown) => checkShape(serviceFile, source, data);
   for (const rel of files) {
     const f = basename(rel);
-    const read = YamlSource.read(join(dir, rel), rel);
+    const read = cache ? cache.read(join(dir, rel), rel, check) : YamlSource.read(join(dir, rel), rel);
     problems.push(...read.problems);
     if (!read.source) continue;
-    const shape = checkShape(serviceFile, read.source, read.source.data());
+    const shape = 'shape' in read && read.shape ? read.shape : check(read.source, read.source.data());
     problems.push(...shape.problems);
     if (!shape.value?.name) continue;
     const expected = f.replace(/\.ya?ml$/, '');

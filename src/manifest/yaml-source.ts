@@ -13,16 +13,24 @@ import { aliasBombMistake, aliasMistakes, isMergePair, MAX_ALIAS_COUNT, type Nod
 export class YamlSource {
   private constructor(
     readonly file: string,
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
+    /** The document and its lines, or the text to parse them from when a position is first asked for. */
+    private parsed: { readonly doc: Document; readonly lines: LineCounter } | { readonly text: string },
     private readonly value: unknown,
   ) {}
 
   /** Parses `absolutePath`; `file` is the name used in messages. Syntax and duplicate keys are problems. */
   static read(absolutePath: string, file: string): { source?: YamlSource; problems: Problem[] } {
-    let text: string;
+    const read = YamlSource.text(absolutePath, file);
+    return 'text' in read ? YamlSource.parse(read.text, file) : read;
+  }
+
+  /**
+   * The text of `absolutePath`, or the problem of reading it; `file` is the name used in messages.
+   * @throws what reading throws for a reason the user cannot fix
+   */
+  static text(absolutePath: string, file: string): { text: string } | { problems: Problem[] } {
     try {
-      text = readFileSync(absolutePath, 'utf8');
+      return { text: readFileSync(absolutePath, 'utf8') };
     } catch (e) {
       // A folder of that name, a link to nothing, a file it may not read: the user's to fix.
       if (!isUserFixable(e)) throw e;
@@ -30,18 +38,19 @@ export class YamlSource {
       const why = e.code === 'ENOENT' ? 'it is a link to a file that does not exist (ENOENT)' : reasonOf(e);
       return { problems: [{ file, message: `cannot be read: ${why}; it must be a readable YAML file` }] };
     }
-    const lines = new LineCounter();
-    // Keys are field names, so strings (a list as a key is a mistake); the library's own console
-    // warnings are off, as every problem is reported through cityplan's output.
-    const doc = parseDocument(text, {
-      lineCounter: lines,
-      uniqueKeys: true,
-      stringKeys: true,
-      merge: true,
-      prettyErrors: false,
-      strict: true,
-      logLevel: 'error',
-    });
+  }
+
+  /**
+   * A source whose data an earlier parse of the same text gave without a problem (manifest-cache.ts):
+   * the text is parsed again only when a position in it is asked for, exactly as `parse` would.
+   */
+  static known(file: string, text: string, data: unknown): YamlSource {
+    return new YamlSource(file, { text }, data);
+  }
+
+  /** Parses the text of `file` (the name used in messages). Syntax and duplicate keys are problems. */
+  static parse(text: string, file: string): { source?: YamlSource; problems: Problem[] } {
+    const { doc, lines } = parsed(text);
     const located = (mistakes: readonly NodeMistake[]) => mistakes.map((m) => locate(file, lines, m));
     if (doc.errors.length > 0) return { problems: located(explainErrors(doc.errors, text, doc)) };
     const aliases = aliasMistakes(doc);
@@ -51,7 +60,7 @@ export class YamlSource {
     if (doc.contents !== null && !isMap(doc.contents)) {
       return { problems: [{ file, line: 1, column: 1, message: 'must be a YAML mapping of field: value' }] };
     }
-    return { source: new YamlSource(file, doc, lines, value.data ?? {}), problems: [] };
+    return { source: new YamlSource(file, { doc, lines }, value.data ?? {}), problems: [] };
   }
 
   /** The plain data of the file ({} when the file is empty), aliases and merges resolved; a fresh copy each call. */
@@ -73,7 +82,9 @@ export class YamlSource {
    * written where the path says, so it is located at the alias (`*base`) that brought it.
    */
   position(path: readonly PropertyKey[], atKey = false): { line: number; column: number } {
-    let node: Node | null | undefined = this.doc.contents as Node | null;
+    if ('text' in this.parsed) this.parsed = parsed(this.parsed.text);
+    const { doc, lines } = this.parsed;
+    let node: Node | null | undefined = doc.contents as Node | null;
     let offset = node?.range?.[0] ?? 0;
     for (const seg of path) {
       if (isMap(node)) {
@@ -95,9 +106,26 @@ export class YamlSource {
         break;
       }
     }
-    const pos = this.lines.linePos(offset);
+    const pos = lines.linePos(offset);
     return { line: pos.line, column: pos.col };
   }
+}
+
+/** The document of a YAML text, and its lines (for positions). */
+function parsed(text: string): { doc: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  // Keys are field names, so strings (a list as a key is a mistake); the library's own console
+  // warnings are off, as every problem is reported through cityplan's output.
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    stringKeys: true,
+    merge: true,
+    prettyErrors: false,
+    strict: true,
+    logLevel: 'error',
+  });
+  return { doc, lines };
 }
 
 /** The file's data, or where and why it cannot be made: too many aliases, or a merge YAML refused. */

@@ -43,7 +43,7 @@ describe('an interrupted plan', () => {
     const dir = copyExample();
     const lock = readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
     const out = join(mkdtempSync(join(tmpdir(), 'cityplan-signal-')), 'cdk.out');
-    const plan = startPlan(dir, out);
+    const plan = startPlan(dir, out, { CITYPLAN_WORKERS: '0' });
     const done = exited(plan.child);
 
     // WHEN the plan is interrupted while it synthesizes (in this thread: the handler runs once
@@ -54,6 +54,33 @@ describe('an interrupted plan', () => {
     // THEN
     expect(await done).toEqual({ code: 130, signal: null });
     expect(plan.stderr()).toContain('cityplan: interrupted (SIGINT)');
+    expect(readdirSync(join(out, '..'))).toEqual([]);
+    expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lock);
+  });
+
+  it('stops its builder at once on Ctrl-C while it builds, removes what it wrote, and exits 130', async () => {
+    // GIVEN a plan of fewer stacks than take a pool of workers: its builder thread builds them
+    const dir = copyExample();
+    const lock = readFileSync(join(dir, 'cityplan.lock.json'), 'utf8');
+    const out = join(mkdtempSync(join(tmpdir(), 'cityplan-signal-')), 'cdk.out');
+    const env: NodeJS.ProcessEnv = { ...process.env, CITYPLAN_TIMINGS: '1' };
+    delete env.CITYPLAN_WORKERS;
+    const child = spawn(process.execPath, ['bin/cityplan.js', 'plan', dir, '--out', out, '--no-cache'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.stdout!.resume();
+    const done = exited(child);
+
+    // WHEN it is interrupted once the plan's thread has handed the stacks over
+    await until(() => stderr.includes('cityplan:timing cache:'), 'the stacks handed to the builder');
+    const sent = Date.now();
+    child.kill('SIGINT');
+
+    // THEN at once, not once the builder is done; nothing written, nothing changed
+    expect(await done).toEqual({ code: 130, signal: null });
+    expect(Date.now() - sent).toBeLessThan(5_000);
+    expect(stderr).toContain('cityplan: interrupted (SIGINT)');
+    expect(stderr).not.toContain('cityplan:timing builder:');
     expect(readdirSync(join(out, '..'))).toEqual([]);
     expect(readFileSync(join(dir, 'cityplan.lock.json'), 'utf8')).toBe(lock);
   });
