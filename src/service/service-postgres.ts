@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { DEFAULT_POSTGRES_VERSION } from '../manifest/schema';
 import { markForBackup } from './backup-tag';
+import { BACKUP_DAYS, DATABASE_NAME } from './postgres-facts';
 import type { ServiceSpec } from '../manifest/spec';
 import { variable } from '../naming/names';
 import { grantKeyThroughSecretsManager } from './service-secrets';
@@ -14,8 +15,6 @@ import type { ServiceTask } from './service-task';
 
 /** PostgreSQL's own port: the tasks' one way in. */
 export const POSTGRES_PORT = 5432;
-/** The database every service's instance is created with (`PGDATABASE`). */
-export const DATABASE_NAME = 'app';
 /** The master user; RDS keeps its password in Secrets Manager and rotates it. */
 const MASTER_USER = 'postgres';
 
@@ -31,8 +30,6 @@ export const POSTGRES_SIZES = {
   large: { instanceType: ec2.InstanceType.of(ec2.InstanceClass.M7G, ec2.InstanceSize.XLARGE), storage: 100, maxStorage: 1000 },
 } as const;
 
-/** Days of automated backups (point-in-time recovery): RDS allows 0 to 35. */
-export const BACKUP_DAYS = { unprotected: 7, protected: 35 } as const;
 
 const INSTANCE_VERSIONS = { '16': rds.PostgresEngineVersion.VER_16, '17': rds.PostgresEngineVersion.VER_17 } as const;
 // Aurora takes a full version; these are the newest aws-cdk-lib 2.276 names, and both allow a

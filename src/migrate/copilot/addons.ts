@@ -10,7 +10,7 @@ import { variable } from '../../naming/names';
 import type { AddonFile } from './read';
 import { isMap } from './draft';
 import type { Findings } from './report';
-import { BACKUP_DAYS, DATABASE_NAME } from '../../service/service-postgres';
+import { BACKUP_DAYS, DATABASE_NAME } from '../../service/postgres-facts';
 
 /** Resource types that only serve a database, bucket or cache: cityplan makes their like with the addon. */
 const SUPPORTING = new Set([
@@ -113,7 +113,7 @@ export function mapAddons(addons: readonly AddonFile[], findingsOf: (file: strin
 
 /**
  * Settings of a database addon cityplan decides itself, reported where they differ from what
- * cityplan does: the database's name (service-postgres.ts DATABASE_NAME, given as PGDATABASE) and
+ * cityplan does: the database's name (postgres-facts.ts DATABASE_NAME, given as PGDATABASE) and
  * how long automated backups are kept (BACKUP_DAYS: 7 days, 35 where the environment is protected).
  */
 function databaseSettings(props: Record<string, unknown>, f: Findings, field: string): void {
