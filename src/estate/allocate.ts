@@ -10,7 +10,7 @@
  * deployments) and SNI certificates (one per 10 names outside the environment's wildcard).
  */
 import type { WebCost } from '../service/web-routing';
-import { type Placement, prioritiesOf } from './lock';
+import { type Placement, prioritiesOf } from './lock-entries';
 
 /**
  * Listener rules per Application Load Balancer, default rules excluded: 100, the ELB default

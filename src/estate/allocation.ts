@@ -15,7 +15,7 @@ import {
   type ServiceEntry,
   type StackEntry,
   stacksByService,
-} from './lock';
+} from './lock-entries';
 
 export interface EnvironmentAllocation {
   readonly placements: Readonly<Record<string, Placement>>;

@@ -8,7 +8,7 @@
 import { tmpdir } from 'node:os';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from '../manifest/spec';
 import { allocateEstate } from './allocation';
-import { emptyLock } from './lock';
+import { emptyLock } from './lock-entries';
 import { planStacks } from './stack-plan';
 import { acknowledgements, checkPolicy, policyPacks } from '../policy/packs';
 import { compileEstate } from './compile';

@@ -19,6 +19,7 @@ import { EstateError } from '../manifest/problems';
 import { parseRuleClaim } from './claims';
 import { SERVICE_KINDS } from '../manifest/schema';
 import { DELIVERY, stackName } from '../naming/names';
+import { emptyEnvironment, emptyLock, mayBeDeployed, prioritiesOf, stacksByService } from './lock-entries';
 
 export const LOCK_FILE = 'cityplan.lock.json';
 
@@ -142,9 +143,8 @@ export type Lock = z.infer<typeof lockSchema>;
 /** Where a lock came from: the file as it is, a version 1 file migrated, or no file at all. */
 export type LockOrigin = 'current' | 'migrated' | 'none';
 
-export const emptyLock = (estate = ''): Lock => ({ version: 2, estate, environments: {} });
+export { emptyEnvironment, emptyLock, mayBeDeployed, prioritiesOf, stacksByService } from './lock-entries';
 
-export const emptyEnvironment = (account: string, region: string): EnvironmentLock => ({ account, region, services: {}, stacks: {} });
 
 /** Reads the lock of an estate folder (an empty lock when there is none); version 1 is migrated. */
 export function readLock(dir: string): { lock: Lock; origin: LockOrigin } {
@@ -293,19 +293,6 @@ export function migrateV1(v1: z.infer<typeof lockV1>): Lock {
   return { version: 2, estate: '', environments };
 }
 
-/** Every rule priority of a placement, its first rule's first (`priorities` is written only when there are several). */
-export function prioritiesOf(p: { readonly priority?: number; readonly priorities?: readonly number[] }): number[] {
-  if (p.priorities) return [...p.priorities];
-  return p.priority === undefined ? [] : [p.priority];
-}
-
-/** Whether a cityplan deploy started or confirmed this stack: it may exist in AWS. */
-export const mayBeDeployed = (stack: StackEntry | undefined): boolean => !!(stack?.deployed || stack?.attempted);
-
-/** Each service's stack in an environment's lock. */
-export function stacksByService(env: EnvironmentLock): Map<string, StackEntry> {
-  return new Map(Object.values(env.stacks).flatMap((st) => (st.service ? [[st.service, st] as const] : [])));
-}
 
 /**
  * The file a new lock is written to before it is renamed over the lock, so that a reader never sees

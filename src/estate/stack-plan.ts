@@ -1,6 +1,6 @@
 import type { EstateSpec } from '../manifest/spec';
 import type { EnvironmentAllocation } from './allocation';
-import { type EnvironmentLock, type Lock, mayBeDeployed, type StackEntry } from './lock';
+import { type EnvironmentLock, type Lock, mayBeDeployed, type StackEntry } from './lock-entries';
 import { deliveryStacks } from '../delivery/delivery-plan';
 import { stackName } from '../naming/names';
 

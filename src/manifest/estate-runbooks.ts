@@ -15,6 +15,7 @@ import { BUILT_IN_RUNBOOKS } from './runbooks';
 import { NAME_PATTERN } from './schema';
 import { checkShape } from './shape';
 import { YamlSource } from './yaml-source';
+import { ESTATE_RUNBOOKS_MAX_BYTES, estateRunbooksValue } from './estate-runbooks-value';
 
 export const RUNBOOKS_DIR = 'runbooks';
 
@@ -69,15 +70,7 @@ export interface EstateRunbook {
   readonly cooldown?: number;
 }
 
-/**
- * What one SSM parameter holds: 8 KB, the advanced tier's limit (standard: 4 KB). Systems Manager
- * quotas, "Parameter value size". The foundation publishes the runbooks of one environment as one
- * parameter (parameter.estateRunbooks), so their JSON must fit.
- */
-export const ESTATE_RUNBOOKS_MAX_BYTES = 8192;
-
-/** The JSON the foundation publishes for one environment: the runbooks it runs, as the responder reads them. */
-export const estateRunbooksValue = (all: readonly EstateRunbook[], env: string): string => JSON.stringify(all.filter((r) => !r.environments || r.environments.includes(env)));
+export { ESTATE_RUNBOOKS_MAX_BYTES, estateRunbooksValue } from './estate-runbooks-value';
 
 /**
  * Reads runbooks/*.yaml. Problems are added to `problems`; runbooks with none are returned.

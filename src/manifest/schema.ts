@@ -20,9 +20,8 @@ import { LOG_RETENTION_DAYS, MAX_ALARM_PATTERNS, MAX_REGEX_PER_LOG_GROUP, MAX_RE
 
 export const NAME_PATTERN = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
 
-/** PostgreSQL majors built: both offered by RDS and Aurora and by aws-cdk-lib 2.276's engine versions. */
-export const POSTGRES_VERSIONS = ['16', '17'] as const;
-export const DEFAULT_POSTGRES_VERSION = '17';
+import { DEFAULT_POSTGRES_VERSION, POSTGRES_VERSIONS } from '../service/postgres-facts';
+export { DEFAULT_POSTGRES_VERSION, POSTGRES_VERSIONS };
 /** Aurora Serverless v2 capacity: 0 to 256 ACUs in steps of 0.5 (Aurora User Guide, "Aurora Serverless v2 capacity"). */
 const acus = z
   .number({ error: 'must be a number of ACUs' })

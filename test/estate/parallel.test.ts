@@ -65,10 +65,13 @@ describe('synthesis in several apps and worker threads', () => {
     writeFileSync(file, `${before}env:\n  EDITED: "1"\n`);
     try {
       const out = scratch('edited');
-      await synthesizeInWorkers({ spec, allocation: environments }, planned, out, 2, WORKER, 100);
+      // A few service stacks, over two workers: enough to build in threads, cheap enough to repeat.
+      const some = planned.filter((p) => p.role === 'service').slice(0, 6);
+      await synthesizeInWorkers({ spec, allocation: environments }, some, out, 2, WORKER, 3);
       // THEN the stack is the one of the estate as read
-      expect(readFileSync(join(out, 'test-staging-service-0001.template.json'), 'utf8')).not.toContain('EDITED');
-      expectSameAssembly(out);
+      const template = (d: string) => readFileSync(join(d, 'test-staging-service-0001.template.json'), 'utf8');
+      expect(template(out)).not.toContain('EDITED');
+      expect(template(out)).toBe(template(reference));
     } finally {
       writeFileSync(file, before);
     }
