@@ -186,11 +186,15 @@ export function stackKey(inputs: StackInputs, root: string): string {
 
 const estateDigests = new WeakMap<object, string>();
 
-/** The SHA-256 of an estate spec's canonical JSON, computed once per spec object. */
+/**
+ * The SHA-256 of an estate spec's canonical JSON, computed once per spec object; without the estate
+ * folder's path as typed (`dir`), which no stack reads: `plan justice`, `plan ./justice/` and a moved
+ * or freshly checked-out estate build the same delivery stacks and reuse them.
+ */
 function estateDigest(spec: object): string {
   let digest = estateDigests.get(spec);
   if (!digest) {
-    digest = sha256(canonicalJson(spec));
+    digest = sha256(canonicalJson({ ...spec, dir: undefined }));
     estateDigests.set(spec, digest);
   }
   return digest;

@@ -148,6 +148,11 @@ describe('plan cache', () => {
     const delivery = first.stacks.filter((s) => s.environment === 'delivery').map((s) => s.name);
     expect(delivery.length).toBeGreaterThan(1);
     expect((await planEstate(copy, { out: join(scratch('warm'), 'out'), cache: true })).cache.built).toBe(0);
+    // The folder as typed is no input: another spelling of it, or the estate moved, reuses them all.
+    expect((await planEstate(`${copy}/./`, { out: join(scratch('spelt'), 'out'), cache: true })).cache.built).toBe(0);
+    const moved = scratch('moved');
+    cpSync(copy, moved, { recursive: true });
+    expect((await planEstate(moved, { out: join(scratch('moved-out'), 'out'), cache: true })).cache.built).toBe(0);
 
     const file = join(copy, 'services', 'service-0003.yaml');
     writeFileSync(file, `${readFileSync(file, 'utf8')}cpu: 1024\nmemory: 2048\n`);
