@@ -144,14 +144,14 @@ async function planPrepared(dir: string, options: PlanOptions, prepared: Prepare
   const output = PlanOutput.open(options.out ?? 'cdk.out');
   const { out, staging } = output;
   try {
-    let builderUsed = false;
+    // The builder builds once, and not after it was stopped for the pool of workers: a second
+    // build (stacks of a shape that failed its check, or that could not be derived) runs without it.
+    let builderFree = builder !== undefined;
     const cached = await synthesizeWithCache(options.cache ? StackCache.of(dir) : undefined, spec, allocation, planned, staging, async (stacks, given) => {
       const workers = workerCount(stacks.length, WORKER_SCRIPT);
-      // The builder builds once: a second build (stacks whose shape failed its check) runs here.
-      if (workers <= 1 && builder && !builderUsed) {
-        builderUsed = true;
-        return builder.build(spec, allocation, stacks, staging, given);
-      }
+      const free = builderFree;
+      builderFree = false;
+      if (workers <= 1 && free) return builder!.build(spec, allocation, stacks, staging, given);
       await builder?.stop();
       // Loaded only when a stack must be built: the construct library and the policy packs take
       // about half a second to load, which a plan served from the cache does not need.
