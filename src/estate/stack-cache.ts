@@ -21,6 +21,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
+import { filesUnder, packageFingerprint } from '../files/package-files';
 import type { Acknowledgement, Finding } from '../policy/packs';
 import type { StackInputs } from './stack-inputs';
 import type { StackPlan } from './stack-plan';
@@ -151,30 +152,6 @@ function libraryVersion(root: string, name: string): string {
     if (pkg.name === name) return `${dir}@${pkg.version}@${packageFingerprint(dir)}`;
   }
   return 'unknown';
-}
-
-/**
- * Size and modification time of every .js and .json file of an installed package (its own
- * node_modules included): a library patched in place (patch-package, a hand fix) without a new
- * version changes it, so stacks built by the old code are not reused. About 60 ms for aws-cdk-lib's
- * 4,000 files, once per plan.
- */
-function packageFingerprint(dir: string): string {
-  const hash = createHash('sha256');
-  for (const file of filesUnder(dir)) {
-    if (!(file.endsWith('.js') || file.endsWith('.json'))) continue;
-    const stat = statSync(file);
-    hash.update(`${relative(dir, file)}\0${stat.size}\0${stat.mtimeMs}\0`);
-  }
-  return hash.digest('hex');
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath, d.name))
-    .sort();
 }
 
 /** A stack's cache key: a SHA-256 of its inputs and of the code that builds it (see the file's comment). */

@@ -10,7 +10,8 @@
  * Reading or writing it never fails a plan: a missing, damaged or foreign cache is an empty one.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { filesUnder, packageFingerprint } from '../files/package-files';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -128,11 +129,7 @@ function readingCode(): string {
       continue;
     }
     hash.update(readFileSync(join(dir, 'package.json')));
-    for (const file of filesUnder(dir)) {
-      if (!/\.(c|m)?js$|\.json$/.test(file)) continue;
-      const stat = statSync(file);
-      hash.update(`${relative(dir, file)}\0${stat.size}\0${stat.mtimeMs}\0`);
-    }
+    hash.update(packageFingerprint(dir));
   }
   return hash.digest('hex');
 }
@@ -141,15 +138,6 @@ function readingCode(): string {
 function packageRoot(dir: string): string {
   for (let d = dir; d !== dirname(d); d = dirname(d)) if (existsSync(join(d, 'package.json'))) return d;
   return dir;
-}
-
-/** Every file below `dir`, sorted. */
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath, d.name))
-    .sort();
 }
 
 /** Removes the cache of an estate folder (tests; `rm -rf <estate>/.cityplan` does the same). */

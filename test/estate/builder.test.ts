@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allocateEstate } from '../../src/estate/allocation';
 import { Builder } from '../../src/estate/builder';
@@ -16,6 +16,7 @@ import { synthesizeStacks } from '../../src/estate/synthesize';
 import { FileError, fileErrorOf } from '../../src/files/file-error';
 import { loadEstate } from '../../src/manifest/load';
 import { mixedEstateFiles, writeEstate } from '../support/estate-files';
+import { expectSameBytes, tree } from '../support/assembly-files';
 
 const CLI = resolve('bin/cityplan.js');
 const SCRIPT = resolve('dist/builder-worker.js');
@@ -24,21 +25,6 @@ const runs = existsSync(SCRIPT) && existsSync(resolve('dist/cli.js')) && availab
 
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `cityplan-${name}-`));
 
-/** Every file below `dir`, path → bytes. */
-function tree(dir: string): Map<string, Buffer> {
-  return new Map(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile())
-      .map((d) => [relative(dir, join(d.parentPath, d.name)), readFileSync(join(d.parentPath, d.name))]),
-  );
-}
-
-function expectSameBytes(got: string, want: string): void {
-  const a = tree(got);
-  const b = tree(want);
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [file, bytes] of b) expect(a.get(file)!.equals(bytes), file).toBe(true);
-}
 
 /**
  * `cityplan plan <dir> --out <out> --json [...flags]` with CITYPLAN_TIMINGS (which says when the

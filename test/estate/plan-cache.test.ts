@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toJson } from '../../src/cli/plan';
@@ -13,24 +13,10 @@ import { CACHE_DIR, canonicalJson, codeIdentity, stackKey } from '../../src/esta
 import { planStacks } from '../../src/estate/stack-plan';
 import { loadEstate } from '../../src/manifest/load';
 import { mixedEstateFiles, writeEstate } from '../support/estate-files';
+import { expectSameBytes } from '../support/assembly-files';
 
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `cityplan-${name}-`));
 
-/** Every file below `dir`, path → bytes. */
-function tree(dir: string): Map<string, Buffer> {
-  return new Map(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile())
-      .map((d) => [relative(dir, join(d.parentPath, d.name)), readFileSync(join(d.parentPath, d.name))]),
-  );
-}
-
-function expectSameBytes(got: string, want: string): void {
-  const a = tree(got);
-  const b = tree(want);
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [file, bytes] of b) expect(a.get(file)!.equals(bytes), file).toBe(true);
-}
 
 /** The plan as --json prints it, without what differs by design: where it was written and the cache counts. */
 const printed = (r: PlanResult) => ({ ...toJson(r), assembly: undefined, cache: undefined });

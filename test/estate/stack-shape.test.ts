@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocateEstate } from '../../src/estate/allocation';
@@ -18,26 +18,12 @@ import { type SynthesisResult, synthesizeStacks } from '../../src/estate/synthes
 import { loadEstate } from '../../src/manifest/load';
 import { environmentRoot } from '../../src/naming/names';
 import { generatedEstateFiles, mixedEstateFiles, STAGING_ESTATE, webService, writeEstate } from '../support/estate-files';
+import { expectSameBytes } from '../support/assembly-files';
 
 const scratch = (name: string) => mkdtempSync(join(tmpdir(), `cityplan-${name}-`));
 const CLI = resolve('bin/cityplan.js');
 const built = existsSync(resolve('dist/cli.js'));
 
-/** Every file below `dir`, path → bytes. */
-function tree(dir: string): Map<string, Buffer> {
-  return new Map(
-    readdirSync(dir, { recursive: true, withFileTypes: true })
-      .filter((d) => d.isFile())
-      .map((d) => [relative(dir, join(d.parentPath, d.name)), readFileSync(join(d.parentPath, d.name))]),
-  );
-}
-
-function expectSameBytes(got: string, want: string): void {
-  const a = tree(got);
-  const b = tree(want);
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [file, bytes] of b) expect(a.get(file)!.equals(bytes), file).toBe(true);
-}
 
 type Counts = { reused: number; derived: number; built: number; standIns: number };
 
