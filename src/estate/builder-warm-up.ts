@@ -6,6 +6,7 @@
  * are known, so that theirs cost what a second build costs.
  */
 import { tmpdir } from 'node:os';
+import { SERVICE_DEFAULTS } from '../manifest/service-defaults';
 import type { EnvironmentSpec, EstateSpec, ServiceSpec } from '../manifest/spec';
 import { allocateEstate } from './allocation';
 import { emptyLock } from './lock-entries';
@@ -35,17 +36,8 @@ const SERVICE: ServiceSpec = {
   file: 'services/warm-up.yaml',
   kind: 'web',
   owner: 'team@example.gov.uk',
-  source: { repo: 'example/warm-up', branch: 'main', dockerfile: 'Dockerfile' },
-  port: 8080,
-  health: '/health',
-  cpu: 256,
-  memory: 512,
-  count: { min: 2, max: 4 },
-  scale: { cpu: 60, requestsPerTarget: 1000 },
-  alarms: { errorRate: 5, latencyP99: 2000 },
-  user: '1000:1000',
-  healthGrace: 60,
-  timeout: 60,
+  ...SERVICE_DEFAULTS,
+  source: { ...SERVICE_DEFAULTS.source, repo: 'example/warm-up' },
   hostnames: [],
   env: {},
   secrets: [],

@@ -44,22 +44,8 @@ const CONNECTION_ARN = /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[
 /** Fargate CPU units. Valid memory for each is in `FARGATE_MEMORY`. */
 export const FARGATE_CPU = [256, 512, 1024, 2048, 4096, 8192, 16384] as const;
 
-/** Built-in defaults: applied first, under the estate's `defaults` and the service's own file. */
-export const SERVICE_DEFAULTS = {
-  port: 8080,
-  health: '/health',
-  cpu: 256,
-  memory: 512,
-  count: { min: 2, max: 4 },
-  scale: { cpu: 60, requestsPerTarget: 1000 },
-  alarms: { errorRate: 5, latencyP99: 2000 },
-  source: { branch: 'main', dockerfile: 'Dockerfile' },
-  /** Not root: a container that is broken into should not hold root in its task. */
-  user: '1000:1000',
-  healthGrace: 60,
-  /** A run longer than an hour is stopped and alarmed unless the job says otherwise. */
-  timeout: 60,
-} as const;
+import { SERVICE_DEFAULTS } from './service-defaults';
+export { SERVICE_DEFAULTS };
 
 export const SERVICE_KINDS = ['web', 'backend', 'worker', 'job'] as const;
 
