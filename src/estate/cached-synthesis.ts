@@ -100,8 +100,8 @@ export async function synthesizeWithCache(
     acknowledgements: results.flatMap((r) => r.acknowledgements),
   };
   const builtPlans = [...toBuild, ...rebuild];
-  mark(`synthesis: ${shapes?.derivedCount() ?? 0} stacks derived, ${rebuild.length} more built`);
-  const derived = shapes?.derived ?? new Map<string, Kept>();
+  const derived = shapes?.derived ?? new Map<string, CachedStack>();
+  mark(`synthesis: ${derived.size} stacks derived, ${rebuild.length} more built`);
   const served = new Map([...hits, ...derived]);
   writeManifest(outdir, planned, header, synthesized?.artifacts ?? {}, served);
   mark('assembly manifest');
@@ -134,7 +134,7 @@ export async function synthesizeWithCache(
             yield { key: keys.get(plan.name)!, entry: { ...entryOf(out, plan, own, artifacts, header), shape: shapes?.shapeKeyOf(plan.name) } };
           }
           for (const plan of planned) {
-            const entry = shapes?.derivedEntries.get(plan.name);
+            const entry = derived.get(plan.name);
             if (entry) yield { key: keys.get(plan.name)!, entry };
           }
           yield* shapes?.checkedStandIns() ?? [];

@@ -12,21 +12,18 @@ import type { StackPlan } from './stack-plan';
 import type { SynthesisResult } from './synthesize';
 import { mark } from './timings';
 
-type Kept = Omit<CachedStack, 'files'>;
-
 interface Group {
   readonly shape: StackShape;
   readonly members: StackPlan[];
 }
 
 export class ShapeWork {
-  /** Stacks derived from a stand-in, their files written: by stack name. */
-  readonly derived = new Map<string, Kept>();
   /**
-   * The same stacks whole, files included, for the cache: kept rather than read back from the
-   * assembly (about 55 KB a stack, 110 MB for 2,000; reading 6,000 files back took 1-2 s).
+   * Stacks derived from a stand-in, their files written, by stack name: whole, files included, for
+   * the cache, rather than read back from the assembly (about 55 KB a stack, 110 MB for 2,000;
+   * reading 6,000 files back took 1-2 s).
    */
-  readonly derivedEntries = new Map<string, CachedStack>();
+  readonly derived = new Map<string, CachedStack>();
   private readonly toCheck: Group[] = [];
   /** Members of a shape being checked, derived once the check passes. */
   private readonly pending = new Set<string>();
@@ -67,6 +64,7 @@ export class ShapeWork {
         this.used.add(shape.key);
         this.header ??= stored.header;
         const deriver = new StackDeriver(stored, shape.standIn);
+        // One that cannot be derived is not covered, so this plan's first build builds it.
         for (const member of members) this.keep(member, deriver.derive(identityOf(this.inputs.get(member.name)!)!));
         continue;
       }
@@ -128,7 +126,7 @@ export class ShapeWork {
       this.used.add(shape.key);
       for (const member of members.slice(1)) {
         this.pending.delete(member.name);
-        this.keep(member, deriver.derive(identityOf(this.inputs.get(member.name)!)!));
+        if (!this.keep(member, deriver.derive(identityOf(this.inputs.get(member.name)!)!))) this.toRebuild(member);
       }
     }
     const own = (stack: string) => !standIns.has(stack);
@@ -143,10 +141,6 @@ export class ShapeWork {
   failed(): StackPlan[] {
     const order = new Map(this.planned.map((p, i) => [p.name, i]));
     return [...this.rebuild].sort((a, b) => order.get(a.name)! - order.get(b.name)!);
-  }
-
-  derivedCount(): number {
-    return this.derived.size;
   }
 
   /** The stand-ins that passed their check in this plan, for the cache. */
@@ -164,17 +158,15 @@ export class ShapeWork {
     return this.used;
   }
 
-  private keep(member: StackPlan, entry: CachedStack | undefined): void {
+  /** Writes a derived stack's files and keeps its entry; false (nothing kept) when it could not be derived. */
+  private keep(member: StackPlan, entry: CachedStack | undefined): boolean {
     if (!entry) {
       mark(`${member.name} not derived from its shape: built`);
-      this.toRebuild(member);
-      return;
+      return false;
     }
     writeCachedFiles(this.outdir, entry);
-    const whole = { ...entry, shape: this.shapeOfStack.get(member.name) };
-    const { files: _, ...rest } = whole;
-    this.derived.set(member.name, rest);
-    this.derivedEntries.set(member.name, whole);
+    this.derived.set(member.name, { ...entry, shape: this.shapeOfStack.get(member.name) });
+    return true;
   }
 
   private toRebuild(member: StackPlan): void {

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocateEstate } from '../../src/estate/allocation';
-import { synthesizeWithCache } from '../../src/estate/cached-synthesis';
+import { type Build, synthesizeWithCache } from '../../src/estate/cached-synthesis';
 import { emptyLock } from '../../src/estate/lock';
 import { stackDifference } from '../../src/estate/shape-work';
 import { CACHE_DIR, type CachedStack, entryOf, StackCache } from '../../src/estate/stack-cache';
@@ -229,6 +229,32 @@ describe('StackDeriver', () => {
     expect(result.cache).toMatchObject({ derived: 0, built: services.length });
     for (const p of services) expect(readFileSync(join(got, `${p.name}.template.json`)).equals(readFileSync(join(want, `${p.name}.template.json`))), p.name).toBe(true);
     expect(readdirSync(got).some((f) => f.includes(STAND_IN_MARKER))).toBe(false);
+  });
+
+  it('builds once, with the plan, each stack its stored stand-in cannot give', async () => {
+    const services = plans.filter((p) => distinct.includes(p.service!));
+    const build = (out: string): Build => async (stacks, given) => synthesizeStacks(spec, environments, stacks, out, given);
+    const want = scratch('all-built');
+    const all = await synthesizeWithCache(undefined, spec, environments, services, want, build(want));
+
+    // GIVEN a cache holding only a checked stand-in, whose template holds a form of the name no
+    // derivation knows (so no member can be derived from it)
+    const cache = StackCache.of(scratch('cache'));
+    const fill = scratch('fill');
+    (await synthesizeWithCache(cache, spec, environments, services, fill, build(fill))).remember(fill, true);
+    const [key] = cache.shapeKeys();
+    const stored = cache.read(key!, shape.standIn.stack)!;
+    cache.write([{ key: key!, entry: withTemplate(stored, (t) => t.replace('"Resources": {', `"Metadata": {"Upper": "${shape.standIn.service.toUpperCase()}"},\n "Resources": {`)) }]);
+    cache.prune(new Set([key!]));
+
+    // WHEN the services are planned again
+    const got = scratch('again');
+    const result = await synthesizeWithCache(cache, spec, environments, services, got, build(got));
+
+    // THEN each is built once, and the plan is the one of building all
+    expect(result.cache).toMatchObject({ reused: 0, derived: 0, built: services.length, standIns: 0 });
+    expect(new Set(result.cache.builtStacks).size).toBe(services.length);
+    expect(result.synthesis).toEqual(all.synthesis);
   });
 });
 
