@@ -5,11 +5,9 @@
  * in the plan's thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { fileErrorOf } from '../files/file-error';
-import { EstateError } from '../manifest/problems';
 import type { BuilderReply, BuildTask } from './builder';
 import { warmUp } from './builder-warm-up';
-import { synthesizeStacks } from './synthesize';
+import { failureReply, synthesizeStacks } from './synthesize';
 
 /** Builds the task's stacks and answers with the result, or with what synthesis threw. */
 function build(task: BuildTask): void {
@@ -19,13 +17,7 @@ function build(task: BuildTask): void {
   } catch (e) {
     // As synth-worker.ts answers, but for a crash: the plan's thread rethrows each as synthesis in
     // that thread would have thrown it.
-    const fileError = fileErrorOf(e);
-    reply =
-      e instanceof EstateError
-        ? { problems: [...e.problems] }
-        : fileError
-          ? { fileError: { path: fileError.path, message: fileError.message } }
-          : { crash: e instanceof Error ? { message: e.message, stack: e.stack } : { message: String(e) } };
+    reply = failureReply(e) ?? { crash: e instanceof Error ? { message: e.message, stack: e.stack } : { message: String(e) } };
   }
   parentPort!.postMessage(reply);
 }

@@ -157,7 +157,7 @@ async function planPrepared(dir: string, options: PlanOptions, prepared: Prepare
       // about half a second to load, which a plan served from the cache does not need.
       const { synthesizeInWorkers, synthesizeStacks } = await import('./synthesize.js');
       return workers > 1
-        ? await synthesizeInWorkers({ spec, allocation, given: [...given] }, stacks, staging, workers, WORKER_SCRIPT)
+        ? await synthesizeInWorkers({ spec, allocation, given }, stacks, staging, workers, WORKER_SCRIPT)
         : synthesizeStacks(spec, allocation, stacks, staging, given);
     });
     const { synthesis } = cached;

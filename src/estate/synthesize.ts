@@ -16,11 +16,10 @@ import { type Template, templateClaims } from './claims';
 import { mergeAssemblies } from './assembly-merge';
 import { compileEstate } from './compile';
 import { dropMetadataTraces } from './metadata-traces';
-import type { Lock } from './lock';
 import { environmentRoot } from '../naming/names';
 import type { StackSize } from './quotas';
 import type { StackInputs } from './stack-inputs';
-import type { StackPlan, StackSelection } from './stack-plan';
+import type { StackPlan } from './stack-plan';
 
 export { workerCount } from './worker-count';
 
@@ -54,8 +53,8 @@ export interface WorkerTask {
   readonly allocation: ReadonlyMap<string, EnvironmentAllocation>;
   readonly stacks: readonly StackPlan[];
   readonly outdir: string;
-  /** Inputs of the stand-in stacks among `stacks` (compile.ts CompileOptions.given), as entries. */
-  readonly given?: ReadonlyArray<readonly [string, StackInputs]>;
+  /** Inputs of the stand-in stacks among `stacks` (compile.ts CompileOptions.given). */
+  readonly given?: ReadonlyMap<string, StackInputs>;
 }
 
 export type WorkerReply =
@@ -64,6 +63,17 @@ export type WorkerReply =
   /** A FileError's path and message (an Error does not cross threads as its class). */
   | { fileError: { path: string; message: string } }
   | { crash: string };
+
+/**
+ * The reply for an error synthesis threw that is the estate's (its problems) or a file's (its path
+ * and message: an Error does not cross threads as its class); undefined for a crash, which each
+ * worker reports in its own form.
+ */
+export function failureReply(e: unknown): { problems: Problem[] } | { fileError: { path: string; message: string } } | undefined {
+  if (e instanceof EstateError) return { problems: [...e.problems] };
+  const fileError = fileErrorOf(e);
+  return fileError ? { fileError: { path: fileError.path, message: fileError.message } } : undefined;
+}
 
 /**
  * Stacks per CDK app. Each app's construct tree can be collected before the next is built, which
