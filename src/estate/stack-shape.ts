@@ -68,7 +68,6 @@ const SHORTEST_NAME = STAND_IN_MARKER.length + 2;
  * @param root the environment's root (names.ts environmentRoot), part of every cache key
  */
 export function shapeOf(inputs: StackInputs, root: string): StackShape | undefined {
-  if (inputs.role !== 'service' || 'spec' in inputs) return undefined;
   const identity = identityOf(inputs);
   if (!identity) return undefined;
   const { service } = identity;

@@ -59,15 +59,15 @@ export class StackDeriver {
   derive(to: StackIdentity): CachedStack | undefined {
     if (this.unusable || !this.template) return undefined;
     const { from, entry, template } = this;
+    const numbers = this.numbers(to);
     const pairs = new Map<string, string>([[from.service, to.service]]);
-    const names = replacer(new Map(pairs), this.numbers(to));
+    const names = replacer(new Map(pairs), numbers);
     for (const [id, below] of this.uniqueIds) pairs.set(id, uniqueId([to.stack, ...below.map(names)]));
-    const inPaths = replacer(pairs, this.numbers(to));
+    const inPaths = replacer(pairs, numbers);
     for (const [logicalId, below] of this.logicalIds) pairs.set(logicalId, uniqueId(below.map(inPaths)));
-    const replace = replacer(pairs, this.numbers(to));
+    const replace = replacer(pairs, numbers);
     if (this.sortedLists.some((list) => !sorted(list.map(replace), list))) return undefined;
 
-    const numbers = this.numbers(to);
     const templateText = replace(template.text);
     const newTemplate = Buffer.from(templateText);
     const newHash = sha256(newTemplate);
