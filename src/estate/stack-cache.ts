@@ -17,11 +17,12 @@
  * at once never leave half an entry), and carries a SHA-256 of its own content: an entry that does
  * not parse or whose hash does not match is ignored and rebuilt.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { filesUnder, packageFingerprint } from '../files/package-files';
+import { writeFileAtomic } from '../files/write-atomic';
 import type { Acknowledgement, Finding } from '../policy/packs';
 import type { StackInputs } from './stack-inputs';
 import type { StackPlan } from './stack-plan';
@@ -230,17 +231,10 @@ export class StackCache {
     } catch {
       return;
     }
-    const suffix = `.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     for (const { key, entry } of entries) {
-      const target = join(this.dir, `${key}.json`);
       const head = JSON.stringify({ ...entry, files: entry.files.map((f) => ({ path: f.path, length: f.bytes.length })) });
       const body = Buffer.concat([Buffer.from(`${head}\n`), ...entry.files.map((f) => f.bytes)]);
-      try {
-        writeFileSync(target + suffix, Buffer.concat([Buffer.from(`${sha256(body)}\n`, 'latin1'), body]));
-        renameSync(target + suffix, target);
-      } catch {
-        removeQuietly(target + suffix);
-      }
+      writeQuietly(join(this.dir, `${key}.json`), Buffer.concat([Buffer.from(`${sha256(body)}\n`, 'latin1'), body]));
     }
   }
 
@@ -260,14 +254,7 @@ export class StackCache {
 
   /** Records the shape keys `shapeKeys` returns (failures ignored, as every write of the cache). */
   rememberShapeKeys(keys: Iterable<string>): void {
-    const target = join(this.dir, SHAPE_INDEX);
-    const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-    try {
-      writeFileSync(temporary, JSON.stringify({ code: codeIdentity(), keys: [...new Set(keys)].sort() }));
-      renameSync(temporary, target);
-    } catch {
-      removeQuietly(temporary);
-    }
+    writeQuietly(join(this.dir, SHAPE_INDEX), JSON.stringify({ code: codeIdentity(), keys: [...new Set(keys)].sort() }));
   }
 
   /**
@@ -294,12 +281,16 @@ export class StackCache {
   }
 }
 
-/** Removes a file if it can: the cache never fails a plan (a cache folder that is a file fails even this). */
-function removeQuietly(path: string): void {
+/**
+ * Writes a file of the cache through a temporary file renamed into place (writeFileAtomic: two plans
+ * at once never leave half a file), ignoring failure: the cache never fails a plan (a read-only
+ * folder, a full disk, a cache folder that is a file).
+ */
+function writeQuietly(path: string, data: string | Uint8Array): void {
   try {
-    rmSync(path, { force: true });
+    writeFileAtomic(path, data, 'the next plan builds these stacks again');
   } catch {
-    // Nothing was written there either.
+    // The next plan is cold for what was not written.
   }
 }
 

@@ -9,8 +9,9 @@
  *
  * Reading or writing it never fails a plan: a missing, damaged or foreign cache is an empty one.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/write-atomic';
 import { filesUnder, packageFingerprint } from '../files/package-files';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
@@ -98,9 +99,7 @@ export class ManifestCache {
         mkdirSync(this.dir, { recursive: true });
         writeFileSync(join(this.dir, '.gitignore'), '*\n');
       }
-      const temp = join(this.dir, `${FILE}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-      writeFileSync(temp, serialize({ format: FORMAT, entries: this.used }));
-      renameSync(temp, join(this.dir, FILE));
+      writeFileAtomic(join(this.dir, FILE), serialize({ format: FORMAT, entries: this.used }), 'the next plan parses these files again');
     } catch {
       // Not kept: the next plan parses these files again.
     }
