@@ -19,19 +19,12 @@ import type { EstateSpec } from '../manifest/spec';
 import type { EnvironmentAllocation } from './allocation';
 import type { StackInputs } from './stack-inputs';
 import type { StackPlan } from './stack-plan';
-import type { SynthesisResult, WorkerReply } from './synthesize';
+import type { SynthesisResult, WorkerReply, WorkerTask } from './synthesize';
 import { mark } from './timings';
 import { BUILDER_SCRIPT, builderHelps, takeEarlyBuilder } from './builder-start';
 
-/** What the builder is sent: synthesizeStacks's arguments (plain data: Maps and objects). */
-export interface BuildTask {
-  readonly spec: EstateSpec;
-  readonly allocation: ReadonlyMap<string, EnvironmentAllocation>;
-  readonly stacks: readonly StackPlan[];
-  readonly outdir: string;
-  /** Inputs of the stand-in stacks among `stacks` (compile.ts CompileOptions.given). */
-  readonly given?: ReadonlyMap<string, StackInputs>;
-}
+/** What the builder is sent: what a synthesis worker is given (synthesizeStacks's arguments, plain data). */
+export type BuildTask = WorkerTask;
 
 /**
  * The builder's answer: synthesis's result, or what it threw, as data (an Error does not cross
